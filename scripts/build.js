@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+'use strict';
+// Compiles the TypeScript tree into dist/ and copies each node's editor files
+// (.html, icons/, locales/) beside its compiled .js, where Node-RED looks for them.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const tsc = require.resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+
+const nodesSrc = path.join(root, 'nodes');
+const nodesOut = path.join(root, 'dist', 'nodes');
+if (fs.existsSync(nodesSrc)) {
+  fs.mkdirSync(nodesOut, { recursive: true });
+  for (const entry of fs.readdirSync(nodesSrc, { withFileTypes: true })) {
+    const from = path.join(nodesSrc, entry.name);
+    const to = path.join(nodesOut, entry.name);
+    if (entry.isDirectory() && (entry.name === 'icons' || entry.name === 'locales')) {
+      fs.cpSync(from, to, { recursive: true });
+    } else if (entry.isFile() && entry.name.endsWith('.html')) {
+      fs.copyFileSync(from, to);
+    }
+  }
+}
+const cli = path.join(root, 'dist', 'src', 'fabric', 'cli.js');
+if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
