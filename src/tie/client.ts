@@ -1,0 +1,401 @@
+import type { DxlMessaging, RequestOptions, Unsubscribe } from '../dxl/api';
+import { type DxlMessage, parseJsonPayload } from '../dxl/message';
+import { ReputationCache, type CacheTicket } from './cache';
+import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel, TRUST_LEVELS } from './constants';
+import { TieError, invalidInput, invalidResponse } from './errors';
+import { type HashInput, normalizeCertificateHashes, normalizeHashes, receivedBase64ToHex } from './hashes';
+import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
+import {
+  transformDetectionEvent,
+  transformFirstInstanceEvent,
+  transformFirstReferencesResponse,
+  transformReputationChangeEvent,
+  transformReputationResponse,
+} from './transforms';
+import type {
+  DetectionEvent,
+  FirstInstanceEvent,
+  FirstReference,
+  HashDict,
+  ReputationChangeEvent,
+  Reputations,
+} from './types';
+
+export interface TieClientOptions {
+  /**
+   * Opt-in reputation cache: answers of get-reputation calls are kept for `ttlMs`, at most
+   * `maxEntries` (default 10 000), and dropped when a reputation-change event or a set made
+   * through this client names one of their hashes.
+   */
+  cache?: { ttlMs: number; maxEntries?: number } | false;
+  /** Timeout of each request; the DXL client's own default when absent. */
+  requestTimeoutMs?: number;
+  /**
+   * Receives errors of event subscriptions: events that are not TIE payloads and exceptions
+   * thrown by handlers. Without it they are rethrown to the DXL client, which logs them.
+   */
+  onEventError?: (error: Error, message: DxlMessage) => void;
+}
+
+export type EventHandler<T> = (event: T, message: DxlMessage) => void;
+
+/**
+ * TIE over DXL, with the operations and results of the official TIE clients (tie-api.md §3-§4),
+ * as promises. Hashes in: hex (any case, validated); hashes out: lowercase hex.
+ *
+ * Rejections: `TieError` (`TIE_INVALID_INPUT` before anything is sent, `TIE_INVALID_RESPONSE`)
+ * or the DXL client's `DxlError` unchanged (see errors.ts for the codes).
+ */
+export class TieClient {
+  readonly dxl: DxlMessaging;
+  /** Present when the cache was enabled. */
+  readonly cache: ReputationCache | undefined;
+  private readonly requestOptions: RequestOptions | undefined;
+  private readonly onEventError: ((error: Error, message: DxlMessage) => void) | undefined;
+  private readonly subscriptions = new Set<Unsubscribe>();
+  private cacheInvalidation: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(dxl: DxlMessaging, options: TieClientOptions = {}) {
+    this.dxl = dxl;
+    this.cache = options.cache ? new ReputationCache(options.cache) : undefined;
+    if (options.requestTimeoutMs !== undefined) {
+      if (!(options.requestTimeoutMs > 0)) throw invalidInput('requestTimeoutMs must be a positive number');
+      this.requestOptions = { timeoutMs: options.requestTimeoutMs };
+    }
+    this.onEventError = options.onEventError;
+  }
+
+  // ---- reputations ----
+
+  /** Reputations of a file keyed by provider id (1 GTI, 3 Enterprise, 5 ATD, 7 MWG, 15 External). */
+  async getFileReputation(hashes: HashInput): Promise<Reputations> {
+    const normalized = normalizeHashes(hashes);
+    const payload = `{"hashes":${wireHashesJson(normalized)},"scanType":${ON_DEMAND_SCAN_TYPE}}`;
+    if (this.cache === undefined) return this.requestReputations(TieTopic.GET_FILE_REPUTATION, payload);
+    return this.cachedReputations(fileCacheKey(normalized), hashValues(normalized), TieTopic.GET_FILE_REPUTATION, payload);
+  }
+
+  /**
+   * Reputations of a certificate keyed by provider id (2 GTI, 4 Enterprise). The public-key SHA-1
+   * is optional but can find more reputations.
+   */
+  async getCertificateReputation(sha1: string, publicKeySha1?: string): Promise<Reputations> {
+    const cert = normalizeCertificateHashes(sha1, publicKeySha1);
+    const payload = certificatePayload(cert.sha1, cert.publicKeySha1, '');
+    if (this.cache === undefined) return this.requestReputations(TieTopic.GET_CERT_REPUTATION, payload);
+    const key = `c|${cert.sha1}|${cert.publicKeySha1 ?? ''}`;
+    const hashes = cert.publicKeySha1 === undefined ? [cert.sha1] : [cert.sha1, cert.publicKeySha1];
+    return this.cachedReputations(key, hashes, TieTopic.GET_CERT_REPUTATION, payload);
+  }
+
+  /** Sets the Enterprise (provider 3) trust level of a file: an administrator override. */
+  async setFileReputation(trustLevel: number, hashes: HashInput, filename = '', comment = ''): Promise<void> {
+    const level = checkedTrustLevel(trustLevel);
+    const normalized = normalizeHashes(hashes);
+    const payload =
+      `{"trustLevel":${level},"providerId":${FileProvider.ENTERPRISE},` +
+      `"filename":${checkedText(filename, 'filename')},"comment":${checkedText(comment, 'comment')},` +
+      `"hashes":${wireHashesJson(normalized)}}`;
+    await this.setAndInvalidate(TieTopic.SET_FILE_REPUTATION, payload, hashValues(normalized));
+  }
+
+  /** Sets the Enterprise (provider 4) trust level of a certificate. */
+  async setCertificateReputation(trustLevel: number, sha1: string, publicKeySha1?: string, comment = ''): Promise<void> {
+    const level = checkedTrustLevel(trustLevel);
+    const cert = normalizeCertificateHashes(sha1, publicKeySha1);
+    const payload = certificatePayload(
+      cert.sha1,
+      cert.publicKeySha1,
+      `"trustLevel":${level},"providerId":${CertProvider.ENTERPRISE},"comment":${checkedText(comment, 'comment')},`,
+    );
+    const hashes = cert.publicKeySha1 === undefined ? [cert.sha1] : [cert.sha1, cert.publicKeySha1];
+    await this.setAndInvalidate(TieTopic.SET_CERT_REPUTATION, payload, hashes);
+  }
+
+  /**
+   * Sets the External provider (15) trust level of a file (TIE 3.0.0+). An Event, not a request:
+   * it resolves once sent, and TIE never confirms it. External is a fallback that endpoints use
+   * only when no other provider is definitive, so check first (see `hasDefinitiveReputation`).
+   *
+   * Validation follows the Python client, in its order and with its messages: trust level
+   * missing (or 0), file type not in `FileType`, trust level not in `TrustLevel`, no hashes; then
+   * each hash is validated.
+   */
+  async setExternalFileReputation(
+    trustLevel: number,
+    hashes: HashInput,
+    fileType: number = FileType.NONE,
+    filename = '',
+    comment = '',
+  ): Promise<void> {
+    if (!trustLevel) throw invalidInput('TrustLevel was not specified');
+    if (!isFileType(fileType)) throw invalidInput('FileType was not a valid entry');
+    if (!isTrustLevel(trustLevel)) throw invalidInput('TrustLevel was not a valid entry');
+    if (!hashes || (typeof hashes === 'object' && Object.keys(hashes).length === 0)) {
+      throw invalidInput('File hashes were not specified');
+    }
+    const normalized = normalizeHashes(hashes);
+    const payload =
+      `{"file":{"type":${fileType},"hashes":${JSON.stringify(normalized)},` +
+      `"attributes":{"filename":${checkedText(filename, 'filename')}},"reputation":{"score":${trustLevel}}},` +
+      `"provider":{"id":${FileProvider.EXTERNAL}},"comment":${checkedText(comment, 'comment')}}`;
+    this.invalidate(hashValues(normalized));
+    await this.dxl.sendEvent(TieTopic.EXTERNAL_FILE_REPORT_EVENT, payload);
+  }
+
+  // ---- first references ----
+
+  /** The first systems that ran the file, `{agentGuid, date}` each, at most `queryLimit` (default 500). */
+  async getFileFirstReferences(hashes: HashInput, queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT): Promise<FirstReference[]> {
+    const normalized = normalizeHashes(hashes);
+    const payload = `{"queryLimit":${checkedQueryLimit(queryLimit)},"hashes":${wireHashesJson(normalized)}}`;
+    return this.requestFirstReferences(TieTopic.GET_FILE_FIRST_REFERENCES, payload);
+  }
+
+  /** The first systems that ran a file signed with the certificate, at most `queryLimit` (default 500). */
+  async getCertificateFirstReferences(
+    sha1: string,
+    publicKeySha1?: string,
+    queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT,
+  ): Promise<FirstReference[]> {
+    const cert = normalizeCertificateHashes(sha1, publicKeySha1);
+    const payload = certificatePayload(cert.sha1, cert.publicKeySha1, `"queryLimit":${checkedQueryLimit(queryLimit)},`);
+    return this.requestFirstReferences(TieTopic.GET_CERT_FIRST_REFERENCES, payload);
+  }
+
+  // ---- events ----
+
+  /** File reputation changes, delivered as the Python `on_reputation_change` dict. */
+  onFileReputationChange(handler: EventHandler<ReputationChangeEvent>): Promise<Unsubscribe> {
+    return this.listen(TieTopic.FILE_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, handler);
+  }
+
+  /** Certificate reputation changes (with a hex `publicKeySha1` when TIE knows it). */
+  onCertificateReputationChange(handler: EventHandler<ReputationChangeEvent>): Promise<Unsubscribe> {
+    return this.listen(TieTopic.CERT_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, handler);
+  }
+
+  /** Detections on endpoints, delivered as the Python `on_detection` dict. */
+  onFileDetection(handler: EventHandler<DetectionEvent>): Promise<Unsubscribe> {
+    return this.listen(TieTopic.FILE_DETECTION_EVENT, transformDetectionEvent, handler);
+  }
+
+  /** First sightings of files in the enterprise, delivered as the Python `on_first_instance` dict. */
+  onFileFirstInstance(handler: EventHandler<FirstInstanceEvent>): Promise<Unsubscribe> {
+    return this.listen(TieTopic.FILE_FIRST_INSTANCE_EVENT, transformFirstInstanceEvent, handler);
+  }
+
+  /** Removes every subscription this client made (event handlers and cache invalidation). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const pending = [...this.subscriptions];
+    this.subscriptions.clear();
+    this.cacheInvalidation = undefined;
+    this.cache?.clear();
+    await Promise.all(pending.map((unsubscribe) => unsubscribe()));
+  }
+
+  // ---- internals ----
+
+  private async requestReputations(topic: string, payload: string): Promise<Reputations> {
+    const response = await this.dxl.request(topic, payload, this.requestOptions);
+    return transformReputationResponse(parseResponse(response));
+  }
+
+  private async requestFirstReferences(topic: string, payload: string): Promise<FirstReference[]> {
+    const response = await this.dxl.request(topic, payload, this.requestOptions);
+    return transformFirstReferencesResponse(parseResponse(response));
+  }
+
+  private async cachedReputations(key: string, hashes: string[], topic: string, payload: string): Promise<Reputations> {
+    const cache = this.cache as ReputationCache;
+    await this.ensureCacheInvalidation();
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
+    const ticket: CacheTicket = cache.begin(key, hashes);
+    try {
+      const reputations = await this.requestReputations(topic, payload);
+      cache.set(ticket, reputations);
+      return reputations;
+    } catch (error) {
+      cache.abandon(ticket);
+      throw error;
+    }
+  }
+
+  private async setAndInvalidate(topic: string, payload: string, hashes: string[]): Promise<void> {
+    // Before and after: lookups in flight now must not be cached, nor answers cached meanwhile.
+    this.invalidate(hashes);
+    try {
+      await this.dxl.request(topic, payload, this.requestOptions);
+    } finally {
+      this.invalidate(hashes);
+    }
+  }
+
+  private invalidate(hashes: Iterable<string | undefined>): void {
+    this.cache?.invalidate(hashes);
+  }
+
+  /** Subscribes once to both reputation-change topics so that changes drop cached reputations. */
+  private ensureCacheInvalidation(): Promise<void> {
+    if (this.cacheInvalidation !== undefined) return this.cacheInvalidation;
+    if (this.closed) return Promise.reject(invalidInput('the TIE client is closed'));
+    const onChange = (message: DxlMessage): void => {
+      try {
+        this.invalidate(changedHashes(parseJsonPayload(message.payload)));
+      } catch {
+        // Not a TIE payload: nothing names a cached hash, so there is nothing to drop.
+      }
+    };
+    const ready = (async () => {
+      const results = await Promise.allSettled([
+        this.dxl.subscribe(TieTopic.FILE_REPUTATION_CHANGE_EVENT, onChange),
+        this.dxl.subscribe(TieTopic.CERT_REPUTATION_CHANGE_EVENT, onChange),
+      ]);
+      const failure = results.find((result) => result.status === 'rejected');
+      const unsubscribes = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      if (failure !== undefined) {
+        await Promise.allSettled(unsubscribes.map((unsubscribe) => unsubscribe()));
+        throw (failure as PromiseRejectedResult).reason;
+      }
+      for (const unsubscribe of unsubscribes) this.subscriptions.add(unsubscribe);
+    })();
+    this.cacheInvalidation = ready;
+    // A failed subscription is retried by the next cached lookup.
+    ready.catch(() => {
+      if (this.cacheInvalidation === ready) this.cacheInvalidation = undefined;
+    });
+    return ready;
+  }
+
+  private async listen<T>(topic: string, transform: (payload: unknown) => T, handler: EventHandler<T>): Promise<Unsubscribe> {
+    if (typeof handler !== 'function') throw invalidInput('the event handler must be a function');
+    if (this.closed) throw invalidInput('the TIE client is closed');
+    const onMessage = (message: DxlMessage): void => {
+      let event: T;
+      try {
+        event = transform(parseJsonPayload(message.payload));
+      } catch (error) {
+        this.reportEventError(
+          error instanceof TieError ? error : invalidResponse(`event on ${topic} is not JSON: ${errorText(error)}`, error),
+          message,
+        );
+        return;
+      }
+      try {
+        handler(event, message);
+      } catch (error) {
+        this.reportEventError(error instanceof Error ? error : new Error(String(error)), message);
+      }
+    };
+    const unsubscribeFromDxl = await this.dxl.subscribe(topic, onMessage);
+    let subscribed = true;
+    const unsubscribe: Unsubscribe = async () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.subscriptions.delete(unsubscribe);
+      await unsubscribeFromDxl();
+    };
+    this.subscriptions.add(unsubscribe);
+    return unsubscribe;
+  }
+
+  private reportEventError(error: Error, message: DxlMessage): void {
+    if (this.onEventError === undefined) throw error;
+    this.onEventError(error, message);
+  }
+}
+
+// ---- payload building: JSON text written directly, the values being validated hex/base64 ----
+
+function wireHashesJson(hashes: HashDict): string {
+  let json = '[';
+  for (const type in hashes) {
+    const hex = hashes[type];
+    if (hex === undefined) continue;
+    if (json.length > 1) json += ',';
+    json += `{"type":"${type}","value":"${Buffer.from(hex, 'hex').toString('base64')}"}`;
+  }
+  return json + ']';
+}
+
+/** `{<prefix>"hashes":[{"type":"sha1",...}],"publicKeySha1":"..."}`; `prefix` ends with a comma. */
+function certificatePayload(sha1: string, publicKeySha1: string | undefined, prefix: string): string {
+  const hashes = `[{"type":"sha1","value":"${Buffer.from(sha1, 'hex').toString('base64')}"}]`;
+  return publicKeySha1 === undefined
+    ? `{${prefix}"hashes":${hashes}}`
+    : `{${prefix}"hashes":${hashes},"publicKeySha1":"${Buffer.from(publicKeySha1, 'hex').toString('base64')}"}`;
+}
+
+function hashValues(hashes: HashDict): string[] {
+  const values: string[] = [];
+  for (const type in hashes) {
+    const hex = hashes[type];
+    if (hex !== undefined) values.push(hex);
+  }
+  return values;
+}
+
+function fileCacheKey(hashes: HashDict): string {
+  return `f|${hashes.md5 ?? ''}|${hashes.sha1 ?? ''}|${hashes.sha256 ?? ''}`;
+}
+
+function parseResponse(message: DxlMessage): unknown {
+  try {
+    return parseJsonPayload(message.payload);
+  } catch (error) {
+    throw invalidResponse(`TIE response on ${message.destinationTopic || 'the reply topic'} is not JSON: ${errorText(error)}`, error);
+  }
+}
+
+/** Hex digests named by a raw reputation-change event (its hashes and public-key SHA-1). */
+function changedHashes(payload: unknown): string[] {
+  const out: string[] = [];
+  if (payload === null || typeof payload !== 'object') return out;
+  const event = payload as { hashes?: unknown; publicKeySha1?: unknown };
+  if (Array.isArray(event.hashes)) {
+    for (const entry of event.hashes as unknown[]) {
+      const value = entry !== null && typeof entry === 'object' ? (entry as { value?: unknown }).value : undefined;
+      if (typeof value === 'string') out.push(receivedBase64ToHex(value, 'hashes'));
+    }
+  }
+  if (typeof event.publicKeySha1 === 'string' && event.publicKeySha1) {
+    out.push(receivedBase64ToHex(event.publicKeySha1, 'publicKeySha1'));
+  }
+  return out;
+}
+
+/**
+ * The trust level of an Enterprise set. Like the JavaScript client, numeric text is accepted; unlike
+ * it, the value must be one of the TrustLevel values.
+ */
+function checkedTrustLevel(trustLevel: unknown): number {
+  if (trustLevel === undefined || trustLevel === null || trustLevel === '') throw invalidInput('trustLevel was not specified');
+  const level = typeof trustLevel === 'number' ? trustLevel : typeof trustLevel === 'string' ? Number(trustLevel) : NaN;
+  if (Number.isNaN(level)) throw invalidInput(`trustLevel was not a number: ${JSON.stringify(trustLevel) ?? String(trustLevel)}`);
+  if (!isTrustLevel(level)) {
+    throw invalidInput(`trustLevel ${level} is not a TIE trust level: expected one of ${TRUST_LEVELS.join(', ')}`);
+  }
+  return level;
+}
+
+function checkedQueryLimit(queryLimit: unknown): number {
+  if (queryLimit === undefined || queryLimit === null) return DEFAULT_FIRST_REFERENCES_LIMIT;
+  if (typeof queryLimit !== 'number' || !Number.isSafeInteger(queryLimit) || queryLimit < 1) {
+    throw invalidInput(`queryLimit must be a whole number of at least 1, got ${JSON.stringify(queryLimit) ?? String(queryLimit)}`);
+  }
+  return queryLimit;
+}
+
+/** A filename or comment as JSON text; undefined and null count as "". */
+function checkedText(value: unknown, what: string): string {
+  if (value === undefined || value === null || value === '') return '""';
+  if (typeof value !== 'string') throw invalidInput(`${what} must be a string, got ${typeof value}`);
+  return JSON.stringify(value);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

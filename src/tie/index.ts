@@ -1,0 +1,31 @@
+/** The TIE layer's public API: a TIE client on any DXL client, its constants, hash helpers and verdicts. */
+export { TieClient, type TieClientOptions, type EventHandler } from './client';
+export * from './constants';
+export { TieTopic, type TieTopicValue, DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE } from './topics';
+export { TieError, TieErrorCode, type TieErrorCodeValue } from './errors';
+export {
+  type HashInput,
+  isHashType,
+  hashTypeForLength,
+  normalizeHash,
+  normalizeBareHash,
+  normalizeHashes,
+  normalizeCertificateHashes,
+  hexToBase64,
+  base64ToHex,
+  isBase64,
+  toWireHashes,
+  fromWireHashes,
+} from './hashes';
+export {
+  transformReputations,
+  transformReputationResponse,
+  transformFirstReferencesResponse,
+  transformReputationChangeEvent,
+  transformDetectionEvent,
+  transformFirstInstanceEvent,
+} from './transforms';
+export * from './attributes';
+export * from './verdict';
+export { ReputationCache, type ReputationCacheOptions } from './cache';
+export type * from './types';
