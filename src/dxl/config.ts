@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DxlError, DxlErrorCode } from './errors';
+import { type IniEntry, type IniSection, readIni } from './ini';
+
+/** One broker: a port and the host names or addresses to try for it, in order. */
+export interface BrokerAddress {
+  /** The broker's unique id (usually its GUID), when the line names one. */
+  id?: string;
+  port: number;
+  hosts: string[];
+}
+
+export interface ProxySettings {
+  address: string;
+  port: number;
+  user?: string;
+  password?: string;
+}
+
+/** The contents of a `dxlclient.config`, with certificate paths resolved. */
+export interface DxlConfig {
+  /** The file read, when it came from a file. */
+  file?: string;
+  /** PEM CA bundle path (`[Certs] BrokerCertChain`). */
+  brokerCertChain: string;
+  /** PEM client certificate path (`[Certs] CertFile`). */
+  certFile: string;
+  /** PEM private key path (`[Certs] PrivateKey`). */
+  privateKey: string;
+  brokers: BrokerAddress[];
+  webSocketBrokers: BrokerAddress[];
+  /** Effective: true when `UseWebSockets` says so, or only WebSocket brokers are listed. */
+  useWebSockets: boolean;
+  clientId?: string;
+  proxy?: ProxySettings;
+}
+
+const DEFAULT_NAME = 'dxlclient.config';
+
+function configError(source: string, where: string, problem: string): DxlError {
+  return new DxlError(DxlErrorCode.Config, `${source}${where}: ${problem}`);
+}
+
+function atLine(entry: { line: number }, section: string, key?: string): string {
+  return ` line ${entry.line} ([${section}]${key === undefined ? '' : ` ${key}`})`;
+}
+
+function parsePort(text: string): number | undefined {
+  if (!/^\d{1,5}$/.test(text)) return undefined;
+  const port = Number(text);
+  return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+function stripBrackets(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** Parses a broker value, `[uniqueId;]port;host[;ip…]`. */
+export function parseBrokerLine(value: string): BrokerAddress | string {
+  const parts = value.split(';').map((part) => part.trim());
+  if (parts.length < 2) return 'expected "[id;]port;host[;ip]"';
+  let id: string | undefined;
+  let rest = parts;
+  if (parsePort(parts[0]!) === undefined) {
+    id = parts[0];
+    rest = parts.slice(1);
+  }
+  const port = parsePort(rest[0] ?? '');
+  if (port === undefined) return `"${rest[0] ?? ''}" is not a port (1-65535); expected "[id;]port;host[;ip]"`;
+  const hosts = [...new Set(rest.slice(1).filter((host) => host !== '').map(stripBrackets))];
+  if (hosts.length === 0) return 'no host after the port; expected "[id;]port;host[;ip]"';
+  return id === undefined || id === '' ? { port, hosts } : { id, port, hosts };
+}
+
+function parseBoolean(value: string): boolean | undefined {
+  const lower = value.toLowerCase();
+  if (lower === 'true' || lower === 'yes' || lower === '1' || lower === 'on') return true;
+  if (lower === 'false' || lower === 'no' || lower === '0' || lower === 'off') return false;
+  return undefined;
+}
+
+/** Certificate paths are used as written when they exist, otherwise relative to the config's folder. */
+function resolveCertPath(file: string, baseDir: string): string {
+  if (path.isAbsolute(file) || fs.existsSync(file)) return path.resolve(file);
+  return path.resolve(baseDir, file);
+}
+
+/**
+ * Parses the text of a `dxlclient.config`. `baseDir` is where relative certificate
+ * paths point; `source` names the file in error messages.
+ */
+export function parseDxlConfig(text: string, baseDir: string, source = DEFAULT_NAME): DxlConfig {
+  const doc = readIni(text);
+  const first = doc.errors[0];
+  if (first) throw configError(source, ` line ${first.line}`, `"${first.text}" is neither a [Section] nor a key=value line`);
+
+  const section = (name: string): IniSection | undefined => doc.sections.get(name);
+  const entry = (sectionName: string, key: string): IniEntry | undefined =>
+    section(sectionName)?.entries.find((candidate) => candidate.key === key);
+
+  const certs = section('Certs');
+  if (!certs) throw configError(source, '', 'the [Certs] section is missing (BrokerCertChain, CertFile, PrivateKey)');
+  const certPath = (key: string): string => {
+    const found = entry('Certs', key);
+    if (!found || found.value === '') throw configError(source, ` [Certs]`, `${key} is missing`);
+    return resolveCertPath(found.value, baseDir);
+  };
+
+  const brokerList = (name: string): BrokerAddress[] =>
+    (section(name)?.entries ?? []).map((line) => {
+      const parsed = parseBrokerLine(line.value);
+      if (typeof parsed === 'string') throw configError(source, atLine(line, name, line.key), parsed);
+      return parsed;
+    });
+
+  const brokers = brokerList('Brokers');
+  const webSocketBrokers = brokerList('BrokersWebSockets');
+
+  let useWebSockets = brokers.length === 0 && webSocketBrokers.length > 0;
+  const useWs = entry('General', 'UseWebSockets');
+  if (useWs) {
+    const flag = parseBoolean(useWs.value);
+    if (flag === undefined) throw configError(source, atLine(useWs, 'General', 'UseWebSockets'), `"${useWs.value}" is not true or false`);
+    if (flag) useWebSockets = true;
+  }
+  if (brokers.length === 0 && webSocketBrokers.length === 0) {
+    throw configError(source, '', 'no brokers: add a line to [Brokers] or [BrokersWebSockets]');
+  }
+  if (useWebSockets && webSocketBrokers.length === 0) {
+    throw configError(source, atLine(useWs ?? { line: 0 }, 'General', 'UseWebSockets'), 'WebSockets are on but [BrokersWebSockets] is empty');
+  }
+
+  const config: DxlConfig = {
+    brokerCertChain: certPath('BrokerCertChain'),
+    certFile: certPath('CertFile'),
+    privateKey: certPath('PrivateKey'),
+    brokers,
+    webSocketBrokers,
+    useWebSockets,
+  };
+  const clientId = entry('General', 'ClientId')?.value;
+  if (clientId) config.clientId = clientId;
+
+  if (section('Proxy')) {
+    const address = entry('Proxy', 'Address');
+    const portEntry = entry('Proxy', 'Port');
+    if (!address || address.value === '') throw configError(source, ' [Proxy]', 'Address is missing');
+    if (!portEntry) throw configError(source, ' [Proxy]', 'Port is missing');
+    const port = parsePort(portEntry.value);
+    if (port === undefined) throw configError(source, atLine(portEntry, 'Proxy', 'Port'), `"${portEntry.value}" is not a port (1-65535)`);
+    const proxy: ProxySettings = { address: address.value, port };
+    const user = entry('Proxy', 'User');
+    if (user && user.value !== '') {
+      const password = entry('Proxy', 'Password');
+      if (!password) throw configError(source, atLine(user, 'Proxy', 'User'), 'User is set but Password is missing');
+      proxy.user = user.value;
+      proxy.password = password.value;
+    }
+    config.proxy = proxy;
+  }
+  return config;
+}
+
+/** Reads and parses a `dxlclient.config` file. */
+export function loadDxlConfig(file: string): DxlConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new DxlError(DxlErrorCode.Config, `${file}: ${reason}`, { cause: error });
+  }
+  return { ...parseDxlConfig(text, path.dirname(path.resolve(file)), file), file: path.resolve(file) };
+}
