@@ -129,6 +129,8 @@ export class DxlClient implements DxlMessaging {
   private readonly stateListeners = new Set<StateListener>();
   private readonly readyWaiters = new Set<{ resolve(): void; reject(error: DxlError): void }>();
   private wakeLoop: (() => void) | undefined;
+  /** Why the latest connection attempt failed; cleared on success. */
+  private lastFailure: { reason: string; cause: string } | undefined;
   private readonly probeAbort = new AbortController();
 
   private readonly pending = new Map<string, PendingRequest>();
@@ -365,7 +367,6 @@ export class DxlClient implements DxlMessaging {
   private async connectionLoop(): Promise<void> {
     let failures = 0;
     let everConnected = false;
-    let lastReason = '';
     while (!this.closed) {
       const endpoints = this.probeBrokers
         ? await orderByResponseTime(this.endpoints, PROBE_TIMEOUT_MS, this.probeAbort.signal)
@@ -374,17 +375,23 @@ export class DxlClient implements DxlMessaging {
       for (const endpoint of endpoints) {
         if (this.closed) return;
         const broker = `${endpoint.host}:${endpoint.port}`;
-        this.setState({ status: everConnected ? 'reconnecting' : 'connecting', broker, reason: `connecting to ${broker}` });
-        const attempt = openConnection(endpoint, this.transport);
-        this.attempt = attempt;
+        const status = everConnected ? 'reconnecting' : 'connecting';
+        this.setState(
+          this.lastFailure
+            ? { status, broker, reason: this.lastFailure.reason, cause: this.lastFailure.cause }
+            : { status, broker, reason: `connecting to ${broker}` },
+        );
         let client: MqttClient;
         try {
+          const attempt = openConnection(endpoint, this.transport);
+          if (attempt instanceof Error) throw attempt;
+          this.attempt = attempt;
           client = await attempt.accepted;
         } catch (error) {
-          const { reason, cause } = describeConnectionError(error);
-          if (reason !== lastReason) this.logger.warn(`cannot connect to ${broker}: ${reason}`);
-          lastReason = reason;
-          this.state = { ...this.state, reason, cause };
+          const failure = describeConnectionError(error);
+          if (failure.reason !== this.lastFailure?.reason) this.logger.warn(`cannot connect to ${broker}: ${failure.reason}`);
+          this.lastFailure = failure;
+          this.setState({ status, broker, ...failure });
           continue;
         } finally {
           this.attempt = undefined;
@@ -395,7 +402,7 @@ export class DxlClient implements DxlMessaging {
         }
         everConnected = true;
         failures = 0;
-        lastReason = '';
+        this.lastFailure = undefined;
         await this.runConnection(client, endpoint);
         lostConnection = true;
         break;
@@ -437,6 +444,7 @@ export class DxlClient implements DxlMessaging {
             ? describeConnectionError(lastError)
             : { reason: `connection to ${broker} closed`, cause: 'CLOSED' };
           this.logger.warn(`lost connection to ${broker}: ${reason}`);
+          this.lastFailure = { reason, cause };
           this.setState({ status: 'reconnecting', broker, reason, cause });
         }
         client.end(true);
@@ -518,7 +526,8 @@ export class DxlClient implements DxlMessaging {
   // ---- requests --------------------------------------------------------------------
 
   private disconnectedError(when: string, topic?: string): DxlError {
-    const reason = this.state.reason ? `: ${this.state.reason}` : '';
+    const last = this.lastFailure?.reason ?? (this.state.status === 'reconnecting' ? this.state.reason : undefined);
+    const reason = last ? `: ${last}` : '';
     return new DxlError(DxlErrorCode.Disconnected, `Not connected to a DXL broker ${when}${reason}`, topic === undefined ? {} : { topic });
   }
 

@@ -67,7 +67,10 @@ export function parseBrokerLine(value: string): BrokerAddress | string {
     rest = parts.slice(1);
   }
   const port = parsePort(rest[0] ?? '');
-  if (port === undefined) return `"${rest[0] ?? ''}" is not a port (1-65535); expected "[id;]port;host[;ip]"`;
+  if (port === undefined) {
+    const candidates = id === undefined ? `"${rest[0]}"` : `neither "${id}" nor "${rest[0] ?? ''}"`;
+    return `no port: ${candidates} is a port (1-65535); expected "[id;]port;host[;ip]"`;
+  }
   const hosts = [...new Set(rest.slice(1).filter((host) => host !== '').map(stripBrackets))];
   if (hosts.length === 0) return 'no host after the port; expected "[id;]port;host[;ip]"';
   return id === undefined || id === '' ? { port, hosts } : { id, port, hosts };

@@ -64,8 +64,14 @@ export interface ConnectionAttempt {
 }
 
 /** Opens one MQTT connection to one broker. */
-export function openConnection(endpoint: BrokerEndpoint, settings: TransportSettings): ConnectionAttempt {
-  const client = mqtt.connect(clientOptions(endpoint, settings));
+export function openConnection(endpoint: BrokerEndpoint, settings: TransportSettings): ConnectionAttempt | Error {
+  let client: MqttClient;
+  try {
+    client = mqtt.connect(clientOptions(endpoint, settings));
+  } catch (error) {
+    // Bad TLS material (e.g. a key that does not match the certificate) throws here.
+    return error as Error;
+  }
   const accepted = new Promise<MqttClient>((resolve, reject) => {
     let lastError: Error | undefined;
     const onError = (error: Error): void => {

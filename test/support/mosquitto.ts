@@ -42,10 +42,13 @@ export async function startMosquitto(binary: string, options: { port?: number } 
   fs.writeFileSync(
     confFile,
     [
+      // Run as whoever started the tests, so the broker can read the temporary key files.
+      `user ${os.userInfo().username}`,
       'per_listener_settings false',
       'allow_anonymous true',
       'persistence false',
-      'log_dest none',
+      'log_dest stderr',
+      'log_type error',
       `listener ${port} 127.0.0.1`,
       `cafile ${pki.files.caCert}`,
       `certfile ${pki.files.brokerCert}`,

@@ -1,0 +1,329 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DxlClient } from '../src/dxl/client';
+import { loadDxlConfig } from '../src/dxl/config';
+import { DxlErrorCode } from '../src/dxl/errors';
+import type { DxlMessage } from '../src/dxl/message';
+import { type MosquittoBroker, requireMosquitto, startMosquitto } from './support/mosquitto';
+import { eventually, ourClient } from './support/our-client';
+import { testPki } from './support/pki-fixture';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dxl = require('@opendxl/dxl-client');
+
+/* The official client, as a peer: only what these tests need of its callback API. */
+interface OfficialMessage {
+  payload: Buffer;
+  destinationTopic: string;
+}
+interface OfficialClient {
+  connect(callback: () => void): void;
+  destroy(callback?: () => void): void;
+  subscribe(topic: string): void;
+  addEventCallback(topic: string, callback: (event: OfficialMessage) => void, subscribe?: boolean): void;
+  sendEvent(event: unknown): void;
+  asyncRequest(request: unknown, callback: (error: (Error & { code?: string }) | null, response: OfficialMessage | null) => void): void;
+  registerServiceAsync(info: unknown, callback?: () => void): void;
+  sendResponse(response: unknown): void;
+}
+
+async function officialClient(broker: MosquittoBroker): Promise<OfficialClient> {
+  const pki = testPki();
+  const config = new dxl.Config(pki.ca.certPem, pki.client.certPem, pki.client.keyPem, [
+    new dxl.Broker([broker.host], 'b', broker.port),
+  ]);
+  const client = new dxl.Client(config) as OfficialClient;
+  await new Promise<void>((resolve) => client.connect(resolve));
+  return client;
+}
+
+function officialEvent(topic: string, payload: string): unknown {
+  const event = new dxl.Event(topic);
+  event.payload = payload;
+  return event;
+}
+
+/**
+ * The official client subscribes without telling when the broker has it. MQTT keeps one
+ * connection's packets in order, so once its own probe event on the topic comes back, the
+ * subscription is live.
+ */
+async function whenOfficialSubscribed(client: OfficialClient, topic: string): Promise<void> {
+  const probeTopic = topic.endsWith('#') ? `${topic.slice(0, -1)}probe` : topic;
+  const seen = new Promise<void>((resolve) =>
+    client.addEventCallback(probeTopic, (event) => {
+      if (event.payload.toString() === 'probe') resolve();
+    }, false),
+  );
+  client.subscribe(topic);
+  client.sendEvent(officialEvent(probeTopic, 'probe'));
+  await seen;
+}
+
+describe('DxlClient with Mosquitto over mutual TLS', function () {
+  this.timeout(20_000);
+  let broker: MosquittoBroker;
+  let binary: string;
+  const cleanups: Array<() => Promise<void> | void> = [];
+
+  before(async function () {
+    binary = requireMosquitto(this);
+    broker = await startMosquitto(binary);
+  });
+  after(async () => broker?.stop());
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  const ours = async (options: Parameters<typeof ourClient>[1] = {}): Promise<DxlClient> => {
+    const client = ourClient([broker], options);
+    cleanups.push(() => client.close());
+    await client.connect({ timeoutMs: 5000 });
+    return client;
+  };
+  const theirs = async (): Promise<OfficialClient> => {
+    const client = await officialClient(broker);
+    cleanups.push(() => new Promise<void>((resolve) => client.destroy(() => resolve())));
+    return client;
+  };
+
+  it('subscribes to its reply topic and reports the broker it is connected to', async () => {
+    const client = await ours();
+    assert.equal(client.connectionState.status, 'connected');
+    assert.equal(client.connectionState.broker, `127.0.0.1:${broker.port}`);
+    assert.match(client.replyTopic, /^\/mcafee\/client\/\{[0-9a-f-]{36}\}$/);
+  });
+
+  it('gets its answer from a service of the official client', async () => {
+    const official = await theirs();
+    const info = new dxl.ServiceRegistrationInfo(official, '/test/official-service');
+    info.addTopic('/test/official/echo', (request: OfficialMessage & object) => {
+      const response = new dxl.Response(request);
+      response.payload = `echo:${request.payload.toString()}`;
+      official.sendResponse(response);
+    });
+    official.registerServiceAsync(info);
+    await whenOfficialSubscribed(official, '/test/official/echo');
+
+    const client = await ours();
+    const response = await client.request('/test/official/echo', 'hello', { timeoutMs: 3000 });
+    assert.equal(response.payload.toString(), 'echo:hello');
+    assert.equal(response.destinationTopic, client.replyTopic);
+  });
+
+  it('answers requests of the official client from its own service', async () => {
+    const client = await ours({ registrationTimeoutMs: 300 });
+    const seen: DxlMessage[] = [];
+    const registration = await client.registerService({
+      serviceType: '/test/our-service',
+      topics: {
+        '/test/ours/upper': (request) => {
+          seen.push(request);
+          client.sendResponse(request, request.payload.toString().toUpperCase());
+        },
+      },
+    });
+    assert.equal(registration.acknowledged, false, 'plain Mosquitto does not answer the registry');
+
+    const official = await theirs();
+    const request = new dxl.Request('/test/ours/upper');
+    request.payload = 'quiet';
+    const response = await new Promise<OfficialMessage>((resolve, reject) =>
+      official.asyncRequest(request, (error, answer) => (error ? reject(error) : resolve(answer!))),
+    );
+    assert.equal(response.payload.toString(), 'QUIET');
+    assert.equal(seen.length, 1);
+    assert.match(seen[0]!.replyToTopic, /^\/mcafee\/client\//);
+    await registration.unregister();
+    assert.equal(client.subscriptionCount, 0);
+  });
+
+  it('exchanges events with the official client both ways, wildcards included', async () => {
+    const client = await ours();
+    const official = await theirs();
+
+    const received: string[] = [];
+    const unsubscribe = await client.subscribe('/test/events/#', (event) => received.push(`${event.destinationTopic}=${event.payload}`));
+    official.sendEvent(officialEvent('/test/events', 'parent: not matched by /test/events/#'));
+    official.sendEvent(officialEvent('/test/events/a/b', 'deep'));
+    await eventually(() => received.length >= 1, 'our wildcard subscription to see the event');
+    assert.deepEqual(received, ['/test/events/a/b=deep']);
+
+    const theirsReceived: string[] = [];
+    official.addEventCallback(
+      '/test/back/#',
+      (event) => event.payload.toString() !== 'probe' && theirsReceived.push(`${event.destinationTopic}=${event.payload}`),
+      false,
+    );
+    await whenOfficialSubscribed(official, '/test/back/#');
+    await client.sendEvent('/test/back/x', 'from us');
+    await eventually(() => theirsReceived.length === 1, 'the official client to see our event');
+    assert.deepEqual(theirsReceived, ['/test/back/x=from us']);
+
+    await unsubscribe();
+    assert.equal(client.subscriptionCount, 0);
+  });
+
+  it('rejects a request nobody serves with DXL_TIMEOUT at the configured time', async () => {
+    const client = await ours();
+    const started = Date.now();
+    await assert.rejects(client.request('/test/nobody/home', 'x', { timeoutMs: 400 }), (error: Error & { code?: string }) => {
+      assert.equal(error.code, DxlErrorCode.Timeout);
+      assert.match(error.message, /\/test\/nobody\/home within 400 ms/);
+      return true;
+    });
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed >= 390 && elapsed < 1500, `timed out after ${elapsed} ms`);
+  });
+
+  it('speaks MQTT 3.1 as the official client does', async () => {
+    const client = await ours({ protocolVersion: 3 });
+    const got = new Promise<string>((resolve) => void client.subscribe('/test/v31', (event) => resolve(event.payload.toString())));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await client.sendEvent('/test/v31', 'ok');
+    assert.equal(await got, 'ok');
+  });
+
+  it('connects from a dxlclient.config file', async () => {
+    const pki = testPki();
+    const file = path.join(pki.dir, 'dxlclient.config');
+    fs.writeFileSync(
+      file,
+      `[Certs]\nBrokerCertChain=ca.crt\nCertFile=client.crt\nPrivateKey=client.key\n\n[Brokers]\nlocal=local;${broker.port};127.0.0.1\n`,
+    );
+    const client = DxlClient.fromConfig(loadDxlConfig(file), { logger: { warn: () => undefined } });
+    cleanups.push(() => client.close());
+    await client.connect({ timeoutMs: 5000 });
+    assert.equal(client.connected, true);
+  });
+
+  it('close() rejects pending requests with DXL_CLOSED and leaves no socket behind', async () => {
+    const handlesBefore = process.getActiveResourcesInfo().filter((name) => name === 'TLSWrap' || name === 'TCPWrap').length;
+    const client = ourClient([broker]);
+    await client.connect({ timeoutMs: 5000 });
+    const pending = client.request('/test/never', 'x', { timeoutMs: 10_000 });
+    const started = Date.now();
+    await client.close();
+    assert.ok(Date.now() - started < 2000, 'close is bounded');
+    await assert.rejects(pending, { code: DxlErrorCode.Closed });
+    await assert.rejects(client.request('/test/never', 'x'), { code: DxlErrorCode.Closed });
+    assert.equal(client.connectionState.status, 'closed');
+    await eventually(
+      () => process.getActiveResourcesInfo().filter((name) => name === 'TLSWrap' || name === 'TCPWrap').length <= handlesBefore,
+      'sockets to close',
+    );
+  });
+});
+
+describe('DxlClient TLS failures, failover and reconnection', function () {
+  this.timeout(30_000);
+  let binary: string;
+  const cleanups: Array<() => Promise<void> | void> = [];
+  before(function () {
+    binary = requireMosquitto(this);
+  });
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+  const broker = async (): Promise<MosquittoBroker> => {
+    const started = await startMosquitto(binary);
+    cleanups.push(() => started.stop());
+    return started;
+  };
+  const client = (brokers: MosquittoBroker[], options: Parameters<typeof ourClient>[1] = {}): DxlClient => {
+    const created = ourClient(brokers, options);
+    cleanups.push(() => created.close());
+    return created;
+  };
+
+  it('names an untrusted broker certificate and keeps retrying', async () => {
+    const pki = testPki();
+    const target = await broker();
+    const wrongCa = client([target], { ca: pki.otherCa.certPem });
+    await assert.rejects(wrongCa.connect({ timeoutMs: 1500 }), (error: Error & { code?: string }) => {
+      assert.equal(error.code, DxlErrorCode.Disconnected);
+      assert.match(error.message, /TLS: broker certificate not trusted/);
+      return true;
+    });
+    assert.match(wrongCa.connectionState.cause ?? '', /SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/);
+    assert.notEqual(wrongCa.connectionState.status, 'closed');
+  });
+
+  it('names a client certificate the broker rejects', async () => {
+    const pki = testPki();
+    const target = await broker();
+    const foreign = client([target], { cert: pki.foreignClient.certPem, key: pki.foreignClient.keyPem });
+    await assert.rejects(foreign.connect({ timeoutMs: 1500 }), { code: DxlErrorCode.Disconnected });
+    assert.match(foreign.connectionState.reason ?? '', /rejected our client certificate|connection reset/);
+  });
+
+  it('refuses to start without a key, saying which', () => {
+    const pki = testPki();
+    assert.throws(
+      () => new DxlClient({ brokers: [{ host: '127.0.0.1', port: 1 }], ca: pki.ca.certPem, cert: pki.client.certPem, key: '' }),
+      (error: Error & { code?: string }) => error.code === DxlErrorCode.Config && /TLS key is missing/.test(error.message),
+    );
+  });
+
+  it('names a key that does not match the certificate', async () => {
+    const pki = testPki();
+    const target = await broker();
+    const mismatched = client([target], { key: pki.foreignClient.keyPem });
+    await assert.rejects(mismatched.connect({ timeoutMs: 1500 }), { code: DxlErrorCode.Disconnected });
+    assert.match(mismatched.connectionState.reason ?? '', /private key does not match/);
+  });
+
+  it('fails over to the next broker when the one in use stops, and events flow again', async () => {
+    const first = await broker();
+    const second = await broker();
+    const subscriber = client([first, second], { probeBrokers: false });
+    const received: string[] = [];
+    await subscriber.subscribe('/test/failover', (event) => received.push(event.payload.toString()));
+    await subscriber.connect({ timeoutMs: 5000 });
+    assert.equal(subscriber.connectionState.broker, `127.0.0.1:${first.port}`);
+
+    await first.stop();
+    await eventually(() => subscriber.connected && subscriber.connectionState.broker === `127.0.0.1:${second.port}`, 'failover to the second broker');
+
+    const publisher = client([second]);
+    await publisher.connect({ timeoutMs: 5000 });
+    await publisher.sendEvent('/test/failover', 'after failover');
+    await eventually(() => received.includes('after failover'), 'the event after failover');
+  });
+
+  it('recovers when its only broker comes back, and requests made meanwhile wait for it', async () => {
+    const only = await broker();
+    // Plain Mosquitto has no service registry: a request only reaches a service already
+    // subscribed, so the requester retries more slowly than the responder.
+    const requester = client([only], { reconnect: { initialDelayMs: 1500, maxDelayMs: 1500 } });
+    const responder = client([only], { registrationTimeoutMs: 200 });
+    await responder.registerService({
+      serviceType: '/test/back',
+      topics: { '/test/back/ping': (request) => responder.sendResponse(request, 'pong') },
+    });
+    await requester.connect({ timeoutMs: 5000 });
+    await responder.connect({ timeoutMs: 5000 });
+    assert.equal((await requester.request('/test/back/ping', '')).payload.toString(), 'pong');
+
+    const states: string[] = [];
+    requester.onStateChange((state) => states.push(state.status));
+    await only.stop();
+    await eventually(() => !requester.connected, 'the requester to notice');
+    const whileDown = requester.request('/test/back/ping', '', { timeoutMs: 8000 });
+    await only.restart();
+    assert.equal((await whileDown).payload.toString(), 'pong');
+    assert.ok(states.includes('reconnecting') && states.at(-1) === 'connected', states.join(','));
+  });
+
+  it('rejects a request still waiting for a connection with DXL_DISCONNECTED when its timeout passes', async () => {
+    const target = await broker();
+    await target.stop();
+    const lonely = client([target]);
+    await assert.rejects(lonely.request('/test/x', 'y', { timeoutMs: 500 }), (error: Error & { code?: string }) => {
+      assert.equal(error.code, DxlErrorCode.Disconnected);
+      assert.match(error.message, /connection refused/);
+      return true;
+    });
+  });
+});
