@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { DEFAULT_FABRIC_HOST, DEFAULT_FABRIC_PORT, type FabricOptions, defaultDataDir, startFabric } from './fabric';
+
+const USAGE = `Usage: tie-fabric [options]
+
+Runs a local DXL fabric (MQTT over mutual TLS, with DXL service semantics)
+and the TIE simulator, for trying TIE flows without McAfee servers.
+
+Options:
+  --port <n>          MQTT over TLS port (default ${DEFAULT_FABRIC_PORT}; 0 picks a free one)
+  --host <address>    interface to listen on (default ${DEFAULT_FABRIC_HOST})
+  --ws-port <n>       also accept MQTT over secure WebSockets on this port
+  --data-dir <dir>    where certificates and dxlclient.config live
+                      (default ${defaultDataDir()})
+  --no-simulator      run the fabric without the TIE simulator
+  --quiet             do not log refused clients and dropped messages
+  -h, --help          show this help
+`;
+
+class UsageError extends Error {}
+
+function parsePort(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--${name} must be a port number from 0 to 65535, not "${value}"`);
+  return port;
+}
+
+function parseOptions(argv: string[]): (FabricOptions & { quiet: boolean }) | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'ws-port': { type: 'string' },
+        'data-dir': { type: 'string' },
+        'no-simulator': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) return 'help';
+  const options: FabricOptions & { quiet: boolean } = { simulator: !values['no-simulator'], quiet: values.quiet };
+  const port = parsePort(values.port, 'port');
+  const webSocketPort = parsePort(values['ws-port'], 'ws-port');
+  if (port !== undefined) options.port = port;
+  if (webSocketPort !== undefined) options.webSocketPort = webSocketPort;
+  if (values.host !== undefined) options.host = values.host;
+  if (values['data-dir'] !== undefined) options.dataDir = values['data-dir'];
+  return options;
+}
+
+function stamp(line: string): string {
+  return `${new Date().toISOString()} ${line}`;
+}
+
+async function main(): Promise<void> {
+  const parsed = parseOptions(process.argv.slice(2));
+  if (parsed === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const { quiet, ...options } = parsed;
+  if (!quiet) options.log = (line) => process.stderr.write(`${stamp(line)}\n`);
+
+  const fabric = await startFabric(options);
+  const lines = [
+    `DXL fabric listening on mqtts://${fabric.host}:${fabric.port}` +
+      (fabric.webSocketPort === undefined ? '' : ` and wss://${fabric.host}:${fabric.webSocketPort}`),
+    `Broker id:     ${fabric.brokerId}`,
+    `Client config: ${fabric.configPath}`,
+    `TIE simulator: ${options.simulator === false ? 'off' : 'on'}`,
+    'Press Ctrl+C to stop.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      // A second signal: the user does not want to wait.
+      process.exit(130);
+    }
+    stopping = true;
+    process.stdout.write(`Stopping (${signal})...\n`);
+    fabric.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`tie-fabric: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`tie-fabric: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = code === 'EADDRINUSE' ? `the port is already in use (${(error as Error).message})` : (error as Error).message;
+  process.stderr.write(`tie-fabric: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,200 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { DxlMessaging } from '../dxl/api';
+import { DxlClient } from '../dxl/client';
+import { CLIENT_CONFIG_FILE, writeClientConfig } from './client-config';
+import { loadOrCreateBrokerId } from './broker-id';
+import { DxlBroker } from './dxl-broker';
+import { type Listener, type ServerTls, startTlsListener, startWebSocketListener } from './listeners';
+import { type FabricPki, PkiFileName, loadOrCreateFabricPki } from './pki-store';
+import { startTieSimulator } from './simulator-host';
+
+/** The OpenDXL broker's default maximum message size. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+export const DEFAULT_FABRIC_PORT = 8883;
+export const DEFAULT_FABRIC_HOST = '127.0.0.1';
+const CLOSE_STEP_TIMEOUT_MS = 5000;
+const SIMULATOR_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Something started on the fabric's own DXL client, stopped before the fabric closes. */
+export interface FabricService {
+  close(): Promise<void>;
+}
+
+/** Starts a service (such as the TIE simulator) on a DXL client connected to the fabric. */
+export type FabricServiceFactory = (dxl: DxlMessaging, context: { dataDir: string; log: (line: string) => void }) => Promise<FabricService>;
+
+export interface FabricOptions {
+  /** MQTT over TLS port. Default 8883; 0 picks a free port. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Where the PKI, dxlclient.config and the simulator's state live. Default `~/.node-red-contrib-tie/fabric`. */
+  dataDir?: string;
+  /** Also listen for MQTT over secure WebSockets on this port (0 picks a free one). Off when absent. */
+  webSocketPort?: number;
+  /**
+   * Runs the TIE simulator on the fabric (default true), or another service when given
+   * a factory; false runs the bare fabric.
+   */
+  simulator?: boolean | FabricServiceFactory;
+  /** Largest DXL message accepted. Default 1 MiB, as the OpenDXL broker. */
+  maxMessageBytes?: number;
+  /** Receives one line per notable event (refused clients, dropped messages). Silent by default. */
+  log?: (line: string) => void;
+}
+
+export interface RunningFabric {
+  readonly host: string;
+  readonly port: number;
+  /** Set when the WebSocket listener runs. */
+  readonly webSocketPort?: number;
+  readonly brokerId: string;
+  readonly dataDir: string;
+  /** A ready `dxlclient.config` for clients of this fabric. */
+  readonly configPath: string;
+  /** PEM files in the data directory: the CA bundle and the client certificate and key that configPath names. */
+  readonly files: { readonly caCert: string; readonly clientCert: string; readonly clientKey: string };
+  /** Stops the simulator, closes every connection and the listeners. Bounded in time; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function defaultDataDir(): string {
+  return path.join(os.homedir(), '.node-red-contrib-tie', 'fabric');
+}
+
+/** Where local clients should connect when the fabric listens on every interface. */
+function connectHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
+}
+
+async function withinTimeout(step: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  try {
+    await Promise.race([step.then(() => undefined, () => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function serviceFactory(option: FabricOptions['simulator']): FabricServiceFactory | undefined {
+  if (option === false) return undefined;
+  if (typeof option === 'function') return option;
+  return startTieSimulator;
+}
+
+/** Runs a service factory on a DXL client of the fabric's own, with the simulator's certificate. */
+async function startOnOwnClient(
+  factory: FabricServiceFactory,
+  pki: FabricPki,
+  address: { host: string; port: number },
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<FabricService> {
+  const client = new DxlClient({
+    brokers: [address],
+    ca: pki.ca.certPem,
+    cert: pki.simulator.certPem,
+    key: pki.simulator.keyPem,
+    probeBrokers: false,
+    logger: { warn: (line) => log(`fabric client: ${line}`) },
+  });
+  try {
+    await client.connect({ timeoutMs: SIMULATOR_CONNECT_TIMEOUT_MS });
+    const service = await factory(client, { dataDir, log });
+    return {
+      close: async () => {
+        await withinTimeout(service.close(), CLOSE_STEP_TIMEOUT_MS);
+        await withinTimeout(client.close(), CLOSE_STEP_TIMEOUT_MS);
+      },
+    };
+  } catch (error) {
+    await withinTimeout(client.close(), CLOSE_STEP_TIMEOUT_MS);
+    throw error;
+  }
+}
+
+/**
+ * Starts an embedded DXL fabric: an MQTT broker over mutual TLS with the OpenDXL
+ * broker's service semantics, its PKI and a `dxlclient.config` in `dataDir`, and
+ * (unless `simulator: false`) the TIE simulator as a registered service.
+ */
+export async function startFabric(options: FabricOptions = {}): Promise<RunningFabric> {
+  const host = options.host ?? DEFAULT_FABRIC_HOST;
+  const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const log = options.log ?? (() => undefined);
+  const altNames = [host, os.hostname()].filter((name) => name !== '' && name !== '0.0.0.0' && name !== '::');
+  const pki = loadOrCreateFabricPki(dataDir, { brokerAltNames: altNames });
+  const brokerId = loadOrCreateBrokerId(dataDir);
+  const serverTls: ServerTls = { ca: pki.ca.certPem, cert: pki.broker.certPem, key: pki.broker.keyPem };
+  const startTime = Date.now();
+
+  let mqttListener: Listener | undefined;
+  let webSocketListener: Listener | undefined;
+  let service: FabricService | undefined;
+  const broker = await DxlBroker.start({
+    brokerGuid: brokerId,
+    maxMessageBytes,
+    log,
+    endpoints: () => ({
+      hostname: connectHost(host),
+      port: mqttListener?.port ?? 0,
+      webSocketPort: webSocketListener?.port ?? 0,
+      startTime,
+    }),
+  });
+
+  const shutdown = async (): Promise<void> => {
+    if (service) await withinTimeout(service.close(), 2 * CLOSE_STEP_TIMEOUT_MS);
+    await Promise.all([mqttListener, webSocketListener].map((listener) => listener && withinTimeout(listener.close(), CLOSE_STEP_TIMEOUT_MS)));
+    await withinTimeout(broker.close(), CLOSE_STEP_TIMEOUT_MS);
+  };
+
+  try {
+    const accept = broker.accept.bind(broker);
+    mqttListener = await startTlsListener({ host, port: options.port ?? DEFAULT_FABRIC_PORT, tls: serverTls, accept, log });
+    if (options.webSocketPort !== undefined) {
+      webSocketListener = await startWebSocketListener({
+        host,
+        port: options.webSocketPort,
+        tls: serverTls,
+        accept,
+        log,
+        // Up to this size a message reaches the size guard, which drops it; beyond, ws closes the connection.
+        maxFrameBytes: 4 * maxMessageBytes,
+      });
+    }
+    const configPath = path.join(dataDir, CLIENT_CONFIG_FILE);
+    writeClientConfig(configPath, {
+      brokerId,
+      host: connectHost(host),
+      port: mqttListener.port,
+      ...(webSocketListener ? { webSocketPort: webSocketListener.port } : {}),
+      caFile: PkiFileName.caCert,
+      certFile: PkiFileName.clientCert,
+      keyFile: PkiFileName.clientKey,
+    });
+    const factory = serviceFactory(options.simulator);
+    if (factory) service = await startOnOwnClient(factory, pki, { host: connectHost(host), port: mqttListener.port }, dataDir, log);
+
+    let closing: Promise<void> | undefined;
+    return {
+      host,
+      port: mqttListener.port,
+      ...(webSocketListener ? { webSocketPort: webSocketListener.port } : {}),
+      brokerId,
+      dataDir,
+      configPath,
+      files: { caCert: pki.files.caCert, clientCert: pki.files.clientCert, clientKey: pki.files.clientKey },
+      close: () => (closing ??= shutdown()),
+    };
+  } catch (error) {
+    await shutdown();
+    throw error;
+  }
+}
