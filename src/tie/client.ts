@@ -1,6 +1,6 @@
 import type { DxlMessaging, RequestOptions, Unsubscribe } from '../dxl/api';
 import { type DxlMessage, parseJsonPayload } from '../dxl/message';
-import { ReputationCache, type CacheTicket } from './cache';
+import { ReputationCache, type CacheTicket, type ReputationCacheOptions } from './cache';
 import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel, TRUST_LEVELS } from './constants';
 import { TieError, invalidInput, invalidResponse } from './errors';
 import { type HashInput, normalizeCertificateHashes, normalizeHashes, receivedBase64ToHex } from './hashes';
@@ -27,7 +27,7 @@ export interface TieClientOptions {
    * `maxEntries` (default 10 000), and dropped when a reputation-change event or a set made
    * through this client names one of their hashes.
    */
-  cache?: { ttlMs: number; maxEntries?: number } | false;
+  cache?: ReputationCacheOptions | false;
   /** Timeout of each request; the DXL client's own default when absent. */
   requestTimeoutMs?: number;
   /**
