@@ -36,6 +36,7 @@ export interface OfficialClient {
   connected: boolean;
   connect(callback?: () => void): void;
   destroy(callback?: () => void): void;
+  disconnect(callback?: () => void): void;
   subscribe(topic: string): void;
   addEventCallback(topic: string, callback: (event: OfficialMessage) => void, subscribe?: boolean): void;
   sendEvent(event: object): void;
@@ -105,6 +106,11 @@ export function connectOfficialClientFromConfig(configFile: string, options: { t
 /** Unregisters the client's services and disconnects it. */
 export function closeOfficialClient(client: OfficialClient): Promise<void> {
   return new Promise((resolve) => client.destroy(() => resolve()));
+}
+
+/** Drops the connection without unregistering the client's services, as a crash would. */
+export function disconnectOfficialClient(client: OfficialClient): Promise<void> {
+  return new Promise((resolve) => client.disconnect(() => resolve()));
 }
 
 /** Sends a request; resolves with the Response, rejects with the client's RequestError. */
