@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import { DxlClient } from '../src/dxl/client';
+import { decodeMessage, encodeMessage } from '../src/dxl/codec';
+import { newDxlId } from '../src/dxl/ids';
+import { MessageType, emptyMessage, parseJsonPayload } from '../src/dxl/message';
+import { TieClient } from '../src/tie/client';
+import { hexToBase64 } from '../src/tie/hashes';
+import { connectBare } from './bare-mqtt';
+import { type ContenderJob, type ContenderResult, FILE_HASHES, REPUTATION_TOPIC } from './workload';
+
+/*
+ * One contender in its own process: connects, warms up, then runs `requests`
+ * file-reputation lookups with `inFlight` outstanding at all times, and prints
+ * one JSON line of figures. Client CPU is this process's user + system time.
+ */
+
+type Lookup = () => Promise<unknown>;
+
+interface Contender {
+  lookup: Lookup;
+  close(): Promise<void>;
+}
+
+const job = JSON.parse(process.argv[2]!) as ContenderJob;
+const pem = {
+  ca: fs.readFileSync(job.broker.ca),
+  cert: fs.readFileSync(job.broker.cert),
+  key: fs.readFileSync(job.broker.key),
+};
+
+async function ours(): Promise<Contender> {
+  const dxl = new DxlClient({ brokers: [{ host: job.broker.host, port: job.broker.port }], ...pem, logger: { warn: () => undefined } });
+  await dxl.connect({ timeoutMs: 10_000 });
+  const tie = new TieClient(dxl);
+  return { lookup: () => tie.getFileReputation(FILE_HASHES), close: () => dxl.close() };
+}
+
+async function official(): Promise<Contender> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const dxl = require('@opendxl/dxl-client');
+  const { TieClient: OfficialTieClient } = require('@opendxl/dxl-tie-client');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const config = new dxl.Config(pem.ca, pem.cert, pem.key, [new dxl.Broker([job.broker.host], 'bench', job.broker.port)]);
+  const client = new dxl.Client(config);
+  await new Promise<void>((resolve) => client.connect(resolve));
+  const tie = new OfficialTieClient(client);
+  return {
+    lookup: () =>
+      new Promise((resolve, reject) =>
+        tie.getFileReputation((error: Error | null, reputations: unknown) => (error ? reject(error) : resolve(reputations)), FILE_HASHES),
+      ),
+    close: () => new Promise<void>((resolve) => client.destroy(() => resolve())),
+  };
+}
+
+/** mqtt and the DXL codec with nothing else: the same wire work and the same decoding of the answer. */
+async function bare(): Promise<Contender> {
+  const clientId = newDxlId();
+  const replyTopic = `/mcafee/client/${clientId}`;
+  const requestPayload = Buffer.from(
+    JSON.stringify({ hashes: Object.entries(FILE_HASHES).map(([type, hex]) => ({ type, value: hexToBase64(hex) })) }),
+  );
+  const pending = new Map<string, (value: unknown) => void>();
+  const client = connectBare(job.broker, clientId);
+  client.on('message', (topic, payload) => {
+    const response = decodeMessage(payload, topic);
+    const resolve = pending.get(response.requestMessageId);
+    if (!resolve) return;
+    pending.delete(response.requestMessageId);
+    const body = parseJsonPayload(response.payload) as { reputations: Array<{ providerId: number }> };
+    const byProvider: Record<number, unknown> = {};
+    for (const reputation of body.reputations) byProvider[reputation.providerId] = reputation;
+    resolve(byProvider);
+  });
+  await new Promise<void>((resolve) => client.on('connect', () => client.subscribe(replyTopic, { qos: 0 }, () => resolve())));
+  return {
+    lookup: () =>
+      new Promise((resolve) => {
+        const request = emptyMessage(MessageType.Request, REPUTATION_TOPIC);
+        request.messageId = newDxlId();
+        request.replyToTopic = replyTopic;
+        request.payload = requestPayload;
+        pending.set(request.messageId, resolve);
+        client.publish(REPUTATION_TOPIC, encodeMessage(request), { qos: 0 });
+      }),
+    close: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
+  };
+}
+
+async function runAtInFlight(lookup: Lookup, count: number, inFlight: number, latencies?: Float64Array): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const index = next++;
+      const started = process.hrtime.bigint();
+      await lookup();
+      if (latencies) latencies[index] = Number(process.hrtime.bigint() - started) / 1e6;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
+}
+
+function percentile(sorted: Float64Array, fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
+}
+
+async function main(): Promise<void> {
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`${job.kind}: no progress, giving up\n`);
+    process.exit(2);
+  }, 600_000);
+  watchdog.unref();
+  const contender = await (job.kind === 'ours' ? ours() : job.kind === 'official' ? official() : bare());
+  await runAtInFlight(contender.lookup, job.warmup, job.inFlight);
+  global.gc?.();
+  const rssAfterWarmup = process.memoryUsage().rss;
+  const latencies = new Float64Array(job.requests);
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  await runAtInFlight(contender.lookup, job.requests, job.inFlight, latencies);
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpuBefore);
+  global.gc?.();
+  const rssGrowthMb = (process.memoryUsage().rss - rssAfterWarmup) / 2 ** 20;
+  latencies.sort();
+  const result: ContenderResult = {
+    kind: job.kind,
+    broker: job.broker.name,
+    inFlight: job.inFlight,
+    requests: job.requests,
+    cpuMicrosPerRequest: (cpu.user + cpu.system) / job.requests,
+    requestsPerSecond: job.requests / (elapsedMs / 1000),
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    rssGrowthMb,
+  };
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+  await contender.close();
+  process.exit(0);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${job.kind}: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

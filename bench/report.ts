@@ -1,0 +1,116 @@
+import os from 'node:os';
+import type { ContenderKind, ContenderResult } from './workload';
+
+export interface Cell {
+  broker: string;
+  inFlight: number;
+  /** Median of each figure over the rounds, per contender. */
+  medians: Partial<Record<ContenderKind, ContenderResult>>;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Groups the rounds' results by broker, in-flight level and contender, keeping each figure's median. */
+export function summarise(results: ContenderResult[]): Cell[] {
+  const cells = new Map<string, Cell>();
+  const groups = new Map<string, ContenderResult[]>();
+  for (const result of results) {
+    const cellKey = `${result.broker}/${result.inFlight}`;
+    if (!cells.has(cellKey)) cells.set(cellKey, { broker: result.broker, inFlight: result.inFlight, medians: {} });
+    const groupKey = `${cellKey}/${result.kind}`;
+    groups.set(groupKey, [...(groups.get(groupKey) ?? []), result]);
+  }
+  for (const [groupKey, group] of groups) {
+    const cell = cells.get(groupKey.split('/').slice(0, 2).join('/'))!;
+    const first = group[0]!;
+    cell.medians[first.kind] = {
+      ...first,
+      cpuMicrosPerRequest: median(group.map((r) => r.cpuMicrosPerRequest)),
+      requestsPerSecond: median(group.map((r) => r.requestsPerSecond)),
+      p50Ms: median(group.map((r) => r.p50Ms)),
+      p99Ms: median(group.map((r) => r.p99Ms)),
+      peakRssMb: median(group.map((r) => r.peakRssMb)),
+      rssGrowthMb: median(group.map((r) => r.rssGrowthMb)),
+    };
+  }
+  return [...cells.values()];
+}
+
+const fixed = (value: number, digits = 1): string => value.toFixed(digits);
+const ratio = (a: number | undefined, b: number | undefined): string => (a !== undefined && b ? `${(a / b).toFixed(2)}x` : 'n/a');
+const mark = (ok: boolean): string => (ok ? 'met' : '**missed**');
+
+export interface ReportInput {
+  command: string;
+  rounds: number;
+  cells: Cell[];
+  soak?: ContenderResult;
+  mosquittoVersion: string;
+  extraSections: string[];
+}
+
+export function renderReport(input: ReportInput): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const lines: string[] = [
+    '# Benchmarks',
+    '',
+    `Command: \`${input.command}\`, ${input.rounds} interleaved round(s); every figure is the median over the rounds.`,
+    '',
+    `Machine: ${os.cpus().length} x ${cpu}, ${fixed(os.totalmem() / 2 ** 30, 0)} GiB, ${os.platform()} ${os.release()}, Node.js ${process.version}, ${input.mosquittoVersion}.`,
+    '',
+    'Each contender runs in its own process against the same responder (bare mqtt with the DXL codec) on the same broker, asking',
+    'the TIE file reputation of one file (md5, sha1, sha256) and decoding the answer into reputations keyed by provider:',
+    '',
+    '- **bare**: mqtt.js and the DXL codec, nothing else: the limit;',
+    '- **ours**: `TieClient.getFileReputation` on `DxlClient`;',
+    '- **official**: `@opendxl/dxl-tie-client` `getFileReputation` on `@opendxl/dxl-client`.',
+    '',
+    'CPU is the client process\'s user + system time per request; latency is per request at that in-flight level.',
+    '',
+    '| broker | in flight | contender | CPU µs/req | req/s | p50 ms | p99 ms | peak RSS MB | CPU ours/official | CPU ours/bare | req/s ours/official | req/s ours/bare |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const verdicts: string[] = [];
+  for (const cell of input.cells) {
+    const { bare, ours, official } = cell.medians;
+    for (const kind of ['bare', 'ours', 'official'] as const) {
+      const r = cell.medians[kind];
+      if (!r) continue;
+      const ratios =
+        kind === 'ours'
+          ? [
+              ratio(ours?.cpuMicrosPerRequest, official?.cpuMicrosPerRequest),
+              ratio(ours?.cpuMicrosPerRequest, bare?.cpuMicrosPerRequest),
+              ratio(ours?.requestsPerSecond, official?.requestsPerSecond),
+              ratio(ours?.requestsPerSecond, bare?.requestsPerSecond),
+            ]
+          : ['', '', '', ''];
+      lines.push(
+        `| ${cell.broker} | ${cell.inFlight} | ${kind} | ${fixed(r.cpuMicrosPerRequest)} | ${fixed(r.requestsPerSecond, 0)} | ${fixed(r.p50Ms, 2)} | ${fixed(r.p99Ms, 2)} | ${fixed(r.peakRssMb)} | ${ratios.join(' | ')} |`,
+      );
+    }
+    if (ours && official && bare) {
+      const where = `${cell.broker}, in flight ${cell.inFlight}`;
+      verdicts.push(
+        `| ${where} | ${fixed(ours.cpuMicrosPerRequest / official.cpuMicrosPerRequest, 2)}x (target ≤ 0.6x): ${mark(ours.cpuMicrosPerRequest <= 0.6 * official.cpuMicrosPerRequest)} | ` +
+          `${fixed(ours.requestsPerSecond / official.requestsPerSecond, 2)}x official, ${fixed(ours.requestsPerSecond / bare.requestsPerSecond, 2)}x bare (target ≥ 1x, ≥ 0.9x): ${mark(ours.requestsPerSecond >= official.requestsPerSecond && ours.requestsPerSecond >= 0.9 * bare.requestsPerSecond)} | ` +
+          `${fixed(ours.p99Ms, 2)} vs ${fixed(official.p99Ms, 2)} ms: ${mark(ours.p99Ms <= official.p99Ms)} |`,
+      );
+    }
+  }
+  lines.push('', '## Targets', '', '| cell | CPU per request | throughput | p99 |', '| --- | --- | --- | --- |', ...verdicts);
+  if (input.soak) {
+    lines.push(
+      '',
+      '## Memory over a long run',
+      '',
+      `${input.soak.requests.toLocaleString('en-US')} requests through ours (${input.soak.broker}, in flight ${input.soak.inFlight}): RSS grew ${fixed(input.soak.rssGrowthMb)} MB after warm-up (target < 30 MB: ${mark(input.soak.rssGrowthMb < 30)}), peak RSS ${fixed(input.soak.peakRssMb)} MB, ${fixed(input.soak.cpuMicrosPerRequest)} µs CPU per request.`,
+    );
+  }
+  lines.push(...input.extraSections, '');
+  return lines.join('\n');
+}

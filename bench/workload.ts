@@ -1,0 +1,57 @@
+/** What every contender asks and the responder answers: one realistic TIE file-reputation exchange. */
+
+export const REPUTATION_TOPIC = '/mcafee/service/tie/file/reputation';
+
+/** notepad.exe, as in the TIE sample data. */
+export const FILE_HASHES = {
+  md5: 'f2c7bb8acc97f92e987a2d4087d021b1',
+  sha1: '7eb0139d2175739b3ccb0d1110067820be6abd29',
+  sha256: '142e1d688ef0568370c37187fd9f2351d7ddeda574f8bfa9b0fa4ef42db85aa2',
+};
+
+/** A TIE file-reputation response: GTI and Enterprise reputations with their attributes. */
+export const REPUTATION_RESPONSE = JSON.stringify({
+  props: { serverTime: 1451505556, submitMetaData: 1 },
+  reputations: [
+    { attributes: { '2120340': '2139160704' }, createDate: 1451502875, providerId: 1, trustLevel: 99 },
+    {
+      attributes: { '2101652': '17', '2102165': '1451502875', '2111893': '21', '2114965': '0', '2139285': '72339069014638857' },
+      createDate: 1451502875,
+      providerId: 3,
+      trustLevel: 0,
+    },
+  ],
+});
+
+export type ContenderKind = 'bare' | 'ours' | 'official';
+
+export interface BrokerTarget {
+  name: string;
+  host: string;
+  port: number;
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+export interface ContenderJob {
+  kind: ContenderKind;
+  broker: BrokerTarget;
+  inFlight: number;
+  requests: number;
+  warmup: number;
+}
+
+export interface ContenderResult {
+  kind: ContenderKind;
+  broker: string;
+  inFlight: number;
+  requests: number;
+  cpuMicrosPerRequest: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssMb: number;
+  /** RSS after the run minus RSS after warm-up. */
+  rssGrowthMb: number;
+}
