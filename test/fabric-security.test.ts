@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+import mqtt from 'mqtt';
+import { type RunningFabric, startFabric } from '../src/fabric';
+import {
+  type OfficialClient,
+  closeOfficialClient,
+  connectOfficialClient,
+  officialEvent,
+  officialRequest,
+  payloadText,
+  registerOfficialService,
+  subscribeOfficial,
+} from './support/official-client';
+import { eventually } from './support/our-client';
+import { testPki } from './support/pki-fixture';
+
+const MIB = 1024 * 1024;
+
+/** An MQTT 3.1.1 CONNECT with a clean session. */
+function connectPacket(clientId: string): Buffer {
+  const id = Buffer.from(clientId);
+  const body = Buffer.concat([
+    Buffer.from([0x00, 0x04]),
+    Buffer.from('MQTT'),
+    Buffer.from([0x04, 0x02, 0x00, 0x3c, id.length >> 8, id.length & 0xff]),
+    id,
+  ]);
+  return Buffer.concat([Buffer.from([0x10, body.length]), body]);
+}
+
+/**
+ * Opens TLS with the given client material and sends CONNECT: resolves 'connack' when
+ * the broker accepts, or 'refused' when the connection ends without a CONNACK.
+ */
+function tryConnect(port: number, material: { ca: string; cert?: string; key?: string }): Promise<'connack' | 'refused'> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, ...material, checkServerIdentity: () => undefined });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('neither a CONNACK nor a refusal within 5 s'));
+    }, 5000);
+    const settle = (outcome: 'connack' | 'refused'): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(outcome);
+    };
+    socket.on('secureConnect', () => socket.write(connectPacket('security-probe')));
+    let received = Buffer.alloc(0);
+    socket.on('data', (data: Buffer) => {
+      received = Buffer.concat([received, data]);
+      if (received.length >= 4) settle(received[0] === 0x20 && received[3] === 0 ? 'connack' : 'refused');
+    });
+    socket.on('error', () => settle('refused'));
+    socket.on('close', () => settle('refused'));
+  });
+}
+
+describe('fabric security and robustness', function () {
+  this.timeout(30_000);
+  let fabric: RunningFabric;
+  let dataDir: string;
+  let caPem: string;
+  const clients: OfficialClient[] = [];
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-fabric-security-'));
+    fabric = await startFabric({ port: 0, dataDir, simulator: false });
+    caPem = fs.readFileSync(fabric.files.caCert, 'utf8');
+  });
+  after(async () => {
+    await fabric?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map(closeOfficialClient));
+  });
+
+  const connect = async (): Promise<OfficialClient> => {
+    const client = await connectOfficialClient(
+      { caFile: fabric.files.caCert, certFile: fabric.files.clientCert, keyFile: fabric.files.clientKey },
+      { host: '127.0.0.1', port: fabric.port },
+    );
+    clients.push(client);
+    return client;
+  };
+
+  it('accepts a client certificate issued by the fabric CA', async () => {
+    const material = { ca: caPem, cert: fs.readFileSync(fabric.files.clientCert, 'utf8'), key: fs.readFileSync(fabric.files.clientKey, 'utf8') };
+    assert.equal(await tryConnect(fabric.port, material), 'connack');
+  });
+
+  it('refuses a client without a certificate', async () => {
+    assert.equal(await tryConnect(fabric.port, { ca: caPem }), 'refused');
+  });
+
+  it('refuses a client whose certificate comes from another CA', async () => {
+    const foreign = testPki().foreignClient;
+    assert.equal(await tryConnect(fabric.port, { ca: caPem, cert: foreign.certPem, key: foreign.keyPem }), 'refused');
+    // Also a well-formed certificate of a CA the fabric does not trust.
+    const other = testPki().client;
+    assert.equal(await tryConnect(fabric.port, { ca: caPem, cert: other.certPem, key: other.keyPem }), 'refused');
+  });
+
+  it('drops a message over 1 MiB without disturbing its sender or anyone else', async () => {
+    await registerOfficialService(await connect(), '/test/robust', { '/test/robust/echo': (request) => `echo ${payloadText(request).length}` });
+    const received: number[] = [];
+    await subscribeOfficial(await connect(), '/test/robust/events', (event) => received.push(payloadText(event).length));
+    const sender = await connect();
+
+    officialEvent(sender, '/test/robust/events', 'x'.repeat(MIB + 1));
+    officialEvent(sender, '/test/robust/events', 'x'.repeat(MIB - 1024));
+    officialEvent(sender, '/test/robust/events', 'small');
+    await eventually(() => received.length === 2, 'the two events within the limit', 10_000);
+    assert.deepEqual(received, [MIB - 1024, 5]);
+
+    // The sender is still connected, and the service still answers everyone.
+    assert.equal(payloadText(await officialRequest(sender, '/test/robust/echo', 'y'.repeat(1000))), 'echo 1000');
+    const other = await connect();
+    assert.equal(payloadText(await officialRequest(other, '/test/robust/echo', 'z')), 'echo 1');
+  });
+
+  it('disconnects a client that sends an oversized QoS 1 message, and only that client', async () => {
+    await registerOfficialService(await connect(), '/test/robust-qos', { '/test/robust/qos': () => 'still here' });
+    const abuser = await mqtt.connectAsync(`mqtts://127.0.0.1:${fabric.port}`, {
+      ca: caPem,
+      cert: fs.readFileSync(fabric.files.clientCert),
+      key: fs.readFileSync(fabric.files.clientKey),
+      rejectUnauthorized: true,
+      servername: 'localhost',
+      reconnectPeriod: 0,
+    });
+    try {
+      const closed = new Promise<void>((resolve) => abuser.once('close', () => resolve()));
+      abuser.publish('/test/robust/qos1', Buffer.alloc(2 * MIB), { qos: 1 }, () => undefined);
+      await closed;
+    } finally {
+      abuser.end(true);
+    }
+    const requester = await connect();
+    assert.equal(payloadText(await officialRequest(requester, '/test/robust/qos', '')), 'still here');
+  });
+});
