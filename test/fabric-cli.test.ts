@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { closeOfficialClient, connectOfficialClientFromConfig, officialRequest, payloadText } from './support/official-client';
+
+const CLI = path.resolve(__dirname, '../src/fabric/cli.js');
+
+interface RunningCli {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function runCli(args: string[]): RunningCli {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+async function printedConfigPath(cli: RunningCli, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /^Client config: (.+)$/m.exec(cli.stdout());
+    if (match) return match[1]!.trim();
+    if (cli.child.exitCode !== null) throw new Error(`tie-fabric exited early: ${cli.stderr()}`);
+    if (Date.now() > deadline) throw new Error(`tie-fabric printed no config path: ${cli.stdout()} ${cli.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function exitWithin(cli: RunningCli, timeoutMs: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const outcome = await Promise.race([cli.exited, timeout]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    cli.child.kill('SIGKILL');
+    assert.fail(`tie-fabric did not exit within ${timeoutMs} ms`);
+  }
+  return outcome;
+}
+
+describe('tie-fabric command', function () {
+  this.timeout(40_000);
+  let dataDir: string;
+  let cli: RunningCli | undefined;
+
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-fabric-cli-'));
+  });
+  afterEach(() => {
+    if (cli && cli.child.exitCode === null) cli.child.kill('SIGKILL');
+    cli = undefined;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  for (const [signal, simulatorArgs, expectedServices] of [
+    ['SIGINT', [], ['/mcafee/service/tie']],
+    ['SIGTERM', ['--no-simulator'], []],
+  ] as const) {
+    it(`prints a config the official client connects with, and stops cleanly on ${signal}`, async () => {
+      cli = runCli(['--port', '0', '--data-dir', dataDir, ...simulatorArgs]);
+      const configPath = await printedConfigPath(cli);
+      assert.equal(configPath, path.join(dataDir, 'dxlclient.config'));
+
+      const client = await connectOfficialClientFromConfig(configPath);
+      try {
+        const response = await officialRequest(client, '/mcafee/service/dxl/svcregistry/query', '{}');
+        const { services } = JSON.parse(payloadText(response)) as { services: Record<string, { serviceType: string }> };
+        assert.deepEqual(Object.values(services).map((service) => service.serviceType), expectedServices);
+      } finally {
+        await closeOfficialClient(client);
+      }
+
+      cli.child.kill(signal);
+      assert.equal(await exitWithin(cli, 10_000), 0);
+      assert.match(cli.stdout(), new RegExp(`Stopping \\(${signal}\\)`));
+    });
+  }
+
+  it('explains a bad option and exits with status 2', async () => {
+    cli = runCli(['--port', 'eighty']);
+    assert.equal(await exitWithin(cli, 10_000), 2);
+    assert.match(cli.stderr(), /--port must be a port number/);
+    assert.match(cli.stderr(), /Usage: tie-fabric/);
+  });
+});
