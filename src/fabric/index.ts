@@ -9,6 +9,3 @@ export {
   type RunningFabric,
   startFabric,
 } from './fabric';
-export { type ClientConfigOptions, CLIENT_CONFIG_FILE, formatClientConfig } from './client-config';
-export { type FabricPki, loadOrCreateFabricPki } from './pki-store';
-export { type KeyPairPem, certificateSha1, createCertificateAuthority, issueCertificate } from './pki';

@@ -72,7 +72,8 @@ function isUsableCa(ca: KeyPairPem): boolean {
  * (a new CA re-issues everything, since old certificates would no longer chain).
  */
 export function loadOrCreateFabricPki(dataDir: string, options: FabricPkiOptions = {}): FabricPki {
-  fs.mkdirSync(dataDir, { recursive: true });
+  // The folder holds the CA key: keep it private to its owner.
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   let ca = readPair(dataDir, PkiFileName.caCert, PkiFileName.caKey);
   const createdCa = !ca || !isUsableCa(ca);
   if (!ca || createdCa) {
