@@ -264,6 +264,16 @@ describe('TieClient', () => {
       assert.equal(tie.cache?.size, 0);
     });
 
+    it('after close(), every call rejects with TIE_CLOSED and subscribes nothing', async () => {
+      const { dxl, tie } = cachedTie();
+      await tie.close();
+      await rejectsWith(tie.getFileReputation(NOTEPAD.hex), TieErrorCode.Closed, 'The TIE client is closed');
+      await rejectsWith(tie.setCertificateReputation(99, SAMPLE_CERT.sha1), TieErrorCode.Closed, 'The TIE client is closed');
+      await rejectsWith(tie.onFileDetection(() => undefined), TieErrorCode.Closed, 'The TIE client is closed');
+      assert.equal(dxl.requests.length, 0);
+      assert.deepEqual(dxl.subscribedTopics, []);
+    });
+
     it('refuses a cache without a positive ttl', () => {
       assert.throws(() => new TieClient(new LoopbackDxl(), { cache: { ttlMs: 0 } }), RangeError);
     });

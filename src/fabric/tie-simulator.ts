@@ -282,7 +282,7 @@ export class TieSimulator {
   }
 
   private onExternalReport(message: DxlMessage): void {
-    if (this.state !== 'running') return;
+    if (this.state === 'closed') return;
     try {
       const report = parseExternalReport(message.payload);
       const match = this.store.find('file', report.hashes);

@@ -2,7 +2,7 @@ import type { DxlMessaging, RequestOptions, Unsubscribe } from '../dxl/api';
 import { type DxlMessage, parseJsonPayload } from '../dxl/message';
 import { ReputationCache, type CacheTicket, type ReputationCacheOptions } from './cache';
 import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel, TRUST_LEVELS } from './constants';
-import { TieError, invalidInput, invalidResponse } from './errors';
+import { TieError, TieErrorCode, invalidInput, invalidResponse } from './errors';
 import { type HashInput, normalizeCertificateHashes, normalizeHashes, receivedBase64ToHex } from './hashes';
 import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
 import {
@@ -70,6 +70,7 @@ export class TieClient {
 
   /** Reputations of a file keyed by provider id (1 GTI, 3 Enterprise, 5 ATD, 7 MWG, 15 External). */
   async getFileReputation(hashes: HashInput): Promise<Reputations> {
+    this.checkOpen();
     const normalized = normalizeHashes(hashes);
     const payload = `{"hashes":${wireHashesJson(normalized)},"scanType":${ON_DEMAND_SCAN_TYPE}}`;
     if (this.cache === undefined) return this.requestReputations(TieTopic.GET_FILE_REPUTATION, payload);
@@ -81,6 +82,7 @@ export class TieClient {
    * is optional but can find more reputations.
    */
   async getCertificateReputation(sha1: string, publicKeySha1?: string): Promise<Reputations> {
+    this.checkOpen();
     const cert = normalizeCertificateHashes(sha1, publicKeySha1);
     const payload = certificatePayload(cert.sha1, cert.publicKeySha1, '');
     if (this.cache === undefined) return this.requestReputations(TieTopic.GET_CERT_REPUTATION, payload);
@@ -91,6 +93,7 @@ export class TieClient {
 
   /** Sets the Enterprise (provider 3) trust level of a file: an administrator override. */
   async setFileReputation(trustLevel: number, hashes: HashInput, filename = '', comment = ''): Promise<void> {
+    this.checkOpen();
     const level = checkedTrustLevel(trustLevel);
     const normalized = normalizeHashes(hashes);
     const payload =
@@ -102,6 +105,7 @@ export class TieClient {
 
   /** Sets the Enterprise (provider 4) trust level of a certificate. */
   async setCertificateReputation(trustLevel: number, sha1: string, publicKeySha1?: string, comment = ''): Promise<void> {
+    this.checkOpen();
     const level = checkedTrustLevel(trustLevel);
     const cert = normalizeCertificateHashes(sha1, publicKeySha1);
     const payload = certificatePayload(
@@ -129,6 +133,7 @@ export class TieClient {
     filename = '',
     comment = '',
   ): Promise<void> {
+    this.checkOpen();
     if (!trustLevel) throw invalidInput('TrustLevel was not specified');
     if (!isFileType(fileType)) throw invalidInput('FileType was not a valid entry');
     if (!isTrustLevel(trustLevel)) throw invalidInput('TrustLevel was not a valid entry');
@@ -148,6 +153,7 @@ export class TieClient {
 
   /** The first systems that ran the file, `{agentGuid, date}` each, at most `queryLimit` (default 500). */
   async getFileFirstReferences(hashes: HashInput, queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT): Promise<FirstReference[]> {
+    this.checkOpen();
     const normalized = normalizeHashes(hashes);
     const payload = `{"queryLimit":${checkedQueryLimit(queryLimit)},"hashes":${wireHashesJson(normalized)}}`;
     return this.requestFirstReferences(TieTopic.GET_FILE_FIRST_REFERENCES, payload);
@@ -159,6 +165,7 @@ export class TieClient {
     publicKeySha1?: string,
     queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT,
   ): Promise<FirstReference[]> {
+    this.checkOpen();
     const cert = normalizeCertificateHashes(sha1, publicKeySha1);
     const payload = certificatePayload(cert.sha1, cert.publicKeySha1, `"queryLimit":${checkedQueryLimit(queryLimit)},`);
     return this.requestFirstReferences(TieTopic.GET_CERT_FIRST_REFERENCES, payload);
@@ -186,7 +193,7 @@ export class TieClient {
     return this.listen(TieTopic.FILE_FIRST_INSTANCE_EVENT, transformFirstInstanceEvent, handler);
   }
 
-  /** Removes every subscription this client made (event handlers and cache invalidation). */
+  /** Removes every subscription this client made (event handlers and cache invalidation); later calls reject with TIE_CLOSED. */
   async close(): Promise<void> {
     this.closed = true;
     const pending = [...this.subscriptions];
@@ -197,6 +204,10 @@ export class TieClient {
   }
 
   // ---- internals ----
+
+  private checkOpen(): void {
+    if (this.closed) throw closedError();
+  }
 
   private async requestReputations(topic: string, payload: string): Promise<Reputations> {
     const response = await this.dxl.request(topic, payload, this.requestOptions);
@@ -241,7 +252,7 @@ export class TieClient {
   /** Subscribes once to both reputation-change topics so that changes drop cached reputations. */
   private ensureCacheInvalidation(): Promise<void> {
     if (this.cacheInvalidation !== undefined) return this.cacheInvalidation;
-    if (this.closed) return Promise.reject(invalidInput('the TIE client is closed'));
+    if (this.closed) return Promise.reject(closedError());
     const onChange = (message: DxlMessage): void => {
       try {
         this.invalidate(changedHashes(parseJsonPayload(message.payload)));
@@ -256,9 +267,9 @@ export class TieClient {
       ]);
       const failure = results.find((result) => result.status === 'rejected');
       const unsubscribes = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-      if (failure !== undefined) {
+      if (failure !== undefined || this.closed) {
         await Promise.allSettled(unsubscribes.map((unsubscribe) => unsubscribe()));
-        throw (failure as PromiseRejectedResult).reason;
+        throw failure !== undefined ? (failure as PromiseRejectedResult).reason : closedError();
       }
       for (const unsubscribe of unsubscribes) this.subscriptions.add(unsubscribe);
     })();
@@ -272,7 +283,7 @@ export class TieClient {
 
   private async listen<T>(topic: string, transform: (payload: unknown) => T, handler: EventHandler<T>): Promise<Unsubscribe> {
     if (typeof handler !== 'function') throw invalidInput('the event handler must be a function');
-    if (this.closed) throw invalidInput('the TIE client is closed');
+    this.checkOpen();
     const onMessage = (message: DxlMessage): void => {
       let event: T;
       try {
@@ -291,6 +302,10 @@ export class TieClient {
       }
     };
     const unsubscribeFromDxl = await this.dxl.subscribe(topic, onMessage);
+    if (this.closed) {
+      await unsubscribeFromDxl();
+      throw closedError();
+    }
     let subscribed = true;
     const unsubscribe: Unsubscribe = async () => {
       if (!subscribed) return;
@@ -394,6 +409,10 @@ function checkedText(value: unknown, what: string): string {
   if (value === undefined || value === null || value === '') return '""';
   if (typeof value !== 'string') throw invalidInput(`${what} must be a string, got ${typeof value}`);
   return JSON.stringify(value);
+}
+
+function closedError(): TieError {
+  return new TieError(TieErrorCode.Closed, 'The TIE client is closed');
 }
 
 function errorText(error: unknown): string {

@@ -5,6 +5,7 @@
  * - `TIE_INVALID_INPUT`   the caller's arguments were refused before anything was sent
  *                         (bad hash, unknown trust level, bad file type, bad query limit, ...).
  * - `TIE_INVALID_RESPONSE` the TIE service answered with something that is not a TIE payload.
+ * - `TIE_CLOSED`          the TieClient was closed by its owner.
  * - `DXL_ERROR_RESPONSE`  the TIE service answered with an ErrorResponse, e.g. "Could not find
  *                         reputation" (fabric code 0) from the mock servers; `fabricCode` says which.
  * - `DXL_SERVICE_UNAVAILABLE` no TIE service is registered on the fabric (0x80000001).
@@ -16,6 +17,7 @@
 export const TieErrorCode = {
   InvalidInput: 'TIE_INVALID_INPUT',
   InvalidResponse: 'TIE_INVALID_RESPONSE',
+  Closed: 'TIE_CLOSED',
 } as const;
 
 export type TieErrorCodeValue = (typeof TieErrorCode)[keyof typeof TieErrorCode];

@@ -9,7 +9,7 @@ import type { HashDict, WireHash } from './types';
 export type HashInput = string | Readonly<Record<string, unknown>>;
 
 const HEX_RE = /^[0-9a-fA-F]*$/;
-const LOWER_HEX_RE = /^[0-9a-f]*$/;
+const LOWER_HEX_RE = /^[0-9a-f]+$/;
 const NON_HEX_RE = /[^0-9a-fA-F]/;
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -44,6 +44,8 @@ function checkedHex(value: unknown, what: string): string {
     throw invalidInput(`${what} must be a hexadecimal string, got ${describeType(value)}`);
   }
   const hex = value.trim();
+  // The common case first: already lowercase hex, returned as it is.
+  if (LOWER_HEX_RE.test(hex) && hex.length > 0) return hex;
   if (hex.length === 0) throw invalidInput(`${what} is empty`);
   if (!HEX_RE.test(hex)) {
     const bad = NON_HEX_RE.exec(hex);
@@ -52,7 +54,7 @@ function checkedHex(value: unknown, what: string): string {
       `${what} ${quote(hex)} is not hexadecimal: character ${JSON.stringify(hex.charAt(position))} at position ${position + 1}`,
     );
   }
-  return LOWER_HEX_RE.test(hex) ? hex : hex.toLowerCase();
+  return hex.toLowerCase();
 }
 
 /**
