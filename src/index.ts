@@ -19,3 +19,9 @@ export type { DxlErrorCodeValue } from './dxl/errors';
 export { MessageType, parseJsonPayload } from './dxl/message';
 export type { DxlMessage, DxlPayload } from './dxl/message';
 export { decodeMessage, encodeMessage } from './dxl/codec';
+
+/** TIE: the client, its constants, hash helpers, verdicts and errors. */
+export * from './tie';
+
+/** The embedded DXL fabric for demos and tests. */
+export * from './fabric';

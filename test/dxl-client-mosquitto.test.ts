@@ -165,6 +165,21 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     assert.equal(client.subscriptionCount, 0);
   });
 
+  it('rejects with the error code and message of the service and message when it answers with an ErrorResponse', async () => {
+    const client = await ours({ registrationTimeoutMs: 200 });
+    await client.registerService({
+      serviceType: '/test/failing',
+      topics: { '/test/failing/op': (request) => client.sendErrorResponse(request, 9090, 'no such thing') },
+    });
+    await assert.rejects(client.request('/test/failing/op', 'x', { timeoutMs: 3000 }), (error: Error & Record<string, unknown>) => {
+      assert.equal(error.code, DxlErrorCode.ErrorResponse);
+      assert.equal(error.fabricCode, 9090);
+      assert.equal(error.errorMessage, 'no such thing');
+      assert.match(error.message, /^no such thing \(DXL error 0x2382 for \/test\/failing\/op\)$/);
+      return true;
+    });
+  });
+
   it('rejects a request nobody serves with DXL_TIMEOUT at the configured time', async () => {
     const client = await ours();
     const started = Date.now();
@@ -202,11 +217,11 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     const handlesBefore = process.getActiveResourcesInfo().filter((name) => name === 'TLSWrap' || name === 'TCPWrap').length;
     const client = ourClient([broker]);
     await client.connect({ timeoutMs: 5000 });
-    const pending = client.request('/test/never', 'x', { timeoutMs: 10_000 });
+    const pending = assert.rejects(client.request('/test/never', 'x', { timeoutMs: 10_000 }), { code: DxlErrorCode.Closed });
     const started = Date.now();
     await client.close();
     assert.ok(Date.now() - started < 2000, 'close is bounded');
-    await assert.rejects(pending, { code: DxlErrorCode.Closed });
+    await pending;
     await assert.rejects(client.request('/test/never', 'x'), { code: DxlErrorCode.Closed });
     assert.equal(client.connectionState.status, 'closed');
     await eventually(

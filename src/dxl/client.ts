@@ -93,6 +93,7 @@ function responseError(response: DxlMessage, topic: string): DxlError {
   const text = response.errorMessage || response.payload.toString('utf8') || 'error response';
   return new DxlError(codeForFabricError(code), `${text} (DXL error 0x${code.toString(16)} for ${topic})`, {
     fabricCode: code,
+    errorMessage: response.errorMessage,
     topic,
   });
 }

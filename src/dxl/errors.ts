@@ -37,6 +37,8 @@ export const FabricErrorCode = {
 export interface DxlErrorDetails {
   /** The numeric code of an ErrorResponse, unsigned. */
   fabricCode?: number;
+  /** The ErrorResponse's own message, as the service or broker sent it. */
+  errorMessage?: string;
   topic?: string;
   cause?: unknown;
 }
@@ -44,6 +46,7 @@ export interface DxlErrorDetails {
 export class DxlError extends Error {
   readonly code: DxlErrorCodeValue;
   readonly fabricCode?: number;
+  readonly errorMessage?: string;
   readonly topic?: string;
 
   constructor(code: DxlErrorCodeValue, message: string, details: DxlErrorDetails = {}) {
@@ -51,6 +54,7 @@ export class DxlError extends Error {
     this.name = 'DxlError';
     this.code = code;
     if (details.fabricCode !== undefined) this.fabricCode = details.fabricCode;
+    if (details.errorMessage !== undefined) this.errorMessage = details.errorMessage;
     if (details.topic !== undefined) this.topic = details.topic;
   }
 }

@@ -9,3 +9,4 @@ export {
   type RunningFabric,
   startFabric,
 } from './fabric';
+export { TieSimulator, type TieSimulatorOptions } from './tie-simulator';
