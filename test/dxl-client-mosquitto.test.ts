@@ -7,59 +7,17 @@ import { DxlErrorCode } from '../src/dxl/errors';
 import type { DxlMessage } from '../src/dxl/message';
 import { type MosquittoBroker, requireMosquitto, startMosquitto } from './support/mosquitto';
 import { eventually, ourClient } from './support/our-client';
+import {
+  type OfficialClient,
+  closeOfficialClient,
+  connectOfficialClient,
+  officialEvent,
+  officialRequest,
+  payloadText,
+  serveOfficialOnPlainMqtt,
+  subscribeOfficial,
+} from './support/official-client';
 import { testPki } from './support/pki-fixture';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dxl = require('@opendxl/dxl-client');
-
-/* The official client, as a peer: only what these tests need of its callback API. */
-interface OfficialMessage {
-  payload: Buffer;
-  destinationTopic: string;
-}
-interface OfficialClient {
-  connect(callback: () => void): void;
-  destroy(callback?: () => void): void;
-  subscribe(topic: string): void;
-  addEventCallback(topic: string, callback: (event: OfficialMessage) => void, subscribe?: boolean): void;
-  sendEvent(event: unknown): void;
-  asyncRequest(request: unknown, callback: (error: (Error & { code?: string }) | null, response: OfficialMessage | null) => void): void;
-  registerServiceAsync(info: unknown, callback?: () => void): void;
-  sendResponse(response: unknown): void;
-}
-
-async function officialClient(broker: MosquittoBroker): Promise<OfficialClient> {
-  const pki = testPki();
-  const config = new dxl.Config(pki.ca.certPem, pki.client.certPem, pki.client.keyPem, [
-    new dxl.Broker([broker.host], 'b', broker.port),
-  ]);
-  const client = new dxl.Client(config) as OfficialClient;
-  await new Promise<void>((resolve) => client.connect(resolve));
-  return client;
-}
-
-function officialEvent(topic: string, payload: string): unknown {
-  const event = new dxl.Event(topic);
-  event.payload = payload;
-  return event;
-}
-
-/**
- * The official client subscribes without telling when the broker has it. MQTT keeps one
- * connection's packets in order, so once its own probe event on the topic comes back, the
- * subscription is live.
- */
-async function whenOfficialSubscribed(client: OfficialClient, topic: string): Promise<void> {
-  const probeTopic = topic.endsWith('#') ? `${topic.slice(0, -1)}probe` : topic;
-  const seen = new Promise<void>((resolve) =>
-    client.addEventCallback(probeTopic, (event) => {
-      if (event.payload.toString() === 'probe') resolve();
-    }, false),
-  );
-  client.subscribe(topic);
-  client.sendEvent(officialEvent(probeTopic, 'probe'));
-  await seen;
-}
 
 describe('DxlClient with Mosquitto over mutual TLS', function () {
   this.timeout(20_000);
@@ -83,8 +41,9 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     return client;
   };
   const theirs = async (): Promise<OfficialClient> => {
-    const client = await officialClient(broker);
-    cleanups.push(() => new Promise<void>((resolve) => client.destroy(() => resolve())));
+    const { files } = testPki();
+    const client = await connectOfficialClient({ caFile: files.caCert, certFile: files.clientCert, keyFile: files.clientKey }, broker);
+    cleanups.push(() => closeOfficialClient(client));
     return client;
   };
 
@@ -97,14 +56,7 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
 
   it('gets its answer from a service of the official client', async () => {
     const official = await theirs();
-    const info = new dxl.ServiceRegistrationInfo(official, '/test/official-service');
-    info.addTopic('/test/official/echo', (request: OfficialMessage & object) => {
-      const response = new dxl.Response(request);
-      response.payload = `echo:${request.payload.toString()}`;
-      official.sendResponse(response);
-    });
-    official.registerServiceAsync(info);
-    await whenOfficialSubscribed(official, '/test/official/echo');
+    await serveOfficialOnPlainMqtt(official, '/test/official-service', { '/test/official/echo': (request) => `echo:${payloadText(request)}` });
 
     const client = await ours();
     const response = await client.request('/test/official/echo', 'hello', { timeoutMs: 3000 });
@@ -127,12 +79,8 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     assert.equal(registration.acknowledged, false, 'plain Mosquitto does not answer the registry');
 
     const official = await theirs();
-    const request = new dxl.Request('/test/ours/upper');
-    request.payload = 'quiet';
-    const response = await new Promise<OfficialMessage>((resolve, reject) =>
-      official.asyncRequest(request, (error, answer) => (error ? reject(error) : resolve(answer!))),
-    );
-    assert.equal(response.payload.toString(), 'QUIET');
+    const response = await officialRequest(official, '/test/ours/upper', 'quiet');
+    assert.equal(payloadText(response), 'QUIET');
     assert.equal(seen.length, 1);
     assert.match(seen[0]!.replyToTopic, /^\/mcafee\/client\//);
     await registration.unregister();
@@ -145,18 +93,13 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
 
     const received: string[] = [];
     const unsubscribe = await client.subscribe('/test/events/#', (event) => received.push(`${event.destinationTopic}=${event.payload}`));
-    official.sendEvent(officialEvent('/test/events', 'parent: not matched by /test/events/#'));
-    official.sendEvent(officialEvent('/test/events/a/b', 'deep'));
+    officialEvent(official, '/test/events', 'parent: not matched by /test/events/#');
+    officialEvent(official, '/test/events/a/b', 'deep');
     await eventually(() => received.length >= 1, 'our wildcard subscription to see the event');
     assert.deepEqual(received, ['/test/events/a/b=deep']);
 
     const theirsReceived: string[] = [];
-    official.addEventCallback(
-      '/test/back/#',
-      (event) => event.payload.toString() !== 'probe' && theirsReceived.push(`${event.destinationTopic}=${event.payload}`),
-      false,
-    );
-    await whenOfficialSubscribed(official, '/test/back/#');
+    await subscribeOfficial(official, '/test/back/#', (event) => theirsReceived.push(`${event.destinationTopic}=${payloadText(event)}`));
     await client.sendEvent('/test/back/x', 'from us');
     await eventually(() => theirsReceived.length === 1, 'the official client to see our event');
     assert.deepEqual(theirsReceived, ['/test/back/x=from us']);

@@ -134,12 +134,11 @@ export function officialEvent(client: OfficialClient, topic: string, payload: st
   client.sendEvent(event);
 }
 
-/** Registers a service whose topics answer with the handler's text; resolves when the fabric acknowledged it. */
-export function registerOfficialService(
+function serviceInfo(
   client: OfficialClient,
   serviceType: string,
   topics: Record<string, (request: OfficialMessage) => string>,
-): Promise<OfficialServiceInfo> {
+): OfficialServiceInfo {
   const info = new dxl.ServiceRegistrationInfo(client, serviceType);
   for (const [topic, answer] of Object.entries(topics)) {
     info.addTopic(topic, (request) => {
@@ -148,9 +147,34 @@ export function registerOfficialService(
       client.sendResponse(response);
     });
   }
+  return info;
+}
+
+/** Registers a service whose topics answer with the handler's text; resolves when the fabric acknowledged it. */
+export function registerOfficialService(
+  client: OfficialClient,
+  serviceType: string,
+  topics: Record<string, (request: OfficialMessage) => string>,
+): Promise<OfficialServiceInfo> {
+  const info = serviceInfo(client, serviceType, topics);
   return new Promise((resolve, reject) =>
     client.registerServiceAsync(info, (error) => (error ? reject(error) : resolve(info))),
   );
+}
+
+/**
+ * Registers a service on a plain MQTT broker, which never acknowledges registrations:
+ * resolves once the service's topics are subscribed instead.
+ */
+export async function serveOfficialOnPlainMqtt(
+  client: OfficialClient,
+  serviceType: string,
+  topics: Record<string, (request: OfficialMessage) => string>,
+): Promise<OfficialServiceInfo> {
+  const info = serviceInfo(client, serviceType, topics);
+  client.registerServiceAsync(info);
+  await Promise.all(Object.keys(topics).map((topic) => subscribeOfficial(client, topic, () => undefined)));
+  return info;
 }
 
 export function unregisterOfficialService(client: OfficialClient, info: OfficialServiceInfo): Promise<void> {
