@@ -1,0 +1,73 @@
+/**
+ * How a flow node uses its tie-config node: registers with the shared connection (which opens
+ * it), follows its state, gets the TIE client for requests, and leaves on close.
+ */
+import type { ConnectionState } from '../../src/dxl/connection-state';
+import { NodeErrorCode, TieNodeError, toNodeError } from '../../src/flow/errors';
+import type { SharedConnection } from '../../src/flow/shared-connection';
+import type { TieClient } from '../../src/tie/client';
+import type { NodeInstance, NodeRedApi } from './node-red-types';
+
+/** The tie-config node as other nodes see it. */
+export interface TieConfigNode extends NodeInstance {
+  readonly connection: SharedConnection;
+}
+
+export function isTieConfigNode(value: unknown): value is TieConfigNode {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    (value as { type?: unknown }).type === 'tie-config' &&
+    typeof (value as { connection?: { register?: unknown } }).connection?.register === 'function'
+  );
+}
+
+export interface ConfigLink {
+  /** Undefined when the node has no usable tie-config. */
+  readonly connection: SharedConnection | undefined;
+  readonly state: ConnectionState | undefined;
+  /** The TIE client; throws TIE_NO_CONFIG, DXL_CONFIG or DXL_CLOSED as a TieNodeError. */
+  tie(): TieClient;
+  /** Leaves the connection (and drops this node's subscriptions). */
+  release(removed: boolean): Promise<void>;
+}
+
+export function noConfigError(): TieNodeError {
+  return new TieNodeError(NodeErrorCode.NoConfig, 'No TIE connection: select a tie-config node in this node\'s properties (or enable the one selected)');
+}
+
+/** Registers `node` with the tie-config `configId`; `onState` hears every connection state change. */
+export function linkToConfig(
+  RED: NodeRedApi,
+  node: NodeInstance,
+  configId: string | undefined,
+  onState: (state: ConnectionState) => void,
+): ConfigLink {
+  const config = configId ? RED.nodes.getNode(configId) : null;
+  if (!isTieConfigNode(config)) {
+    return {
+      connection: undefined,
+      state: undefined,
+      tie: () => {
+        throw noConfigError();
+      },
+      release: async () => undefined,
+    };
+  }
+  const connection = config.connection;
+  connection.register(node.id, onState);
+  return {
+    connection,
+    get state() {
+      return connection.state;
+    },
+    tie: () => {
+      try {
+        return connection.tie();
+      } catch (error) {
+        throw toNodeError(error);
+      }
+    },
+    release: (removed) => connection.deregister(node.id, removed),
+  };
+}

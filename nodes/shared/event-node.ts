@@ -1,0 +1,75 @@
+/**
+ * The behaviour every event node shares: subscribe through the tie-config node's connection
+ * (subscriptions are held per node id, so restarts and removals take exactly this node's away),
+ * turn each DXL event into a msg, count them in the status, and report failures to Catch nodes.
+ */
+import type { DxlMessage } from '../../src/dxl/message';
+import { toNodeError } from '../../src/flow/errors';
+import type { EventMessage } from '../../src/flow/events';
+import { EventActivity, NO_CONFIG_STATUS } from '../../src/flow/status';
+import { catchableReporter } from './catchable-errors';
+import { linkToConfig, noConfigError } from './config-link';
+import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red-types';
+import { statusSetter } from './node-status';
+
+export interface EventNodeDefinition extends NodeDefinition {
+  connection?: string;
+}
+
+export interface EventSource {
+  topic: string;
+  /** The msg to send for an event, or undefined when a filter drops it. Throws for malformed events. */
+  toMessage(message: DxlMessage): EventMessage | undefined;
+}
+
+export function setupEventNode(RED: NodeRedApi, node: NodeInstance, definition: EventNodeDefinition, sources: readonly EventSource[]): void {
+  const setStatus = statusSetter(node);
+  const errors = catchableReporter(RED, node);
+  const activity = new EventActivity();
+  const link = linkToConfig(RED, node, definition.connection, (state) => setStatus(activity.status(state)));
+  const refresh = (): void => setStatus(link.connection ? activity.status(link.state) : NO_CONFIG_STATUS);
+
+  const connection = link.connection;
+  if (connection === undefined) {
+    setStatus(NO_CONFIG_STATUS);
+    errors.report(noConfigError());
+  } else {
+    activity.subscribing();
+    let pending = sources.length;
+    for (const source of sources) {
+      const onEvent = (message: DxlMessage): void => {
+        let out: EventMessage | undefined;
+        try {
+          out = source.toMessage(message);
+        } catch (error) {
+          errors.report(toNodeError(error), { topic: message.destinationTopic, payload: message.payload.toString('utf8') });
+          return;
+        }
+        if (out === undefined) return;
+        activity.received();
+        refresh();
+        node.send(out as NodeMessage);
+      };
+      connection.subscribe(node.id, source.topic, onEvent).then(
+        () => {
+          if (--pending === 0) activity.subscribedNow();
+          refresh();
+        },
+        (error: unknown) => {
+          const failure = toNodeError(error);
+          activity.failed(failure.code);
+          refresh();
+          errors.report(failure, { topic: source.topic });
+        },
+      );
+    }
+  }
+
+  node.on('close', (removed, done) => {
+    errors.dispose();
+    link.release(removed).then(
+      () => done(),
+      () => done(),
+    );
+  });
+}

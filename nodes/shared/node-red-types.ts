@@ -1,0 +1,86 @@
+/**
+ * The part of Node-RED's runtime API these nodes use, typed by hand (there are no maintained
+ * typings for Node-RED 4's runtime). Only what is used is declared.
+ */
+import type { NodeStatus } from '../../src/flow/status';
+
+export interface NodeMessage {
+  _msgid?: string;
+  payload?: unknown;
+  topic?: string;
+  [property: string]: unknown;
+}
+
+export type SendFunction = (msg: NodeMessage | Array<NodeMessage | null> | null) => void;
+export type DoneFunction = (error?: Error) => void;
+
+/** The properties every node definition (from the flow JSON) has. */
+export interface NodeDefinition {
+  id: string;
+  type: string;
+  name?: string;
+  z?: string;
+}
+
+/** A running node, as `RED.nodes.createNode` makes it. */
+export interface NodeInstance {
+  readonly id: string;
+  readonly type: string;
+  name?: string;
+  credentials?: Record<string, string | undefined>;
+  on(event: 'input', listener: (msg: NodeMessage, send: SendFunction, done: DoneFunction) => void): void;
+  on(event: 'close', listener: (removed: boolean, done: () => void) => void): void;
+  status(status: NodeStatus): void;
+  send(msg: NodeMessage | Array<NodeMessage | null> | null): void;
+  /** With a msg, Catch nodes receive the error. */
+  error(error: string | Error, msg?: NodeMessage): void;
+  warn(message: string): void;
+  log(message: string): void;
+  debug(message: string): void;
+}
+
+export type NodeConstructor<D extends NodeDefinition> = (this: NodeInstance, definition: D) => void;
+
+export interface CredentialDefinition {
+  type: 'text' | 'password';
+}
+
+export interface RegisterOptions {
+  credentials?: Record<string, CredentialDefinition>;
+  settings?: Record<string, { value: unknown; exportable?: boolean }>;
+}
+
+export interface AdminRequest {
+  body?: unknown;
+}
+
+export interface AdminResponse {
+  status(code: number): AdminResponse;
+  json(body: unknown): void;
+}
+
+export type AdminHandler = (request: AdminRequest, response: AdminResponse, next: (error?: unknown) => void) => void;
+
+export type PropertyCallback = (error: Error | null, value?: unknown) => void;
+
+export interface NodeRedApi {
+  nodes: {
+    createNode(node: NodeInstance, definition: NodeDefinition): void;
+    registerType<D extends NodeDefinition>(type: string, constructor: NodeConstructor<D>, options?: RegisterOptions): void;
+    getNode(id: string): unknown;
+  };
+  util: {
+    evaluateNodeProperty(value: unknown, type: string, node: NodeInstance, msg: NodeMessage, callback: PropertyCallback): void;
+  };
+  settings: Record<string, unknown>;
+  httpAdmin: {
+    post(path: string, ...handlers: AdminHandler[]): void;
+  };
+  auth: {
+    needsPermission(permission: string): AdminHandler;
+  };
+  events: {
+    on(event: string, listener: (...args: unknown[]) => void): void;
+    removeListener(event: string, listener: (...args: unknown[]) => void): void;
+  };
+}

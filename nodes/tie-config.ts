@@ -1,0 +1,98 @@
+/**
+ * tie-config: one DXL connection (brokers, TLS material, options) shared by every TIE node that
+ * selects it. The connection opens when the first node registers and closes when the last one
+ * leaves; every user shows its state. TLS material is kept as credentials, never in flow exports.
+ */
+import { DxlClient } from '../src/dxl/client';
+import type { ConnectionState } from '../src/dxl/connection-state';
+import { DxlError } from '../src/dxl/errors';
+import {
+  type ConnectionTuning,
+  type TieConfigCredentials,
+  type TieConfigSettings,
+  buildClientOptions,
+  buildTieOptions,
+} from '../src/flow/client-options';
+import { importDxlConfig } from '../src/flow/config-import';
+import { SharedConnection } from '../src/flow/shared-connection';
+import { settingNumber } from '../src/flow/values';
+import { trackFlowStarts } from './shared/catchable-errors';
+import type { AdminHandler, NodeDefinition, NodeInstance, NodeRedApi } from './shared/node-red-types';
+
+interface TieConfigDefinition extends NodeDefinition, TieConfigSettings {}
+
+interface TieConfigNodeInstance extends NodeInstance {
+  connection: SharedConnection;
+}
+
+/** Node-RED settings (settings.js) for the reconnect backoff, in ms. */
+function reconnectTuning(RED: NodeRedApi): ConnectionTuning['reconnect'] {
+  const initial = settingNumber(RED.settings.tieConfigReconnectDelay, 1000);
+  const max = settingNumber(RED.settings.tieConfigReconnectMaxDelay, 30_000);
+  return { initialDelayMs: initial, maxDelayMs: Math.max(initial, max) };
+}
+
+/** Logs each change of state once: connected/disconnected as info; failures are warned by the client itself. */
+function stateLogger(node: NodeInstance): (state: ConnectionState) => void {
+  let last = '';
+  return (state) => {
+    const key = `${state.status}|${state.reason ?? ''}`;
+    if (key === last) return;
+    last = key;
+    if (state.status === 'connected') node.log(`connected to ${state.broker ?? 'the DXL fabric'}`);
+    else if (state.status === 'closed' && state.cause === 'CONFIG') node.error(`cannot connect: ${state.reason ?? 'configuration error'}`);
+    else if (state.status === 'closed') node.log('disconnected');
+  };
+}
+
+const importHandler: AdminHandler = (request, response) => {
+  try {
+    response.json(importDxlConfig(request.body));
+  } catch (error) {
+    const code = error instanceof DxlError ? error.code : 'DXL_CONFIG';
+    response.status(400).json({ code, message: error instanceof Error ? error.message : String(error) });
+  }
+};
+
+export = function registerTieConfig(RED: NodeRedApi): void {
+  trackFlowStarts(RED);
+
+  function TieConfigNode(this: NodeInstance, definition: TieConfigDefinition): void {
+    RED.nodes.createNode(this, definition);
+    const node = this as TieConfigNodeInstance;
+    const settings: TieConfigSettings = definition;
+    const credentials = (this.credentials ?? {}) as TieConfigCredentials;
+    const reconnect = reconnectTuning(RED);
+    node.connection = new SharedConnection({
+      createClient: () =>
+        new DxlClient(
+          buildClientOptions(settings, credentials, {
+            ...(reconnect ? { reconnect } : {}),
+            logger: { warn: (line) => node.warn(line), debug: (line) => node.debug(line) },
+          }),
+        ),
+      tieOptions: buildTieOptions(settings),
+      onStateChange: stateLogger(node),
+    });
+    node.on('close', (_removed, done) => {
+      node.connection.close().then(
+        () => done(),
+        () => done(),
+      );
+    });
+  }
+
+  RED.nodes.registerType('tie-config', TieConfigNode, {
+    credentials: {
+      caPem: { type: 'text' },
+      certPem: { type: 'text' },
+      keyPem: { type: 'password' },
+      proxyUser: { type: 'text' },
+      proxyPassword: { type: 'password' },
+    },
+  });
+
+  // The editor's "Import dxlclient.config": it posts the file's text and the PEM files picked
+  // with it. Nothing is read from the server's disk.
+  RED.httpAdmin.post('/tie-config/import', RED.auth.needsPermission('tie-config.write'), importHandler);
+};

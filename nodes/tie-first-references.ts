@@ -1,0 +1,21 @@
+/** tie-first-references: the first systems that ran a file (or a file signed with a certificate). */
+import { firstReferencesOperation } from '../src/flow/operations';
+import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
+import { type RequestNodeDefinition, setupRequestNode } from './shared/request-node';
+import { typedOrMsg } from './shared/typed-input';
+
+interface FirstReferencesDefinition extends RequestNodeDefinition {
+  queryLimit?: string;
+  queryLimitType?: string;
+}
+
+export = function registerTieFirstReferences(RED: NodeRedApi): void {
+  function TieFirstReferencesNode(this: NodeInstance, definition: FirstReferencesDefinition): void {
+    RED.nodes.createNode(this, definition);
+    setupRequestNode(RED, this, definition, {
+      operation: () => firstReferencesOperation,
+      defaults: (d) => ({ queryLimit: typedOrMsg(d.queryLimit, d.queryLimitType, 'queryLimit') }),
+    });
+  }
+  RED.nodes.registerType('tie-first-references', TieFirstReferencesNode);
+};

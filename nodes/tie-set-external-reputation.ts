@@ -1,0 +1,37 @@
+/**
+ * tie-set-external-reputation: the External provider (15) trust level of a file, by default only
+ * after checking that no other provider already has a definitive reputation (seed 002's workflow).
+ */
+import { externalReputationOperation } from '../src/flow/operations';
+import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
+import { type RequestNodeDefinition, setupRequestNode } from './shared/request-node';
+import { typedOrMsg } from './shared/typed-input';
+
+interface SetExternalDefinition extends RequestNodeDefinition {
+  trustLevel?: string;
+  trustLevelType?: string;
+  fileType?: string;
+  fileTypeType?: string;
+  filename?: string;
+  filenameType?: string;
+  comment?: string;
+  commentType?: string;
+  /** Check the file's reputations first and skip when another provider is definitive. Default true. */
+  checkFirst?: boolean;
+}
+
+export = function registerTieSetExternalReputation(RED: NodeRedApi): void {
+  function TieSetExternalReputationNode(this: NodeInstance, definition: SetExternalDefinition): void {
+    RED.nodes.createNode(this, definition);
+    setupRequestNode(RED, this, { ...definition, subject: 'file' }, {
+      operation: (d) => externalReputationOperation({ checkFirst: d.checkFirst !== false }),
+      defaults: (d) => ({
+        trustLevel: typedOrMsg(d.trustLevel, d.trustLevelType, 'trustLevel'),
+        fileType: typedOrMsg(d.fileType, d.fileTypeType, 'fileType'),
+        filename: typedOrMsg(d.filename, d.filenameType, 'filename'),
+        comment: typedOrMsg(d.comment, d.commentType, 'comment'),
+      }),
+    });
+  }
+  RED.nodes.registerType('tie-set-external-reputation', TieSetExternalReputationNode);
+};

@@ -1,0 +1,29 @@
+/** tie-set-reputation: the Enterprise (administrator) trust level of a file or a certificate. */
+import { setReputationOperation } from '../src/flow/operations';
+import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
+import { type RequestNodeDefinition, setupRequestNode } from './shared/request-node';
+import { typedOrMsg } from './shared/typed-input';
+
+interface SetReputationDefinition extends RequestNodeDefinition {
+  trustLevel?: string;
+  trustLevelType?: string;
+  filename?: string;
+  filenameType?: string;
+  comment?: string;
+  commentType?: string;
+}
+
+export = function registerTieSetReputation(RED: NodeRedApi): void {
+  function TieSetReputationNode(this: NodeInstance, definition: SetReputationDefinition): void {
+    RED.nodes.createNode(this, definition);
+    setupRequestNode(RED, this, definition, {
+      operation: () => setReputationOperation,
+      defaults: (d) => ({
+        trustLevel: typedOrMsg(d.trustLevel, d.trustLevelType, 'trustLevel'),
+        filename: typedOrMsg(d.filename, d.filenameType, 'filename'),
+        comment: typedOrMsg(d.comment, d.commentType, 'comment'),
+      }),
+    });
+  }
+  RED.nodes.registerType('tie-set-reputation', TieSetReputationNode);
+};

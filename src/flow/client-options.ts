@@ -1,0 +1,198 @@
+/**
+ * The tie-config node's settings and credentials → options of a DxlClient and a TieClient.
+ * TLS material comes from the node's credentials (pasted or uploaded PEM) or from files on the
+ * server; the whole connection can also come from a dxlclient.config file on the server.
+ * Errors are DxlError DXL_CONFIG and name files and fields, never their contents.
+ */
+import fs from 'node:fs';
+import type { DxlClientOptions, DxlLogger } from '../dxl/client';
+import { type BrokerAddress, type ProxySettings, loadDxlConfig } from '../dxl/config';
+import { DxlError, DxlErrorCode } from '../dxl/errors';
+import type { TieClientOptions } from '../tie/client';
+import { settingNumber } from './values';
+
+export interface BrokerSetting {
+  /** A host name or address; several separated by ";" or "," are tried in order (name;ip). */
+  host: string;
+  port: number | string;
+  /** The broker's id (GUID), optional. */
+  id?: string;
+}
+
+/** The tie-config node's properties (as the editor stores them: numbers may arrive as text). */
+export interface TieConfigSettings {
+  /** "form": the fields below; "file": a dxlclient.config on the server gives brokers, TLS files, proxy. */
+  source?: 'form' | 'file';
+  configFile?: string;
+  brokers?: BrokerSetting[];
+  /** "mqtt": MQTT over TLS (default); "websockets": MQTT over secure WebSockets. */
+  transport?: 'mqtt' | 'websockets';
+  proxyHost?: string;
+  proxyPort?: number | string;
+  /** "credentials": PEM kept as node credentials (default); "files": PEM files on the server. */
+  tlsSource?: 'credentials' | 'files';
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  checkHostName?: boolean;
+  clientId?: string;
+  /** "4" MQTT 3.1.1 (default) or "3" MQTT 3.1, as the official clients. */
+  protocolVersion?: string | number;
+  /** Seconds. Default 30. */
+  requestTimeout?: number | string;
+  cache?: boolean;
+  /** Seconds. Default 300. */
+  cacheTtl?: number | string;
+}
+
+export interface TieConfigCredentials {
+  caPem?: string;
+  certPem?: string;
+  keyPem?: string;
+  proxyUser?: string;
+  proxyPassword?: string;
+}
+
+/** Runtime knobs that are Node-RED settings rather than node properties. */
+export interface ConnectionTuning {
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  logger?: DxlLogger;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_S = 30;
+export const DEFAULT_CACHE_TTL_S = 300;
+
+function configError(message: string): DxlError {
+  return new DxlError(DxlErrorCode.Config, message);
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+function port(value: unknown, what: string): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw configError(`${what}: port ${JSON.stringify(value)} is not a port (1-65535)`);
+  return n;
+}
+
+/** The broker list of the form, validated. */
+export function brokersFromSettings(brokers: readonly BrokerSetting[] | undefined): BrokerAddress[] {
+  if (!Array.isArray(brokers) || brokers.length === 0) throw configError('No brokers: add at least one broker (host and port)');
+  return brokers.map((broker, i) => {
+    const what = `broker ${i + 1}`;
+    const hosts = text(broker?.host)
+      .split(/[;,]/)
+      .map((host) => host.trim())
+      .filter((host) => host !== '');
+    if (hosts.length === 0) throw configError(`${what}: no host`);
+    const address: BrokerAddress = { port: port(broker.port, what), hosts };
+    const id = text(broker.id);
+    if (id !== '') address.id = id;
+    return address;
+  });
+}
+
+function readPem(file: string, what: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw configError(`${what} file ${file}: ${reason}`);
+  }
+}
+
+const PEM_BEGIN_RE = /-----BEGIN [A-Z0-9 ]+-----/;
+
+/** Checks that pasted or uploaded material looks like the PEM it should be, without echoing it. */
+export function checkPem(pem: string, what: 'CA bundle' | 'client certificate' | 'private key'): void {
+  if (!PEM_BEGIN_RE.test(pem)) throw configError(`The ${what} is not PEM: expected a "-----BEGIN ...-----" line`);
+  if (what === 'private key') {
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) throw configError('The private key is not a PEM private key (no "BEGIN ... PRIVATE KEY" line)');
+    if (/ENCRYPTED/.test(pem)) throw configError('The private key is encrypted: give it unencrypted (e.g. openssl pkey -in key.pem -out plain.pem)');
+  } else if (!/-----BEGIN CERTIFICATE-----/.test(pem)) {
+    throw configError(`The ${what} holds no certificate (no "BEGIN CERTIFICATE" line)`);
+  }
+}
+
+function tlsFromCredentials(credentials: TieConfigCredentials): { ca: string; cert: string; key: string } {
+  const ca = text(credentials.caPem);
+  const cert = text(credentials.certPem);
+  const key = text(credentials.keyPem);
+  const missing = [!ca && 'CA bundle', !cert && 'client certificate', !key && 'private key'].filter(Boolean);
+  if (missing.length > 0) throw configError(`TLS material missing: paste or upload the ${missing.join(', ')} (DXL brokers require mutual TLS)`);
+  checkPem(ca, 'CA bundle');
+  checkPem(cert, 'client certificate');
+  checkPem(key, 'private key');
+  return { ca, cert, key };
+}
+
+function tlsFromFiles(settings: TieConfigSettings): { ca: Buffer; cert: Buffer; key: Buffer } {
+  const files = { ca: text(settings.caFile), cert: text(settings.certFile), key: text(settings.keyFile) };
+  const missing = [!files.ca && 'CA bundle', !files.cert && 'client certificate', !files.key && 'private key'].filter(Boolean);
+  if (missing.length > 0) throw configError(`TLS file paths missing: ${missing.join(', ')}`);
+  return { ca: readPem(files.ca, 'CA bundle'), cert: readPem(files.cert, 'Client certificate'), key: readPem(files.key, 'Private key') };
+}
+
+function proxyFromSettings(settings: TieConfigSettings, credentials: TieConfigCredentials): ProxySettings | undefined {
+  const host = text(settings.proxyHost);
+  if (host === '') return undefined;
+  const proxy: ProxySettings = { address: host, port: port(settings.proxyPort, 'proxy') };
+  const user = text(credentials.proxyUser);
+  if (user !== '') {
+    proxy.user = user;
+    proxy.password = typeof credentials.proxyPassword === 'string' ? credentials.proxyPassword : '';
+  }
+  return proxy;
+}
+
+function requestTimeoutMs(settings: TieConfigSettings): number {
+  return Math.round(settingNumber(settings.requestTimeout, DEFAULT_REQUEST_TIMEOUT_S) * 1000);
+}
+
+/** DxlClient options for a tie-config node. Throws DXL_CONFIG saying what to fix. */
+export function buildClientOptions(
+  settings: TieConfigSettings,
+  credentials: TieConfigCredentials,
+  tuning: ConnectionTuning = {},
+): DxlClientOptions {
+  const common: Partial<DxlClientOptions> = {
+    checkHostName: settings.checkHostName === true,
+    protocolVersion: String(settings.protocolVersion ?? '4') === '3' ? 3 : 4,
+    requestTimeoutMs: requestTimeoutMs(settings),
+    ...(tuning.reconnect ? { reconnect: tuning.reconnect } : {}),
+    ...(tuning.logger ? { logger: tuning.logger } : {}),
+  };
+  const clientId = text(settings.clientId);
+  if (clientId !== '') common.clientId = clientId;
+
+  if (settings.source === 'file') {
+    const file = text(settings.configFile);
+    if (file === '') throw configError('No dxlclient.config path given');
+    const config = loadDxlConfig(file);
+    const options: DxlClientOptions = {
+      brokers: config.useWebSockets ? config.webSocketBrokers : config.brokers,
+      ca: readPem(config.brokerCertChain, 'BrokerCertChain'),
+      cert: readPem(config.certFile, 'CertFile'),
+      key: readPem(config.privateKey, 'PrivateKey'),
+      webSockets: config.useWebSockets,
+      ...common,
+    };
+    if (config.proxy) options.proxy = config.proxy;
+    if (clientId === '' && config.clientId) options.clientId = config.clientId;
+    return options;
+  }
+
+  const webSockets = settings.transport === 'websockets';
+  const tls = settings.tlsSource === 'files' ? tlsFromFiles(settings) : tlsFromCredentials(credentials);
+  const options: DxlClientOptions = { brokers: brokersFromSettings(settings.brokers), ...tls, webSockets, ...common };
+  const proxy = webSockets ? proxyFromSettings(settings, credentials) : undefined;
+  if (proxy) options.proxy = proxy;
+  return options;
+}
+
+/** TieClient options: the optional reputation cache. */
+export function buildTieOptions(settings: TieConfigSettings): TieClientOptions {
+  if (settings.cache !== true) return { cache: false };
+  return { cache: { ttlMs: Math.round(settingNumber(settings.cacheTtl, DEFAULT_CACHE_TTL_S) * 1000) } };
+}

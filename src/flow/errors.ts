@@ -1,0 +1,120 @@
+/**
+ * Errors as flow nodes report them: every failure becomes a `TieNodeError` whose own `code`
+ * property is stable, so that Node-RED copies it to `msg.error.code` for Catch nodes. Messages
+ * never carry key material: they come from our libraries, which name files, never contents.
+ */
+import { DxlError, DxlErrorCode, type DxlErrorCodeValue } from '../dxl/errors';
+import { TieError, TieErrorCode, type TieErrorCodeValue } from '../tie/errors';
+
+/** Codes raised by the nodes themselves, beside the DXL_* and TIE_* codes of the libraries. */
+export const NodeErrorCode = {
+  /** The node has no tie-config selected, or it is disabled or missing. */
+  NoConfig: 'TIE_NO_CONFIG',
+  /** Something that should not happen; the message says what. */
+  Internal: 'TIE_INTERNAL',
+} as const;
+
+export type NodeErrorCodeValue =
+  | DxlErrorCodeValue
+  | TieErrorCodeValue
+  | (typeof NodeErrorCode)[keyof typeof NodeErrorCode];
+
+/** Where a failure belongs, beside its code and message. */
+export interface NodeErrorDetails {
+  /** Position in a batch (0-based), when the input was an array. */
+  index?: number;
+  /** The numeric code of a DXL ErrorResponse. */
+  fabricCode?: number;
+  /** The DXL topic involved. */
+  topic?: string;
+}
+
+export class TieNodeError extends Error {
+  readonly code: NodeErrorCodeValue;
+  readonly index?: number;
+  readonly fabricCode?: number;
+  readonly topic?: string;
+
+  constructor(code: NodeErrorCodeValue, message: string, details: NodeErrorDetails = {}) {
+    super(message);
+    this.name = 'TieNodeError';
+    this.code = code;
+    if (details.index !== undefined) this.index = details.index;
+    if (details.fabricCode !== undefined) this.fabricCode = details.fabricCode;
+    if (details.topic !== undefined) this.topic = details.topic;
+  }
+
+  /** The plain object put on `msg.tieError`: what a Catch node's flow can switch on. */
+  toJSON(): { code: NodeErrorCodeValue; message: string } & NodeErrorDetails {
+    const detail: { code: NodeErrorCodeValue; message: string } & NodeErrorDetails = { code: this.code, message: this.message };
+    if (this.index !== undefined) detail.index = this.index;
+    if (this.fabricCode !== undefined) detail.fabricCode = this.fabricCode;
+    if (this.topic !== undefined) detail.topic = this.topic;
+    return detail;
+  }
+}
+
+export function invalidInputError(message: string, index?: number): TieNodeError {
+  return new TieNodeError(TieErrorCode.InvalidInput, message, index === undefined ? {} : { index });
+}
+
+/** Where in a batch an error happened, for its message: `batch[3] of 10: `. */
+export interface BatchPosition {
+  index: number;
+  total: number;
+}
+
+/**
+ * Any failure → a `TieNodeError` with a stable code. DXL and TIE errors keep their code and
+ * details; anything else is `TIE_INTERNAL`. Inside a batch the message says which item failed.
+ */
+export function toNodeError(error: unknown, position?: BatchPosition): TieNodeError {
+  const prefix = position === undefined ? '' : `batch[${position.index}] of ${position.total}: `;
+  const index = position?.index;
+  if (error instanceof TieNodeError) {
+    if (position === undefined || error.index !== undefined) return error;
+    return new TieNodeError(error.code, prefix + error.message, { ...error.toJSON(), index });
+  }
+  if (error instanceof DxlError) {
+    const details: NodeErrorDetails = {};
+    if (index !== undefined) details.index = index;
+    if (error.fabricCode !== undefined) details.fabricCode = error.fabricCode;
+    if (error.topic !== undefined) details.topic = error.topic;
+    return new TieNodeError(error.code, prefix + error.message, details);
+  }
+  if (error instanceof TieError) {
+    return new TieNodeError(error.code, prefix + error.message, index === undefined ? {} : { index });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new TieNodeError(NodeErrorCode.Internal, prefix + message, index === undefined ? {} : { index });
+}
+
+/** A short label of an error code for a node status (a few words). */
+export function errorStatusLabel(code: string): string {
+  switch (code) {
+    case DxlErrorCode.Timeout:
+      return 'timeout';
+    case DxlErrorCode.ServiceUnavailable:
+      return 'no TIE service';
+    case DxlErrorCode.ServiceOverloaded:
+      return 'TIE overloaded';
+    case DxlErrorCode.ErrorResponse:
+      return 'TIE error';
+    case DxlErrorCode.Disconnected:
+      return 'not connected';
+    case DxlErrorCode.Closed:
+      return 'closed';
+    case DxlErrorCode.Config:
+      return 'config error';
+    case TieErrorCode.InvalidInput:
+    case DxlErrorCode.InvalidArgument:
+      return 'invalid input';
+    case TieErrorCode.InvalidResponse:
+    case DxlErrorCode.Malformed:
+      return 'bad response';
+    case NodeErrorCode.NoConfig:
+      return 'no config';
+    default:
+      return 'error';
+  }
+}

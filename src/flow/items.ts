@@ -1,0 +1,164 @@
+/**
+ * What a request node reads from its input: one item (a file or a certificate, with optional
+ * per-item settings) or an array of them (a batch). Accepted forms, by subject:
+ *
+ * file         "<hex>" (32 md5, 40 sha1, 64 sha256 digits)
+ *              {md5?, sha1?, sha256?, ...settings}    hash keys in any case
+ *              {hashes: "<hex>" | {md5?, sha1?, sha256?}, ...settings}
+ * certificate  "<40 hex digits>" (the certificate's sha1)
+ *              {sha1, publicKeySha1?, ...settings}
+ *              {hashes: {sha1}, publicKeySha1?, ...settings}
+ *
+ * Settings an item may carry (which ones depends on the node): trustLevel, filename, comment,
+ * fileType, queryLimit. An item's own setting wins over the node's.
+ */
+import { isHashType, normalizeBareHash, normalizeCertificateHashes, normalizeHashes } from '../tie/hashes';
+import { TieError } from '../tie/errors';
+import type { HashDict } from '../tie/types';
+import { invalidInputError } from './errors';
+
+export type Subject = 'file' | 'certificate';
+
+export const ITEM_SETTINGS = ['trustLevel', 'filename', 'comment', 'fileType', 'queryLimit'] as const;
+export type ItemSettingName = (typeof ITEM_SETTINGS)[number];
+export type ItemSettings = Partial<Record<ItemSettingName, unknown>>;
+
+export interface FileTarget {
+  subject: 'file';
+  hashes: HashDict;
+}
+
+export interface CertificateTarget {
+  subject: 'certificate';
+  sha1: string;
+  publicKeySha1?: string;
+}
+
+export type Target = FileTarget | CertificateTarget;
+
+export interface InputItem {
+  target: Target;
+  /** Only the settings the node accepts, as given (parsed later, with the node's own as fallback). */
+  settings: ItemSettings;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+/** Rethrows a hash validation error with the input's label in front. */
+function labelled<T>(label: string, index: number | undefined, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof TieError) throw invalidInputError(`${label}: ${error.message}`, index);
+    throw error;
+  }
+}
+
+function isSetting(key: string, accepted: readonly ItemSettingName[]): key is ItemSettingName {
+  return (accepted as readonly string[]).includes(key);
+}
+
+function unknownKey(key: string, label: string, subject: Subject, accepted: readonly ItemSettingName[], index?: number): never {
+  const identity = subject === 'file' ? 'md5, sha1, sha256 or hashes' : 'sha1, publicKeySha1 or hashes';
+  const settings = accepted.length > 0 ? `; settings: ${accepted.join(', ')}` : '';
+  return throwInvalid(`${label} has an unknown property ${JSON.stringify(key)}: expected ${identity}${settings}`, index);
+}
+
+function throwInvalid(message: string, index?: number): never {
+  throw invalidInputError(message, index);
+}
+
+function parseFile(value: unknown, label: string, accepted: readonly ItemSettingName[], index?: number): InputItem {
+  if (typeof value === 'string') {
+    const { type, hex } = labelled(label, index, () => normalizeBareHash(value, 'hash'));
+    return { target: { subject: 'file', hashes: { [type]: hex } }, settings: {} };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return throwInvalid(
+      `${label} must be a file hash (hex string) or an object such as {"sha256": "<64 hex digits>"}, got ${describe(value)}`,
+      index,
+    );
+  }
+  const record = value as Record<string, unknown>;
+  const settings: ItemSettings = {};
+  const hashes: Record<string, unknown> = {};
+  let nested: unknown;
+  for (const key of Object.keys(record)) {
+    if (key === 'hashes') nested = record[key];
+    else if (isHashType(key.toLowerCase())) hashes[key] = record[key];
+    else if (isSetting(key, accepted)) settings[key] = record[key];
+    else unknownKey(key, label, 'file', accepted, index);
+  }
+  if (nested !== undefined && Object.keys(hashes).length > 0) {
+    return throwInvalid(`${label} gives hashes twice: use either "hashes" or md5/sha1/sha256 keys`, index);
+  }
+  const normalized = labelled(label, index, () => normalizeHashes(nested !== undefined ? nested : hashes));
+  return { target: { subject: 'file', hashes: normalized }, settings };
+}
+
+function parseCertificate(value: unknown, label: string, accepted: readonly ItemSettingName[], index?: number): InputItem {
+  if (typeof value === 'string') {
+    const cert = labelled(label, index, () => normalizeCertificateHashes(value));
+    return { target: { subject: 'certificate', sha1: cert.sha1 }, settings: {} };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return throwInvalid(
+      `${label} must be a certificate sha1 (40 hex digits) or an object such as {"sha1": "...", "publicKeySha1": "..."}, got ${describe(value)}`,
+      index,
+    );
+  }
+  const record = value as Record<string, unknown>;
+  const settings: ItemSettings = {};
+  let sha1: unknown;
+  let publicKeySha1: unknown;
+  let nested: unknown;
+  for (const key of Object.keys(record)) {
+    if (key === 'sha1') sha1 = record[key];
+    else if (key === 'publicKeySha1') publicKeySha1 = record[key];
+    else if (key === 'hashes') nested = record[key];
+    else if (isSetting(key, accepted)) settings[key] = record[key];
+    else unknownKey(key, label, 'certificate', accepted, index);
+  }
+  if (nested !== undefined) {
+    if (sha1 !== undefined) return throwInvalid(`${label} gives the sha1 twice: use either "sha1" or "hashes"`, index);
+    if (nested === null || typeof nested !== 'object' || Array.isArray(nested)) {
+      return throwInvalid(`${label}.hashes must be an object such as {"sha1": "<40 hex digits>"}`, index);
+    }
+    const extra = Object.keys(nested).find((key) => key !== 'sha1');
+    if (extra !== undefined) {
+      return throwInvalid(`${label}.hashes has ${JSON.stringify(extra)}: a certificate is identified by its sha1 only`, index);
+    }
+    sha1 = (nested as Record<string, unknown>).sha1;
+  }
+  const cert = labelled(label, index, () => normalizeCertificateHashes(sha1, publicKeySha1));
+  const target: CertificateTarget = { subject: 'certificate', sha1: cert.sha1 };
+  if (cert.publicKeySha1 !== undefined) target.publicKeySha1 = cert.publicKeySha1;
+  return { target, settings };
+}
+
+/**
+ * One item of the given subject. `label` names where it came from ("msg.payload",
+ * "msg.payload[2]") in error messages; `index` is its position in a batch.
+ */
+export function parseItem(
+  value: unknown,
+  subject: Subject,
+  accepted: readonly ItemSettingName[],
+  label: string,
+  index?: number,
+): InputItem {
+  if (value === undefined || value === null || value === '') {
+    return throwInvalid(`${label} is empty: give a ${subject === 'file' ? 'file hash' : 'certificate sha1'} or an object`, index);
+  }
+  return subject === 'file' ? parseFile(value, label, accepted, index) : parseCertificate(value, label, accepted, index);
+}
+
+/** Every item of a batch, validated before anything is sent; the first bad one is reported with its index. */
+export function parseBatch(values: readonly unknown[], subject: Subject, accepted: readonly ItemSettingName[], label: string): InputItem[] {
+  return values.map((value, index) => parseItem(value, subject, accepted, `${label}[${index}]`, index));
+}

@@ -1,0 +1,176 @@
+/**
+ * One DXL connection shared by the flow nodes of a config node (the pattern of Node-RED's MQTT
+ * broker node): it opens when the first node registers, tells every registered node about each
+ * state change, holds each node's event subscriptions, and closes (bounded in time) when the last
+ * node is removed — or shortly after the last one leaves for a restart and none comes back.
+ */
+import type { MessageHandler } from '../dxl/api';
+import type { DxlClient } from '../dxl/client';
+import type { ConnectionState } from '../dxl/connection-state';
+import { DxlError, DxlErrorCode } from '../dxl/errors';
+import { TieClient, type TieClientOptions } from '../tie/client';
+import { CONFIG_ERROR_CAUSE } from './status';
+import { SubscriptionRegistry } from './subscription-registry';
+
+export type StateListener = (state: ConnectionState) => void;
+
+export interface SharedConnectionOptions {
+  /** Makes a new, unstarted client; throws DxlError DXL_CONFIG when the settings are wrong. */
+  createClient: () => DxlClient;
+  tieOptions?: TieClientOptions;
+  /** How long a connection without users stays open when its last user left only to restart. Default 1000 ms. */
+  lingerMs?: number;
+  /** Upper bound of a close. Default 1500 ms. */
+  closeTimeoutMs?: number;
+  /** Every state change, for the config node's log. */
+  onStateChange?: StateListener;
+}
+
+interface Connection {
+  client: DxlClient;
+  tie: TieClient;
+  stopListening: () => void;
+}
+
+export class SharedConnection {
+  private readonly options: SharedConnectionOptions;
+  private readonly users = new Map<string, StateListener>();
+  private readonly subscriptions = new SubscriptionRegistry();
+  private connection: Connection | undefined;
+  private configError: DxlError | undefined;
+  private current: ConnectionState = { status: 'idle' };
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(options: SharedConnectionOptions) {
+    this.options = options;
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  /** Event subscriptions held, for one node or all. */
+  subscriptionCount(ownerId?: string): number {
+    return this.subscriptions.count(ownerId);
+  }
+
+  /** Adds a node: opens the connection if needed and tells it the current state at once. */
+  register(id: string, onState: StateListener): void {
+    this.cancelLinger();
+    this.users.set(id, onState);
+    try {
+      this.open();
+    } catch {
+      // The state now says why (config error, closed); requests will say it again.
+    }
+    safely(onState, this.current);
+  }
+
+  /**
+   * Removes a node and its subscriptions. The connection closes when no node is left: at once
+   * when this one was removed from the flows, after the linger time when it is only restarting.
+   */
+  async deregister(id: string, removed: boolean): Promise<void> {
+    if (!this.users.delete(id)) return;
+    await this.subscriptions.removeAll(id);
+    if (this.users.size > 0 || this.closed) return;
+    if (removed) await this.disconnect();
+    else this.scheduleLinger();
+  }
+
+  /** The TIE client of the open connection; throws DXL_CONFIG or DXL_CLOSED when there can be none. */
+  tie(): TieClient {
+    const connection = this.open();
+    return connection.tie;
+  }
+
+  /** Subscribes `ownerId` to a DXL topic; removed by `deregister(ownerId)`. */
+  async subscribe(ownerId: string, topic: string, handler: MessageHandler): Promise<void> {
+    const { client } = this.open();
+    await this.subscriptions.add(ownerId, () => client.subscribe(topic, handler));
+  }
+
+  /** Closes for good (the config node is stopping), within the close timeout. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.cancelLinger();
+    await this.disconnect();
+    this.users.clear();
+  }
+
+  // ---- internals ----
+
+  private open(): Connection {
+    if (this.closed) throw new DxlError(DxlErrorCode.Closed, 'The TIE connection is closed (its tie-config node stopped)');
+    if (this.connection !== undefined) return this.connection;
+    let client: DxlClient;
+    try {
+      client = this.options.createClient();
+    } catch (error) {
+      this.configError =
+        error instanceof DxlError ? error : new DxlError(DxlErrorCode.Config, error instanceof Error ? error.message : String(error));
+      this.setState({ status: 'closed', reason: this.configError.message, cause: CONFIG_ERROR_CAUSE });
+      throw this.configError;
+    }
+    this.configError = undefined;
+    const stopListening = client.onStateChange((state) => {
+      if (this.connection?.client === client) this.setState(state);
+    });
+    const connection: Connection = { client, tie: new TieClient(client, this.options.tieOptions ?? {}), stopListening };
+    this.connection = connection;
+    client.connect().catch(() => undefined); // connection failures arrive as states; close rejects this
+    this.setState(client.connectionState);
+    return connection;
+  }
+
+  private async disconnect(): Promise<void> {
+    const connection = this.connection;
+    if (connection === undefined) return;
+    this.connection = undefined;
+    this.subscriptions.clear();
+    connection.stopListening();
+    this.setState({ status: 'closed', reason: 'closed' });
+    const timeoutMs = this.options.closeTimeoutMs ?? 1500;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([connection.tie.close(), connection.client.close()]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private scheduleLinger(): void {
+    this.cancelLinger();
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = undefined;
+      if (this.users.size === 0) void this.disconnect();
+    }, this.options.lingerMs ?? 1000);
+    this.lingerTimer.unref();
+  }
+
+  private cancelLinger(): void {
+    if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+  }
+
+  private setState(state: ConnectionState): void {
+    this.current = state;
+    if (this.options.onStateChange) safely(this.options.onStateChange, state);
+    for (const listener of [...this.users.values()]) safely(listener, state);
+  }
+}
+
+function safely(listener: StateListener, state: ConnectionState): void {
+  try {
+    listener(state);
+  } catch {
+    // A node's status update must not break the others'.
+  }
+}
