@@ -103,6 +103,7 @@ export function errorStatusLabel(code: string): string {
     case DxlErrorCode.Disconnected:
       return 'not connected';
     case DxlErrorCode.Closed:
+    case TieErrorCode.Closed:
       return 'closed';
     case DxlErrorCode.Config:
       return 'config error';

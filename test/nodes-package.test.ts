@@ -1,0 +1,106 @@
+/**
+ * The package as Node-RED loads it: a real Node-RED 4 (its own process, a temporary user
+ * directory with this package linked into node_modules) must register all eight types and serve
+ * their editor templates, help, message catalogues and icons.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, waitForPort } from './support/ports';
+import { ALL_TYPES } from './support/node-red-helper';
+
+const root = path.resolve(__dirname, '..', '..');
+
+function get(port: number, urlPath: string, accept: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: urlPath, headers: { Accept: accept } }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+interface NodeSet {
+  module: string;
+  name: string;
+  types: string[];
+  enabled: boolean;
+  err?: string;
+}
+
+describe('the package in Node-RED 4', function () {
+  this.timeout(30000);
+  let redProcess: ChildProcess;
+  let port: number;
+  let output = '';
+
+  before(async () => {
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-node-red-'));
+    fs.mkdirSync(path.join(userDir, 'node_modules'));
+    fs.symlinkSync(root, path.join(userDir, 'node_modules', 'node-red-contrib-tie'), 'dir');
+    port = await freePort();
+    const settings = path.join(userDir, 'settings.js');
+    fs.writeFileSync(settings, `module.exports = { uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json' };\n`);
+    redProcess = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    redProcess.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    redProcess.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitForPort(port, 20000);
+  });
+
+  after(() => {
+    redProcess?.kill();
+  });
+
+  it('registers the eight node types, enabled and without load errors', async () => {
+    const { status, body } = await get(port, '/nodes', 'application/json');
+    assert.equal(status, 200);
+    const sets = (JSON.parse(body) as NodeSet[]).filter((set) => set.module === 'node-red-contrib-tie');
+    const types = sets.flatMap((set) => set.types).sort();
+    assert.deepEqual(types, [...ALL_TYPES].sort());
+    for (const set of sets) {
+      assert.equal(set.enabled, true, `${set.name} enabled`);
+      assert.equal(set.err, undefined, `${set.name}: ${set.err}`);
+    }
+    assert.doesNotMatch(output, /\[node-red-contrib-tie\/[^\]]+\].*(Error|error)/);
+  });
+
+  it('serves an editor template, a registration and help for every type', async () => {
+    const { status, body } = await get(port, '/nodes', 'text/html');
+    assert.equal(status, 200);
+    for (const type of ALL_TYPES) {
+      assert.match(body, new RegExp(`data-template-name="${type}"`), `${type} template`);
+      assert.match(body, new RegExp(`RED\\.nodes\\.registerType\\('${type}'`), `${type} registration`);
+      assert.match(body, new RegExp(`data-help-name="${type}"`), `${type} help`);
+    }
+    // One palette category for all of them.
+    const categories = new Set([...body.matchAll(/category: '([^']+)'/g)].map((m) => m[1]).filter((c) => c !== 'config'));
+    assert.ok(categories.has('TIE'));
+  });
+
+  it('serves an en-US message catalogue for every type', async () => {
+    for (const type of ALL_TYPES) {
+      const { status, body } = await get(port, `/locales/node-red-contrib-tie/${type}?lng=en-US`, 'application/json');
+      assert.equal(status, 200, type);
+      const catalogue = JSON.parse(body) as Record<string, unknown>;
+      assert.ok(catalogue[type], `${type} catalogue has its section`);
+    }
+  });
+
+  it('serves an SVG icon for every flow node', async () => {
+    const { body } = await get(port, '/icons', 'application/json');
+    const icons = (JSON.parse(body) as Record<string, string[]>)['node-red-contrib-tie'] ?? [];
+    for (const type of ALL_TYPES) assert.ok(icons.includes(`${type}.svg`), `${type}.svg in ${icons.join(', ')}`);
+    const { status, body: svg } = await get(port, '/icons/node-red-contrib-tie/tie-get-reputation.svg', 'image/svg+xml');
+    assert.equal(status, 200);
+    assert.match(svg, /^<svg /);
+  });
+});

@@ -1,0 +1,165 @@
+/**
+ * node-red-node-test-helper with types, plus what the node tests share: loading our node modules
+ * from dist/, reading a node's latest status, waiting, and Catch/Complete/helper wiring.
+ */
+import path from 'node:path';
+import type { NodeStatus } from '../../src/flow/status';
+
+export interface FlowNode {
+  id: string;
+  type: string;
+  z?: string;
+  name?: string;
+  wires?: string[][];
+  [property: string]: unknown;
+}
+
+export interface TestMessage {
+  payload?: unknown;
+  topic?: string;
+  [property: string]: unknown;
+}
+
+/** A running node as the tests touch it. */
+export interface RunningNode {
+  id: string;
+  type: string;
+  receive(msg: TestMessage): void;
+  on(event: 'input', listener: (msg: TestMessage) => void): void;
+  status: { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> };
+  [property: string]: unknown;
+}
+
+export type NodeModule = (RED: unknown) => void;
+
+export interface TestHelper {
+  init(runtimePath: string, settings?: Record<string, unknown>): void;
+  settings(settings: Record<string, unknown>): Record<string, unknown>;
+  startServer(): Promise<void>;
+  stopServer(): Promise<void>;
+  load(modules: NodeModule[], flow: FlowNode[], credentials?: Record<string, Record<string, string>>): Promise<void>;
+  setFlows(flow: FlowNode[], type: 'full' | 'flows' | 'nodes', credentials?: Record<string, Record<string, string>>): Promise<void>;
+  unload(): Promise<void>;
+  getNode(id: string): RunningNode | null;
+  request(): SuperTestAgent;
+  log(): { args: unknown[][] };
+  _redNodes: { getFlows(): { flows: FlowNode[] } };
+  credentials: { getDefinition(type: string): Record<string, { type: string }> | undefined };
+}
+
+export interface SuperTestResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface SuperTestAgent {
+  post(url: string): { send(body: unknown): Promise<SuperTestResponse> };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const helper = require('node-red-node-test-helper') as TestHelper;
+helper.init(require.resolve('node-red'));
+
+const distNodes = path.resolve(__dirname, '..', '..', 'nodes');
+
+/** Our node module `type` (e.g. "tie-config"), compiled, from dist/nodes. */
+export function ourNode(type: string): NodeModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(distNodes, `${type}.js`)) as NodeModule;
+}
+
+export const ALL_TYPES = [
+  'tie-config',
+  'tie-get-reputation',
+  'tie-set-external-reputation',
+  'tie-set-reputation',
+  'tie-first-references',
+  'tie-reputation-change',
+  'tie-detection',
+  'tie-first-instance',
+] as const;
+
+export function allOurNodes(): NodeModule[] {
+  return ALL_TYPES.map(ourNode);
+}
+
+export function node(id: string): RunningNode {
+  const found = helper.getNode(id);
+  if (found === null) throw new Error(`node ${id} is not running`);
+  return found;
+}
+
+/** The latest status `running` set, from the helper's spy on Node.prototype.status. */
+export function lastStatus(running: RunningNode): NodeStatus | undefined {
+  const calls = running.status.getCalls();
+  for (let i = calls.length - 1; i >= 0; i--) {
+    const call = calls[i]!;
+    if (call.thisValue === running) return call.args[0] as NodeStatus;
+  }
+  return undefined;
+}
+
+/** Every status `running` set, oldest first. */
+export function statusHistory(running: RunningNode): NodeStatus[] {
+  return running.status
+    .getCalls()
+    .filter((call) => call.thisValue === running)
+    .map((call) => call.args[0] as NodeStatus);
+}
+
+export async function eventually(predicate: () => boolean, what: string | (() => string), timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export async function statusBecomes(running: RunningNode, expected: Partial<NodeStatus>, timeoutMs = 5000): Promise<void> {
+  const matches = (): boolean => {
+    const status = lastStatus(running);
+    return status !== undefined && Object.entries(expected).every(([key, value]) => status[key as keyof NodeStatus] === value);
+  };
+  await eventually(matches, () => `${running.id} status ${JSON.stringify(expected)}; last ${JSON.stringify(lastStatus(running))}`, timeoutMs);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Messages arriving at a helper node, collected. */
+export function collect(id: string): TestMessage[] {
+  const messages: TestMessage[] = [];
+  node(id).on('input', (msg) => messages.push(msg));
+  return messages;
+}
+
+/** The next message at a helper node. */
+export function nextMessage(id: string, timeoutMs = 5000): Promise<TestMessage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no message reached ${id} within ${timeoutMs} ms`)), timeoutMs);
+    node(id).on('input', (msg) => {
+      clearTimeout(timer);
+      resolve(msg);
+    });
+  });
+}
+
+export const TAB = 'tab1';
+
+/**
+ * Puts flow nodes on the test tab: Node-RED treats a node with `z` but no position as a config
+ * node, so each gets `z`, `x` and `y`.
+ */
+export function onTab(nodes: FlowNode[]): FlowNode[] {
+  return nodes.map((n) => (n.type === 'tab' || n.type === 'tie-config' ? n : { x: 100, y: 100, z: TAB, ...n }));
+}
+
+/** A tab, a Catch node (→ helper "caught") and a Complete node for `scope` (→ helper "completed"). */
+export function catchAndComplete(scope: string[]): FlowNode[] {
+  return onTab([
+    { id: TAB, type: 'tab', label: 'TIE tests' },
+    { id: 'catch', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper' },
+    { id: 'complete', type: 'complete', scope, uncaught: false, wires: [['completed']] },
+    { id: 'completed', type: 'helper' },
+  ]);
+}
