@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { DxlError } from '../src/dxl/errors';
+import { TieError } from '../src/tie/errors';
+import { TieNodeError, toNodeError } from '../src/flow/errors';
+import { EventActivity, RequestActivity, StatusText, connectionStatus } from '../src/flow/status';
+
+describe('flow: statuses', () => {
+  it('shows the connection state with a short reason', () => {
+    assert.deepEqual(connectionStatus({ status: 'connected', broker: 'h:1' }), { fill: 'green', shape: 'dot', text: StatusText.connected });
+    assert.deepEqual(connectionStatus({ status: 'connecting', broker: 'dxl1:8883' }), { fill: 'yellow', shape: 'ring', text: 'connecting dxl1:8883' });
+    assert.deepEqual(connectionStatus({ status: 'connecting', cause: 'SELF_SIGNED_CERT_IN_CHAIN', reason: 'TLS: ...' }), {
+      fill: 'red',
+      shape: 'ring',
+      text: 'TLS: untrusted CA',
+    });
+    assert.deepEqual(connectionStatus({ status: 'reconnecting', cause: 'ECONNREFUSED' }), { fill: 'yellow', shape: 'ring', text: 'connection refused' });
+    assert.deepEqual(connectionStatus({ status: 'reconnecting', cause: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' }), {
+      fill: 'red',
+      shape: 'ring',
+      text: 'TLS: client cert rejected',
+    });
+    assert.deepEqual(connectionStatus({ status: 'closed', cause: 'CONFIG' }), { fill: 'red', shape: 'ring', text: 'config error' });
+    assert.deepEqual(connectionStatus({ status: 'closed' }), { fill: 'red', shape: 'ring', text: StatusText.disconnected });
+    assert.equal(connectionStatus({ status: 'reconnecting', cause: 'ERR_SSL_SOMETHING_NEW' }).text, 'TLS error');
+    for (const cause of ['ETIMEDOUT', 'CONNECT_TIMEOUT', 'EHOSTUNREACH']) assert.equal(connectionStatus({ status: 'connecting', cause }).text, 'unreachable');
+  });
+
+  it('folds a request node activity into its status while connected', () => {
+    const connected = { status: 'connected' as const };
+    const activity = new RequestActivity();
+    activity.started();
+    assert.deepEqual(activity.status(connected), { fill: 'blue', shape: 'dot', text: 'requesting (1)' });
+    activity.progress(3, 10);
+    assert.equal(activity.status(connected).text, 'batch 3/10');
+    assert.deepEqual(activity.status({ status: 'connecting', broker: 'b:1' }), { fill: 'yellow', shape: 'ring', text: 'batch 3/10: waiting' });
+    activity.finished({ errorCode: 'DXL_TIMEOUT' });
+    assert.deepEqual(activity.status(connected), { fill: 'red', shape: 'dot', text: 'timeout' });
+    activity.started();
+    activity.finished({ note: 'skipped: GTI' });
+    assert.deepEqual(activity.status(connected), { fill: 'green', shape: 'ring', text: 'skipped: GTI' });
+    activity.started();
+    activity.finished({});
+    assert.deepEqual(activity.status(connected), { fill: 'green', shape: 'dot', text: StatusText.connected });
+  });
+
+  it('counts events and shows subscription failures', () => {
+    const connected = { status: 'connected' as const };
+    const activity = new EventActivity();
+    activity.subscribing();
+    assert.equal(activity.status(connected).text, 'subscribing');
+    activity.subscribedNow();
+    assert.equal(activity.status(connected).text, StatusText.connected);
+    activity.received();
+    assert.equal(activity.status(connected).text, '1 event');
+    activity.received();
+    assert.equal(activity.status(connected).text, '2 events');
+    assert.equal(activity.status({ status: 'reconnecting', cause: 'CLOSED' }).text, 'connection lost');
+    activity.failed('DXL_CONFIG');
+    assert.deepEqual(activity.status(connected), { fill: 'red', shape: 'ring', text: 'config error' });
+  });
+});
+
+describe('flow: errors for Catch nodes', () => {
+  it('keeps the stable code and details of DXL and TIE errors as an own property', () => {
+    const dxl = toNodeError(new DxlError('DXL_ERROR_RESPONSE', 'Could not find reputation', { fabricCode: 0, topic: '/t' }));
+    assert.equal(dxl.code, 'DXL_ERROR_RESPONSE');
+    assert.ok(Object.prototype.hasOwnProperty.call(dxl, 'code'), 'Node-RED copies only an own code to msg.error.code');
+    assert.deepEqual(dxl.toJSON(), { code: 'DXL_ERROR_RESPONSE', message: 'Could not find reputation', fabricCode: 0, topic: '/t' });
+    const tie = toNodeError(new TieError('TIE_INVALID_RESPONSE', 'not JSON'), { index: 2, total: 5 });
+    assert.equal(tie.message, 'batch[2] of 5: not JSON');
+    assert.equal(tie.index, 2);
+    const other = toNodeError(new RangeError('odd'));
+    assert.equal(other.code, 'TIE_INTERNAL');
+    const same = new TieNodeError('TIE_NO_CONFIG', 'none');
+    assert.equal(toNodeError(same), same);
+  });
+});
