@@ -44,6 +44,11 @@ export class TieNodeError extends Error {
     if (details.topic !== undefined) this.topic = details.topic;
   }
 
+  /** Node-RED puts `String(error)` in `msg.error.message`: the message alone, the code being beside it. */
+  override toString(): string {
+    return this.message;
+  }
+
   /** The plain object put on `msg.tieError`: what a Catch node's flow can switch on. */
   toJSON(): { code: NodeErrorCodeValue; message: string } & NodeErrorDetails {
     const detail: { code: NodeErrorCodeValue; message: string } & NodeErrorDetails = { code: this.code, message: this.message };
