@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { TieClient } from '../src/tie/client';
+import { TieTopic } from '../src/tie/topics';
+import type { ReputationChangeEvent } from '../src/tie/types';
+import type { Verdict } from '../src/tie/verdict';
+import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
+import {
+  type FlowNode,
+  type TestMessage,
+  catchAndComplete,
+  collect,
+  eventually,
+  helper,
+  node,
+  onTab,
+  ourNode,
+  sleep,
+  statusBecomes,
+} from './support/node-red-helper';
+import { newCertificate, newFile } from './support/node-red-samples';
+
+const CONNECTED = 'node-red:common.status.connected';
+
+describe('event nodes', function () {
+  let test: TestFabric;
+  let tie: TieClient;
+  const modules = [ourNode('tie-config'), ourNode('tie-reputation-change'), ourNode('tie-detection'), ourNode('tie-first-instance')];
+  const EVENT_NODES = ['file', 'cert', 'both', 'malicious', 'detection', 'first'];
+
+  before(async () => {
+    test = await startTestFabric();
+    tie = new TieClient(await test.client());
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await test.close();
+  });
+  afterEach(() => helper.unload());
+
+  async function loadAll(): Promise<Record<string, TestMessage[]>> {
+    const [config, credentials] = configNodeFor(test);
+    const flow: FlowNode[] = [
+      ...catchAndComplete([]),
+      config,
+      ...onTab([
+        { id: 'file', type: 'tie-reputation-change', connection: 'config', subject: 'file', filter: 'all', wires: [['out-file']] },
+        { id: 'cert', type: 'tie-reputation-change', connection: 'config', subject: 'certificate', filter: 'all', wires: [['out-cert']] },
+        { id: 'both', type: 'tie-reputation-change', connection: 'config', subject: 'both', filter: 'all', wires: [['out-both']] },
+        { id: 'malicious', type: 'tie-reputation-change', connection: 'config', subject: 'file', filter: 'now-malicious', wires: [['out-malicious']] },
+        { id: 'detection', type: 'tie-detection', connection: 'config', wires: [['out-detection']] },
+        { id: 'first', type: 'tie-first-instance', connection: 'config', wires: [['out-first']] },
+        ...EVENT_NODES.map((id) => ({ id: `out-${id}`, type: 'helper' })),
+      ]),
+    ];
+    await helper.load(modules, flow, credentials);
+    const received = Object.fromEntries(EVENT_NODES.map((id) => [id, collect(`out-${id}`)]));
+    for (const id of EVENT_NODES) await statusBecomes(node(id), { text: CONNECTED });
+    return received;
+  }
+
+  it('sends file reputation changes with the DXL topic, the callback dict and both verdicts', async () => {
+    const received = await loadAll();
+    const file = newFile();
+    await tie.setFileReputation(15, { sha256: file.sha256 }, 'evil.exe');
+    await eventually(() => received.file!.length === 1 && received.both!.length === 1 && received.malicious!.length === 1, 'three deliveries');
+    const msg = received.file![0]!;
+    assert.equal(msg.topic, TieTopic.FILE_REPUTATION_CHANGE_EVENT);
+    const payload = msg.payload as ReputationChangeEvent;
+    assert.equal(payload.hashes?.sha256, file.sha256);
+    assert.equal(payload.newReputations?.[3]?.trustLevel, 15);
+    assert.equal(typeof payload.updateTime, 'number');
+    assert.equal(msg.subject, 'file');
+    assert.equal((msg.verdict as Verdict).trustLevel, 15);
+    assert.notEqual((msg.previousVerdict as Verdict).category, 'malicious');
+    assert.equal((msg.dxl as { messageId: string }).messageId.length > 0, true);
+    await sleep(100);
+    assert.equal(received.cert!.length, 0, 'certificate node: nothing');
+    await statusBecomes(node('file'), { fill: 'green', text: '1 event' });
+  });
+
+  it('filters: a change that does not make a file malicious does not pass "now malicious"', async () => {
+    const received = await loadAll();
+    await tie.setFileReputation(99, newFile().md5);
+    await eventually(() => received.file!.length === 1, 'the change');
+    await sleep(100);
+    assert.equal(received.malicious!.length, 0);
+  });
+
+  it('sends certificate reputation changes with the public-key sha1 in hex to certificate and both', async () => {
+    const received = await loadAll();
+    const cert = newCertificate();
+    await tie.setCertificateReputation(85, cert.sha1, cert.publicKeySha1);
+    await eventually(() => received.cert!.length === 1 && received.both!.length === 1, 'two deliveries');
+    const msg = received.both![0]!;
+    assert.equal(msg.topic, TieTopic.CERT_REPUTATION_CHANGE_EVENT);
+    assert.equal(msg.subject, 'certificate');
+    const payload = msg.payload as ReputationChangeEvent;
+    assert.equal(payload.hashes?.sha1, cert.sha1);
+    assert.equal(payload.publicKeySha1, cert.publicKeySha1);
+    assert.equal((msg.verdict as Verdict).providerId, 4);
+    await sleep(100);
+    assert.equal(received.file!.length, 0);
+  });
+
+  it('sends detections with the local reputation decoded', async () => {
+    const received = await loadAll();
+    const raw = await test.simulator!.publishDetection({ name: 'FOCUS_MALWARE2.EXE', agentGuid: '{agent}' });
+    await eventually(() => received.detection!.length === 1, 'the detection');
+    const msg = received.detection![0]!;
+    assert.equal(msg.topic, TieTopic.FILE_DETECTION_EVENT);
+    const payload = msg.payload as { agentGuid: string; name: string; hashes: Record<string, string>; localReputation: number; remediationAction: number };
+    assert.equal(payload.agentGuid, '{agent}');
+    assert.equal(payload.name, 'FOCUS_MALWARE2.EXE');
+    assert.equal(payload.remediationAction, 5);
+    assert.equal(Object.keys(payload.hashes).length, raw.hashes.length);
+    assert.deepEqual(msg.localReputation, { trustLevel: 1, trustLevelName: 'Known Malicious', category: 'malicious' });
+    assert.equal(msg.detectionDate, new Date(raw.detectionTime * 1000).toISOString());
+  });
+
+  it('sends first instances', async () => {
+    const received = await loadAll();
+    const file = newFile();
+    await test.simulator!.publishFirstInstance({ name: 'MORPH.EXE', hashes: file, agentGuid: '{a}' });
+    await eventually(() => received.first!.length === 1, 'the first instance');
+    const msg = received.first![0]!;
+    assert.equal(msg.topic, TieTopic.FILE_FIRST_INSTANCE_EVENT);
+    assert.deepEqual(msg.payload, { agentGuid: '{a}', hashes: file, name: 'MORPH.EXE' });
+  });
+
+  it('reports an event that is not a TIE payload to Catch nodes as TIE_INVALID_RESPONSE, once per node', async () => {
+    const received = await loadAll();
+    const caught = collect('caught');
+    await (await test.client()).sendEvent(TieTopic.FILE_DETECTION_EVENT, 'not json at all');
+    await eventually(() => caught.length === 1, 'the error');
+    await sleep(100);
+    assert.equal(caught.length, 1);
+    const error = caught[0]!.error as { code: string; message: string; source: { id: string } };
+    assert.equal(error.code, 'TIE_INVALID_RESPONSE');
+    assert.equal(error.source.id, 'detection');
+    assert.match(error.message, /event on \/mcafee\/event\/tie\/file\/detection is not JSON/);
+    assert.equal(caught[0]!.topic, TieTopic.FILE_DETECTION_EVENT);
+    assert.equal(caught[0]!.payload, 'not json at all');
+    assert.equal(received.detection!.length, 0);
+  });
+
+  it('reports a missing tie-config (TIE_NO_CONFIG) and bad TLS material (DXL_CONFIG) to Catch nodes once flows start', async () => {
+    const flow: FlowNode[] = [
+      ...catchAndComplete([]),
+      { id: 'broken', type: 'tie-config', brokers: [{ host: '127.0.0.1', port: test.fabric.port }] },
+      ...onTab([
+        { id: 'orphan', type: 'tie-detection', connection: '', wires: [[]] },
+        { id: 'misconfigured', type: 'tie-first-instance', connection: 'broken', wires: [[]] },
+      ]),
+    ];
+    await helper.load(modules, flow, { broken: {} });
+    // Catch → helper delivery is asynchronous: listening right after load sees it.
+    const caught = collect('caught');
+    await eventually(() => caught.length === 2, 'two errors');
+    const bySource = Object.fromEntries(caught.map((msg) => [(msg.error as { source: { id: string } }).source.id, (msg.error as { code: string }).code]));
+    assert.deepEqual(bySource, { orphan: 'TIE_NO_CONFIG', misconfigured: 'DXL_CONFIG' });
+    await statusBecomes(node('orphan'), { fill: 'red', text: 'no config' });
+    await statusBecomes(node('misconfigured'), { fill: 'red', text: 'config error' });
+  });
+});
