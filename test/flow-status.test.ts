@@ -22,6 +22,12 @@ describe('flow: statuses', () => {
     assert.deepEqual(connectionStatus({ status: 'closed', cause: 'CONFIG' }), { fill: 'red', shape: 'ring', text: 'config error' });
     assert.deepEqual(connectionStatus({ status: 'closed' }), { fill: 'red', shape: 'ring', text: StatusText.disconnected });
     assert.equal(connectionStatus({ status: 'reconnecting', cause: 'ERR_SSL_SOMETHING_NEW' }).text, 'TLS error');
+    assert.deepEqual(connectionStatus({ status: 'connecting', cause: 'UNKNOWN', reason: 'connection closed by the broker before it accepted us' }), {
+      fill: 'red',
+      shape: 'ring',
+      text: 'refused by broker',
+    });
+    assert.equal(connectionStatus({ status: 'connecting', cause: 'UNKNOWN', reason: 'something odd' }).text, 'cannot connect');
     for (const cause of ['ETIMEDOUT', 'CONNECT_TIMEOUT', 'EHOSTUNREACH']) assert.equal(connectionStatus({ status: 'connecting', cause }).text, 'unreachable');
   });
 

@@ -53,10 +53,29 @@ const SHORT_CAUSES: Readonly<Record<string, string>> = {
   CLOSED: 'connection lost',
 };
 
+/**
+ * The DXL client reports a broker that drops the connection before accepting it (what a broker
+ * does with a client certificate it does not trust, or an MQTT refusal) without a cause code.
+ */
+const REFUSED_BY_BROKER_RE = /closed by the broker before it accepted us/;
+
 /** A few words for a connection failure's cause (an OpenSSL/Node code or one of ours). */
-export function shortCause(cause: string | undefined): string {
+export function shortCause(cause: string | undefined, reason?: string): string {
   if (cause === undefined) return 'disconnected';
-  return SHORT_CAUSES[cause] ?? (cause.startsWith('ERR_SSL') || cause.startsWith('ERR_TLS') ? 'TLS error' : 'disconnected');
+  const known = SHORT_CAUSES[cause];
+  if (known !== undefined) return known;
+  if (cause.startsWith('ERR_SSL') || cause.startsWith('ERR_TLS')) return 'TLS error';
+  if (reason !== undefined && REFUSED_BY_BROKER_RE.test(reason)) return 'refused by broker';
+  return 'cannot connect';
+}
+
+function isSetupProblem(state: ConnectionState): boolean {
+  const cause = state.cause ?? '';
+  return (
+    cause === CONFIG_ERROR_CAUSE ||
+    /^(ERR_|CERT_|UNABLE_|SELF_|DEPTH_)/.test(cause) ||
+    (state.reason !== undefined && REFUSED_BY_BROKER_RE.test(state.reason))
+  );
 }
 
 /** The status every node shows for the shared connection; `undefined` means no connection at all yet. */
@@ -69,8 +88,7 @@ export function connectionStatus(state: ConnectionState | undefined): NodeStatus
     case 'reconnecting':
       if (state.cause !== undefined) {
         // A failed attempt: red when the setup is wrong (TLS, config), yellow when the network may come back.
-        const setupProblem = state.cause === CONFIG_ERROR_CAUSE || /^(ERR_|CERT_|UNABLE_|SELF_|DEPTH_)/.test(state.cause);
-        return { fill: setupProblem ? 'red' : 'yellow', shape: 'ring', text: shortCause(state.cause) };
+        return { fill: isSetupProblem(state) ? 'red' : 'yellow', shape: 'ring', text: shortCause(state.cause, state.reason) };
       }
       return { fill: 'yellow', shape: 'ring', text: state.broker ? `connecting ${state.broker}` : StatusText.connecting };
     case 'closed':
