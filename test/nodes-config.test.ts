@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { SharedConnection } from '../src/flow/shared-connection';
@@ -124,6 +126,68 @@ describe('tie-config', function () {
       await helper.load(modules, [...catchAndComplete([]), config, ...usersOf('config')], credentials);
       for (const id of ['get', 'events']) await statusBecomes(node(id), { fill: 'red', shape: 'ring', text: 'refused by broker' });
       assert.notEqual(connectionOf().state.status, 'connected');
+    });
+  });
+
+  describe('connection settings', () => {
+    async function reputationThrough(config: FlowNode, credentials: Record<string, Record<string, string>>): Promise<Reputations> {
+      await helper.load(modules, [...catchAndComplete(['get']), config, ...usersOf(config.id)], credentials);
+      const output = nextMessage('out', 8000);
+      node('get').receive({ payload: NOTEPAD.md5 });
+      return (await output).payload as Reputations;
+    }
+
+    it('connects with everything from a dxlclient.config on the server', async () => {
+      const reputations = await reputationThrough({ id: 'config', type: 'tie-config', source: 'file', configFile: test.fabric.configPath }, {});
+      assert.equal(reputations[1]?.trustLevel, 99);
+    });
+
+    it('reads PEM credentials given as ${ENV_VAR}', async () => {
+      process.env.TIE_TEST_KEY_PEM = test.credentials.keyPem;
+      try {
+        const [config, credentials] = configNodeFor(test);
+        credentials.config!.keyPem = '${TIE_TEST_KEY_PEM}';
+        assert.equal((await reputationThrough(config, credentials))[1]?.trustLevel, 99);
+      } finally {
+        delete process.env.TIE_TEST_KEY_PEM;
+      }
+    });
+
+    it('connects over secure WebSockets through an HTTP proxy, with the proxy user from the credentials', async () => {
+      const wsFabric = await startTestFabric({ webSockets: true });
+      const connects: Array<{ target: string; auth: string | undefined }> = [];
+      const proxy = http.createServer();
+      proxy.on('connect', (request: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+        connects.push({ target: request.url ?? '', auth: request.headers['proxy-authorization'] });
+        const [host, port] = (request.url ?? '').split(':');
+        const upstream = net.connect(Number(port), host, () => {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          upstream.write(head);
+          upstream.pipe(client);
+          client.pipe(upstream);
+        });
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      try {
+        const [config, credentials] = configNodeFor(wsFabric, 'config', {
+          brokers: [{ host: '127.0.0.1', port: wsFabric.fabric.webSocketPort }],
+          transport: 'websockets',
+          proxyHost: '127.0.0.1',
+          proxyPort: String((proxy.address() as net.AddressInfo).port),
+        });
+        credentials.config!.proxyUser = 'flow';
+        credentials.config!.proxyPassword = 's3cret';
+        assert.equal((await reputationThrough(config, credentials))[1]?.trustLevel, 99);
+        assert.equal(connects[0]?.target, `127.0.0.1:${wsFabric.fabric.webSocketPort}`);
+        assert.equal(connects[0]?.auth, `Basic ${Buffer.from('flow:s3cret').toString('base64')}`);
+      } finally {
+        await helper.unload();
+        proxy.closeAllConnections();
+        proxy.close();
+        await wsFabric.close();
+      }
     });
   });
 

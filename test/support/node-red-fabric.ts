@@ -22,12 +22,15 @@ export interface TestFabric {
   close(): Promise<void>;
 }
 
-export async function startTestFabric(options: { simulator?: boolean; port?: number; dataDir?: string } = {}): Promise<TestFabric> {
+export async function startTestFabric(
+  options: { simulator?: boolean; port?: number; dataDir?: string; webSockets?: boolean } = {},
+): Promise<TestFabric> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tie-nodes-fabric-'));
   let simulator: TieSimulator | undefined;
   const fabric = await startFabric({
     port: options.port ?? 0,
     dataDir,
+    ...(options.webSockets ? { webSocketPort: 0 } : {}),
     simulator:
       options.simulator === false
         ? false

@@ -56,7 +56,6 @@ export interface SuperTestAgent {
   post(url: string): { send(body: unknown): Promise<SuperTestResponse> };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const helper = require('node-red-node-test-helper') as TestHelper;
 helper.init(require.resolve('node-red'));
 
@@ -64,8 +63,7 @@ const distNodes = path.resolve(__dirname, '..', '..', 'nodes');
 
 /** Our node module `type` (e.g. "tie-config"), compiled, from dist/nodes. */
 export function ourNode(type: string): NodeModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path.join(distNodes, `${type}.js`)) as NodeModule;
+    return require(path.join(distNodes, `${type}.js`)) as NodeModule;
 }
 
 export const ALL_TYPES = [
