@@ -128,38 +128,57 @@ describe('event nodes', function () {
     assert.deepEqual(msg.payload, { agentGuid: '{a}', hashes: file, name: 'MORPH.EXE' });
   });
 
-  it('reports an event that is not a TIE payload to Catch nodes as TIE_INVALID_RESPONSE, once per node', async () => {
-    const received = await loadAll();
-    const caught = collect('caught');
-    await (await test.client()).sendEvent(TieTopic.FILE_DETECTION_EVENT, 'not json at all');
-    await eventually(() => caught.length === 1, 'the error');
-    await sleep(100);
-    assert.equal(caught.length, 1);
-    const error = caught[0]!.error as { code: string; message: string; source: { id: string } };
-    assert.equal(error.code, 'TIE_INVALID_RESPONSE');
-    assert.equal(error.source.id, 'detection');
-    assert.match(error.message, /event on \/mcafee\/event\/tie\/file\/detection is not JSON/);
-    assert.equal(caught[0]!.topic, TieTopic.FILE_DETECTION_EVENT);
-    assert.equal(caught[0]!.payload, 'not json at all');
-    assert.equal(received.detection!.length, 0);
-  });
+  const EVENT_TYPES: Array<{ type: string; properties: Record<string, unknown>; topic: string }> = [
+    { type: 'tie-reputation-change', properties: { subject: 'both', filter: 'all' }, topic: TieTopic.CERT_REPUTATION_CHANGE_EVENT },
+    { type: 'tie-detection', properties: {}, topic: TieTopic.FILE_DETECTION_EVENT },
+    { type: 'tie-first-instance', properties: {}, topic: TieTopic.FILE_FIRST_INSTANCE_EVENT },
+  ];
 
-  it('reports a missing tie-config (TIE_NO_CONFIG) and bad TLS material (DXL_CONFIG) to Catch nodes once flows start', async () => {
-    const flow: FlowNode[] = [
-      ...catchAndComplete([]),
-      { id: 'broken', type: 'tie-config', brokers: [{ host: '127.0.0.1', port: test.fabric.port }] },
-      ...onTab([
-        { id: 'orphan', type: 'tie-detection', connection: '', wires: [[]] },
-        { id: 'misconfigured', type: 'tie-first-instance', connection: 'broken', wires: [[]] },
-      ]),
-    ];
-    await helper.load(modules, flow, { broken: {} });
-    // Catch → helper delivery is asynchronous: listening right after load sees it.
-    const caught = collect('caught');
-    await eventually(() => caught.length === 2, 'two errors');
-    const bySource = Object.fromEntries(caught.map((msg) => [(msg.error as { source: { id: string } }).source.id, (msg.error as { code: string }).code]));
-    assert.deepEqual(bySource, { orphan: 'TIE_NO_CONFIG', misconfigured: 'DXL_CONFIG' });
-    await statusBecomes(node('orphan'), { fill: 'red', text: 'no config' });
-    await statusBecomes(node('misconfigured'), { fill: 'red', text: 'config error' });
-  });
+  for (const { type, properties, topic } of EVENT_TYPES) {
+    describe(`${type} errors`, () => {
+      it('reports an event that is not a TIE payload to Catch nodes as TIE_INVALID_RESPONSE, with its topic and text', async () => {
+        const [config, credentials] = configNodeFor(test);
+        await helper.load(
+          modules,
+          [...catchAndComplete([]), config, ...onTab([{ id: 'events', type, connection: 'config', ...properties, wires: [['out']] }, { id: 'out', type: 'helper' }])],
+          credentials,
+        );
+        await statusBecomes(node('events'), { text: CONNECTED });
+        const caught = collect('caught');
+        const sent = collect('out');
+        await (await test.client()).sendEvent(topic, 'not json at all');
+        await eventually(() => caught.length === 1, 'the error');
+        await sleep(100);
+        assert.equal(caught.length, 1, 'reported once');
+        const error = caught[0]!.error as { code: string; message: string; source: { id: string } };
+        assert.equal(error.code, 'TIE_INVALID_RESPONSE');
+        assert.equal(error.source.id, 'events');
+        assert.match(error.message, new RegExp(`event on ${topic.replace(/\//g, '\\/')} is not JSON`));
+        assert.equal(caught[0]!.topic, topic);
+        assert.equal(caught[0]!.payload, 'not json at all');
+        assert.equal((caught[0]!.tieError as { code: string }).code, 'TIE_INVALID_RESPONSE');
+        assert.equal(sent.length, 0);
+      });
+
+      it('reports a missing tie-config (TIE_NO_CONFIG) and unusable settings (DXL_CONFIG) to Catch nodes once flows start', async () => {
+        const flow: FlowNode[] = [
+          ...catchAndComplete([]),
+          { id: 'broken', type: 'tie-config', brokers: [{ host: '127.0.0.1', port: test.fabric.port }] },
+          ...onTab([
+            { id: 'orphan', type, connection: '', ...properties, wires: [[]] },
+            { id: 'misconfigured', type, connection: 'broken', ...properties, wires: [[]] },
+          ]),
+        ];
+        await helper.load(modules, flow, { broken: {} });
+        // Catch → helper delivery is asynchronous: listening right after load sees it.
+        const caught = collect('caught');
+        await eventually(() => caught.length >= 2, () => `2 errors, got ${caught.length}`);
+        await sleep(100);
+        const codes = caught.map((msg) => `${(msg.error as { source: { id: string } }).source.id} ${(msg.error as { code: string }).code}`).sort();
+        assert.deepEqual(codes, ['misconfigured DXL_CONFIG', 'orphan TIE_NO_CONFIG'], 'once per node, even on two topics');
+        await statusBecomes(node('orphan'), { fill: 'red', text: 'no config' });
+        await statusBecomes(node('misconfigured'), { fill: 'red', text: 'config error' });
+      });
+    });
+  }
 });

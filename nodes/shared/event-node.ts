@@ -36,6 +36,7 @@ export function setupEventNode(RED: NodeRedApi, node: NodeInstance, definition: 
   } else {
     activity.subscribing();
     let pending = sources.length;
+    let failureReported = false;
     for (const source of sources) {
       const onEvent = (message: DxlMessage): void => {
         let out: EventMessage | undefined;
@@ -59,6 +60,9 @@ export function setupEventNode(RED: NodeRedApi, node: NodeInstance, definition: 
           const failure = toNodeError(error);
           activity.failed(failure.code);
           refresh();
+          // One report per node: a node on two topics fails twice for one reason.
+          if (failureReported) return;
+          failureReported = true;
           errors.report(failure, { topic: source.topic });
         },
       );
