@@ -1,0 +1,137 @@
+/*
+ * Runs one remote command of ePO / the OpenDXL console: GET /remote/<command>?<query>&:output=json
+ * with basic authentication, following up to five redirects on the same host and port (carrying
+ * cookies), and reading the "OK:"/"Error:" framing. Whatever goes wrong, the error says where and
+ * why, and never holds the password.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { ProvisionError, ProvisionErrorCode } from './errors';
+import { type HttpAnswer, httpsGet, isUntrustedCertificateError } from './https-get';
+import { parseManagementAnswer } from './management-answer';
+import { type ManagementServer, type ResolvedManagementServer, resolveManagementServer, serverOrigin } from './management-server';
+import { presentedCertificate } from './server-certificate';
+
+export const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export type CommandQuery = Readonly<Record<string, string>>;
+
+function commandPath(command: string, query: CommandQuery): string {
+  const pairs = Object.entries({ ...query, ':output': 'json' }).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+  return `/remote/${encodeURIComponent(command)}?${pairs.join('&')}`;
+}
+
+/** Cookies set by the server, sent back on the next request (name=value only). */
+function rememberCookies(jar: Map<string, string>, headers: IncomingHttpHeaders): void {
+  for (const line of headers['set-cookie'] ?? []) {
+    const pair = line.split(';', 1)[0]!.trim();
+    const equals = pair.indexOf('=');
+    if (equals > 0) jar.set(pair.slice(0, equals).trim(), pair.slice(equals + 1).trim());
+  }
+}
+
+function cookieHeader(jar: Map<string, string>): Record<string, string> {
+  if (jar.size === 0) return {};
+  return { Cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') };
+}
+
+function effectivePort(url: URL): number {
+  return url.port === '' ? 443 : Number(url.port);
+}
+
+function sameServer(url: URL, server: ResolvedManagementServer): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return url.protocol === 'https:' && host === server.host.toLowerCase() && effectivePort(url) === server.port;
+}
+
+/** The next path to ask for, or an error: redirects only stay on the same server. */
+function redirectTarget(answer: HttpAnswer, currentPath: string, server: ResolvedManagementServer, where: string): string {
+  const location = answer.headers.location;
+  if (!location) throw new ProvisionError(ProvisionErrorCode.Redirect, `${where} redirected (HTTP ${answer.status}) without a Location`, { httpStatus: answer.status });
+  const next = new URL(location, `${serverOrigin(server)}${currentPath}`);
+  if (!sameServer(next, server)) {
+    throw new ProvisionError(
+      ProvisionErrorCode.Redirect,
+      `${where} redirected to ${next.protocol}//${next.host}${next.pathname}: redirects to another host, port or scheme are not followed (credentials stay with ${serverOrigin(server)})`,
+      { httpStatus: answer.status },
+    );
+  }
+  return `${next.pathname}${next.search}`;
+}
+
+function statusError(answer: HttpAnswer, where: string, server: ResolvedManagementServer, command: string): ProvisionError {
+  const status = answer.status;
+  const details = { httpStatus: status };
+  if (status === 401) {
+    return new ProvisionError(ProvisionErrorCode.Unauthorized, `${where}: HTTP 401, the server refused user "${server.user}": wrong user name or password`, details);
+  }
+  if (status === 403) {
+    return new ProvisionError(ProvisionErrorCode.Unauthorized, `${where}: HTTP 403, user "${server.user}" may not run ${command}: give it that permission on the server`, details);
+  }
+  const reason = answer.statusMessage ? ` ${answer.statusMessage}` : '';
+  return new ProvisionError(ProvisionErrorCode.HttpStatus, `${where} failed with HTTP ${status}${reason}`, details);
+}
+
+async function untrustedServerError(error: unknown, server: ResolvedManagementServer): Promise<ProvisionError> {
+  const code = String((error as NodeJS.ErrnoException).code);
+  const presented = await presentedCertificate(server);
+  const which = presented ? ` It presented "${presented.subject}", issued by "${presented.issuer}", SHA-256 fingerprint ${presented.fingerprint256}.` : '';
+  const against = server.ca !== undefined ? 'the CA certificate(s) given' : "Node's public root CAs (and its host name)";
+  return new ProvisionError(
+    ProvisionErrorCode.UntrustedServer,
+    `${serverOrigin(server)}: the server's certificate does not verify against ${against} (${code}).${which} Give the CA that signed it, or choose to trust this server without verification.`,
+    { cause: error },
+  );
+}
+
+/** The body of the first non-redirect 2xx answer. */
+async function fetchFollowingRedirects(server: ResolvedManagementServer, command: string, query: CommandQuery, where: string): Promise<string> {
+  const cookies = new Map<string, string>();
+  let path = commandPath(command, query);
+  for (let redirects = 0; ; redirects += 1) {
+    let answer: HttpAnswer;
+    try {
+      answer = await httpsGet(server, path, cookieHeader(cookies));
+    } catch (error) {
+      throw isUntrustedCertificateError(error) ? await untrustedServerError(error, server) : error;
+    }
+    if (REDIRECT_STATUSES.has(answer.status)) {
+      if (redirects === MAX_REDIRECTS) {
+        throw new ProvisionError(ProvisionErrorCode.Redirect, `${where}: still redirected after ${MAX_REDIRECTS} redirects (a redirect loop?)`, {
+          httpStatus: answer.status,
+        });
+      }
+      rememberCookies(cookies, answer.headers);
+      path = redirectTarget(answer, path, server, where);
+      continue;
+    }
+    if (answer.status < 200 || answer.status > 299) throw statusError(answer, where, server, command);
+    if (answer.body.trim() === '') throw new ProvisionError(ProvisionErrorCode.BadResponse, `${where} returned an empty answer`);
+    return answer.body;
+  }
+}
+
+/** Replaces the password wherever it shows up (a server may echo it back). */
+function withoutPassword(error: unknown, password: string): unknown {
+  if (!(error instanceof ProvisionError) || password === '') return error;
+  const mask = (text: string): string => text.split(password).join('********');
+  if (!error.message.includes(password) && !(error.serverMessage ?? '').includes(password)) return error;
+  return new ProvisionError(error.code, mask(error.message), {
+    ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+    ...(error.serverMessage === undefined ? {} : { serverMessage: mask(error.serverMessage) }),
+  });
+}
+
+/**
+ * Runs `command` on the management server and returns the JSON document of its "OK:" answer.
+ * Throws ProvisionError with a stable code.
+ */
+export async function runManagementCommand(server: ManagementServer, command: string, query: CommandQuery = {}): Promise<unknown> {
+  const resolved = resolveManagementServer(server);
+  const where = `${serverOrigin(resolved)}/remote/${command}`;
+  try {
+    return parseManagementAnswer(await fetchFollowingRedirects(resolved, command, query, where), where);
+  } catch (error) {
+    throw withoutPassword(error, resolved.password);
+  }
+}
