@@ -15,6 +15,7 @@ import {
 } from '../src/flow/client-options';
 import { importDxlConfig } from '../src/flow/config-import';
 import { SharedConnection } from '../src/flow/shared-connection';
+import { CONFIG_ERROR_CAUSE } from '../src/flow/status';
 import { settingNumber } from '../src/flow/values';
 import { trackFlowStarts } from './shared/catchable-errors';
 import type { AdminHandler, NodeDefinition, NodeInstance, NodeRedApi } from './shared/node-red-types';
@@ -26,7 +27,7 @@ interface TieConfigNodeInstance extends NodeInstance {
 }
 
 /** Node-RED settings (settings.js) for the reconnect backoff, in ms. */
-function reconnectTuning(RED: NodeRedApi): ConnectionTuning['reconnect'] {
+function reconnectTuning(RED: NodeRedApi): NonNullable<ConnectionTuning['reconnect']> {
   const initial = settingNumber(RED.settings.tieConfigReconnectDelay, 1000);
   const max = settingNumber(RED.settings.tieConfigReconnectMaxDelay, 30_000);
   return { initialDelayMs: initial, maxDelayMs: Math.max(initial, max) };
@@ -40,7 +41,7 @@ function stateLogger(node: NodeInstance): (state: ConnectionState) => void {
     if (key === last) return;
     last = key;
     if (state.status === 'connected') node.log(`connected to ${state.broker ?? 'the DXL fabric'}`);
-    else if (state.status === 'closed' && state.cause === 'CONFIG') node.error(`cannot connect: ${state.reason ?? 'configuration error'}`);
+    else if (state.status === 'closed' && state.cause === CONFIG_ERROR_CAUSE) node.error(`cannot connect: ${state.reason ?? 'configuration error'}`);
     else if (state.status === 'closed') node.log('disconnected');
   };
 }
@@ -67,7 +68,7 @@ export = function registerTieConfig(RED: NodeRedApi): void {
       createClient: () =>
         new DxlClient(
           buildClientOptions(settings, credentials, {
-            ...(reconnect ? { reconnect } : {}),
+            reconnect,
             logger: { warn: (line) => node.warn(line), debug: (line) => node.debug(line) },
           }),
         ),

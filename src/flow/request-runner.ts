@@ -5,9 +5,8 @@
 import type { TieClient } from '../tie/client';
 import { runOrdered } from './batch';
 import { type TieNodeError, toNodeError } from './errors';
-import { type InputItem, type Subject, parseBatch, parseItem } from './items';
+import { type InputItem, type ItemSettings, type Subject, parseBatch, parseItem } from './items';
 import type { OperationResult, RequestOperation } from './operations';
-import type { ItemSettings } from './items';
 
 /** What to do when items of a batch fail. */
 export type BatchErrorMode =
