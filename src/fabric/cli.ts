@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { DEFAULT_FABRIC_HOST, DEFAULT_FABRIC_PORT, type FabricOptions, defaultDataDir, startFabric } from './fabric';
+import { DEFAULT_FABRIC_HOST, DEFAULT_FABRIC_PORT, type FabricOptions, type RunningFabric, defaultDataDir, startFabric } from './fabric';
+import { DEFAULT_MANAGEMENT_PORT, DEFAULT_MANAGEMENT_USER } from './management-service';
+
+/** Sets the management password instead of a random one (kept off the command line, where ps shows it). */
+const PASSWORD_VARIABLE = 'TIE_FABRIC_MGMT_PASSWORD';
 
 const USAGE = `Usage: tie-fabric [options]
 
@@ -14,6 +18,12 @@ Options:
   --data-dir <dir>    where certificates and dxlclient.config live
                       (default ${defaultDataDir()})
   --no-simulator      run the fabric without the TIE simulator
+  --mgmt-port <n>     HTTPS port of the management API that clients provision
+                      themselves from, as from ePO (default ${DEFAULT_MANAGEMENT_PORT}, or a free
+                      port when --port is 0)
+  --mgmt-user <name>  its user (default ${DEFAULT_MANAGEMENT_USER}); the password is random and
+                      printed at start, or taken from $${PASSWORD_VARIABLE}
+  --no-mgmt           do not serve the management API
   --quiet             do not log refused clients and dropped messages
   -h, --help          show this help
 `;
@@ -39,6 +49,9 @@ function parseOptions(argv: string[]): (FabricOptions & { quiet: boolean }) | 'h
         'ws-port': { type: 'string' },
         'data-dir': { type: 'string' },
         'no-simulator': { type: 'boolean', default: false },
+        'mgmt-port': { type: 'string' },
+        'mgmt-user': { type: 'string' },
+        'no-mgmt': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -55,7 +68,28 @@ function parseOptions(argv: string[]): (FabricOptions & { quiet: boolean }) | 'h
   if (webSocketPort !== undefined) options.webSocketPort = webSocketPort;
   if (values.host !== undefined) options.host = values.host;
   if (values['data-dir'] !== undefined) options.dataDir = values['data-dir'];
+  if (!values['no-mgmt']) {
+    const managementPort = parsePort(values['mgmt-port'], 'mgmt-port') ?? (port === 0 ? 0 : DEFAULT_MANAGEMENT_PORT);
+    const password = process.env[PASSWORD_VARIABLE];
+    options.management = {
+      port: managementPort,
+      ...(values['mgmt-user'] ? { user: values['mgmt-user'] } : {}),
+      ...(password ? { password } : {}),
+    };
+  }
   return options;
+}
+
+/** How to provision a client from this fabric: the URL, the user, the password and the CA to verify it with. */
+function managementLines(fabric: RunningFabric): string[] {
+  const management = fabric.management;
+  if (!management) return ['Management:    off'];
+  return [
+    `Management:    ${management.url} (provisioning, as ePO or an OpenDXL console)`,
+    `  user:        ${management.user}`,
+    `  password:    ${management.password}`,
+    `  server CA:   ${fabric.files.caCert}`,
+  ];
 }
 
 function stamp(line: string): string {
@@ -78,6 +112,7 @@ async function main(): Promise<void> {
     `Broker id:     ${fabric.brokerId}`,
     `Client config: ${fabric.configPath}`,
     `TIE simulator: ${options.simulator === false ? 'off' : 'on'}`,
+    ...managementLines(fabric),
     'Press Ctrl+C to stop.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -6,6 +6,14 @@ import { CLIENT_CONFIG_FILE, writeClientConfig } from './client-config';
 import { loadOrCreateBrokerId } from './broker-id';
 import { DxlBroker } from './dxl-broker';
 import { type Listener, type ServerTls, startTlsListener, startWebSocketListener } from './listeners';
+import type { FabricEndpoints } from './management-commands';
+import {
+  DEFAULT_MANAGEMENT_PORT,
+  DEFAULT_MANAGEMENT_USER,
+  type RunningManagementService,
+  randomManagementPassword,
+  startManagementService,
+} from './management-service';
 import { type FabricPki, PkiFileName, loadOrCreateFabricPki } from './pki-store';
 import { startTieSimulator } from './simulator-host';
 
@@ -42,6 +50,32 @@ export interface FabricOptions {
   maxMessageBytes?: number;
   /** Receives one line per notable event (refused clients, dropped messages). Silent by default. */
   log?: (line: string) => void;
+  /**
+   * Also serve the management API that DXL clients provision themselves from, as ePO and the
+   * OpenDXL console do (HTTPS with basic authentication). Off when absent.
+   */
+  management?: FabricManagementOptions;
+}
+
+export interface FabricManagementOptions {
+  /** Interface to listen on. Default 127.0.0.1, whatever the brokers listen on: it hands out certificates. */
+  host?: string;
+  /** Default 8443; 0 picks a free port. */
+  port?: number;
+  /** Default "admin". */
+  user?: string;
+  /** Default: a new random password each start (see RunningFabric.management). */
+  password?: string;
+}
+
+/** The management API of a running fabric; its certificate chains to `files.caCert`. */
+export interface FabricManagement {
+  readonly host: string;
+  readonly port: number;
+  /** `https://host:port`. */
+  readonly url: string;
+  readonly user: string;
+  readonly password: string;
 }
 
 export interface RunningFabric {
@@ -55,6 +89,8 @@ export interface RunningFabric {
   readonly configPath: string;
   /** PEM files in the data directory: the CA bundle and the client certificate and key that configPath names. */
   readonly files: { readonly caCert: string; readonly clientCert: string; readonly clientKey: string };
+  /** Set when the management API runs. */
+  readonly management?: FabricManagement;
   /** Stops the simulator, closes every connection and the listeners. Bounded in time; safe to call twice. */
   close(): Promise<void>;
 }
@@ -118,6 +154,28 @@ async function startOnOwnClient(
   }
 }
 
+async function startManagement(
+  options: FabricManagementOptions,
+  context: { pki: FabricPki; serverTls: ServerTls; log: (line: string) => void; endpoints: () => FabricEndpoints },
+): Promise<{ service: RunningManagementService; info: FabricManagement }> {
+  const listenHost = options.host ?? DEFAULT_FABRIC_HOST;
+  const user = options.user ?? DEFAULT_MANAGEMENT_USER;
+  const password = options.password ?? randomManagementPassword();
+  const service = await startManagementService({
+    host: listenHost,
+    port: options.port ?? DEFAULT_MANAGEMENT_PORT,
+    tls: { cert: context.serverTls.cert, key: context.serverTls.key },
+    user,
+    password,
+    ca: context.pki.ca,
+    endpoints: context.endpoints,
+    log: context.log,
+  });
+  const host = connectHost(listenHost);
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return { service, info: { host, port: service.port, url: `https://${urlHost}:${service.port}`, user, password } };
+}
+
 /**
  * Starts an embedded DXL fabric: an MQTT broker over mutual TLS with the OpenDXL
  * broker's service semantics, its PKI and a `dxlclient.config` in `dataDir`, and
@@ -137,6 +195,7 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
   let mqttListener: Listener | undefined;
   let webSocketListener: Listener | undefined;
   let service: FabricService | undefined;
+  let management: RunningManagementService | undefined;
   const broker = await DxlBroker.start({
     brokerGuid: brokerId,
     maxMessageBytes,
@@ -151,6 +210,7 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
 
   const shutdown = async (): Promise<void> => {
     if (service) await withinTimeout(service.close(), 2 * CLOSE_STEP_TIMEOUT_MS);
+    if (management) await withinTimeout(management.close(), CLOSE_STEP_TIMEOUT_MS);
     await Promise.all([mqttListener, webSocketListener].map((listener) => listener && withinTimeout(listener.close(), CLOSE_STEP_TIMEOUT_MS)));
     await withinTimeout(broker.close(), CLOSE_STEP_TIMEOUT_MS);
   };
@@ -179,6 +239,14 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
       certFile: PkiFileName.clientCert,
       keyFile: PkiFileName.clientKey,
     });
+    const endpoints = (): FabricEndpoints => ({
+      brokerId,
+      host: connectHost(host),
+      port: mqttListener!.port,
+      ...(webSocketListener ? { webSocketPort: webSocketListener.port } : {}),
+    });
+    const managementInfo = options.management ? await startManagement(options.management, { pki, serverTls, log, endpoints }) : undefined;
+    management = managementInfo?.service;
     const factory = serviceFactory(options.simulator);
     if (factory) service = await startOnOwnClient(factory, pki, { host: connectHost(host), port: mqttListener.port }, dataDir, log);
 
@@ -191,6 +259,7 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
       dataDir,
       configPath,
       files: { caCert: pki.files.caCert, clientCert: pki.files.clientCert, clientKey: pki.files.clientKey },
+      ...(managementInfo ? { management: managementInfo.info } : {}),
       close: () => (closing ??= shutdown()),
     };
   } catch (error) {
