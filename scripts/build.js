@@ -24,5 +24,6 @@ if (fs.existsSync(nodesSrc)) {
     }
   }
 }
-const cli = path.join(root, 'dist', 'src', 'fabric', 'cli.js');
-if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
+for (const cli of [path.join(root, 'dist', 'src', 'fabric', 'cli.js'), path.join(root, 'dist', 'src', 'cli', 'tie-dxl.js')]) {
+  if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
+}

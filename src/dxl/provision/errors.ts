@@ -46,3 +46,8 @@ export class ProvisionError extends Error {
     if (details.serverMessage !== undefined) this.serverMessage = details.serverMessage;
   }
 }
+
+/** A text from the server with every occurrence of the secret masked (a server may echo it back). */
+export function maskSecret(text: string, secret: string): string {
+  return secret === '' ? text : text.split(secret).join('********');
+}

@@ -11,21 +11,23 @@ function quoted(text: string): string {
  * The body of a management command's answer: a status word, a colon, then the detail.
  * `OK:` is followed by a JSON document, returned parsed; any other status word (`Error 1 :`…)
  * is the server refusing the command, with its reason.
- * `where` names the command's URL (without credentials) in messages.
+ * `where` names the command's URL (without credentials) in messages; `redact` cleans the
+ * server's own words before they are quoted.
  */
-export function parseManagementAnswer(body: string, where: string): unknown {
+export function parseManagementAnswer(body: string, where: string, redact: (text: string) => string = (text) => text): unknown {
   const colon = body.indexOf(':');
   if (colon < 0) {
     throw new ProvisionError(
       ProvisionErrorCode.BadResponse,
-      `${where} answered without a status ("OK:" or "Error:"): is this an ePO or OpenDXL management server? It said: ${JSON.stringify(quoted(body.trim()))}`,
+      `${where} answered without a status ("OK:" or "Error:"): is this an ePO or OpenDXL management server? It said: ${JSON.stringify(quoted(redact(body.trim())))}`,
     );
   }
   const status = body.slice(0, colon).trim();
   const detail = body.slice(colon + 1).trim();
   if (status !== 'OK') {
-    throw new ProvisionError(ProvisionErrorCode.CommandFailed, `${where} failed with status "${quoted(status)}": ${quoted(detail) || '(no reason given)'}`, {
-      serverMessage: detail,
+    const reason = redact(detail);
+    throw new ProvisionError(ProvisionErrorCode.CommandFailed, `${where} failed with status "${quoted(redact(status))}": ${quoted(reason) || '(no reason given)'}`, {
+      serverMessage: reason,
     });
   }
   try {

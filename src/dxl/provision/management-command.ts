@@ -2,10 +2,10 @@
  * Runs one remote command of ePO / the OpenDXL console: GET /remote/<command>?<query>&:output=json
  * with basic authentication, following up to five redirects on the same host and port (carrying
  * cookies), and reading the "OK:"/"Error:" framing. Whatever goes wrong, the error says where and
- * why, and never holds the password.
+ * why. Our messages never hold the password; the server's words quoted in them are masked.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { ProvisionError, ProvisionErrorCode } from './errors';
+import { ProvisionError, ProvisionErrorCode, maskSecret } from './errors';
 import { type HttpAnswer, httpsGet, isUntrustedCertificateError } from './https-get';
 import { parseManagementAnswer } from './management-answer';
 import { type ManagementServer, type ResolvedManagementServer, resolveManagementServer, serverOrigin } from './management-server';
@@ -48,11 +48,17 @@ function sameServer(url: URL, server: ResolvedManagementServer): boolean {
 function redirectTarget(answer: HttpAnswer, currentPath: string, server: ResolvedManagementServer, where: string): string {
   const location = answer.headers.location;
   if (!location) throw new ProvisionError(ProvisionErrorCode.Redirect, `${where} redirected (HTTP ${answer.status}) without a Location`, { httpStatus: answer.status });
-  const next = new URL(location, `${serverOrigin(server)}${currentPath}`);
+  let next: URL;
+  try {
+    next = new URL(location, `${serverOrigin(server)}${currentPath}`);
+  } catch {
+    throw new ProvisionError(ProvisionErrorCode.Redirect, `${where} redirected (HTTP ${answer.status}) to an invalid Location`, { httpStatus: answer.status });
+  }
   if (!sameServer(next, server)) {
+    const target = maskSecret(`${next.protocol}//${next.host}${next.pathname}`, server.password);
     throw new ProvisionError(
       ProvisionErrorCode.Redirect,
-      `${where} redirected to ${next.protocol}//${next.host}${next.pathname}: redirects to another host, port or scheme are not followed (credentials stay with ${serverOrigin(server)})`,
+      `${where} redirected to ${target}: redirects to another host, port or scheme are not followed (credentials stay with ${serverOrigin(server)})`,
       { httpStatus: answer.status },
     );
   }
@@ -68,7 +74,7 @@ function statusError(answer: HttpAnswer, where: string, server: ResolvedManageme
   if (status === 403) {
     return new ProvisionError(ProvisionErrorCode.Unauthorized, `${where}: HTTP 403, user "${server.user}" may not run ${command}: give it that permission on the server`, details);
   }
-  const reason = answer.statusMessage ? ` ${answer.statusMessage}` : '';
+  const reason = answer.statusMessage ? ` ${maskSecret(answer.statusMessage, server.password)}` : '';
   return new ProvisionError(ProvisionErrorCode.HttpStatus, `${where} failed with HTTP ${status}${reason}`, details);
 }
 
@@ -111,17 +117,6 @@ async function fetchFollowingRedirects(server: ResolvedManagementServer, command
   }
 }
 
-/** Replaces the password wherever it shows up (a server may echo it back). */
-function withoutPassword(error: unknown, password: string): unknown {
-  if (!(error instanceof ProvisionError) || password === '') return error;
-  const mask = (text: string): string => text.split(password).join('********');
-  if (!error.message.includes(password) && !(error.serverMessage ?? '').includes(password)) return error;
-  return new ProvisionError(error.code, mask(error.message), {
-    ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
-    ...(error.serverMessage === undefined ? {} : { serverMessage: mask(error.serverMessage) }),
-  });
-}
-
 /**
  * Runs `command` on the management server and returns the JSON document of its "OK:" answer.
  * Throws ProvisionError with a stable code.
@@ -129,9 +124,6 @@ function withoutPassword(error: unknown, password: string): unknown {
 export async function runManagementCommand(server: ManagementServer, command: string, query: CommandQuery = {}): Promise<unknown> {
   const resolved = resolveManagementServer(server);
   const where = `${serverOrigin(resolved)}/remote/${command}`;
-  try {
-    return parseManagementAnswer(await fetchFollowingRedirects(resolved, command, query, where), where);
-  } catch (error) {
-    throw withoutPassword(error, resolved.password);
-  }
+  const body = await fetchFollowingRedirects(resolved, command, query, where);
+  return parseManagementAnswer(body, where, (text) => maskSecret(text, resolved.password));
 }
