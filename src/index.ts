@@ -25,3 +25,6 @@ export * from './tie';
 
 /** The embedded DXL fabric for demos and tests. */
 export * from './fabric';
+
+/** Provisioning a client from ePO or an OpenDXL console: key and CSR made here, config out. */
+export * from './dxl/provision';
