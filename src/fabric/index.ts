@@ -3,6 +3,8 @@ export {
   DEFAULT_FABRIC_PORT,
   DEFAULT_MAX_MESSAGE_BYTES,
   defaultDataDir,
+  type FabricManagement,
+  type FabricManagementOptions,
   type FabricOptions,
   type FabricService,
   type FabricServiceFactory,
