@@ -29,7 +29,14 @@ function parseRequest(csrPem: string): forge.pki.CertificateSigningRequest {
     const reason = (error as Error).message;
     throw new CsrRejected(/not RSA/i.test(reason) ? 'only RSA keys are supported' : `the certificate signing request cannot be read (${reason})`);
   }
-  if (!csr.verify()) throw new CsrRejected('the certificate signing request is not signed by its own key');
+  let signed: boolean;
+  try {
+    signed = csr.verify();
+  } catch {
+    // forge throws rather than answering false when the signature does not decrypt.
+    signed = false;
+  }
+  if (!signed) throw new CsrRejected('the certificate signing request is not signed by its own key');
   const key = csr.publicKey as forge.pki.rsa.PublicKey | null;
   if (!key || key.n.bitLength() < MIN_RSA_BITS) throw new CsrRejected(`the RSA key must have at least ${MIN_RSA_BITS} bits`);
   if (!csr.subject.getField('CN')) throw new CsrRejected('the subject has no common name (CN)');
