@@ -22,7 +22,7 @@ describe('flow: statuses', () => {
     assert.deepEqual(connectionStatus({ status: 'closed', cause: 'CONFIG' }), { fill: 'red', shape: 'ring', text: 'config error' });
     assert.deepEqual(connectionStatus({ status: 'closed' }), { fill: 'red', shape: 'ring', text: StatusText.disconnected });
     assert.equal(connectionStatus({ status: 'reconnecting', cause: 'ERR_SSL_SOMETHING_NEW' }).text, 'TLS error');
-    assert.deepEqual(connectionStatus({ status: 'connecting', cause: 'UNKNOWN', reason: 'connection closed by the broker before it accepted us' }), {
+    assert.deepEqual(connectionStatus({ status: 'connecting', cause: 'BROKER_CLOSED', reason: 'the broker closed the connection before accepting it' }), {
       fill: 'red',
       shape: 'ring',
       text: 'refused by broker',

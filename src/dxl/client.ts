@@ -32,8 +32,10 @@ export interface DxlClientOptions {
   ca: string | Buffer;
   /** PEM client certificate. */
   cert: string | Buffer;
-  /** PEM private key (unencrypted). */
+  /** PEM private key. */
   key: string | Buffer;
+  /** Passphrase of an encrypted private key. */
+  keyPassphrase?: string;
   /** MQTT client id, also the reply-topic suffix. Default: a fresh `{uuid}`. */
   clientId?: string;
   /** 4 = MQTT 3.1.1 (default), 3 = MQTT 3.1. */
@@ -156,6 +158,7 @@ export class DxlClient implements DxlMessaging {
       ca: options.ca,
       cert: options.cert,
       key: options.key,
+      ...(options.keyPassphrase === undefined ? {} : { passphrase: options.keyPassphrase }),
       protocolVersion: options.protocolVersion ?? 4,
       webSockets: options.webSockets ?? false,
       ...(options.proxy ? { proxy: options.proxy } : {}),

@@ -13,6 +13,9 @@ export interface ConnectionState {
   retryInMs?: number;
 }
 
+/** Cause of an attempt the broker ended without a TLS or network error (e.g. it refused our client certificate). */
+export const BROKER_CLOSED = 'BROKER_CLOSED';
+
 const TLS_REASONS: Record<string, string> = {
   SELF_SIGNED_CERT_IN_CHAIN: 'broker certificate not trusted: its chain does not end at the configured CA bundle',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'broker certificate is self-signed and not in the CA bundle',
@@ -43,6 +46,7 @@ const NETWORK_REASONS: Record<string, string> = {
   ETIMEDOUT: 'unreachable: connection timed out',
   EHOSTUNREACH: 'unreachable: no route to host',
   ENETUNREACH: 'unreachable: network is down',
+  BROKER_CLOSED: 'the broker closed the connection before accepting it (does it trust our client certificate?)',
 };
 
 /** Names an error of a connection attempt for a status line. */

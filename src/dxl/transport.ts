@@ -3,12 +3,15 @@ import { HttpsProxyAgent } from 'https-proxy-agent';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { BrokerEndpoint } from './broker-probe';
 import type { ProxySettings } from './config';
+import { BROKER_CLOSED } from './connection-state';
 
 export interface TransportSettings {
   clientId: string;
   ca: string | Buffer;
   cert: string | Buffer;
   key: string | Buffer;
+  /** Passphrase of an encrypted private key. */
+  passphrase?: string;
   /** 4 = MQTT 3.1.1 (default), 3 = MQTT 3.1 as the official JS client sends. */
   protocolVersion: 3 | 4;
   webSockets: boolean;
@@ -33,6 +36,7 @@ function clientOptions(endpoint: BrokerEndpoint, settings: TransportSettings): I
     ca: settings.ca,
     cert: settings.cert,
     key: settings.key,
+    ...(settings.passphrase === undefined ? {} : { passphrase: settings.passphrase }),
     rejectUnauthorized: true,
     ...(settings.checkHostName ? {} : { checkServerIdentity: skipHostNameCheck }),
   };
@@ -80,7 +84,7 @@ export function openConnection(endpoint: BrokerEndpoint, settings: TransportSett
     const onClose = (): void => {
       cleanup();
       client.end(true);
-      reject(lastError ?? new Error('connection closed by the broker before it accepted us'));
+      reject(lastError ?? Object.assign(new Error('connection closed by the broker before it accepted us'), { code: BROKER_CLOSED }));
     };
     const onConnect = (): void => {
       cleanup();

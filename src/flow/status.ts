@@ -3,7 +3,7 @@
  * activity. Texts are short; the three common states use Node-RED's shared message keys, which
  * the editor translates. The full reason of a failure goes to the log, not here.
  */
-import type { ConnectionState } from '../dxl/connection-state';
+import { BROKER_CLOSED, type ConnectionState } from '../dxl/connection-state';
 import { errorStatusLabel } from './errors';
 
 export interface NodeStatus {
@@ -51,21 +51,15 @@ const SHORT_CAUSES: Readonly<Record<string, string>> = {
   ENETUNREACH: 'unreachable',
   CONNECT_TIMEOUT: 'unreachable',
   CLOSED: 'connection lost',
+  [BROKER_CLOSED]: 'refused by broker',
 };
 
-/**
- * The DXL client reports a broker that drops the connection before accepting it (what a broker
- * does with a client certificate it does not trust, or an MQTT refusal) without a cause code.
- */
-const REFUSED_BY_BROKER_RE = /closed by the broker before it accepted us/;
-
 /** A few words for a connection failure's cause (an OpenSSL/Node code or one of ours). */
-export function shortCause(cause: string | undefined, reason?: string): string {
+export function shortCause(cause: string | undefined): string {
   if (cause === undefined) return 'disconnected';
   const known = SHORT_CAUSES[cause];
   if (known !== undefined) return known;
   if (cause.startsWith('ERR_SSL') || cause.startsWith('ERR_TLS')) return 'TLS error';
-  if (reason !== undefined && REFUSED_BY_BROKER_RE.test(reason)) return 'refused by broker';
   return 'cannot connect';
 }
 
@@ -73,8 +67,8 @@ function isSetupProblem(state: ConnectionState): boolean {
   const cause = state.cause ?? '';
   return (
     cause === CONFIG_ERROR_CAUSE ||
-    /^(ERR_|CERT_|UNABLE_|SELF_|DEPTH_)/.test(cause) ||
-    (state.reason !== undefined && REFUSED_BY_BROKER_RE.test(state.reason))
+    cause === BROKER_CLOSED ||
+    /^(ERR_|CERT_|UNABLE_|SELF_|DEPTH_)/.test(cause)
   );
 }
 
@@ -88,7 +82,7 @@ export function connectionStatus(state: ConnectionState | undefined): NodeStatus
     case 'reconnecting':
       if (state.cause !== undefined) {
         // A failed attempt: red when the setup is wrong (TLS, config), yellow when the network may come back.
-        return { fill: isSetupProblem(state) ? 'red' : 'yellow', shape: 'ring', text: shortCause(state.cause, state.reason) };
+        return { fill: isSetupProblem(state) ? 'red' : 'yellow', shape: 'ring', text: shortCause(state.cause) };
       }
       return { fill: 'yellow', shape: 'ring', text: state.broker ? `connecting ${state.broker}` : StatusText.connecting };
     case 'closed':
