@@ -12,3 +12,4 @@ export {
   startFabric,
 } from './fabric';
 export { TieSimulator, type TieSimulatorOptions } from './tie-simulator';
+export { startTieSimulator } from './simulator-host';
