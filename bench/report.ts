@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { ContenderKind, ContenderResult } from './workload';
+import type { ContenderKind, ContenderResult, FlowResult } from './workload';
 
 export interface Cell {
   broker: string;
@@ -112,5 +112,36 @@ export function renderReport(input: ReportInput): string {
     );
   }
   lines.push(...input.extraSections, '');
+  return lines.join('\n');
+}
+
+/** Node-RED end to end, against the library's own CPU at the same in-flight level. */
+export function renderFlowSection(results: FlowResult[], cells: Cell[]): string {
+  const lines = [
+    '',
+    '## Node-RED end to end',
+    '',
+    'A running Node-RED runtime (embedded, no editor) with this package: messages into `tie-get-reputation` kept 16 in',
+    'flight (cache off, then on: every lookup after the first is a hit), and reputation-change events published by',
+    'another process into `tie-reputation-change`. CPU is the Node-RED process\'s.',
+    '',
+    '| broker | flow | CPU µs/msg | msg/s | above the library | target |',
+    '| --- | --- | ---: | ---: | ---: | --- |',
+  ];
+  for (const result of results) {
+    const library = cells.find((cell) => cell.broker === result.broker && cell.inFlight === result.inFlight)?.medians.ours;
+    const above = result.mode === 'lookup' && library ? result.cpuMicrosPerMessage - library.cpuMicrosPerRequest : undefined;
+    const target =
+      result.mode === 'lookup'
+        ? above === undefined
+          ? ''
+          : `≤ 60 µs above: ${mark(above <= 60)}`
+        : result.mode === 'lookup-cached'
+          ? `≥ 50,000 msg/s: ${mark(result.messagesPerSecond >= 50_000)}`
+          : '';
+    lines.push(
+      `| ${result.broker} | ${result.mode} | ${fixed(result.cpuMicrosPerMessage)} | ${fixed(result.messagesPerSecond, 0)} | ${above === undefined ? '' : `${fixed(above)} µs`} | ${target} |`,
+    );
+  }
   return lines.join('\n');
 }

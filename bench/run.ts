@@ -5,8 +5,8 @@ import path from 'node:path';
 import { startFabric } from '../src/fabric';
 import { mosquittoBinary, startMosquitto } from '../test/support/mosquitto';
 import { testPki } from '../test/support/pki-fixture';
-import { renderReport, summarise } from './report';
-import type { BrokerTarget, ContenderJob, ContenderKind, ContenderResult } from './workload';
+import { renderFlowSection, renderReport, summarise } from './report';
+import type { BrokerTarget, ContenderJob, ContenderKind, ContenderResult, FlowJob, FlowResult } from './workload';
 
 /*
  * `npm run bench`: every contender on every broker at in-flight 1, 16 and 256,
@@ -63,6 +63,17 @@ async function runContender(job: ContenderJob, nodeFlags: string[] = []): Promis
   return JSON.parse(line) as ContenderResult;
 }
 
+async function runFlowCell(job: FlowJob): Promise<FlowResult> {
+  const child = runNode('flow-contender.js', job);
+  const result = lineStartingWith(child, 'RESULT ');
+  if (job.mode === 'events') {
+    await lineStartingWith(child, 'READY');
+    const publisher = runNode('event-publisher.js', { broker: job.broker, count: job.messages });
+    await new Promise((resolve) => publisher.once('exit', resolve));
+  }
+  return JSON.parse(await result) as FlowResult;
+}
+
 async function main(): Promise<void> {
   const binary = mosquittoBinary();
   if (!binary) throw new Error('mosquitto is not installed (apt-get install -y mosquitto)');
@@ -93,6 +104,17 @@ async function main(): Promise<void> {
         }
       }
     }
+    const flowResults: FlowResult[] = [];
+    for (const broker of brokers) {
+      for (const mode of ['lookup', 'lookup-cached', 'events'] as const) {
+        const messages = Math.round((mode === 'lookup' ? 20_000 : 100_000) * scale);
+        const result = await runFlowCell({ mode, broker, inFlight: 16, messages, warmup: Math.round(messages / 10) });
+        process.stdout.write(
+          `Node-RED ${broker.name} ${mode}: ${result.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg, ${result.messagesPerSecond.toFixed(0)} msg/s\n`,
+        );
+        flowResults.push(result);
+      }
+    }
     let soak: ContenderResult | undefined;
     if (soakRequests > 0) {
       process.stdout.write(`memory run: ${soakRequests} requests through ours...\n`);
@@ -105,7 +127,7 @@ async function main(): Promise<void> {
       cells: summarise(results),
       ...(soak ? { soak } : {}),
       mosquittoVersion,
-      extraSections: [],
+      extraSections: [renderFlowSection(flowResults, summarise(results))],
     });
     fs.writeFileSync(outFile, report);
     process.stdout.write(`\n${report}\nwritten to ${outFile}\n`);

@@ -23,6 +23,32 @@ export const REPUTATION_RESPONSE = JSON.stringify({
   ],
 });
 
+export const REPUTATION_CHANGE_TOPIC = '/mcafee/event/tie/file/repchange/broadcast';
+
+/** A file reputation-change event as TIE broadcasts it (the official clients' unit-test sample). */
+export const REPUTATION_CHANGE_EVENT = JSON.stringify({
+  oldReputations: {
+    reputations: [
+      { attributes: { '2098277': '256' }, createDate: 1409783001, providerId: 3, trustLevel: 0 },
+      { attributes: { '2120340': '2139160704' }, createDate: 1409783001, providerId: 1, trustLevel: 99 },
+    ],
+    props: { serverTime: 1409851328 },
+  },
+  newReputations: {
+    reputations: [
+      { attributes: { '2098277': '256' }, createDate: 1409783001, providerId: 3, trustLevel: 85 },
+      { attributes: { '2120340': '2139160704' }, createDate: 1409783001, providerId: 1, trustLevel: 99 },
+    ],
+    props: { serverTime: 1409851328 },
+  },
+  hashes: [
+    { type: 'md5', value: 'bQvLG6j1WmwRB8LZ2gPa1w==' },
+    { type: 'sha1', value: 'OxbrjQd0H6+3meBW5YuBoInTcqM=' },
+    { type: 'sha256', value: 'yXfKH1ESH+5YzaiIJ6YXOtTx1y2AJihOTE9EMCqWfkA=' },
+  ],
+  updateTime: 1409851328,
+});
+
 export type ContenderKind = 'bare' | 'ours' | 'official';
 
 export interface BrokerTarget {
@@ -54,4 +80,24 @@ export interface ContenderResult {
   peakRssMb: number;
   /** RSS after the run minus RSS after warm-up. */
   rssGrowthMb: number;
+}
+
+/** What a Node-RED end-to-end cell measures. */
+export type FlowMode = 'lookup' | 'lookup-cached' | 'events';
+
+export interface FlowJob {
+  mode: FlowMode;
+  broker: BrokerTarget;
+  inFlight: number;
+  messages: number;
+  warmup: number;
+}
+
+export interface FlowResult {
+  mode: FlowMode;
+  broker: string;
+  inFlight: number;
+  messages: number;
+  cpuMicrosPerMessage: number;
+  messagesPerSecond: number;
 }

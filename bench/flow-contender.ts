@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FILE_HASHES, type FlowJob, type FlowResult } from './workload';
+
+/*
+ * Node-RED end to end, in a running runtime (embedded, no editor): this package linked into a
+ * temporary user directory, a tie-config on the broker, and either tie-get-reputation (messages
+ * kept `inFlight` at a time) or tie-reputation-change (events published by another process).
+ * Prints `RESULT <json>`. For events it prints `READY` once subscribed and counts what arrives.
+ */
+
+interface RuntimeNode {
+  receive(msg: object): void;
+  on(event: 'input', listener: (msg: object) => void): void;
+}
+interface NodeRedRuntime {
+  init(settings: object): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  nodes: { getNode(id: string): RuntimeNode | null };
+}
+
+const job = JSON.parse(process.argv[2]!) as FlowJob;
+const root = path.resolve(__dirname, '..', '..');
+
+function flows(): object[] {
+  const config = {
+    id: 'bench-config',
+    type: 'tie-config',
+    brokers: [{ host: job.broker.host, port: job.broker.port }],
+    tlsSource: 'files',
+    caFile: job.broker.ca,
+    certFile: job.broker.cert,
+    keyFile: job.broker.key,
+    cache: job.mode === 'lookup-cached',
+    cacheTtl: 3600,
+  };
+  const worker =
+    job.mode === 'events'
+      ? { id: 'bench-node', type: 'tie-reputation-change', z: 'bench-tab', connection: 'bench-config', subject: 'file', filter: 'all', wires: [['bench-sink']] }
+      : { id: 'bench-node', type: 'tie-get-reputation', z: 'bench-tab', connection: 'bench-config', subject: 'file', input: 'payload', inputType: 'msg', wires: [['bench-sink']] };
+  // An empty change node: the cheapest core node to listen on.
+  const sink = { id: 'bench-sink', type: 'change', z: 'bench-tab', rules: [], wires: [] };
+  return [{ id: 'bench-tab', type: 'tab', label: 'bench' }, config, worker, sink];
+}
+
+async function startRuntime(): Promise<NodeRedRuntime> {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-bench-nr-'));
+  fs.mkdirSync(path.join(userDir, 'node_modules'));
+  fs.symlinkSync(root, path.join(userDir, 'node_modules', 'node-red-contrib-tie'), 'junction');
+  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows()));
+  fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'bench', private: true, dependencies: { 'node-red-contrib-tie': '*' } }));
+  process.on('exit', () => fs.rmSync(userDir, { recursive: true, force: true }));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const RED = require('node-red') as NodeRedRuntime;
+  RED.init({
+    userDir,
+    flowFile: 'flows.json',
+    httpAdminRoot: false,
+    httpNodeRoot: false,
+    credentialSecret: false,
+    logging: { console: { level: 'warn' } },
+  });
+  await RED.start();
+  return RED;
+}
+
+async function lookups(sink: RuntimeNode, node: RuntimeNode, count: number): Promise<void> {
+  let sent = 0;
+  let received = 0;
+  await new Promise<void>((resolve) => {
+    sink.on('input', () => {
+      received++;
+      if (received === count) resolve();
+      else if (sent < count) {
+        sent++;
+        node.receive({ payload: FILE_HASHES.md5 });
+      }
+    });
+    for (; sent < Math.min(job.inFlight, count); sent++) node.receive({ payload: FILE_HASHES.md5 });
+  });
+}
+
+async function main(): Promise<void> {
+  const RED = await startRuntime();
+  const running = (id: string): Promise<RuntimeNode> =>
+    new Promise((resolve, reject) => {
+      const deadline = Date.now() + 10_000;
+      const poll = (): void => {
+        const found = RED.nodes.getNode(id);
+        if (found) resolve(found);
+        else if (Date.now() > deadline) reject(new Error(`node ${id} did not start (is the package linked?)`));
+        else setTimeout(poll, 50);
+      };
+      poll();
+    });
+  const node = await running('bench-node');
+  const sink = await running('bench-sink');
+  let cpuBefore: NodeJS.CpuUsage | undefined;
+  let started: bigint | undefined;
+  let messages = job.messages;
+  if (job.mode === 'events') {
+    // Events may be dropped by a broker whose queue overflows, so count what arrives until
+    // a quiet second, from the first event to the last.
+    let received = 0;
+    let lastAt = 0n;
+    sink.on('input', () => {
+      if (received === 0) {
+        cpuBefore = process.cpuUsage();
+        started = process.hrtime.bigint();
+      }
+      received++;
+      lastAt = process.hrtime.bigint();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // subscription made at deploy
+    process.stdout.write('READY\n');
+    while (received === 0 || process.hrtime.bigint() - lastAt < 1_000_000_000n) await new Promise((resolve) => setTimeout(resolve, 100));
+    messages = received;
+    const cpu = process.cpuUsage(cpuBefore!);
+    report(messages, Number(lastAt - started!) / 1e6, cpu);
+  } else {
+    await lookups(sink, node, job.warmup);
+    cpuBefore = process.cpuUsage();
+    started = process.hrtime.bigint();
+    await lookups(sink, node, job.messages);
+    report(messages, Number(process.hrtime.bigint() - started) / 1e6, process.cpuUsage(cpuBefore));
+  }
+  await RED.stop();
+  process.exit(0);
+}
+
+function report(messages: number, elapsedMs: number, cpu: NodeJS.CpuUsage): void {
+  const result: FlowResult = {
+    mode: job.mode,
+    broker: job.broker.name,
+    inFlight: job.inFlight,
+    messages,
+    cpuMicrosPerMessage: (cpu.user + cpu.system) / messages,
+    messagesPerSecond: messages / (elapsedMs / 1000),
+  };
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+}
+main().catch((error: Error) => {
+  process.stderr.write(`flow contender: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
