@@ -134,6 +134,8 @@ export class DxlClient implements DxlMessaging {
   private wakeLoop: (() => void) | undefined;
   /** Why the latest connection attempt failed; cleared on success. */
   private lastFailure: { reason: string; cause: string } | undefined;
+  /** The failure reason last logged per broker: logged again only when it changes, not on every retry. */
+  private readonly loggedFailures = new Map<string, string>();
   private readonly probeAbort = new AbortController();
 
   private readonly pending = new Map<string, PendingRequest>();
@@ -393,7 +395,10 @@ export class DxlClient implements DxlMessaging {
           client = await attempt.accepted;
         } catch (error) {
           const failure = describeConnectionError(error);
-          if (failure.reason !== this.lastFailure?.reason) this.logger.warn(`cannot connect to ${broker}: ${failure.reason}`);
+          if (this.loggedFailures.get(broker) !== failure.reason) {
+            this.loggedFailures.set(broker, failure.reason);
+            this.logger.warn(`cannot connect to ${broker}: ${failure.reason}`);
+          }
           this.lastFailure = failure;
           this.setState({ status, broker, ...failure });
           continue;
@@ -407,6 +412,7 @@ export class DxlClient implements DxlMessaging {
         everConnected = true;
         failures = 0;
         this.lastFailure = undefined;
+        this.loggedFailures.clear();
         await this.runConnection(client, endpoint);
         lostConnection = true;
         break;
