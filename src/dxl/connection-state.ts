@@ -22,6 +22,7 @@ const TLS_REASONS: Record<string, string> = {
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'broker certificate not trusted: issuer not in the CA bundle',
   UNABLE_TO_GET_ISSUER_CERT: 'broker certificate not trusted: issuer not in the CA bundle',
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'broker certificate not trusted: issuer not in the CA bundle',
+  CERT_SIGNATURE_FAILURE: 'broker certificate not trusted: its signature does not verify with the CA bundle (a different CA of the same name?)',
   CERT_HAS_EXPIRED: 'broker certificate has expired',
   CERT_NOT_YET_VALID: 'broker certificate is not yet valid',
   ERR_TLS_CERT_ALTNAME_INVALID: 'broker certificate does not name this host (turn host-name checking off for DXL brokers)',

@@ -28,6 +28,7 @@ const SHORT_CAUSES: Readonly<Record<string, string>> = {
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS: untrusted CA',
   UNABLE_TO_GET_ISSUER_CERT: 'TLS: untrusted CA',
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TLS: untrusted CA',
+  CERT_SIGNATURE_FAILURE: 'TLS: untrusted CA',
   CERT_HAS_EXPIRED: 'TLS: cert expired',
   CERT_NOT_YET_VALID: 'TLS: cert not valid yet',
   ERR_TLS_CERT_ALTNAME_INVALID: 'TLS: host name mismatch',
