@@ -14,6 +14,7 @@ import {
   buildTieOptions,
 } from '../src/flow/client-options';
 import { importDxlConfig } from '../src/flow/config-import';
+import { provisionFailureStatus, provisionForEditor, updateBrokersForEditor } from '../src/flow/config-provision';
 import { SharedConnection } from '../src/flow/shared-connection';
 import { CONFIG_ERROR_CAUSE } from '../src/flow/status';
 import { settingNumber } from '../src/flow/values';
@@ -54,6 +55,19 @@ const importHandler: AdminHandler = (request, response) => {
     response.status(400).json({ code, message: error instanceof Error ? error.message : String(error) });
   }
 };
+
+/** Runs a provisioning action; a failure answers its status with {code, message} (never the password). */
+function provisioningHandler(action: (body: unknown) => Promise<unknown>): AdminHandler {
+  return (request, response) => {
+    action(request.body).then(
+      (result) => response.json(result),
+      (error: unknown) => {
+        const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'PROVISION_FAILED';
+        response.status(provisionFailureStatus(error)).json({ code, message: error instanceof Error ? error.message : String(error) });
+      },
+    );
+  };
+}
 
 export = function registerTieConfig(RED: NodeRedApi): void {
   trackFlowStarts(RED);
@@ -96,4 +110,10 @@ export = function registerTieConfig(RED: NodeRedApi): void {
   // The editor's "Import dxlclient.config": it posts the file's text and the PEM files picked
   // with it. Nothing is read from the server's disk.
   RED.httpAdmin.post('/tie-config/import', RED.auth.needsPermission('tie-config.write'), importHandler);
+
+  // The editor's "Provision" and "Update brokers": the runtime makes the key and CSR and talks to
+  // ePO or the OpenDXL console; the password is used for the call only. Files are written only to
+  // a folder the user typed.
+  RED.httpAdmin.post('/tie-config/provision', RED.auth.needsPermission('tie-config.write'), provisioningHandler(provisionForEditor));
+  RED.httpAdmin.post('/tie-config/update-brokers', RED.auth.needsPermission('tie-config.write'), provisioningHandler(updateBrokersForEditor));
 };
