@@ -10,6 +10,7 @@ import type {
   Unsubscribe,
 } from './api';
 import { type BrokerEndpoint, endpointsOf, orderByResponseTime } from './broker-probe';
+import { type ValidityWindow, clientCertificateFailure, validityOf } from './client-certificate';
 import { decodeMessage, encodeMessage } from './codec';
 import type { BrokerAddress, DxlConfig, ProxySettings } from './config';
 import { type ConnectionState, describeConnectionError } from './connection-state';
@@ -121,6 +122,7 @@ export class DxlClient implements DxlMessaging {
   private readonly maxDelayMs: number;
   private readonly probeBrokers: boolean;
   private readonly logger: DxlLogger;
+  private readonly certificateValidity: ValidityWindow | undefined;
 
   private mqtt: MqttClient | undefined;
   private attempt: ConnectionAttempt | undefined;
@@ -174,6 +176,7 @@ export class DxlClient implements DxlMessaging {
     this.maxDelayMs = options.reconnect?.maxDelayMs ?? 30_000;
     this.probeBrokers = options.probeBrokers ?? true;
     this.logger = options.logger ?? defaultLogger;
+    this.certificateValidity = validityOf(options.cert);
     this.services = new LocalServices();
   }
 
@@ -394,7 +397,8 @@ export class DxlClient implements DxlMessaging {
           this.attempt = attempt;
           client = await attempt.accepted;
         } catch (error) {
-          const failure = describeConnectionError(error);
+          const described = describeConnectionError(error);
+          const failure = clientCertificateFailure(this.certificateValidity, described) ?? described;
           if (this.loggedFailures.get(broker) !== failure.reason) {
             this.loggedFailures.set(broker, failure.reason);
             this.logger.warn(`cannot connect to ${broker}: ${failure.reason}`);

@@ -3,6 +3,7 @@
  * activity. Texts are short; the three common states use Node-RED's shared message keys, which
  * the editor translates. The full reason of a failure goes to the log, not here.
  */
+import { CLIENT_CERT_EXPIRED, CLIENT_CERT_NOT_YET_VALID } from '../dxl/client-certificate';
 import { BROKER_CLOSED, type ConnectionState } from '../dxl/connection-state';
 import { errorStatusLabel } from './errors';
 
@@ -34,6 +35,8 @@ const SHORT_CAUSES: Readonly<Record<string, string>> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'TLS: host name mismatch',
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: 'TLS: client cert rejected',
   ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: 'TLS: client cert expired',
+  [CLIENT_CERT_EXPIRED]: 'TLS: client cert expired',
+  [CLIENT_CERT_NOT_YET_VALID]: 'TLS: client cert not valid yet',
   ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'TLS: client cert rejected',
   ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'TLS: client cert required',
   ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'TLS: handshake failed',
@@ -69,7 +72,7 @@ function isSetupProblem(state: ConnectionState): boolean {
   return (
     cause === CONFIG_ERROR_CAUSE ||
     cause === BROKER_CLOSED ||
-    /^(ERR_|CERT_|UNABLE_|SELF_|DEPTH_)/.test(cause)
+    /^(ERR_|CERT_|UNABLE_|SELF_|DEPTH_|CLIENT_CERT_)/.test(cause)
   );
 }
 
