@@ -62,12 +62,23 @@ export function trustLevelCategory(trustLevel: number): VerdictCategory {
 }
 
 /**
+ * The entry under `key` when it is a reputation (numeric providerId and trustLevel): TIE data that
+ * is anything else (null, text, a nested object) decides nothing and must not break the verdict.
+ */
+function reputationAt(reputations: Reputations, key: number | string): Reputation | undefined {
+  const entry: unknown = (reputations as Record<string, unknown>)[key];
+  if (entry === null || typeof entry !== 'object') return undefined;
+  const { providerId, trustLevel } = entry as { providerId?: unknown; trustLevel?: unknown };
+  return typeof providerId === 'number' && typeof trustLevel === 'number' ? (entry as Reputation) : undefined;
+}
+
+/**
  * The check of the set-external-reputation sample: true when any provider other than External
  * (15) has a definitive trust level, in which case setting an External reputation is unnecessary.
  */
 export function hasDefinitiveReputation(reputations: Reputations): boolean {
   for (const key in reputations) {
-    const reputation = reputations[key as unknown as number];
+    const reputation = reputationAt(reputations, key);
     if (
       reputation !== undefined &&
       reputation.providerId !== FileProvider.EXTERNAL &&
@@ -83,7 +94,8 @@ const FILE_PRECEDENCE: readonly number[] = [FileProvider.ENTERPRISE, FileProvide
 const CERT_PRECEDENCE: readonly number[] = [CertProvider.ENTERPRISE, CertProvider.GTI];
 
 function guessSubject(reputations: Reputations): ReputationSubject {
-  return reputations[CertProvider.GTI] !== undefined || reputations[CertProvider.ENTERPRISE] !== undefined
+  if (reputations === null || typeof reputations !== 'object') return 'file';
+  return reputationAt(reputations, CertProvider.GTI) !== undefined || reputationAt(reputations, CertProvider.ENTERPRISE) !== undefined
     ? 'certificate'
     : 'file';
 }
@@ -93,14 +105,14 @@ function providersInPrecedence(reputations: Reputations, subject: ReputationSubj
   const precedence = subject === 'file' ? FILE_PRECEDENCE : CERT_PRECEDENCE;
   const ordered: Reputation[] = [];
   for (const id of precedence) {
-    const reputation = reputations[id];
+    const reputation = reputationAt(reputations, id);
     if (reputation !== undefined) ordered.push(reputation);
   }
   const others: Reputation[] = [];
   let external: Reputation | undefined;
   for (const key in reputations) {
-    const reputation = reputations[key as unknown as number];
-    if (reputation === undefined || typeof reputation.trustLevel !== 'number') continue;
+    const reputation = reputationAt(reputations, key);
+    if (reputation === undefined) continue;
     if (reputation.providerId === FileProvider.EXTERNAL) external = reputation;
     else if (!precedence.includes(reputation.providerId)) others.push(reputation);
   }
@@ -125,7 +137,8 @@ function providersInPrecedence(reputations: Reputations, subject: ReputationSubj
  *
  * The decoded Enterprise, GTI and ATD attributes are attached when those reputations are present.
  */
-export function computeVerdict(reputations: Reputations, subject: ReputationSubject = guessSubject(reputations)): Verdict {
+export function computeVerdict(given: Reputations, subject: ReputationSubject = guessSubject(given)): Verdict {
+  const reputations: Reputations = given !== null && typeof given === 'object' ? given : {};
   const ordered = providersInPrecedence(reputations, subject);
   const enterpriseId = subject === 'file' ? FileProvider.ENTERPRISE : CertProvider.ENTERPRISE;
 
@@ -155,21 +168,23 @@ export function computeVerdict(reputations: Reputations, subject: ReputationSubj
     basis,
   };
 
-  const attributesOf = (reputation: Reputation | undefined): Record<string, string> | undefined =>
-    reputation !== undefined && reputation.attributes !== null && typeof reputation.attributes === 'object'
+  const attributesOf = (providerId: number): Record<string, string> | undefined => {
+    const reputation = reputationAt(reputations, providerId);
+    return reputation !== undefined && reputation.attributes !== null && typeof reputation.attributes === 'object'
       ? reputation.attributes
       : undefined;
+  };
   if (subject === 'file') {
-    const enterprise = attributesOf(reputations[FileProvider.ENTERPRISE]);
+    const enterprise = attributesOf(FileProvider.ENTERPRISE);
     if (enterprise) verdict.enterprise = decodeFileEnterpriseAttributes(enterprise);
-    const gti = attributesOf(reputations[FileProvider.GTI]);
+    const gti = attributesOf(FileProvider.GTI);
     if (gti) verdict.gti = decodeFileGtiAttributes(gti);
-    const atd = attributesOf(reputations[FileProvider.ATD]);
+    const atd = attributesOf(FileProvider.ATD);
     if (atd) verdict.atd = decodeAtdAttributes(atd);
   } else {
-    const enterprise = attributesOf(reputations[CertProvider.ENTERPRISE]);
+    const enterprise = attributesOf(CertProvider.ENTERPRISE);
     if (enterprise) verdict.enterprise = decodeCertEnterpriseAttributes(enterprise);
-    const gti = attributesOf(reputations[CertProvider.GTI]);
+    const gti = attributesOf(CertProvider.GTI);
     if (gti) verdict.gti = decodeCertGtiAttributes(gti);
   }
   return verdict;
