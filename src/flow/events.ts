@@ -4,6 +4,7 @@
  * layer's transforms, per node, so that a malformed event is reported by each node that got it.
  */
 import { parseJsonPayload, type DxlMessage } from '../dxl/message';
+import { epochToIsoStringIfValid } from '../tie/attributes';
 import { trustLevelName } from '../tie/constants';
 import { invalidResponse } from '../tie/errors';
 import { TieTopic } from '../tie/topics';
@@ -80,7 +81,8 @@ export function detectionMessage(message: DxlMessage): EventMessage {
       category: trustLevelCategory(event.localReputation),
     };
   }
-  if (typeof event.detectionTime === 'number') out.detectionDate = new Date(event.detectionTime * 1000).toISOString();
+  const detectionDate = epochToIsoStringIfValid(event.detectionTime);
+  if (detectionDate !== undefined) out.detectionDate = detectionDate;
   return out;
 }
 

@@ -4,6 +4,7 @@
  * sent), `run` talks to TIE. Results: `payload` is what the official clients return for the call,
  * `extras` the decoded information set beside it on the msg.
  */
+import { epochToIsoStringIfValid } from '../tie/attributes';
 import { CertProvider, FileProvider, fileTypeName, providerName, trustLevelName } from '../tie/constants';
 import type { TieClient } from '../tie/client';
 import { DEFAULT_FIRST_REFERENCES_LIMIT } from '../tie/topics';
@@ -186,12 +187,14 @@ interface PreparedFirstReferences {
   queryLimit: number;
 }
 
+/** The ISO date of the earliest reference; entries without a usable date are passed over. */
 function earliest(references: readonly FirstReference[]): string | null {
   let min: number | undefined;
-  for (const reference of references) {
-    if (typeof reference.date === 'number' && (min === undefined || reference.date < min)) min = reference.date;
+  for (const reference of references as readonly unknown[]) {
+    const date = reference !== null && typeof reference === 'object' ? (reference as { date?: unknown }).date : undefined;
+    if (epochToIsoStringIfValid(date) !== undefined && (min === undefined || (date as number) < min)) min = date as number;
   }
-  return min === undefined ? null : new Date(min * 1000).toISOString();
+  return epochToIsoStringIfValid(min) ?? null;
 }
 
 export const firstReferencesOperation: RequestOperation<PreparedFirstReferences> = {

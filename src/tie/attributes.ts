@@ -120,6 +120,13 @@ export function epochToIsoString(epoch: number | string): string {
   return epochToDate(epoch).toISOString();
 }
 
+/** Epoch seconds → ISO 8601 in UTC, or undefined for a value no Date can hold (received data is not trusted to be sane). */
+export function epochToIsoStringIfValid(seconds: unknown): string | undefined {
+  if (typeof seconds !== 'number') return undefined;
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
 /** Epoch seconds → "YYYY-MM-DD HH:MM:SS" in the host's local time, as the official epoch helpers. */
 export function epochToLocalTimeString(epoch: number | string): string {
   const d = epochToDate(epoch);
@@ -203,8 +210,7 @@ function bool(attributes: Attributes, id: string): boolean | undefined {
 }
 
 function date(attributes: Attributes, id: string): string | undefined {
-  const n = int(attributes, id);
-  return n === undefined ? undefined : new Date(n * 1000).toISOString();
+  return epochToIsoStringIfValid(int(attributes, id));
 }
 
 function version(attributes: Attributes, id: string): string | undefined {
