@@ -315,7 +315,8 @@ export function decodeMessage(bytes: Buffer, destinationTopic = ''): DxlMessage 
     serviceId = reader.str();
     if (messageType === MessageType.ErrorResponse) {
       const code = reader.int();
-      errorCode = code < 0 ? code + UINT32 : code;
+      // Unsigned 32 bits whatever integer the sender used (a 64-bit one would not re-encode).
+      errorCode = code >>> 0;
       errorMessage = reader.str();
     }
   }
