@@ -27,8 +27,8 @@ export function requireMosquitto(context: Mocha.Context): string {
 export interface MosquittoBroker {
   host: string;
   port: number;
-  /** Stops the broker; resolves when the process has exited. */
-  stop(): Promise<void>;
+  /** Stops the broker (SIGTERM, or the signal given: SIGKILL for a crash); resolves when the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port (after stop). */
   restart(): Promise<void>;
 }
@@ -71,13 +71,13 @@ export async function startMosquitto(binary: string, options: { port?: number } 
     exited.catch(() => undefined);
     await Promise.race([waitForPort(port), exited]);
   };
-  const stop = async (): Promise<void> => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
     const proc = child;
     child = undefined;
     if (!proc || proc.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
-      proc.kill('SIGTERM');
+      proc.kill(signal);
     });
   };
   await start();
