@@ -3,6 +3,10 @@
  * broker is built on) and the embedded fabric, each in its own process, killed with SIGKILL and
  * started again on the same port with the same certificates.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PkiFileName } from '../../../src/fabric/pki-store';
 import { type MosquittoBroker, mosquittoBinary, startMosquitto } from '../../support/mosquitto';
 import { testPki } from '../../support/pki-fixture';
 import { startFabricProcess } from './fabric-process';
@@ -25,6 +29,8 @@ export interface KillableBroker {
   kill(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
+  /** The fabric's data directory (PKI, broker id); undefined for Mosquitto. */
+  readonly dataDir?: string;
 }
 
 export const BROKER_KINDS = ['mosquitto', 'fabric'] as const;
@@ -59,5 +65,19 @@ export async function startKillableBroker(kind: KillableBroker['kind'], options:
     clientCa: { certPem: fabric.pem.ca, keyPem: fabric.pem.caKey },
     kill: () => fabric.kill(),
     start: () => fabric.start(),
+    dataDir: fabric.dataDir,
   };
+}
+
+/**
+ * Two brokers of a kind that trust the same certificates but are separate brokers (not bridged),
+ * as two brokers of one DXL fabric look to a client: two Mosquittos with the test PKI, or two
+ * fabrics sharing a PKI with a broker id each.
+ */
+export async function startBrokerPair(kind: KillableBroker['kind']): Promise<[KillableBroker, KillableBroker]> {
+  const first = await startKillableBroker(kind);
+  if (kind === 'mosquitto') return [first, await startKillableBroker(kind)];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-faults-fabric-pair-'));
+  for (const name of Object.values(PkiFileName)) fs.copyFileSync(path.join(first.dataDir!, name), path.join(dataDir, name));
+  return [first, await startKillableBroker(kind, { dataDir })];
 }
