@@ -158,7 +158,17 @@ export function parseItem(
   return subject === 'file' ? parseFile(value, label, accepted, index) : parseCertificate(value, label, accepted, index);
 }
 
+/**
+ * The most items one message may hold. A flow that feeds a node an unbounded list (a file read
+ * whole, a query result) is refused before anything is sent rather than holding its requests and
+ * results in memory, and told to split it.
+ */
+export const MAX_BATCH_ITEMS = 10_000;
+
 /** Every item of a batch, validated before anything is sent; the first bad one is reported with its index. */
 export function parseBatch(values: readonly unknown[], subject: Subject, accepted: readonly ItemSettingName[], label: string): InputItem[] {
+  if (values.length > MAX_BATCH_ITEMS) {
+    return throwInvalid(`${label} has ${values.length} items: a batch holds at most ${MAX_BATCH_ITEMS}; split it into smaller batches`);
+  }
   return values.map((value, index) => parseItem(value, subject, accepted, `${label}[${index}]`, index));
 }
