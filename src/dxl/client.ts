@@ -59,6 +59,12 @@ export interface DxlClientOptions {
   registrationTimeoutMs?: number;
   /** Probe brokers (parallel TCP connect) and try the quickest first. Default true. */
   probeBrokers?: boolean;
+  /**
+   * Largest message (encoded DXL envelope) the brokers accept. Default 1 MiB, the OpenDXL broker's
+   * limit: a bigger request or event is refused at once (DXL_INVALID_ARGUMENT) instead of being
+   * dropped by the broker, which would leave a request to time out and an event lost unseen.
+   */
+  maxMessageBytes?: number;
   logger?: DxlLogger;
 }
 
@@ -82,6 +88,8 @@ interface QueuedPublish {
 }
 
 const PROBE_TIMEOUT_MS = 1000;
+/** The OpenDXL broker's default maximum message size. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 const CLOSE_GRACE_MS = 1000;
 
 const defaultLogger: DxlLogger = { warn: (message) => console.warn(`[dxl] ${message}`) };
@@ -121,6 +129,7 @@ export class DxlClient implements DxlMessaging {
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly probeBrokers: boolean;
+  private readonly maxMessageBytes: number;
   private readonly logger: DxlLogger;
   private readonly certificateValidity: ValidityWindow | undefined;
 
@@ -175,6 +184,7 @@ export class DxlClient implements DxlMessaging {
     this.initialDelayMs = options.reconnect?.initialDelayMs ?? 1000;
     this.maxDelayMs = options.reconnect?.maxDelayMs ?? 30_000;
     this.probeBrokers = options.probeBrokers ?? true;
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.logger = options.logger ?? defaultLogger;
     this.certificateValidity = validityOf(options.cert);
     this.services = new LocalServices();
@@ -258,6 +268,8 @@ export class DxlClient implements DxlMessaging {
     if (options.otherFields) message.otherFields = options.otherFields;
     message.payload = payloadToBuffer(payload);
     const bytes = encodeMessage(message);
+    const tooLarge = this.oversized('request', topic, bytes);
+    if (tooLarge) return Promise.reject(tooLarge);
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
     this.start();
     return new Promise<DxlMessage>((resolve, reject) => {
@@ -287,7 +299,16 @@ export class DxlClient implements DxlMessaging {
     message.messageId = newDxlId();
     if (options.otherFields) message.otherFields = options.otherFields;
     message.payload = payloadToBuffer(payload);
-    return this.publishWhenReady(topic, encodeMessage(message));
+    const bytes = encodeMessage(message);
+    const tooLarge = this.oversized('event', topic, bytes);
+    if (tooLarge) return Promise.reject(tooLarge);
+    return this.publishWhenReady(topic, bytes);
+  }
+
+  /** The error for a message the brokers would drop for its size, if it is one. */
+  private oversized(kind: 'request' | 'event', topic: string, bytes: Buffer): DxlError | undefined {
+    if (bytes.length <= this.maxMessageBytes) return undefined;
+    return new DxlError(DxlErrorCode.InvalidArgument, `The ${kind} on ${topic} is ${bytes.length} bytes: over the ${this.maxMessageBytes} bytes a DXL broker accepts`, { topic });
   }
 
   sendResponse(request: DxlMessage, payload: DxlPayload): void {
