@@ -89,6 +89,19 @@ function resolveCertPath(file: string, baseDir: string): string {
   return path.resolve(baseDir, file);
 }
 
+const NOT_A_CONFIG = 'is this a certificate or key file rather than a dxlclient.config?';
+
+/**
+ * Why a line is not INI. The line is quoted unless it looks like PEM or base64 data: the file may
+ * be a private key picked by mistake, and error messages go to logs.
+ */
+function unreadableLine(text: string): string {
+  if (/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(text)) return `a PEM line, neither a [Section] nor a key=value line: ${NOT_A_CONFIG}`;
+  if (/^[A-Za-z0-9+/]{16,}={0,2}$/.test(text)) return `base64 data, neither a [Section] nor a key=value line: ${NOT_A_CONFIG}`;
+  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return `"${shown}" is neither a [Section] nor a key=value line`;
+}
+
 /**
  * Parses the text of a `dxlclient.config`. `baseDir` is where relative certificate
  * paths point; `source` names the file in error messages.
@@ -96,7 +109,7 @@ function resolveCertPath(file: string, baseDir: string): string {
 export function parseDxlConfig(text: string, baseDir: string, source = DEFAULT_NAME): DxlConfig {
   const doc = readIni(text);
   const first = doc.errors[0];
-  if (first) throw configError(source, ` line ${first.line}`, `"${first.text}" is neither a [Section] nor a key=value line`);
+  if (first) throw configError(source, ` line ${first.line}`, unreadableLine(first.text));
 
   const section = (name: string): IniSection | undefined => doc.sections.get(name);
   const entry = (sectionName: string, key: string): IniEntry | undefined =>
