@@ -1,0 +1,528 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { DEMO_CONFIG_ID, DEMO_TAB_ID, type Demo, startDemo } from '../../scripts/demo';
+import { EditorPage } from './editor-page';
+
+/*
+ * The editor in a real browser (`npm run test:editor`): Debian's Chromium driven by
+ * playwright-core against the demo `npm start` runs (the embedded fabric, its TIE simulator and
+ * Node-RED with this package), on loopback, in a temporary user directory.
+ *
+ * Screenshots go to test-output/editor/. TIE_EDITOR_UPDATE_DOCS=1 also writes the showcase
+ * screenshot to docs/showcase.png (the README's picture).
+ * CHROMIUM_PATH overrides /usr/bin/chromium. Without a Chromium the suite is skipped, except
+ * with CI=true, where it fails.
+ *
+ * Adding a step: every `it` gets the open editor (`editor`) and the running demo (`demo`; the
+ * fabric's management API runs too: demo.fabric.management has its url, user and password).
+ * editor.openConfigNodeDialog(DEMO_CONFIG_ID), or openNodeDialog(id) + openConnectionDialog('add'),
+ * opens a tie-config dialog; editor.showDialogTab('tie-config-tabs', '<tab id>') switches its tabs.
+ */
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const outputDir = path.join(root, 'test-output', 'editor');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const inCi = /^(1|true|yes)$/i.test(process.env.CI ?? '');
+
+const FLOW_TYPES = [
+  'tie-get-reputation',
+  'tie-set-external-reputation',
+  'tie-set-reputation',
+  'tie-first-references',
+  'tie-reputation-change',
+  'tie-detection',
+  'tie-first-instance',
+];
+const EXAMPLES = fs
+  .readdirSync(path.join(root, 'examples'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -'.json'.length))
+  .sort();
+
+/** Every key of the en-US message catalogues ("tie-get-reputation.label.input", …). */
+function catalogueKeys(): string[] {
+  const keys: string[] = [];
+  const walk = (value: unknown, prefix: string): void => {
+    if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) walk(child, prefix ? `${prefix}.${key}` : key);
+    } else keys.push(prefix);
+  };
+  const dir = path.join(root, 'nodes', 'locales', 'en-US');
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    walk(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')), '');
+  }
+  return keys;
+}
+const CATALOGUE_KEYS = catalogueKeys();
+
+/** Fails when the text shows a message-catalogue key instead of its text. */
+function assertNoCatalogueKey(text: string, where: string): void {
+  const shown = CATALOGUE_KEYS.filter((key) => text.includes(key));
+  assert.deepEqual(shown, [], `${where}: catalogue keys shown instead of their text`);
+}
+
+interface DialogCase {
+  type: string;
+  /** Changes made in the dialog before Done. */
+  edit(editor: EditorPage): Promise<void>;
+  /** Properties expected after Done. */
+  saved: Record<string, unknown>;
+  /** The node's label on the workspace after Done. */
+  label: string;
+}
+
+const DIALOGS: DialogCase[] = [
+  {
+    type: 'tie-get-reputation',
+    async edit(editor) {
+      await editor.page.selectOption('#node-input-subject', 'certificate');
+      await editor.setTypedInput('node-input-input', 'flow.', { text: 'hashes' });
+      await editor.page.fill('#node-input-concurrency', '8');
+      await editor.page.selectOption('#node-input-batchErrors', 'report');
+    },
+    saved: { subject: 'certificate', input: 'hashes', inputType: 'flow', concurrency: '8', batchErrors: 'report' },
+    label: 'certificate reputation',
+  },
+  {
+    type: 'tie-set-external-reputation',
+    async edit(editor) {
+      await editor.setTypedInput('node-input-trustLevel', 'trust level', { option: '30 – Might Be Malicious' });
+      await editor.setTypedInput('node-input-fileType', 'file type', { option: 'PEEXE' });
+      await editor.setTypedInput('node-input-comment', 'string', { text: 'from the flow' });
+      await editor.page.uncheck('#node-input-checkFirst');
+    },
+    saved: {
+      trustLevel: '30',
+      trustLevelType: 'tie-level',
+      fileType: 'PEEXE',
+      fileTypeType: 'tie-filetype',
+      comment: 'from the flow',
+      commentType: 'str',
+      checkFirst: false,
+    },
+    label: 'set external reputation = 30',
+  },
+  {
+    type: 'tie-set-reputation',
+    async edit(editor) {
+      await editor.setTypedInput('node-input-trustLevel', 'trust level', { option: '1 – Known Malicious' });
+      assert.ok(await editor.page.locator('.form-row:has(#node-input-filename)').isVisible(), 'the file name is asked for files');
+      await editor.page.selectOption('#node-input-subject', 'certificate');
+      assert.ok(!(await editor.page.locator('.form-row:has(#node-input-filename)').isVisible()), 'no file name for certificates');
+    },
+    saved: { subject: 'certificate', trustLevel: '1', trustLevelType: 'tie-level' },
+    label: 'set certificate reputation = 1',
+  },
+  {
+    type: 'tie-first-references',
+    async edit(editor) {
+      await editor.setTypedInput('node-input-queryLimit', 'number', { text: '10' });
+    },
+    saved: { queryLimit: '10', queryLimitType: 'num', subject: 'file' },
+    label: 'file first references',
+  },
+  {
+    type: 'tie-reputation-change',
+    async edit(editor) {
+      await editor.page.selectOption('#node-input-subject', 'both');
+      await editor.page.selectOption('#node-input-filter', 'now-malicious');
+    },
+    saved: { subject: 'both', filter: 'now-malicious' },
+    label: 'reputation change (now malicious)',
+  },
+  {
+    type: 'tie-detection',
+    async edit(editor) {
+      await editor.page.fill('#node-input-name', 'my detections');
+    },
+    saved: { name: 'my detections' },
+    label: 'my detections',
+  },
+  {
+    type: 'tie-first-instance',
+    async edit() {},
+    saved: { name: '' },
+    label: 'file first instance',
+  },
+];
+
+function chromiumAvailable(): boolean {
+  try {
+    fs.accessSync(chromiumPath, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('the editor in a real browser', function () {
+  this.timeout(60_000);
+  let demo: Demo | undefined;
+  let context: BrowserContext | undefined;
+  let editor: EditorPage;
+  const temporary: string[] = [];
+  const nodeRedLog: string[] = [];
+  /** Scratch nodes dropped from the palette, by type. */
+  const dropped = new Map<string, string>();
+  /** Imported example tabs, by example name. */
+  const imported = new Map<string, string>();
+
+  before(async function () {
+    if (!chromiumAvailable()) {
+      const reason = `no Chromium at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
+      if (inCi) throw new Error(`CI=true: ${reason}`);
+      process.stdout.write(`      skipped: ${reason}\n`);
+      this.skip();
+    }
+    fs.rmSync(outputDir, { recursive: true, force: true });
+    fs.mkdirSync(outputDir, { recursive: true });
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-editor-red-'));
+    const browserDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-editor-chromium-'));
+    temporary.push(userDir, browserDir);
+    demo = await startDemo({
+      editorPort: 0,
+      userDir,
+      eventIntervalMs: 0,
+      management: { port: 0 },
+      output: (text) => nodeRedLog.push(text),
+    });
+    context = await chromium.launchPersistentContext(browserDir, {
+      executablePath: chromiumPath,
+      headless: true,
+      viewport: { width: 1600, height: 900 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    editor = new EditorPage(page, demo.editorUrl, outputDir);
+    await editor.open();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && context) {
+      const name = `failed-${(this.currentTest.title ?? 'test').replace(/[^\w-]+/g, '-').slice(0, 60)}`;
+      await editor.screenshot(name).catch(() => undefined);
+      await editor.reset();
+    }
+  });
+
+  after(async () => {
+    await context?.close().catch(() => undefined);
+    await demo?.close();
+    if (nodeRedLog.length > 0) fs.writeFileSync(path.join(outputDir, 'node-red.log'), nodeRedLog.join(''));
+    if (editor?.ignoredErrors.length) {
+      fs.writeFileSync(path.join(outputDir, 'ignored-console-errors.txt'), `${editor.ignoredErrors.join('\n')}\n`);
+    }
+    for (const dir of temporary) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Every test ends with no new console or page error from the editor. */
+  function noConsoleErrors(): void {
+    const errors = editor.errors.splice(0);
+    assert.deepEqual(errors, [], `browser console errors:\n${errors.join('\n')}`);
+  }
+
+  it('lists the seven flow nodes in the TIE palette category, and the tie-config among the configuration nodes', async () => {
+    const types = await editor.paletteTypes('TIE');
+    assert.deepEqual([...types].sort(), [...FLOW_TYPES].sort());
+    // Every palette entry has its label and icon.
+    for (const type of FLOW_TYPES) {
+      const entry = editor.page.locator(`#red-ui-palette .red-ui-palette-node[data-palette-type="${type}"]`);
+      const label = (await entry.locator('.red-ui-palette-label').innerText()).trim();
+      assert.ok(label !== '', `${type}: a palette label`);
+      assertNoCatalogueKey(label, `${type} palette label`);
+      const icon = await entry.locator('.red-ui-palette-icon').getAttribute('style');
+      assert.match(icon ?? '', new RegExp(`${type}\\.svg`), `${type}: icon`);
+    }
+    await editor.page.locator('[id="red-ui-palette-container-TIE"]').scrollIntoViewIfNeeded();
+    await editor.screenshot('palette');
+    const configs = await editor.configNodes('tie-config');
+    assert.deepEqual(
+      configs.map((c) => c.id),
+      [DEMO_CONFIG_ID],
+    );
+    await editor.showSidebar('config');
+    await editor.page.locator(`li.red-ui-palette-node_id_${DEMO_CONFIG_ID} .red-ui-palette-node`).waitFor();
+    await editor.showSidebar('info');
+    noConsoleErrors();
+  });
+
+  it('the showcase, deployed by the demo: statuses "connected"; "look up notepad.exe" puts the reputation and verdict in the debug sidebar', async () => {
+    await editor.showTab(DEMO_TAB_ID);
+    for (const node of await editor.nodesOfTab(DEMO_TAB_ID)) {
+      await editor.page.locator(`[id="${node.id}"] .red-ui-flow-node-status-label`, { hasText: /^connected$/ }).waitFor();
+    }
+    await editor.showSidebar('debug');
+    await editor.page.locator('[id="i0058"] .red-ui-flow-node-button').click();
+    const message = editor.debugMessages('lookup result').last();
+    await message.waitFor({ timeout: 15_000 });
+    const summary = await message.innerText();
+    assert.match(summary, /payload: object/);
+    assert.match(summary, /verdict: object/);
+    const expanded = await editor.expandDebugMessage(message, 'verdict');
+    assert.match(expanded, /trustLevelName: "Known Trusted"/);
+    assert.match(expanded, /category: "trusted"/);
+    assert.match(expanded, /providerName: "Global Threat Intelligence \(GTI\)"/);
+
+    // The README's picture: the showcase with its statuses and the result, palette hidden.
+    const page = editor.page;
+    await editor.showPalette(false);
+    await page.setViewportSize({ width: 1680, height: 720 });
+    await editor.dismissNotifications();
+    await page.locator('.red-ui-notification').first().waitFor({ state: 'detached' }).catch(() => undefined);
+    await page.waitForTimeout(500);
+    const file = await editor.screenshot('showcase');
+    if (/^(1|true)$/i.test(process.env.TIE_EDITOR_UPDATE_DOCS ?? '')) {
+      fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
+      fs.copyFileSync(file, path.join(root, 'docs', 'showcase.png'));
+    }
+    await editor.showPalette(true);
+    await page.setViewportSize({ width: 1600, height: 900 });
+    noConsoleErrors();
+  });
+
+  describe('edit dialogs', () => {
+    let scratchTab: string;
+    before(async () => {
+      scratchTab = await editor.newTab();
+    });
+
+    DIALOGS.forEach((dialog, index) => {
+      it(`${dialog.type}: fields, TypedInputs and the connection; changes saved with Done`, async () => {
+        await editor.showTab(scratchTab);
+        const id = await editor.dropFromPalette(dialog.type, 260, 80 + index * 60);
+        dropped.set(dialog.type, id);
+        // Dropped next to the single tie-config, the node uses it.
+        assert.equal((await editor.snapshot(id)).connection, DEMO_CONFIG_ID);
+        await editor.openNodeDialog(id);
+        const tray = editor.tray;
+        assert.equal(await editor.page.inputValue('#node-input-connection'), DEMO_CONFIG_ID);
+        assert.match(await editor.page.locator('#node-input-connection option:checked').innerText(), /Embedded fabric/);
+        // Every field has its label, text comes from the catalogue, TypedInputs are built.
+        const text = await tray.locator('.red-ui-tray-body').innerText();
+        assertNoCatalogueKey(text, `${dialog.type} dialog`);
+        for (const label of await tray.locator('.form-row:visible > label').all()) {
+          assert.notEqual((await label.innerText()).trim(), '', `${dialog.type}: an empty label`);
+        }
+        // A TypedInput for each property with a "<name>Type" companion.
+        const properties = (await editor.snapshot(id)).properties;
+        const typed = Object.keys(properties).filter((key) => key.endsWith('Type') && key.slice(0, -4) in properties);
+        assert.equal(await tray.locator('.red-ui-typedInput-container:visible').count(), typed.length, `${dialog.type}: TypedInputs for ${typed.join(', ')}`);
+        await dialog.edit(editor);
+        await editor.screenshot(`dialog-${dialog.type}`);
+        await editor.closeNodeDialog('done');
+        const saved = await editor.snapshot(id);
+        assert.equal(saved.valid, true, `${dialog.type} is valid after Done`);
+        for (const [key, value] of Object.entries(dialog.saved)) {
+          assert.deepEqual(saved.properties[key], value, `${dialog.type}.${key}`);
+        }
+        assert.equal((await editor.page.locator(`[id="${id}"] .red-ui-flow-node-label`).textContent())?.trim(), dialog.label);
+        noConsoleErrors();
+      });
+    });
+
+    it('a saved TypedInput choice shows again when the dialog reopens', async () => {
+      const id = dropped.get('tie-set-reputation');
+      assert.ok(id, 'the set-reputation node of the previous test');
+      await editor.openNodeDialog(id);
+      const shown = await editor.page.locator('.form-row:has(#node-input-trustLevel) .red-ui-typedInput-container').innerText();
+      assert.match(shown, /1 – Known Malicious/);
+      assert.ok(!(await editor.page.locator('.form-row:has(#node-input-filename)').isVisible()), 'still no file name for a certificate');
+      await editor.closeNodeDialog('cancel');
+      noConsoleErrors();
+    });
+  });
+
+  describe('the tie-config dialog', () => {
+    it('shows the demo connection read from a dxlclient.config, on tabs', async () => {
+      await editor.openConfigNodeDialog(DEMO_CONFIG_ID);
+      const tabs = await editor.page.locator('#tie-config-tabs li').allInnerTexts();
+      for (const tab of ['Connection', 'Security', 'Advanced']) assert.ok(tabs.map((t) => t.trim()).includes(tab), `tab ${tab} in ${tabs.join(', ')}`);
+      assert.ok(await editor.page.locator('#tie-config-tab-connection').isVisible(), 'the Connection tab is shown first');
+      assert.equal(await editor.page.inputValue('#node-config-input-source'), 'file');
+      assert.equal(await editor.page.inputValue('#node-config-input-configFile'), demo?.fabric.configPath);
+      assert.ok(!(await editor.page.locator('#node-config-input-brokers-container').isVisible()), 'no broker list for a config file');
+      assertNoCatalogueKey(await editor.tray.innerText(), 'tie-config dialog');
+      await editor.screenshot('tie-config-file');
+      await editor.closeConfigDialog('cancel');
+      noConsoleErrors();
+    });
+
+    it('adds a connection: broker list, WebSockets proxy, PEM credentials, cache; saved, shown again, deleted', async () => {
+      const nodeId = dropped.get('tie-detection');
+      assert.ok(nodeId, 'the detection node of the dialog tests');
+      await editor.openNodeDialog(nodeId);
+      await editor.openConnectionDialog('add');
+      const page = editor.page;
+      // One default broker row; add a second.
+      assert.deepEqual(await page.locator('.tie-broker-host').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)), ['127.0.0.1']);
+      await page.fill('#node-config-input-name', 'two brokers');
+      await page.locator('.node-config-input-brokers-container-row .red-ui-editableList-addButton').click();
+      await page.locator('.tie-broker-host').nth(1).fill('broker2.example');
+      await page.locator('.tie-broker-port').nth(1).fill('8884');
+      await page.locator('.tie-broker-id').nth(1).fill('{broker-2}');
+      assert.ok(!(await page.locator('#node-config-input-proxyHost').isVisible()), 'no proxy for MQTT over TLS');
+      await page.selectOption('#node-config-input-transport', 'websockets');
+      await page.fill('#node-config-input-proxyHost', 'proxy.example');
+      await page.fill('#node-config-input-proxyPort', '3128');
+      await editor.screenshot('tie-config-connection');
+
+      await editor.showDialogTab('tie-config-tabs', 'tie-config-tab-security');
+      await page.selectOption('#node-config-input-tlsSource', 'files');
+      assert.ok(await page.locator('#node-config-input-caFile').isVisible(), 'file paths for TLS files');
+      assert.ok(!(await page.locator('#node-config-input-caPem').isVisible()), 'no PEM fields for TLS files');
+      await page.selectOption('#node-config-input-tlsSource', 'credentials');
+      await page.fill('#node-config-input-caPem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+      await page.check('#node-config-input-checkHostName');
+      await editor.screenshot('tie-config-security');
+
+      await editor.showDialogTab('tie-config-tabs', 'tie-config-tab-advanced');
+      assert.ok(!(await page.locator('#node-config-input-cacheTtl').isVisible()), 'no TTL without the cache');
+      await page.check('#node-config-input-cache');
+      await page.fill('#node-config-input-cacheTtl', '60');
+      await page.fill('#node-config-input-requestTimeout', '12');
+      await editor.screenshot('tie-config-advanced');
+      await editor.closeConfigDialog('ok');
+
+      const configs = await editor.configNodes('tie-config');
+      const added = configs.find((c) => c.id !== DEMO_CONFIG_ID);
+      assert.ok(added, 'a second tie-config');
+      assert.equal(added.valid, true);
+      assert.deepEqual(added.properties.brokers, [
+        { host: '127.0.0.1', port: 8883 },
+        { host: 'broker2.example', port: 8884, id: '{broker-2}' },
+      ]);
+      assert.equal(added.properties.transport, 'websockets');
+      assert.equal(added.properties.proxyHost, 'proxy.example');
+      assert.equal(Number(added.properties.proxyPort), 3128);
+      assert.equal(added.properties.checkHostName, true);
+      assert.equal(added.properties.cache, true);
+      assert.equal(Number(added.properties.cacheTtl), 60);
+      assert.equal(Number(added.properties.requestTimeout), 12);
+      assert.match(String(added.credentials?.caPem), /BEGIN CERTIFICATE/);
+      assert.equal(await page.inputValue('#node-input-connection'), added.id, 'the node selects the added connection');
+
+      // Shown again as saved.
+      await editor.openConnectionDialog('edit');
+      assert.deepEqual(await page.locator('.tie-broker-host').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)), [
+        '127.0.0.1',
+        'broker2.example',
+      ]);
+      assert.equal(await page.inputValue('#node-config-input-transport'), 'websockets');
+      assert.ok(await page.locator('#node-config-input-proxyHost').isVisible(), 'the proxy row for WebSockets');
+      await editor.closeConfigDialog('cancel');
+
+      // Back to the demo connection, and the added one deleted.
+      await page.selectOption('#node-input-connection', DEMO_CONFIG_ID);
+      await editor.closeNodeDialog('done');
+      await editor.openConfigNodeDialog(added.id);
+      await editor.closeConfigDialog('delete');
+      assert.deepEqual(
+        (await editor.configNodes('tie-config')).map((c) => c.id),
+        [DEMO_CONFIG_ID],
+      );
+      await editor.showSidebar('info');
+      noConsoleErrors();
+    });
+  });
+
+  describe('help in the sidebar', () => {
+    for (const type of ['tie-config', ...FLOW_TYPES]) {
+      it(`${type}: Node-RED style sections`, async () => {
+        await editor.showSidebar('help');
+        await editor.showHelp(type);
+        const help = editor.page.locator('.red-ui-help').filter({ visible: true }).last();
+        await help.locator('h3').first().waitFor();
+        const sections = (await help.locator('h3').allInnerTexts()).map((s) => s.trim());
+        const expected =
+          type === 'tie-config'
+            ? ['Properties', 'Details']
+            : ['tie-reputation-change', 'tie-detection', 'tie-first-instance'].includes(type)
+              ? ['Outputs', 'Details']
+              : ['Inputs', 'Outputs', 'Details'];
+        for (const section of expected) assert.ok(sections.includes(section), `${type}: "${section}" in ${sections.join(', ')}`);
+        const first = (await help.locator('p').first().innerText()).trim();
+        assert.ok(first.length > 20, `${type}: a first paragraph (the palette tooltip)`);
+        assertNoCatalogueKey(await help.innerText(), `${type} help`);
+        assert.ok((await help.locator('dl.message-properties').count()) > 0, `${type}: property lists`);
+        if (type === 'tie-get-reputation') await editor.screenshot('help-tie-get-reputation');
+        noConsoleErrors();
+      });
+    }
+    after(async () => {
+      await editor?.showSidebar('info');
+    });
+  });
+
+  describe('examples, imported through the menu', () => {
+    for (const name of EXAMPLES) {
+      it(`${name}: imported into a new flow, the connection set to the single tie-config`, async () => {
+        const tab = await editor.importExample(name);
+        imported.set(name, tab);
+        const nodes = await editor.nodesOfTab(tab);
+        assert.ok(nodes.length > 0, `${name} has TIE nodes`);
+        for (const node of nodes) {
+          assert.equal(node.connection, DEMO_CONFIG_ID, `${name}: ${node.type} "${node.name ?? node.id}" connection`);
+          assert.equal(node.valid, true, `${name}: ${node.type} "${node.name ?? node.id}" is valid`);
+        }
+        noConsoleErrors();
+      });
+    }
+  });
+
+  describe('deployed against the fabric', () => {
+    it('deploys without a confirmation, and every TIE node on every tab shows "connected"', async () => {
+      await editor.deploy();
+      const tabs = [DEMO_TAB_ID, ...imported.values()];
+      for (const tab of tabs) {
+        await editor.showTab(tab);
+        const nodes = await editor.nodesOfTab(tab);
+        for (const node of nodes) {
+          await editor.page
+            .locator(`[id="${node.id}"] .red-ui-flow-node-status-label`, { hasText: /^connected$/ })
+            .waitFor({ timeout: 15_000 })
+            .catch(async () => {
+              throw new Error(`${tab}: ${node.type} "${node.name ?? node.id}" shows "${await editor.drawnStatus(node.id)}", not "connected"`);
+            });
+        }
+        const example = [...imported.entries()].find(([, id]) => id === tab)?.[0];
+        if (example) await editor.screenshot(`example-${example}`);
+      }
+      // The runtime agrees: no error in Node-RED's log.
+      assert.doesNotMatch(nodeRedLog.join(''), /\[error\]/);
+      noConsoleErrors();
+    });
+
+    it('every inject of the imported examples gets its answer in the debug sidebar; nothing reaches a Catch node', async () => {
+      await editor.showSidebar('debug');
+      const errors = editor.debugMessages('TIE errors');
+      for (const [name, tab] of imported) {
+        await editor.showTab(tab);
+        for (const inject of await editor.nodesOfTab(tab, 'inject')) {
+          const before = await editor.page.locator('.red-ui-debug-msg').count();
+          await editor.page.locator(`[id="${inject.id}"] .red-ui-flow-node-button`).click();
+          await editor.waitForDebugMessages(before + 1).catch(() => {
+            throw new Error(`${name}: "${inject.name}" got no answer in the debug sidebar`);
+          });
+          await editor.dismissNotifications();
+        }
+      }
+      await editor.page.waitForTimeout(500);
+      const failures = await errors.allInnerTexts();
+      assert.deepEqual(failures, [], 'messages at the Catch nodes');
+      await editor.screenshot('debug-sidebar');
+      noConsoleErrors();
+    });
+  });
+});
