@@ -14,8 +14,9 @@ import { type ValidityWindow, clientCertificateFailure, validityOf } from './cli
 import { decodeMessage, encodeMessage } from './codec';
 import type { BrokerAddress, DxlConfig, ProxySettings } from './config';
 import { type ConnectionState, describeConnectionError } from './connection-state';
-import { DxlError, DxlErrorCode, FabricErrorCode, codeForFabricError } from './errors';
+import { DxlError, DxlErrorCode, FabricErrorCode } from './errors';
 import { newDxlId } from './ids';
+import { PendingRequests } from './pending-requests';
 import { LocalServices, REGISTER_TOPIC, UNREGISTER_TOPIC } from './local-services';
 import { type DxlMessage, type DxlPayload, MessageType, emptyMessage, payloadToBuffer } from './message';
 import { TopicTable } from './topic-table';
@@ -70,15 +71,6 @@ export interface DxlClientOptions {
 
 type StateListener = (state: ConnectionState) => void;
 
-interface PendingRequest {
-  topic: string;
-  timeoutMs: number;
-  sent: boolean;
-  timer: NodeJS.Timeout;
-  resolve(response: DxlMessage): void;
-  reject(error: DxlError): void;
-}
-
 interface QueuedPublish {
   topic: string;
   bytes: Buffer;
@@ -97,16 +89,6 @@ const defaultLogger: DxlLogger = { warn: (message) => console.warn(`[dxl] ${mess
 function normaliseBroker(broker: BrokerAddress | { host: string; port: number; id?: string }): BrokerAddress {
   if ('hosts' in broker) return broker;
   return broker.id === undefined ? { port: broker.port, hosts: [broker.host] } : { id: broker.id, port: broker.port, hosts: [broker.host] };
-}
-
-function responseError(response: DxlMessage, topic: string): DxlError {
-  const code = response.errorCode;
-  const text = response.errorMessage || response.payload.toString('utf8') || 'error response';
-  return new DxlError(codeForFabricError(code), `${text} (DXL error 0x${code.toString(16)} for ${topic})`, {
-    fabricCode: code,
-    errorMessage: response.errorMessage,
-    topic,
-  });
 }
 
 /**
@@ -149,7 +131,9 @@ export class DxlClient implements DxlMessaging {
   private readonly loggedFailures = new Map<string, string>();
   private readonly probeAbort = new AbortController();
 
-  private readonly pending = new Map<string, PendingRequest>();
+  private readonly pending = new PendingRequests((topic, timeoutMs) =>
+    this.disconnectedError(`within the request timeout (${timeoutMs} ms)`, topic),
+  );
   private outbox: QueuedPublish[] = [];
   private readonly eventHandlers = new TopicTable<MessageHandler>();
   private readonly mqttTopics = new Map<string, number>();
@@ -272,23 +256,10 @@ export class DxlClient implements DxlMessaging {
     if (tooLarge) return Promise.reject(tooLarge);
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
     this.start();
-    return new Promise<DxlMessage>((resolve, reject) => {
-      const pending: PendingRequest = {
-        topic,
-        timeoutMs,
-        sent: false,
-        timer: setTimeout(() => this.expire(messageId), timeoutMs),
-        resolve,
-        reject,
-      };
-      this.pending.set(messageId, pending);
-      if (this.ready) {
-        this.publish(topic, bytes);
-        pending.sent = true;
-      } else {
-        this.outbox.push({ topic, bytes, requestId: messageId });
-      }
-    });
+    const response = this.pending.add(messageId, topic, timeoutMs, this.ready);
+    if (this.ready) this.publish(topic, bytes);
+    else this.outbox.push({ topic, bytes, requestId: messageId });
+    return response;
   }
 
   sendEvent(topic: string, payload: DxlPayload, options: EventOptions = {}): Promise<void> {
@@ -473,7 +444,7 @@ export class DxlClient implements DxlMessaging {
         client.removeAllListeners('message');
         this.mqtt = undefined;
         this.ready = false;
-        this.failSentRequests();
+        this.pending.failSent();
         if (!this.closed) {
           const { reason, cause } = lastError
             ? describeConnectionError(lastError)
@@ -538,11 +509,7 @@ export class DxlClient implements DxlMessaging {
     const queued = this.outbox;
     this.outbox = [];
     for (const entry of queued) {
-      if (entry.requestId !== undefined) {
-        const pending = this.pending.get(entry.requestId);
-        if (!pending) continue;
-        pending.sent = true;
-      }
+      if (entry.requestId !== undefined && !this.pending.markSent(entry.requestId)) continue;
       this.publish(entry.topic, entry.bytes);
       entry.settle?.();
     }
@@ -566,34 +533,6 @@ export class DxlClient implements DxlMessaging {
     return new DxlError(DxlErrorCode.Disconnected, `Not connected to a DXL broker ${when}${reason}`, topic === undefined ? {} : { topic });
   }
 
-  private expire(messageId: string): void {
-    const pending = this.pending.get(messageId);
-    if (!pending) return;
-    this.pending.delete(messageId);
-    if (pending.sent) {
-      pending.reject(
-        new DxlError(DxlErrorCode.Timeout, `No response to the request on ${pending.topic} within ${pending.timeoutMs} ms`, {
-          topic: pending.topic,
-        }),
-      );
-    } else {
-      pending.reject(this.disconnectedError(`within the request timeout (${pending.timeoutMs} ms)`, pending.topic));
-    }
-  }
-
-  private failSentRequests(): void {
-    for (const [messageId, pending] of this.pending) {
-      if (!pending.sent) continue;
-      this.pending.delete(messageId);
-      clearTimeout(pending.timer);
-      pending.reject(
-        new DxlError(DxlErrorCode.Disconnected, `The connection was lost before the response to ${pending.topic} arrived`, {
-          topic: pending.topic,
-        }),
-      );
-    }
-  }
-
   // ---- incoming --------------------------------------------------------------------
 
   private onMessage(topic: string, payload: Buffer): void {
@@ -610,7 +549,7 @@ export class DxlClient implements DxlMessaging {
     switch (message.messageType) {
       case MessageType.Response:
       case MessageType.ErrorResponse:
-        this.settleResponse(message);
+        this.pending.settle(message);
         break;
       case MessageType.Event:
         this.eventHandlers.forEachMatch(topic, (handler) => this.invoke(handler, message));
@@ -619,15 +558,6 @@ export class DxlClient implements DxlMessaging {
         this.dispatchRequest(message);
         break;
     }
-  }
-
-  private settleResponse(message: DxlMessage): void {
-    const pending = this.pending.get(message.requestMessageId);
-    if (!pending) return;
-    this.pending.delete(message.requestMessageId);
-    clearTimeout(pending.timer);
-    if (message.messageType === MessageType.ErrorResponse) pending.reject(responseError(message, pending.topic));
-    else pending.resolve(message);
   }
 
   private invoke(handler: MessageHandler, message: DxlMessage): void {
@@ -737,11 +667,7 @@ export class DxlClient implements DxlMessaging {
     this.attempt?.client.end(true);
     const closedError = (topic?: string): DxlError =>
       new DxlError(DxlErrorCode.Closed, 'The DXL client was closed', topic === undefined ? {} : { topic });
-    for (const pending of this.pending.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(closedError(pending.topic));
-    }
-    this.pending.clear();
+    this.pending.rejectAll(closedError);
     for (const entry of this.outbox) entry.settle?.(closedError(entry.topic));
     this.outbox = [];
     for (const waiter of this.readyWaiters) waiter.reject(closedError());
