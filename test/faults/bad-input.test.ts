@@ -158,6 +158,7 @@ describe('faults: careless input through the request nodes', function () {
     await helper.startServer();
   });
   after(async () => {
+    await helper.unload();
     await helper.stopServer();
     await test.close();
   });

@@ -77,6 +77,7 @@ describe('faults: 200 full and partial redeploys', function () {
     await helper.startServer();
   });
   after(async () => {
+    await helper.unload();
     await helper.stopServer();
     await peerTie.close();
     await peer.close();

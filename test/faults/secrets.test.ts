@@ -79,6 +79,7 @@ describe('faults: secrets', function () {
     await helper.startServer();
   });
   after(async () => {
+    await helper.unload();
     await helper.stopServer();
     helper.settings({});
     await test.close();

@@ -124,6 +124,7 @@ for (const kind of BROKER_KINDS) {
       await helper.startServer();
     });
     after(async () => {
+      await helper.unload();
       await helper.stopServer();
       helper.settings({});
       relay.close();

@@ -64,6 +64,12 @@ function spawnFabric(args: string[]): Promise<{ child: ChildProcess; port: numbe
   });
 }
 
+/** Kills of every fabric process still running, for when the test process exits: one exit hook for all. */
+const living = new Set<() => void>();
+process.once('exit', () => {
+  for (const kill of living) kill();
+});
+
 export async function startFabricProcess(options: FabricProcessOptions = {}): Promise<FabricProcess> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tie-faults-fabric-'));
   const argsFor = (port: number): string[] => [
@@ -80,7 +86,7 @@ export async function startFabricProcess(options: FabricProcessOptions = {}): Pr
   let child: ChildProcess | undefined = current.child;
   const read = (name: string): string => fs.readFileSync(path.join(dataDir, name), 'utf8');
   const pem = { ca: read(PkiFileName.caCert), cert: read(PkiFileName.clientCert), key: read(PkiFileName.clientKey), caKey: read(PkiFileName.caKey) };
-  process.once('exit', () => child?.kill('SIGKILL'));
+  living.add(() => child?.kill('SIGKILL'));
   return {
     host: '127.0.0.1',
     port,
