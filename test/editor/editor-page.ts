@@ -56,6 +56,8 @@ export class EditorPage {
   readonly errors: string[] = [];
   /** Console errors about other origins (the closed network: e.g. the palette catalogue). */
   readonly ignoredErrors: string[] = [];
+  /** Every console message, for test-output/. */
+  readonly consoleLog: string[] = [];
 
   constructor(
     readonly page: Page,
@@ -64,6 +66,7 @@ export class EditorPage {
   ) {
     const origin = new URL(editorUrl).origin;
     page.on('console', (message: ConsoleMessage) => {
+      this.consoleLog.push(`[${message.type()}] ${message.text()}`);
       if (message.type() !== 'error') return;
       const where = message.location().url;
       const line = `${message.text()}${where ? ` (${where})` : ''}`;

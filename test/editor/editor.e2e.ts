@@ -17,9 +17,12 @@ import { EditorPage } from './editor-page';
  * with CI=true, where it fails.
  *
  * Adding a step: every `it` gets the open editor (`editor`) and the running demo (`demo`; the
- * fabric's management API runs too: demo.fabric.management has its url, user and password).
+ * fabric's management API runs too: demo.fabric.management has its host, port, user and password).
  * editor.openConfigNodeDialog(DEMO_CONFIG_ID), or openNodeDialog(id) + openConnectionDialog('add'),
  * opens a tie-config dialog; editor.showDialogTab('tie-config-tabs', '<tab id>') switches its tabs.
+ * The last test (a tie-config made by "Import dxlclient.config", deployed, connected) is the model
+ * for a step that fills a new connection in the dialog and checks it connects. A step that adds a
+ * tie-config goes after the example imports (with two, imports no longer fill the connection in).
  */
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -221,6 +224,7 @@ describe('the editor in a real browser', function () {
     await context?.close().catch(() => undefined);
     await demo?.close();
     if (nodeRedLog.length > 0) fs.writeFileSync(path.join(outputDir, 'node-red.log'), nodeRedLog.join(''));
+    if (editor) fs.writeFileSync(path.join(outputDir, 'browser-console.log'), `${editor.consoleLog.join('\n')}\n`);
     if (editor?.ignoredErrors.length) {
       fs.writeFileSync(path.join(outputDir, 'ignored-console-errors.txt'), `${editor.ignoredErrors.join('\n')}\n`);
     }
@@ -522,6 +526,33 @@ describe('the editor in a real browser', function () {
       const failures = await errors.allInnerTexts();
       assert.deepEqual(failures, [], 'messages at the Catch nodes');
       await editor.screenshot('debug-sidebar');
+      noConsoleErrors();
+    });
+
+    it('a new tie-config filled by "Import dxlclient.config" (the fabric\'s files, picked in the browser) connects once deployed', async () => {
+      assert.ok(demo, 'the demo');
+      const { fabric } = demo;
+      const tab = await editor.newTab();
+      const id = await editor.dropFromPalette('tie-get-reputation', 260, 120);
+      await editor.openNodeDialog(id);
+      await editor.openConnectionDialog('add');
+      const page = editor.page;
+      await page.fill('#node-config-input-name', 'imported config');
+      await page.setInputFiles('#tie-config-import-file', [fabric.configPath, fabric.files.caCert, fabric.files.clientCert, fabric.files.clientKey]);
+      await page.locator('.red-ui-notification', { hasText: 'Imported 1 broker(s).' }).waitFor();
+      assert.deepEqual(await page.locator('.tie-broker-port').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)), [String(fabric.port)]);
+      await editor.showDialogTab('tie-config-tabs', 'tie-config-tab-security');
+      assert.match(await page.inputValue('#node-config-input-caPem'), /^-----BEGIN CERTIFICATE-----/);
+      assert.match(await page.inputValue('#node-config-input-certPem'), /^-----BEGIN CERTIFICATE-----/);
+      assert.match(await page.inputValue('#node-config-input-keyPem'), /PRIVATE KEY-----/);
+      await editor.screenshot('tie-config-imported');
+      await editor.closeConfigDialog('ok');
+      await editor.closeNodeDialog('done');
+      const node = await editor.snapshot(id);
+      assert.notEqual(node.connection, DEMO_CONFIG_ID, 'the node uses the imported connection');
+      await editor.deploy();
+      await editor.showTab(tab);
+      await page.locator(`[id="${id}"] .red-ui-flow-node-status-label`, { hasText: /^connected$/ }).waitFor();
       noConsoleErrors();
     });
   });
