@@ -136,18 +136,19 @@ for (const kind of BROKER_KINDS) {
       it(`${tlsCase.name}: "${tlsCase.status}" on every node, the reason in one log line, backoff, no crash, no leak`, async () => {
         const socketsBefore = socketCount();
         const bad = tlsCase.credentials(broker);
-        const configFor = (id: string): FlowNode => ({
+        // The bad config goes through the relay, which counts its attempts; the good one straight to the broker.
+        const configFor = (id: string, port: number): FlowNode => ({
           id,
           type: 'tie-config',
-          brokers: [{ host: '127.0.0.1', port: relay.port }],
+          brokers: [{ host: '127.0.0.1', port }],
           transport: 'mqtt',
           tlsSource: 'credentials',
           requestTimeout: 1,
         });
         const flow: FlowNode[] = [
           ...catchAndComplete(['get']),
-          configFor('config'),
-          configFor('good'),
+          configFor('config', relay.port),
+          configFor('good', broker.port),
           ...onTab([
             { id: 'get', type: 'tie-get-reputation', connection: 'config', subject: 'file', input: 'payload', inputType: 'msg', wires: [['out']] },
             { id: 'events', type: 'tie-detection', connection: 'config', wires: [[]] },
@@ -173,6 +174,7 @@ for (const kind of BROKER_KINDS) {
           });
           const networkAttempts = relay.attempts.length - attemptsBefore;
           if (tlsCase.connects) assert.ok(networkAttempts >= RETRIES, `${networkAttempts} attempts reached the broker`);
+          else assert.equal(networkAttempts, 0, 'refused before connecting');
 
           const warned = calls('config', 'warn').filter((line) => line.startsWith('cannot connect'));
           assert.equal(warned.length, 1, `one log line for ${retries.delays.length} retries:\n${warned.join('\n')}`);

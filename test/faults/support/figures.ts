@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { summaryMarkdown } from './summary';
 
 export type FigureValue = number | string | boolean | null | FigureValue[] | { [key: string]: FigureValue };
 export type Figures = Record<string, FigureValue>;
@@ -13,6 +14,7 @@ export type Figures = Record<string, FigureValue>;
 /** From dist/test/faults/support to the repository root. */
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 export const FIGURES_FILE = path.join(ROOT, 'test-output', 'faults', 'figures.json');
+export const SUMMARY_FILE = path.join(ROOT, 'test-output', 'faults', 'summary.md');
 
 interface FiguresDocument {
   machine: Figures;
@@ -41,4 +43,5 @@ export function recordFigures(section: string, figures: Figures): void {
   document.sections[section] = { ...figures, recordedAt: new Date().toISOString() };
   fs.mkdirSync(path.dirname(FIGURES_FILE), { recursive: true });
   fs.writeFileSync(FIGURES_FILE, `${JSON.stringify(document, null, 2)}\n`);
+  fs.writeFileSync(SUMMARY_FILE, summaryMarkdown(document.sections));
 }
