@@ -15,6 +15,8 @@ import {
   startManagementService,
 } from './management-service';
 import { type FabricPki, PkiFileName, loadOrCreateFabricPki } from './pki-store';
+import { certificateSha1 } from './pki';
+import { ServiceFirstAdmission } from './service-first-admission';
 import { startTieSimulator } from './simulator-host';
 
 /** The OpenDXL broker's default maximum message size. */
@@ -216,7 +218,9 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
   };
 
   try {
-    const accept = broker.accept.bind(broker);
+    const serviceClientId = certificateSha1(pki.simulator.certPem);
+    const admission = new ServiceFirstAdmission(broker.accept.bind(broker), (identity) => identity.canonicalId === serviceClientId);
+    const accept = admission.admit;
     mqttListener = await startTlsListener({ host, port: options.port ?? DEFAULT_FABRIC_PORT, tls: serverTls, accept, log });
     if (options.webSocketPort !== undefined) {
       webSocketListener = await startWebSocketListener({
@@ -249,6 +253,7 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
     management = managementInfo?.service;
     const factory = serviceFactory(options.simulator);
     if (factory) service = await startOnOwnClient(factory, pki, { host: connectHost(host), port: mqttListener.port }, dataDir, log);
+    admission.openToAll();
 
     let closing: Promise<void> | undefined;
     return {
