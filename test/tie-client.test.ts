@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
 import { DxlErrorCode } from '../src/dxl/errors';
 import { FileType, TieClient, TieErrorCode, TieTopic, TrustLevel } from '../src/tie';
-import {
-  LoopbackDxl,
-  NOTEPAD,
-  SAMPLE_CERT,
-  SAMPLE_getFileResponse,
-  SAMPLE_wireExamples,
-  rejectsWith,
-  settle,
-} from './tie-support.test';
+import { LoopbackDxl, rejectsWith, settle } from './support/tie-loopback';
+import { NOTEPAD, SAMPLE_CERT, SAMPLE_getFileResponse, SAMPLE_wireExamples } from './support/tie-samples';
 
 const INVALID = TieErrorCode.InvalidInput;
 

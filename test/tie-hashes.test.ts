@@ -12,7 +12,7 @@ import {
   normalizeHashes,
   toWireHashes,
 } from '../src/tie';
-import { NOTEPAD, SAMPLE_CERT } from './tie-support.test';
+import { NOTEPAD, SAMPLE_CERT } from './support/tie-samples';
 
 function throwsInvalid(fn: () => unknown, message: string): void {
   assert.throws(fn, (error: unknown) => {

@@ -25,17 +25,7 @@ import {
 } from './support/official-client';
 import { ourClient } from './support/our-client';
 import { testPki } from './support/pki-fixture';
-import {
-  CERT1,
-  EICAR,
-  NOTEPAD,
-  SAMPLE_CERT,
-  SAMPLE_certRepChange,
-  SAMPLE_detectionUnitTest,
-  SAMPLE_firstInstanceUnitTest,
-  SAMPLE_repChangeUnitTest,
-  SAMPLE_wireExamples,
-} from './tie-support.test';
+import { CERT1, EICAR, NOTEPAD, SAMPLE_CERT, SAMPLE_certRepChange, SAMPLE_detectionUnitTest, SAMPLE_firstInstanceUnitTest, SAMPLE_repChangeUnitTest, SAMPLE_wireExamples } from './support/tie-samples';
 
 // ---- the official clients, typed as far as these tests use them ----
 

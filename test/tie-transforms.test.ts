@@ -11,23 +11,8 @@ import {
   transformReputations,
 } from '../src/tie';
 import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../src/tie';
-import {
-  LoopbackDxl,
-  NOTEPAD,
-  SAMPLE_certRepChange,
-  SAMPLE_detectionDocs,
-  SAMPLE_detectionUnitTest,
-  SAMPLE_docstringTransformed,
-  SAMPLE_firstInstanceDocs,
-  SAMPLE_firstInstanceUnitTest,
-  SAMPLE_getFileResponse,
-  SAMPLE_notepadWire,
-  SAMPLE_overridden,
-  SAMPLE_repChangeUnitTest,
-  SAMPLE_wikiTransformed,
-  SAMPLE_wikiWire,
-  settle,
-} from './tie-support.test';
+import { LoopbackDxl, settle } from './support/tie-loopback';
+import { NOTEPAD, SAMPLE_certRepChange, SAMPLE_detectionDocs, SAMPLE_detectionUnitTest, SAMPLE_docstringTransformed, SAMPLE_firstInstanceDocs, SAMPLE_firstInstanceUnitTest, SAMPLE_getFileResponse, SAMPLE_notepadWire, SAMPLE_overridden, SAMPLE_repChangeUnitTest, SAMPLE_wikiTransformed, SAMPLE_wikiWire } from './support/tie-samples';
 
 const copy = <T>(value: T): T => structuredClone(value);
 

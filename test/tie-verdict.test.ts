@@ -30,7 +30,7 @@ import {
   trustLevelName,
 } from '../src/tie';
 import type { Reputation, Reputations } from '../src/tie';
-import { NOTEPAD, SAMPLE_CERT } from './tie-support.test';
+import { NOTEPAD, SAMPLE_CERT } from './support/tie-samples';
 
 function rep(providerId: number, trustLevel: number, attributes: Record<string, string> = {}): Reputation {
   return { providerId, trustLevel, createDate: 1480455704, attributes };
