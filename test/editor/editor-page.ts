@@ -203,7 +203,9 @@ export class EditorPage {
    */
   async reset(): Promise<void> {
     for (let i = 0; i < 5; i++) {
-      const cancel = this.page.locator('#node-config-dialog-cancel, #node-dialog-cancel, .ui-dialog:visible button:has-text("Cancel")').filter({ visible: true });
+      const cancel = this.page
+        .locator('#node-config-dialog-cancel, #node-dialog-cancel, .ui-dialog button:has-text("Cancel"), .red-ui-notification button:has-text("Cancel")')
+        .filter({ visible: true });
       if ((await cancel.count()) === 0) break;
       await cancel.last().click({ timeout: 2000 }).catch(() => undefined);
       await this.page.waitForTimeout(400);
@@ -279,6 +281,11 @@ export class EditorPage {
     await this.page.locator('#red-ui-clipboard-dialog-import-opt-new').click();
     await this.page.locator('#red-ui-clipboard-dialog-ok').click();
     await this.page.locator('#red-ui-clipboard-dialog-ok').waitFor({ state: 'hidden' });
+    // Either the new flow shows, or Node-RED first asks about nodes that already exist.
+    await this.page.waitForFunction(
+      (old) => RED.workspaces.active() !== old || $('.red-ui-notification:visible:contains("already exist")').length > 0,
+      before,
+    );
     const conflict = this.page.locator('.red-ui-notification', { hasText: 'already exist' });
     if (await conflict.isVisible()) await conflict.locator('button', { hasText: 'Import copy' }).click();
     await this.page.waitForFunction((old) => RED.workspaces.active() !== old, before);
