@@ -6,6 +6,7 @@ import { startDemo } from './demo';
  * the fabric and the showcase flow, all on loopback (see ./demo.ts). Ctrl-C stops everything.
  * Environment: PORT (editor, default 1880), TIE_FABRIC_PORT (default: a free port),
  * TIE_EVENT_INTERVAL (seconds between simulated events, default 20; 0 turns them off).
+ * The fabric's provisioning API runs too, on a free loopback port with a fresh password.
  */
 
 function numberFromEnv(name: string, fallback: number): number {
@@ -21,10 +22,16 @@ async function main(): Promise<void> {
     editorPort: numberFromEnv('PORT', 1880),
     fabricPort: numberFromEnv('TIE_FABRIC_PORT', 0),
     eventIntervalMs: numberFromEnv('TIE_EVENT_INTERVAL', 20) * 1000,
+    // The Provisioning tab of tie-config can be tried against the fabric (port 0: a free one).
+    management: { port: 0 },
   });
   const { fabric } = demo;
   process.stdout.write(
     `\nDXL fabric with the TIE simulator on ${fabric.host}:${fabric.port} (client config: ${fabric.configPath})\n` +
+      (fabric.management
+        ? `Provisioning API (tie-config > Provisioning): ${fabric.management.host} port ${fabric.management.port}, ` +
+          `user ${fabric.management.user}, password ${fabric.management.password}, server CA ${fabric.files.caCert}\n`
+        : '') +
       `Node-RED editor: ${demo.editorUrl}   (Ctrl-C stops Node-RED and the fabric)\n\n`,
   );
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { DEMO_CONFIG_ID, DEMO_TAB_ID, type Demo, startDemo } from '../../scripts/demo';
+import { CHROMIUM_ARGS, chromiumPath, requireChromium } from './chromium';
 import { EditorPage } from './editor-page';
 
 /*
@@ -27,8 +28,6 @@ import { EditorPage } from './editor-page';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const outputDir = path.join(root, 'test-output', 'editor');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const inCi = /^(1|true|yes)$/i.test(process.env.CI ?? '');
 
 const FLOW_TYPES = [
   'tie-get-reputation',
@@ -152,15 +151,6 @@ const DIALOGS: DialogCase[] = [
   },
 ];
 
-function chromiumAvailable(): boolean {
-  try {
-    fs.accessSync(chromiumPath, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('the editor in a real browser', function () {
   this.timeout(60_000);
   let demo: Demo | undefined;
@@ -174,12 +164,7 @@ describe('the editor in a real browser', function () {
   const imported = new Map<string, string>();
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      const reason = `no Chromium at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
-      if (inCi) throw new Error(`CI=true: ${reason}`);
-      process.stdout.write(`      skipped: ${reason}\n`);
-      this.skip();
-    }
+    requireChromium(this);
     fs.rmSync(outputDir, { recursive: true, force: true });
     fs.mkdirSync(outputDir, { recursive: true });
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-editor-red-'));
@@ -196,15 +181,7 @@ describe('the editor in a real browser', function () {
       executablePath: chromiumPath,
       headless: true,
       viewport: { width: 1600, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS.filter((flag) => flag !== '--headless'),
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);

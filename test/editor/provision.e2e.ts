@@ -10,11 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { type Demo, startDemo } from '../scripts/demo';
+import { type Demo, startDemo } from '../../scripts/demo';
+import { CHROMIUM_ARGS, chromiumPath, requireChromium } from './chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Flags for a closed network: no background connections, no first-run work. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASSWORD = 'Editor-Provision-Pw1';
 const CONFIG_ID = 'prov-config';
 const GET_ID = 'prov-get';
@@ -33,11 +31,12 @@ describe('tie-config editor: Provision in the browser', function () {
   let page: Page;
   let caPem: string;
 
-  before(async () => {
+  before(async function () {
+    requireChromium(this);
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-provision-editor-'));
     demo = await startDemo({ editorPort: 0, userDir, eventIntervalMs: 0, management: { port: 0, password: PASSWORD }, output: () => undefined });
     caPem = fs.readFileSync(demo.fabric.files.caCert, 'utf8');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
     page = await browser.newPage();
     await page.goto(demo.editorUrl);
     await page.waitForFunction(() => {
