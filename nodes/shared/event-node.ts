@@ -28,6 +28,8 @@ export function setupEventNode(RED: NodeRedApi, node: NodeInstance, definition: 
   const activity = new EventActivity();
   const link = linkToConfig(RED, node, definition.connection, (state) => setStatus(activity.status(state)));
   const refresh = (): void => setStatus(link.connection ? activity.status(link.state) : NO_CONFIG_STATUS);
+  /** Set by close: a subscription settling afterwards must not touch the node. */
+  let closed = false;
 
   const connection = link.connection;
   if (connection === undefined) {
@@ -53,10 +55,12 @@ export function setupEventNode(RED: NodeRedApi, node: NodeInstance, definition: 
       };
       connection.subscribe(node.id, source.topic, onEvent).then(
         () => {
+          if (closed) return;
           if (--pending === 0) activity.subscribedNow();
           refresh();
         },
         (error: unknown) => {
+          if (closed) return;
           const failure = toNodeError(error);
           activity.failed(failure.code);
           refresh();
@@ -70,6 +74,7 @@ export function setupEventNode(RED: NodeRedApi, node: NodeInstance, definition: 
   }
 
   node.on('close', (removed, done) => {
+    closed = true;
     errors.dispose();
     link.release(removed).then(
       () => done(),

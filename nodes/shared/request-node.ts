@@ -84,13 +84,14 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
     };
     work().then(
       (outcome) => {
-        msg.payload = outcome.payload;
-        Object.assign(msg, outcome.extras);
-        if (outcome.errors !== undefined) msg.errors = outcome.errors;
-        for (const warning of outcome.warnings) warn(warning);
-        activity.finished(outcome.note === undefined ? {} : { note: outcome.note });
-        refresh();
+        // Whatever throws here (a status update during teardown, a downstream node), the message still ends once.
         try {
+          msg.payload = outcome.payload;
+          Object.assign(msg, outcome.extras);
+          if (outcome.errors !== undefined) msg.errors = outcome.errors;
+          for (const warning of outcome.warnings) warn(warning);
+          activity.finished(outcome.note === undefined ? {} : { note: outcome.note });
+          refresh();
           send(msg);
         } catch (error) {
           done(toNodeError(error));
@@ -100,10 +101,13 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
       },
       (error: unknown) => {
         const failure = toNodeError(error);
-        msg.tieError = failure.toJSON();
-        activity.finished({ errorCode: failure.code });
-        refresh();
-        done(failure);
+        try {
+          msg.tieError = failure.toJSON();
+          activity.finished({ errorCode: failure.code });
+          refresh();
+        } finally {
+          done(failure);
+        }
       },
     );
   });

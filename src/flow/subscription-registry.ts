@@ -30,7 +30,8 @@ export class SubscriptionRegistry {
       throw error;
     }
     if (entry.cancelled) {
-      await unsubscribe();
+      // Removed while being made (its client may be closing): undo quietly, as removeAll does.
+      await unsubscribe().catch(() => undefined);
       return;
     }
     entry.unsubscribe = unsubscribe;
