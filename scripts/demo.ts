@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { type FabricManagementOptions, type RunningFabric, startFabric, startTieSimulator } from '../src/fabric';
+import { freePort } from './free-port';
 
 /*
  * The demo that `npm start` runs and the editor test drives: the embedded fabric with the TIE
@@ -51,18 +51,6 @@ interface FlowNode {
   type: string;
   connection?: string;
   [key: string]: unknown;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function writeSettings(userDir: string, editorPort: number): string {

@@ -5,7 +5,7 @@
  * standard input, or a prompt with echo off.
  */
 import fs from 'node:fs';
-import type { ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DEFAULT_MANAGEMENT_PORT, type ManagementServer } from '../dxl/provision';
 import { parseProxy, proxyFromEnvironment } from './proxy-from-env';
 import { promptHidden, promptVisible, readAllStdin } from './secret-input';
@@ -48,9 +48,25 @@ export interface ManagementValues {
 }
 
 /** A clearer refusal than "unknown option" for the official command's -p/--password. */
-export function refusePasswordArgument(argv: readonly string[]): void {
+function refusePasswordArgument(argv: readonly string[]): void {
   if (argv.some((arg) => arg === '-p' || arg.startsWith('-p') && !arg.startsWith('--') || arg === '--password' || arg.startsWith('--password='))) {
     throw new UsageError(`the password is not taken as an argument (other users could read it from the process list): set $${PASSWORD_VARIABLE}, use --password-stdin, or let tie-dxl ask`);
+  }
+}
+
+/**
+ * Parses a management subcommand's arguments (options and positionals): the password refused as
+ * an argument, and anything parseArgs rejects turned into a UsageError.
+ */
+export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
+  refusePasswordArgument(argv);
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
 }
 

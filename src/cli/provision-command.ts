@@ -3,7 +3,6 @@
  * management server sign it, and writes the files the official `provisionconfig` writes.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { BrokerAddress } from '../dxl/config';
 import {
   type CsrSubject,
@@ -14,7 +13,7 @@ import {
   provisionDxlClient,
   writeProvisionedConfig,
 } from '../dxl/provision';
-import { MANAGEMENT_OPTIONS, MANAGEMENT_USAGE, managementServer, refusePasswordArgument } from './management-options';
+import { MANAGEMENT_OPTIONS, MANAGEMENT_USAGE, managementServer, parseCommandLine } from './management-options';
 import { UsageError } from './usage-error';
 
 export const PROVISION_USAGE = `Usage: tie-dxl provision <config-dir> <host> <common-name> [options]
@@ -77,14 +76,7 @@ export function warnUnverified(server: ManagementServer, write: (line: string) =
 }
 
 export async function runProvision(argv: string[], out: (text: string) => void, warn: (text: string) => void): Promise<void> {
-  refusePasswordArgument(argv);
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
   if (values.help) return out(PROVISION_USAGE);
   if (positionals.length !== 3) throw new UsageError(`expected <config-dir> <host> <common-name>, got ${positionals.length} argument(s)`);
   const [configDir, host, commonName] = positionals as [string, string, string];

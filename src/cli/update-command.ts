@@ -3,9 +3,8 @@
  * broker lists from the management server, as the official `updateconfig` does.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { CONFIG_FILE_NAME, fetchBrokerUpdate, updateConfigFile } from '../dxl/provision';
-import { MANAGEMENT_OPTIONS, MANAGEMENT_USAGE, managementServer, refusePasswordArgument } from './management-options';
+import { MANAGEMENT_OPTIONS, MANAGEMENT_USAGE, managementServer, parseCommandLine } from './management-options';
 import { warnUnverified } from './provision-command';
 import { UsageError } from './usage-error';
 
@@ -22,14 +21,7 @@ ${MANAGEMENT_USAGE}
 const OPTIONS = { ...MANAGEMENT_OPTIONS, help: { type: 'boolean', short: 'h', default: false } } as const;
 
 export async function runUpdate(argv: string[], out: (text: string) => void, warn: (text: string) => void): Promise<void> {
-  refusePasswordArgument(argv);
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
   if (values.help) return out(UPDATE_USAGE);
   if (positionals.length !== 2) throw new UsageError(`expected <config-dir> <host>, got ${positionals.length} argument(s)`);
   const [configDir, host] = positionals as [string, string];
