@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import type { MqttClient } from 'mqtt';
 import type {
   DxlMessaging,
   EventOptions,
@@ -19,6 +18,7 @@ import { newDxlId } from './ids';
 import { PendingRequests } from './pending-requests';
 import { LocalServices, REGISTER_TOPIC, UNREGISTER_TOPIC } from './local-services';
 import { type DxlMessage, type DxlPayload, MessageType, emptyMessage, payloadToBuffer } from './message';
+import type { MqttConnection } from './mqtt/connection';
 import { TopicTable } from './topic-table';
 import { type ConnectionAttempt, type TransportSettings, openConnection } from './transport';
 
@@ -115,7 +115,7 @@ export class DxlClient implements DxlMessaging {
   private readonly logger: DxlLogger;
   private readonly certificateValidity: ValidityWindow | undefined;
 
-  private mqtt: MqttClient | undefined;
+  private mqtt: MqttConnection | undefined;
   private attempt: ConnectionAttempt | undefined;
   private ready = false;
   private started = false;
@@ -382,7 +382,7 @@ export class DxlClient implements DxlMessaging {
             ? { status, broker, reason: this.lastFailure.reason, cause: this.lastFailure.cause }
             : { status, broker, reason: `connecting to ${broker}` },
         );
-        let client: MqttClient;
+        let client: MqttConnection;
         try {
           const attempt = openConnection(endpoint, this.transport);
           if (attempt instanceof Error) throw attempt;
@@ -431,17 +431,17 @@ export class DxlClient implements DxlMessaging {
   }
 
   /** Uses one accepted connection until it closes. */
-  private runConnection(client: MqttClient, endpoint: BrokerEndpoint): Promise<void> {
+  private runConnection(client: MqttConnection, endpoint: BrokerEndpoint): Promise<void> {
     const broker = `${endpoint.host}:${endpoint.port}`;
     return new Promise<void>((resolve) => {
       let lastError: Error | undefined;
       this.mqtt = client;
-      client.on('message', (topic, payload) => this.onMessage(topic, payload));
-      client.on('error', (error) => {
+      client.onMessage = (topic, payload) => this.onMessage(topic, payload);
+      client.on('error', (error: Error) => {
         lastError = error;
       });
       client.once('close', () => {
-        client.removeAllListeners('message');
+        client.onMessage = undefined;
         this.mqtt = undefined;
         this.ready = false;
         this.pending.failSent();
@@ -457,7 +457,7 @@ export class DxlClient implements DxlMessaging {
         resolve();
       });
       const topics = [this.replyTopic, ...this.mqttTopics.keys()];
-      client.subscribe(topics, { qos: 0 }, (error) => {
+      client.subscribe(topics, (error) => {
         if (error) {
           lastError = error;
           client.end(true);
@@ -477,7 +477,7 @@ export class DxlClient implements DxlMessaging {
   // ---- publishing ------------------------------------------------------------------
 
   private publish(topic: string, bytes: Buffer): void {
-    this.mqtt!.publish(topic, bytes, { qos: 0, retain: false });
+    this.mqtt!.publish(topic, bytes);
   }
 
   private publishWhenReady(topic: string, bytes: Buffer): Promise<void> {
@@ -602,7 +602,7 @@ export class DxlClient implements DxlMessaging {
     if (count > 0 || !this.ready || !this.mqtt) return;
     const client = this.mqtt;
     await new Promise<void>((resolve) => {
-      client.subscribe(topic, { qos: 0 }, (error) => {
+      client.subscribe([topic], (error) => {
         if (error) this.logger.warn(`subscribe to ${topic} failed: ${error.message}`);
         resolve();
       });
@@ -618,7 +618,7 @@ export class DxlClient implements DxlMessaging {
     this.mqttTopics.delete(topic);
     if (!this.ready || !this.mqtt) return;
     const client = this.mqtt;
-    await new Promise<void>((resolve) => client.unsubscribe(topic, () => resolve()));
+    await new Promise<void>((resolve) => client.unsubscribe([topic], () => resolve()));
   }
 
   /** Number of MQTT topics held, including none for the reply topic: for leak checks. */
@@ -677,8 +677,8 @@ export class DxlClient implements DxlMessaging {
     this.ready = false;
     if (client) {
       await new Promise<void>((resolve) => {
-        const force = setTimeout(() => client.end(true, {}, () => resolve()), CLOSE_GRACE_MS);
-        client.end(false, {}, () => {
+        const force = setTimeout(() => client.end(true), CLOSE_GRACE_MS);
+        client.end(false, () => {
           clearTimeout(force);
           resolve();
         });

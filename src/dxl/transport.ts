@@ -1,9 +1,12 @@
-import type { PeerCertificate } from 'node:tls';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import tls, { type ConnectionOptions, type PeerCertificate } from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { WebSocket, createWebSocketStream } from 'ws';
 import type { BrokerEndpoint } from './broker-probe';
 import type { ProxySettings } from './config';
 import { BROKER_CLOSED } from './connection-state';
+import { MqttConnection } from './mqtt/connection';
 
 export interface TransportSettings {
   clientId: string;
@@ -31,59 +34,59 @@ function proxyAgent(proxy: ProxySettings): HttpsProxyAgent<string> {
   return new HttpsProxyAgent(`http://${credentials}${proxy.address}:${proxy.port}`);
 }
 
-function clientOptions(endpoint: BrokerEndpoint, settings: TransportSettings): IClientOptions {
-  const tls = {
+function tlsOptions(endpoint: BrokerEndpoint, settings: TransportSettings): ConnectionOptions {
+  return {
     ca: settings.ca,
     cert: settings.cert,
     key: settings.key,
     ...(settings.passphrase === undefined ? {} : { passphrase: settings.passphrase }),
     rejectUnauthorized: true,
+    // SNI takes a host name only.
+    ...(net.isIP(endpoint.host) ? {} : { servername: endpoint.host }),
     ...(settings.checkHostName ? {} : { checkServerIdentity: skipHostNameCheck }),
-  };
-  return {
-    protocol: settings.webSockets ? 'wss' : 'mqtts',
-    host: endpoint.host,
-    port: endpoint.port,
-    ...(settings.webSockets
-      ? { path: '/', wsOptions: { ...tls, ...(settings.proxy ? { agent: proxyAgent(settings.proxy) } : {}) } }
-      : tls),
-    clientId: settings.clientId,
-    protocolId: settings.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
-    protocolVersion: settings.protocolVersion,
-    clean: true,
-    keepalive: settings.keepaliveSec,
-    connectTimeout: settings.connectTimeoutMs,
-    // Reconnection, broker choice and re-subscription are the DxlClient's job.
-    reconnectPeriod: 0,
-    resubscribe: false,
-    queueQoSZero: false,
   };
 }
 
+/** The byte stream to the broker: MQTT over TLS, or MQTT over secure WebSockets (optionally through a proxy). */
+function openStream(endpoint: BrokerEndpoint, settings: TransportSettings): Duplex {
+  const secure = tlsOptions(endpoint, settings);
+  if (!settings.webSockets) {
+    const socket = tls.connect({ host: endpoint.host, port: endpoint.port, ...secure });
+    socket.setNoDelay(true);
+    return socket;
+  }
+  const host = net.isIPv6(endpoint.host) ? `[${endpoint.host}]` : endpoint.host;
+  const subprotocol = settings.protocolVersion === 3 ? 'mqttv3.1' : 'mqtt';
+  const socket = new WebSocket(`wss://${host}:${endpoint.port}/`, [subprotocol], {
+    ...secure,
+    ...(settings.proxy ? { agent: proxyAgent(settings.proxy) } : {}),
+  });
+  return createWebSocketStream(socket);
+}
+
 export interface ConnectionAttempt {
-  /** The client, for aborting the attempt with `end(true)`. */
-  client: MqttClient;
+  /** The connection, for aborting the attempt with `end(true)`. */
+  client: MqttConnection;
   /** Resolves once the broker accepted the connection (CONNACK); rejects with the error that ended the attempt. */
-  accepted: Promise<MqttClient>;
+  accepted: Promise<MqttConnection>;
 }
 
 /** Opens one MQTT connection to one broker. */
 export function openConnection(endpoint: BrokerEndpoint, settings: TransportSettings): ConnectionAttempt | Error {
-  let client: MqttClient;
+  let client: MqttConnection;
   try {
-    client = mqtt.connect(clientOptions(endpoint, settings));
+    client = new MqttConnection(openStream(endpoint, settings), settings);
   } catch (error) {
     // Bad TLS material (e.g. a key that does not match the certificate) throws here.
     return error as Error;
   }
-  const accepted = new Promise<MqttClient>((resolve, reject) => {
+  const accepted = new Promise<MqttConnection>((resolve, reject) => {
     let lastError: Error | undefined;
     const onError = (error: Error): void => {
       lastError = error;
     };
     const onClose = (): void => {
       cleanup();
-      client.end(true);
       reject(lastError ?? Object.assign(new Error('connection closed by the broker before it accepted us'), { code: BROKER_CLOSED }));
     };
     const onConnect = (): void => {
