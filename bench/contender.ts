@@ -129,6 +129,7 @@ async function main(): Promise<void> {
     inFlight: job.inFlight,
     requests: job.requests,
     cpuMicrosPerRequest: (cpu.user + cpu.system) / job.requests,
+    systemMicrosPerRequest: cpu.system / job.requests,
     requestsPerSecond: job.requests / (elapsedMs / 1000),
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),

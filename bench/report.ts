@@ -30,6 +30,7 @@ export function summarise(results: ContenderResult[]): Cell[] {
     cell.medians[first.kind] = {
       ...first,
       cpuMicrosPerRequest: median(group.map((r) => r.cpuMicrosPerRequest)),
+      systemMicrosPerRequest: median(group.map((r) => r.systemMicrosPerRequest)),
       requestsPerSecond: median(group.map((r) => r.requestsPerSecond)),
       p50Ms: median(group.map((r) => r.p50Ms)),
       p99Ms: median(group.map((r) => r.p99Ms)),
@@ -69,10 +70,11 @@ export function renderReport(input: ReportInput): string {
     '- **ours**: `TieClient.getFileReputation` on `DxlClient`;',
     '- **official**: `@opendxl/dxl-tie-client` `getFileReputation` on `@opendxl/dxl-client`.',
     '',
-    'CPU is the client process\'s user + system time per request; latency is per request at that in-flight level.',
+    'CPU is the client process\'s user + system time per request, of which "sys" is the kernel\'s (socket I/O and TLS',
+    'records); latency is per request at that in-flight level.',
     '',
-    '| broker | in flight | contender | CPU µs/req | req/s | p50 ms | p99 ms | peak RSS MB | CPU ours/official | CPU ours/bare | req/s ours/official | req/s ours/bare |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| broker | in flight | contender | CPU µs/req | sys µs/req | req/s | p50 ms | p99 ms | peak RSS MB | CPU ours/official | CPU ours/bare | req/s ours/official | req/s ours/bare |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const verdicts: string[] = [];
   for (const cell of input.cells) {
@@ -90,7 +92,7 @@ export function renderReport(input: ReportInput): string {
             ]
           : ['', '', '', ''];
       lines.push(
-        `| ${cell.broker} | ${cell.inFlight} | ${kind} | ${fixed(r.cpuMicrosPerRequest)} | ${fixed(r.requestsPerSecond, 0)} | ${fixed(r.p50Ms, 2)} | ${fixed(r.p99Ms, 2)} | ${fixed(r.peakRssMb)} | ${ratios.join(' | ')} |`,
+        `| ${cell.broker} | ${cell.inFlight} | ${kind} | ${fixed(r.cpuMicrosPerRequest)} | ${fixed(r.systemMicrosPerRequest)} | ${fixed(r.requestsPerSecond, 0)} | ${fixed(r.p50Ms, 2)} | ${fixed(r.p99Ms, 2)} | ${fixed(r.peakRssMb)} | ${ratios.join(' | ')} |`,
       );
     }
     if (ours && official && bare) {

@@ -74,6 +74,8 @@ export interface ContenderResult {
   inFlight: number;
   requests: number;
   cpuMicrosPerRequest: number;
+  /** The kernel's share of cpuMicrosPerRequest (system time): socket I/O, mostly. */
+  systemMicrosPerRequest: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { DxlErrorCode } from '../src/dxl/errors';
 import { FileType, TieClient, TieErrorCode, TieTopic, TrustLevel } from '../src/tie';
+import { computeVerdict } from '../src/tie/verdict';
 import { LoopbackDxl, rejectsWith, settle } from './support/tie-loopback';
 import { NOTEPAD, SAMPLE_CERT, SAMPLE_getFileResponse, SAMPLE_wireExamples } from './support/tie-samples';
 
@@ -167,6 +168,25 @@ describe('TieClient', () => {
       const second = await tie.getFileReputation({ sha256: NOTEPAD.hex.sha256, md5: NOTEPAD.hex.md5.toUpperCase(), sha1: NOTEPAD.hex.sha1 });
       assert.equal(count(TieTopic.GET_FILE_REPUTATION), 1);
       assert.deepEqual(second, NOTEPAD.reputations);
+    });
+
+    it('keeps the verdict with a cached entry: the same verdict as computed fresh, a fresh copy on every hit', async () => {
+      const { tie, count } = cachedTie();
+      const uncached = cannedTie().tie;
+      const expected = await uncached.getFileReputationWithVerdict(NOTEPAD.hex);
+      assert.deepEqual(expected.verdict, computeVerdict(NOTEPAD.reputations, 'file'));
+      const first = await tie.getFileReputationWithVerdict(NOTEPAD.hex);
+      const second = await tie.getFileReputationWithVerdict(NOTEPAD.hex);
+      first.verdict.trustLevel = -1;
+      first.reputations[1].trustLevel = -1;
+      const third = await tie.getFileReputationWithVerdict(NOTEPAD.hex);
+      assert.equal(count(TieTopic.GET_FILE_REPUTATION), 1);
+      for (const hit of [second, third]) assert.deepEqual(hit, expected);
+      assert.notEqual(second.verdict, third.verdict);
+      assert.deepEqual(await tie.getFileReputation(NOTEPAD.hex), NOTEPAD.reputations);
+      const cert = await tie.getCertificateReputationWithVerdict(SAMPLE_CERT.sha1);
+      assert.deepEqual(cert.verdict, computeVerdict(cert.reputations, 'certificate'));
+      assert.deepEqual(await tie.getCertificateReputationWithVerdict(SAMPLE_CERT.sha1), cert);
     });
 
     it('expires entries after ttlMs', async () => {

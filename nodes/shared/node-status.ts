@@ -1,14 +1,50 @@
 import type { NodeStatus } from '../../src/flow/status';
 import type { NodeInstance } from './node-red-types';
 
-/** A status setter that only talks to the editor when the status actually changes. */
+/** Status changes shown at once per STATUS_WINDOW_MS; more wait for the window to end. */
+export const STATUS_BURST = 10;
+export const STATUS_WINDOW_MS = 1000;
+
+/**
+ * A status setter that only talks to the editor when the status actually changes, and at most
+ * STATUS_BURST times a second: a node busy with thousands of messages a second would otherwise
+ * spend more on status traffic than on its work. Beyond the burst, the latest status is shown
+ * when the window ends. Nothing is shown after the node closed.
+ */
 export function statusSetter(node: NodeInstance): (status: NodeStatus) => void {
-  let last = '';
-  return (status) => {
-    const key = `${status.fill ?? ''}|${status.shape ?? ''}|${status.text ?? ''}`;
-    if (key === last) return;
-    last = key;
+  let shown = '';
+  let windowStart = 0;
+  let shownInWindow = 0;
+  let latest: { status: NodeStatus; key: string } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const show = (status: NodeStatus, key: string): void => {
+    shown = key;
+    shownInWindow++;
     node.status(status);
+  };
+  const showLatest = (): void => {
+    timer = undefined;
+    windowStart = Date.now();
+    shownInWindow = 0;
+    if (!closed && latest !== undefined && latest.key !== shown) show(latest.status, latest.key);
+  };
+  node.on('close', () => {
+    closed = true;
+    clearTimeout(timer);
+  });
+  return (status) => {
+    if (closed) return;
+    const key = `${status.fill ?? ''}|${status.shape ?? ''}|${status.text ?? ''}`;
+    latest = { status, key };
+    if (timer !== undefined || key === shown) return;
+    const now = Date.now();
+    if (now - windowStart >= STATUS_WINDOW_MS) {
+      windowStart = now;
+      shownInWindow = 0;
+    }
+    if (shownInWindow < STATUS_BURST) show(status, key);
+    else timer = setTimeout(showLatest, windowStart + STATUS_WINDOW_MS - now);
   };
 }
 

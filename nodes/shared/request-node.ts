@@ -60,6 +60,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
     batchErrors: definition.batchErrors === 'report' ? 'report' : 'fail',
   } as const;
 
+  const hasTypedDefaults = Object.keys(typedDefaults).length > 0;
   const readDefaults = async (msg: NodeMessage): Promise<ItemSettings> => {
     const defaults: ItemSettings = {};
     for (const [name, typed] of Object.entries(typedDefaults) as Array<[ItemSettingName, TypedValue]>) {
@@ -73,7 +74,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
     refresh();
     const work = async () => {
       const value = await evaluateTyped(RED, node, msg, input);
-      const defaults = await readDefaults(msg);
+      const defaults = hasTypedDefaults ? await readDefaults(msg) : {};
       return runRequest(value, operation, () => link.tie(), defaults, {
         ...runOptions,
         onProgress: (settled, total) => {

@@ -9,7 +9,7 @@ import { CertProvider, FileProvider, fileTypeName, providerName, trustLevelName 
 import type { TieClient } from '../tie/client';
 import { DEFAULT_FIRST_REFERENCES_LIMIT } from '../tie/topics';
 import type { FirstReference, HashDict } from '../tie/types';
-import { computeVerdict, type Verdict } from '../tie/verdict';
+import type { Verdict } from '../tie/verdict';
 import { TieNodeError, invalidInputError } from './errors';
 import { decideExternalReputation } from './external-decision';
 import type { InputItem, ItemSettingName, ItemSettings, Subject, Target } from './items';
@@ -66,11 +66,10 @@ export const getReputationOperation: RequestOperation<Target> = {
   extraKeys: ['verdict'],
   prepare: (item) => item.target,
   async run(tie, target) {
-    const reputations =
+    const { reputations, verdict } =
       target.subject === 'file'
-        ? await tie.getFileReputation(target.hashes)
-        : await tie.getCertificateReputation(target.sha1, target.publicKeySha1);
-    const verdict: Verdict = computeVerdict(reputations, target.subject);
+        ? await tie.getFileReputationWithVerdict(target.hashes)
+        : await tie.getCertificateReputationWithVerdict(target.sha1, target.publicKeySha1);
     return { payload: reputations, extras: { verdict } };
   },
 };

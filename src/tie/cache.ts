@@ -16,7 +16,10 @@ export interface CacheTicket {
 }
 
 interface Entry {
-  value: Reputations;
+  /** The reputations as JSON: parsing it is the quickest way to hand out a fresh copy. */
+  json: string;
+  /** JSON of what `getDerived` derived from the reputations, once asked. */
+  derivedJson?: string;
   expiresAt: number;
   /** Hex digests identifying the file or certificate, for invalidation. */
   hashes: readonly string[];
@@ -25,7 +28,8 @@ interface Entry {
 /**
  * Reputations by request key (the hashes asked for), with a TTL, bounded in size (LRU), and
  * invalidated by any hash they share with a reputation change. Values are copied in and out, so
- * callers can change what they get without touching the cache.
+ * callers can change what they get without touching the cache. A value derived from an entry (the
+ * verdict) can be kept with it, so a hit costs a parse rather than the derivation.
  */
 export class ReputationCache {
   readonly ttlMs: number;
@@ -64,7 +68,8 @@ export class ReputationCache {
     this.pending.delete(ticket);
   }
 
-  get(key: string): Reputations | undefined {
+  /** The entry under `key` unless it expired, marked most recently used. */
+  private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= this.now()) {
@@ -74,7 +79,26 @@ export class ReputationCache {
     // Re-insert to mark it most recently used.
     this.entries.delete(key);
     this.entries.set(key, entry);
-    return structuredClone(entry.value);
+    return entry;
+  }
+
+  get(key: string): Reputations | undefined {
+    const entry = this.live(key);
+    return entry === undefined ? undefined : (JSON.parse(entry.json) as Reputations);
+  }
+
+  /**
+   * The reputations with what `derive` makes of them, both fresh copies. `derive` runs on the
+   * first hit only, so it must be the same function for every call with a key.
+   */
+  getDerived<D>(key: string, derive: (reputations: Reputations) => D): { reputations: Reputations; derived: D } | undefined {
+    const entry = this.live(key);
+    if (entry === undefined) return undefined;
+    const reputations = JSON.parse(entry.json) as Reputations;
+    if (entry.derivedJson !== undefined) return { reputations, derived: JSON.parse(entry.derivedJson) as D };
+    const derived = derive(reputations);
+    entry.derivedJson = JSON.stringify(derived);
+    return { reputations: JSON.parse(entry.json) as Reputations, derived };
   }
 
   set(ticket: CacheTicket, value: Reputations): void {
@@ -83,7 +107,7 @@ export class ReputationCache {
     const { key, hashes } = ticket;
     const existing = this.entries.get(key);
     if (existing !== undefined) this.remove(key, existing);
-    this.entries.set(key, { value: structuredClone(value), expiresAt: this.now() + this.ttlMs, hashes });
+    this.entries.set(key, { json: JSON.stringify(value), expiresAt: this.now() + this.ttlMs, hashes });
     for (const hash of hashes) {
       let keys = this.keysByHash.get(hash);
       if (keys === undefined) this.keysByHash.set(hash, (keys = new Set()));

@@ -5,6 +5,7 @@ import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel, TRUST_L
 import { TieError, TieErrorCode, invalidInput, invalidResponse } from './errors';
 import { type HashInput, normalizeCertificateHashes, normalizeHashes, receivedBase64ToHex } from './hashes';
 import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
+import { type ReputationSubject, type Verdict, computeVerdict } from './verdict';
 import {
   transformDetectionEvent,
   transformFirstInstanceEvent,
@@ -39,6 +40,45 @@ export interface TieClientOptions {
 
 export type EventHandler<T> = (event: T, message: DxlMessage) => void;
 
+export interface ReputationsWithVerdict {
+  reputations: Reputations;
+  verdict: Verdict;
+}
+
+/** What one get-reputation call asks, for the request and for the cache. */
+interface ReputationLookup {
+  subject: ReputationSubject;
+  topic: string;
+  payload: () => string;
+  cacheKey: string;
+  /** Hex digests naming the file or certificate, for invalidation. */
+  hashes: string[];
+}
+
+function withVerdict(result: { reputations: Reputations; verdict?: Verdict }, subject: ReputationSubject): ReputationsWithVerdict {
+  return { reputations: result.reputations, verdict: result.verdict ?? computeVerdict(result.reputations, subject) };
+}
+
+function fileLookup(normalized: HashDict): ReputationLookup {
+  return {
+    subject: 'file',
+    topic: TieTopic.GET_FILE_REPUTATION,
+    payload: () => `{"hashes":${wireHashesJson(normalized)},"scanType":${ON_DEMAND_SCAN_TYPE}}`,
+    cacheKey: fileCacheKey(normalized),
+    hashes: hashValues(normalized),
+  };
+}
+
+function certificateLookup(cert: { sha1: string; publicKeySha1?: string }): ReputationLookup {
+  return {
+    subject: 'certificate',
+    topic: TieTopic.GET_CERT_REPUTATION,
+    payload: () => certificatePayload(cert.sha1, cert.publicKeySha1, ''),
+    cacheKey: `c|${cert.sha1}|${cert.publicKeySha1 ?? ''}`,
+    hashes: cert.publicKeySha1 === undefined ? [cert.sha1] : [cert.sha1, cert.publicKeySha1],
+  };
+}
+
 /**
  * TIE over DXL, with the operations and results of the official TIE clients (tie-api.md §3-§4),
  * as promises. Hashes in: hex (any case, validated); hashes out: lowercase hex.
@@ -71,10 +111,13 @@ export class TieClient {
   /** Reputations of a file keyed by provider id (1 GTI, 3 Enterprise, 5 ATD, 7 MWG, 15 External). */
   async getFileReputation(hashes: HashInput): Promise<Reputations> {
     this.checkOpen();
-    const normalized = normalizeHashes(hashes);
-    const payload = `{"hashes":${wireHashesJson(normalized)},"scanType":${ON_DEMAND_SCAN_TYPE}}`;
-    if (this.cache === undefined) return this.requestReputations(TieTopic.GET_FILE_REPUTATION, payload);
-    return this.cachedReputations(fileCacheKey(normalized), hashValues(normalized), TieTopic.GET_FILE_REPUTATION, payload);
+    return (await this.lookup(fileLookup(normalizeHashes(hashes)), false)).reputations;
+  }
+
+  /** `getFileReputation` with the verdict of the reputations (see verdict.ts); cached with them. */
+  async getFileReputationWithVerdict(hashes: HashInput): Promise<ReputationsWithVerdict> {
+    this.checkOpen();
+    return withVerdict(await this.lookup(fileLookup(normalizeHashes(hashes)), true), 'file');
   }
 
   /**
@@ -83,12 +126,13 @@ export class TieClient {
    */
   async getCertificateReputation(sha1: string, publicKeySha1?: string): Promise<Reputations> {
     this.checkOpen();
-    const cert = normalizeCertificateHashes(sha1, publicKeySha1);
-    const payload = certificatePayload(cert.sha1, cert.publicKeySha1, '');
-    if (this.cache === undefined) return this.requestReputations(TieTopic.GET_CERT_REPUTATION, payload);
-    const key = `c|${cert.sha1}|${cert.publicKeySha1 ?? ''}`;
-    const hashes = cert.publicKeySha1 === undefined ? [cert.sha1] : [cert.sha1, cert.publicKeySha1];
-    return this.cachedReputations(key, hashes, TieTopic.GET_CERT_REPUTATION, payload);
+    return (await this.lookup(certificateLookup(normalizeCertificateHashes(sha1, publicKeySha1)), false)).reputations;
+  }
+
+  /** `getCertificateReputation` with the verdict of the reputations; cached with them. */
+  async getCertificateReputationWithVerdict(sha1: string, publicKeySha1?: string): Promise<ReputationsWithVerdict> {
+    this.checkOpen();
+    return withVerdict(await this.lookup(certificateLookup(normalizeCertificateHashes(sha1, publicKeySha1)), true), 'certificate');
   }
 
   /** Sets the Enterprise (provider 3) trust level of a file: an administrator override. */
@@ -219,16 +263,31 @@ export class TieClient {
     return transformFirstReferencesResponse(parseResponse(response));
   }
 
-  private async cachedReputations(key: string, hashes: string[], topic: string, payload: string): Promise<Reputations> {
-    const cache = this.cache as ReputationCache;
+  /**
+   * A get-reputation call, through the cache when there is one. The verdict is computed only when
+   * asked for; a cache hit returns the one computed for the entry. The request payload is built
+   * only on a miss.
+   */
+  private async lookup(target: ReputationLookup, withVerdict: boolean): Promise<{ reputations: Reputations; verdict?: Verdict }> {
+    const cache = this.cache;
+    const verdictOf = (reputations: Reputations): Verdict => computeVerdict(reputations, target.subject);
+    if (cache === undefined) {
+      const reputations = await this.requestReputations(target.topic, target.payload());
+      return withVerdict ? { reputations, verdict: verdictOf(reputations) } : { reputations };
+    }
     await this.ensureCacheInvalidation();
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit;
-    const ticket: CacheTicket = cache.begin(key, hashes);
+    if (withVerdict) {
+      const hit = cache.getDerived(target.cacheKey, verdictOf);
+      if (hit !== undefined) return { reputations: hit.reputations, verdict: hit.derived };
+    } else {
+      const reputations = cache.get(target.cacheKey);
+      if (reputations !== undefined) return { reputations };
+    }
+    const ticket: CacheTicket = cache.begin(target.cacheKey, target.hashes);
     try {
-      const reputations = await this.requestReputations(topic, payload);
+      const reputations = await this.requestReputations(target.topic, target.payload());
       cache.set(ticket, reputations);
-      return reputations;
+      return withVerdict ? { reputations, verdict: verdictOf(reputations) } : { reputations };
     } catch (error) {
       cache.abandon(ticket);
       throw error;

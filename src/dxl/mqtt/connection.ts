@@ -30,8 +30,9 @@ function mqttError(message: string, code: string): Error {
  * WebSocket stream), limited to what a DXL client needs: clean session, QoS 0
  * publish and subscribe, keepalive.
  *
- * Writes made in the same turn of the event loop leave as one stream write, so a
- * burst of requests costs one TLS record rather than one per request.
+ * Writes leave as one stream write per callback of the event loop (flushed on the
+ * next tick, after the promise continuations that typically issue more requests),
+ * so a burst of requests costs one TLS record and one system call, not one each.
  *
  * Events: `connect` once the broker accepted the session, `error` (Error),
  * `close` once, when the stream is gone. Messages go to `onMessage`.
@@ -134,7 +135,7 @@ export class MqttConnection extends EventEmitter {
     this.outgoingBytes += bytes.length;
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    process.nextTick(() => this.flush());
   }
 
   private flush(): void {
