@@ -2,7 +2,8 @@
  * A TCP relay on loopback in front of a broker, for the fault tests: TLS stays end to end (the
  * relay only copies bytes). It counts and timestamps connection attempts (how a test sees the
  * client's backoff), and it can stop accepting (then the client gets ECONNREFUSED) and start again
- * on the same port (how a test decides when a restarted broker becomes reachable to one client).
+ * on the same port (how a test decides when a restarted broker becomes reachable to one client),
+ * or freeze its connections (a broker that vanished without closing anything).
  */
 import net from 'node:net';
 
@@ -16,12 +17,18 @@ export interface Relay {
   refuse(): void;
   /** Accepts again on the same port. */
   accept(): Promise<void>;
+  /**
+   * Stops copying bytes either way on the open connections without closing them: the broker
+   * seems to vanish (a cut cable, a frozen VM), which only keepalive can notice.
+   */
+  freeze(): void;
   /** Stops accepting and drops every connection. */
   close(): void;
 }
 
 export async function startRelay(target: { host: string; port: number }): Promise<Relay> {
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
+  const frozen = new Set<net.Socket>();
   const attempts: number[] = [];
   const relayConnection = (client: net.Socket): void => {
     attempts.push(Date.now());
@@ -30,8 +37,10 @@ export async function startRelay(target: { host: string; port: number }): Promis
     pairs.add(pair);
     const drop = (): void => {
       pairs.delete(pair);
-      client.destroy();
       upstream.destroy();
+      // A frozen connection stays silent to the client whatever the broker does.
+      if (frozen.has(client)) return;
+      client.destroy();
     };
     for (const socket of [client, upstream]) {
       socket.on('error', drop);
@@ -63,6 +72,15 @@ export async function startRelay(target: { host: string; port: number }): Promis
       return pairs.size;
     },
     refuse,
+    freeze: () => {
+      for (const { client, upstream } of pairs) {
+        frozen.add(client);
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
     accept: async () => {
       if (server === undefined) await listen(port);
     },
@@ -73,6 +91,8 @@ export async function startRelay(target: { host: string; port: number }): Promis
         pair.upstream.destroy();
       }
       pairs.clear();
+      for (const client of frozen) client.destroy();
+      frozen.clear();
     },
   };
 }
