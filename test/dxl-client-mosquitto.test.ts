@@ -135,6 +135,25 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     assert.ok(elapsed >= 390 && elapsed < 1500, `timed out after ${elapsed} ms`);
   });
 
+  it('refuses a topic longer than MQTT can carry (65,535 UTF-8 bytes) with DXL_INVALID_ARGUMENT, and keeps working', async () => {
+    const client = await ours();
+    const tooLong = `/test/${'é'.repeat(32_765)}`; // 65,536 bytes in UTF-8
+    const refused = (error: Error & { code?: string }): boolean => {
+      assert.equal(error.code, DxlErrorCode.InvalidArgument);
+      assert.match(error.message, /65536 bytes is longer than the 65535 bytes MQTT allows/);
+      return true;
+    };
+    await assert.rejects(client.request(tooLong, 'x'), refused);
+    await assert.rejects(client.sendEvent(tooLong, 'x'), refused);
+    await assert.rejects(client.subscribe(tooLong, () => undefined), refused);
+    const longest = `/test/${'a'.repeat(0xffff - 6)}`;
+    let onEvent: (text: string) => void = () => undefined;
+    const received = new Promise<string>((resolve) => (onEvent = resolve));
+    await client.subscribe(longest, (message) => onEvent(message.payload.toString()));
+    await client.sendEvent(longest, 'fits');
+    assert.equal(await received, 'fits');
+  });
+
   it('speaks MQTT 3.1 as the official client does', async () => {
     const client = await ours({ protocolVersion: 3 });
     const got = new Promise<string>((resolve) => void client.subscribe('/test/v31', (event) => resolve(event.payload.toString())));

@@ -278,6 +278,8 @@ export class DxlClient implements DxlMessaging {
 
   /** The error for a message the brokers would drop for its size, if it is one. */
   private oversized(kind: 'request' | 'event', topic: string, bytes: Buffer): DxlError | undefined {
+    const longTopic = topicTooLong(topic);
+    if (longTopic) return longTopic;
     if (bytes.length <= this.maxMessageBytes) return undefined;
     return new DxlError(DxlErrorCode.InvalidArgument, `The ${kind} on ${topic} is ${bytes.length} bytes: over the ${this.maxMessageBytes} bytes a DXL broker accepts`, { topic });
   }
@@ -302,6 +304,8 @@ export class DxlClient implements DxlMessaging {
   async subscribe(topic: string, handler: MessageHandler): Promise<Unsubscribe> {
     if (this.closed) throw new DxlError(DxlErrorCode.Closed, 'The DXL client is closed', { topic });
     if (typeof topic !== 'string' || topic === '') throw new DxlError(DxlErrorCode.InvalidArgument, 'A subscription needs a non-empty topic');
+    const longTopic = topicTooLong(topic);
+    if (longTopic) throw longTopic;
     if (typeof handler !== 'function') throw new DxlError(DxlErrorCode.InvalidArgument, 'A subscription needs a handler function');
     // A handler may subscribe twice; each subscription gets its own entry.
     const entry: MessageHandler = (message) => handler(message);
@@ -687,6 +691,17 @@ export class DxlClient implements DxlMessaging {
     this.setState({ status: 'closed', reason: 'closed' });
     this.stateListeners.clear();
   }
+}
+
+/** MQTT carries a topic in at most 65,535 UTF-8 bytes. */
+const MAX_TOPIC_BYTES = 0xffff;
+
+function topicTooLong(topic: string): DxlError | undefined {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most topics are cleared without counting.
+  if (topic.length * 3 <= MAX_TOPIC_BYTES) return undefined;
+  const bytes = Buffer.byteLength(topic, 'utf8');
+  if (bytes <= MAX_TOPIC_BYTES) return undefined;
+  return new DxlError(DxlErrorCode.InvalidArgument, `A topic of ${bytes} bytes is longer than the ${MAX_TOPIC_BYTES} bytes MQTT allows`);
 }
 
 /** Error code sent when a local service handler throws: the requester gets an answer, not a timeout. */
