@@ -6,7 +6,8 @@ interface PendingRequest {
   timeoutMs: number;
   /** False while the request waits in the outbox for a connection. */
   sent: boolean;
-  timer: NodeJS.Timeout;
+  /** performance.now() (monotonic, unlike the wall clock) at which it times out. */
+  deadline: number;
   resolve(response: DxlMessage): void;
   reject(error: DxlError): void;
 }
@@ -26,22 +27,22 @@ export function responseError(response: DxlMessage, topic: string): DxlError {
  * Requests waiting for their response, by message id, each with its own timeout. A request
  * that times out before it was sent failed for want of a connection, not of an answer:
  * `unsentTimeout` names that error.
+ *
+ * One timer serves them all, armed for the earliest deadline: a timer per request cost a
+ * timer-list insert and removal on every request, for a timeout that almost never fires.
  */
 export class PendingRequests {
   private readonly entries = new Map<string, PendingRequest>();
+  private timer: NodeJS.Timeout | undefined;
+  private armedFor = Infinity;
 
   constructor(private readonly unsentTimeout: (topic: string, timeoutMs: number) => DxlError) {}
 
   add(messageId: string, topic: string, timeoutMs: number, sent: boolean): Promise<DxlMessage> {
+    const deadline = performance.now() + timeoutMs;
+    if (deadline < this.armedFor) this.arm(deadline);
     return new Promise<DxlMessage>((resolve, reject) => {
-      this.entries.set(messageId, {
-        topic,
-        timeoutMs,
-        sent,
-        timer: setTimeout(() => this.expire(messageId), timeoutMs),
-        resolve,
-        reject,
-      });
+      this.entries.set(messageId, { topic, timeoutMs, sent, deadline, resolve, reject });
     });
   }
 
@@ -85,13 +86,34 @@ export class PendingRequests {
     const pending = this.entries.get(messageId);
     if (!pending) return undefined;
     this.entries.delete(messageId);
-    clearTimeout(pending.timer);
     return pending;
   }
 
-  private expire(messageId: string): void {
-    const pending = this.take(messageId);
-    if (!pending) return;
+  /**
+   * Not cleared when the last request settles (the next one would arm it again at once); it does
+   * not keep the process alive, the connection does.
+   */
+  private arm(deadline: number): void {
+    clearTimeout(this.timer);
+    this.armedFor = deadline;
+    this.timer = setTimeout(() => this.expireDue(), Math.max(0, deadline - performance.now()));
+    this.timer.unref();
+  }
+
+  private expireDue(): void {
+    this.timer = undefined;
+    this.armedFor = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [messageId, pending] of this.entries) {
+      if (pending.deadline <= now) this.expire(messageId, pending);
+      else if (pending.deadline < next) next = pending.deadline;
+    }
+    if (next !== Infinity) this.arm(next);
+  }
+
+  private expire(messageId: string, pending: PendingRequest): void {
+    this.entries.delete(messageId);
     pending.reject(
       pending.sent
         ? new DxlError(DxlErrorCode.Timeout, `No response to the request on ${pending.topic} within ${pending.timeoutMs} ms`, {

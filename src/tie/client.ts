@@ -50,9 +50,10 @@ interface ReputationLookup {
   subject: ReputationSubject;
   topic: string;
   payload: () => string;
-  cacheKey: string;
+  /** For the cache only, so they are made only when there is one. */
+  cacheKey: () => string;
   /** Hex digests naming the file or certificate, for invalidation. */
-  hashes: string[];
+  hashes: () => string[];
 }
 
 function withVerdict(result: { reputations: Reputations; verdict?: Verdict }, subject: ReputationSubject): ReputationsWithVerdict {
@@ -64,8 +65,8 @@ function fileLookup(normalized: HashDict): ReputationLookup {
     subject: 'file',
     topic: TieTopic.GET_FILE_REPUTATION,
     payload: () => `{"hashes":${wireHashesJson(normalized)},"scanType":${ON_DEMAND_SCAN_TYPE}}`,
-    cacheKey: fileCacheKey(normalized),
-    hashes: hashValues(normalized),
+    cacheKey: () => fileCacheKey(normalized),
+    hashes: () => hashValues(normalized),
   };
 }
 
@@ -74,8 +75,8 @@ function certificateLookup(cert: { sha1: string; publicKeySha1?: string }): Repu
     subject: 'certificate',
     topic: TieTopic.GET_CERT_REPUTATION,
     payload: () => certificatePayload(cert.sha1, cert.publicKeySha1, ''),
-    cacheKey: `c|${cert.sha1}|${cert.publicKeySha1 ?? ''}`,
-    hashes: cert.publicKeySha1 === undefined ? [cert.sha1] : [cert.sha1, cert.publicKeySha1],
+    cacheKey: () => `c|${cert.sha1}|${cert.publicKeySha1 ?? ''}`,
+    hashes: () => (cert.publicKeySha1 === undefined ? [cert.sha1] : [cert.sha1, cert.publicKeySha1]),
   };
 }
 
@@ -276,14 +277,15 @@ export class TieClient {
       return withVerdict ? { reputations, verdict: verdictOf(reputations) } : { reputations };
     }
     await this.ensureCacheInvalidation();
+    const key = target.cacheKey();
     if (withVerdict) {
-      const hit = cache.getDerived(target.cacheKey, verdictOf);
+      const hit = cache.getDerived(key, verdictOf);
       if (hit !== undefined) return { reputations: hit.reputations, verdict: hit.derived };
     } else {
-      const reputations = cache.get(target.cacheKey);
+      const reputations = cache.get(key);
       if (reputations !== undefined) return { reputations };
     }
-    const ticket: CacheTicket = cache.begin(target.cacheKey, target.hashes);
+    const ticket: CacheTicket = cache.begin(key, target.hashes());
     try {
       const reputations = await this.requestReputations(target.topic, target.payload());
       cache.set(ticket, reputations);
