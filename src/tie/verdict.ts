@@ -108,16 +108,19 @@ function providersInPrecedence(reputations: Reputations, subject: ReputationSubj
     const reputation = reputationAt(reputations, id);
     if (reputation !== undefined) ordered.push(reputation);
   }
-  const others: Reputation[] = [];
+  // Usually there are none: no array and no sort for them then.
+  let others: Reputation[] | undefined;
   let external: Reputation | undefined;
   for (const key in reputations) {
     const reputation = reputationAt(reputations, key);
     if (reputation === undefined) continue;
     if (reputation.providerId === FileProvider.EXTERNAL) external = reputation;
-    else if (!precedence.includes(reputation.providerId)) others.push(reputation);
+    else if (!precedence.includes(reputation.providerId)) (others ??= []).push(reputation);
   }
-  others.sort((a, b) => a.providerId - b.providerId);
-  ordered.push(...others);
+  if (others !== undefined) {
+    others.sort((a, b) => a.providerId - b.providerId);
+    ordered.push(...others);
+  }
   if (external !== undefined) ordered.push(external);
   return ordered;
 }
