@@ -5,8 +5,9 @@ import { newDxlId } from '../src/dxl/ids';
 import { MessageType, emptyMessage, parseJsonPayload } from '../src/dxl/message';
 import { TieClient } from '../src/tie/client';
 import { hexToBase64 } from '../src/tie/hashes';
+import { openConnection } from '../src/dxl/transport';
 import { connectBare } from './bare-mqtt';
-import { type ContenderJob, type ContenderResult, FILE_HASHES, REPUTATION_TOPIC } from './workload';
+import { type ContenderJob, type ContenderKind, type ContenderResult, FILE_HASHES, REPUTATION_TOPIC } from './workload';
 
 /*
  * One contender in its own process: connects, warms up, then runs `requests`
@@ -15,6 +16,11 @@ import { type ContenderJob, type ContenderResult, FILE_HASHES, REPUTATION_TOPIC 
  */
 
 type Lookup = () => Promise<unknown>;
+
+/** The file-reputation request body as TIE clients send it, for the contenders that build their own envelopes. */
+const REQUEST_PAYLOAD = Buffer.from(
+  JSON.stringify({ hashes: Object.entries(FILE_HASHES).map(([type, hex]) => ({ type, value: hexToBase64(hex) })) }),
+);
 
 interface Contender {
   lookup: Lookup;
@@ -57,9 +63,6 @@ async function official(): Promise<Contender> {
 async function bare(): Promise<Contender> {
   const clientId = newDxlId();
   const replyTopic = `/mcafee/client/${clientId}`;
-  const requestPayload = Buffer.from(
-    JSON.stringify({ hashes: Object.entries(FILE_HASHES).map(([type, hex]) => ({ type, value: hexToBase64(hex) })) }),
-  );
   const pending = new Map<string, (value: unknown) => void>();
   const client = connectBare(job.broker, clientId);
   client.on('message', (topic, payload) => {
@@ -79,11 +82,43 @@ async function bare(): Promise<Contender> {
         const request = emptyMessage(MessageType.Request, REPUTATION_TOPIC);
         request.messageId = newDxlId();
         request.replyToTopic = replyTopic;
-        request.payload = requestPayload;
+        request.payload = REQUEST_PAYLOAD;
         pending.set(request.messageId, resolve);
         client.publish(REPUTATION_TOPIC, encodeMessage(request), { qos: 0 });
       }),
     close: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
+  };
+}
+
+/**
+ * The round trip alone: one request encoded once and sent again and again over our MQTT layer,
+ * each answer taken as it comes, nothing decoded. What every client pays per exchange on this
+ * machine (TLS records, system calls, wake-ups) before doing any DXL or TIE work.
+ */
+async function floor(): Promise<Contender> {
+  const clientId = newDxlId();
+  const attempt = openConnection(
+    { host: job.broker.host, port: job.broker.port },
+    { clientId, ...pem, protocolVersion: 4, webSockets: false, checkHostName: false, keepaliveSec: 60, connectTimeoutMs: 10_000 },
+  );
+  if (attempt instanceof Error) throw attempt;
+  const connection = await attempt.accepted;
+  const replyTopic = `/mcafee/client/${clientId}`;
+  const request = emptyMessage(MessageType.Request, REPUTATION_TOPIC);
+  request.messageId = newDxlId();
+  request.replyToTopic = replyTopic;
+  request.payload = REQUEST_PAYLOAD;
+  const bytes = encodeMessage(request);
+  const waiting: Array<(value: unknown) => void> = [];
+  connection.onMessage = () => waiting.shift()?.(undefined);
+  await new Promise<void>((resolve, reject) => connection.subscribe([replyTopic], (error) => (error ? reject(error) : resolve())));
+  return {
+    lookup: () =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        connection.publish(REPUTATION_TOPIC, bytes);
+      }),
+    close: () => new Promise<void>((resolve) => connection.end(false, resolve)),
   };
 }
 
@@ -110,7 +145,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }, 600_000);
   watchdog.unref();
-  const contender = await (job.kind === 'ours' ? ours() : job.kind === 'official' ? official() : bare());
+  const contenders: Record<ContenderKind, () => Promise<Contender>> = { floor, bare, ours, official };
+  const contender = await contenders[job.kind]();
   await runAtInFlight(contender.lookup, job.warmup, job.inFlight);
   global.gc?.();
   const rssAfterWarmup = process.memoryUsage().rss;

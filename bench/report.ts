@@ -45,6 +45,13 @@ const fixed = (value: number, digits = 1): string => value.toFixed(digits);
 const ratio = (a: number | undefined, b: number | undefined): string => (a !== undefined && b ? `${(a / b).toFixed(2)}x` : 'n/a');
 const mark = (ok: boolean): string => (ok ? 'met' : '**missed**');
 
+/** (ours − floor) / (official − floor): the share of the official client's own work that ours does. */
+function aboveFloorRatio(ours?: ContenderResult, official?: ContenderResult, floor?: ContenderResult): string {
+  if (!ours || !official || !floor) return 'n/a';
+  const theirs = official.cpuMicrosPerRequest - floor.cpuMicrosPerRequest;
+  return theirs > 0 ? `${((ours.cpuMicrosPerRequest - floor.cpuMicrosPerRequest) / theirs).toFixed(2)}x` : 'n/a';
+}
+
 export interface ReportInput {
   command: string;
   rounds: number;
@@ -66,6 +73,8 @@ export function renderReport(input: ReportInput): string {
     'Each contender runs in its own process against the same responder (bare mqtt with the DXL codec) on the same broker, asking',
     'the TIE file reputation of one file (md5, sha1, sha256) and decoding the answer into reputations keyed by provider:',
     '',
+    '- **floor**: the round trip alone: one request encoded once and sent again and again over our MQTT layer, the',
+    '  answers counted, nothing decoded: what any client pays per exchange (TLS records, system calls, wake-ups);',
     '- **bare**: mqtt.js and the DXL codec, nothing else: the limit;',
     '- **ours**: `TieClient.getFileReputation` on `DxlClient`;',
     '- **official**: `@opendxl/dxl-tie-client` `getFileReputation` on `@opendxl/dxl-client`.',
@@ -73,13 +82,13 @@ export function renderReport(input: ReportInput): string {
     'CPU is the client process\'s user + system time per request, of which "sys" is the kernel\'s (socket I/O and TLS',
     'records); latency is per request at that in-flight level.',
     '',
-    '| broker | in flight | contender | CPU µs/req | sys µs/req | req/s | p50 ms | p99 ms | peak RSS MB | CPU ours/official | CPU ours/bare | req/s ours/official | req/s ours/bare |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| broker | in flight | contender | CPU µs/req | sys µs/req | req/s | p50 ms | p99 ms | peak RSS MB | CPU ours/official | CPU ours/bare | CPU above floor ours/official | req/s ours/official | req/s ours/bare |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const verdicts: string[] = [];
   for (const cell of input.cells) {
-    const { bare, ours, official } = cell.medians;
-    for (const kind of ['bare', 'ours', 'official'] as const) {
+    const { floor, bare, ours, official } = cell.medians;
+    for (const kind of ['floor', 'bare', 'ours', 'official'] as const) {
       const r = cell.medians[kind];
       if (!r) continue;
       const ratios =
@@ -87,10 +96,11 @@ export function renderReport(input: ReportInput): string {
           ? [
               ratio(ours?.cpuMicrosPerRequest, official?.cpuMicrosPerRequest),
               ratio(ours?.cpuMicrosPerRequest, bare?.cpuMicrosPerRequest),
+              aboveFloorRatio(ours, official, floor),
               ratio(ours?.requestsPerSecond, official?.requestsPerSecond),
               ratio(ours?.requestsPerSecond, bare?.requestsPerSecond),
             ]
-          : ['', '', '', ''];
+          : ['', '', '', '', ''];
       lines.push(
         `| ${cell.broker} | ${cell.inFlight} | ${kind} | ${fixed(r.cpuMicrosPerRequest)} | ${fixed(r.systemMicrosPerRequest)} | ${fixed(r.requestsPerSecond, 0)} | ${fixed(r.p50Ms, 2)} | ${fixed(r.p99Ms, 2)} | ${fixed(r.peakRssMb)} | ${ratios.join(' | ')} |`,
       );
@@ -105,6 +115,18 @@ export function renderReport(input: ReportInput): string {
     }
   }
   lines.push('', '## Targets', '', '| cell | CPU per request | throughput | p99 |', '| --- | --- | --- | --- |', ...verdicts);
+  const floorNotes = input.cells.flatMap((cell) => {
+    const { floor, ours, official } = cell.medians;
+    if (!floor || !ours || !official || ours.cpuMicrosPerRequest <= 0.6 * official.cpuMicrosPerRequest) return [];
+    const budget = 0.6 * official.cpuMicrosPerRequest - floor.cpuMicrosPerRequest;
+    return [
+      `- ${cell.broker}, in flight ${cell.inFlight}: the round trip alone (floor) costs ${fixed(floor.cpuMicrosPerRequest)} µs, ` +
+        `${fixed((100 * floor.cpuMicrosPerRequest) / official.cpuMicrosPerRequest, 0)} % of the official client's ${fixed(official.cpuMicrosPerRequest)} µs. ` +
+        `0.6x would leave ${fixed(budget)} µs for the client's own work; ours spends ${fixed(ours.cpuMicrosPerRequest - floor.cpuMicrosPerRequest)} µs above the floor, ` +
+        `the official client ${fixed(official.cpuMicrosPerRequest - floor.cpuMicrosPerRequest)} µs.`,
+    ];
+  });
+  if (floorNotes.length > 0) lines.push('', 'Where CPU per request misses 0.6x:', '', ...floorNotes);
   if (input.soak) {
     lines.push(
       '',

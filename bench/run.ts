@@ -17,7 +17,7 @@ import type { BrokerTarget, ContenderJob, ContenderKind, ContenderResult, FlowJo
  */
 
 const IN_FLIGHT = [1, 16, 256];
-const KINDS: ContenderKind[] = ['bare', 'ours', 'official'];
+const KINDS: ContenderKind[] = ['floor', 'bare', 'ours', 'official'];
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -29,7 +29,7 @@ const rounds = Number(option('rounds', quick ? '1' : '3'));
 const soakRequests = Number(option('soak', quick ? '0' : '1000000'));
 const outFile = path.resolve(option('out', path.join(__dirname, '..', '..', 'BENCHMARKS.md')));
 const scale = quick ? 0.25 : 1;
-const requestsAt = (inFlight: number): number => Math.round((inFlight === 1 ? 4000 : 30_000) * scale);
+const requestsAt = (inFlight: number): number => Math.round((inFlight === 1 ? 8000 : 30_000) * scale);
 
 function runNode(script: string, arg: unknown, nodeFlags: string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeFlags, path.join(__dirname, script), JSON.stringify(arg)], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -49,7 +49,7 @@ export const REPUTATION_CHANGE_EVENT = JSON.stringify({
   updateTime: 1409851328,
 });
 
-export type ContenderKind = 'bare' | 'ours' | 'official';
+export type ContenderKind = 'floor' | 'bare' | 'ours' | 'official';
 
 export interface BrokerTarget {
   name: string;
