@@ -4,7 +4,9 @@ import path from 'node:path';
 import { DxlClient } from '../src/dxl/client';
 import { loadDxlConfig } from '../src/dxl/config';
 import { DxlErrorCode } from '../src/dxl/errors';
-import type { DxlMessage } from '../src/dxl/message';
+import { encodeMessage } from '../src/dxl/codec';
+import { type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
+import { openConnection } from '../src/dxl/transport';
 import { type MosquittoBroker, requireMosquitto, startMosquitto } from './support/mosquitto';
 import { eventually, ourClient } from './support/our-client';
 import {
@@ -152,6 +154,38 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     await client.subscribe(longest, (message) => onEvent(message.payload.toString()));
     await client.sendEvent(longest, 'fits');
     assert.equal(await received, 'fits');
+  });
+
+  it('keeps serving when a request names a reply topic longer than MQTT carries: the response is dropped with a warning', async () => {
+    const warnings: string[] = [];
+    const service = await ours({ registrationTimeoutMs: 300, logger: { warn: (text) => warnings.push(text) } });
+    await service.registerService({
+      serviceType: '/test/long-reply',
+      topics: { '/test/long-reply/echo': (request) => service.sendResponse(request, request.payload) },
+    });
+    const clientPem = testPki();
+    const attempt = openConnection(
+      { host: '127.0.0.1', port: broker.port },
+      { clientId: 'long-reply-sender', ca: clientPem.ca.certPem, cert: clientPem.client.certPem, key: clientPem.client.keyPem, protocolVersion: 4, webSockets: false, checkHostName: false, keepaliveSec: 60, connectTimeoutMs: 5000 },
+    );
+    if (attempt instanceof Error) throw attempt;
+    const raw = await attempt.accepted;
+    cleanups.push(() => new Promise<void>((resolve) => raw.end(true, resolve)));
+    const request = emptyMessage(MessageType.Request, '/test/long-reply/echo');
+    request.messageId = '{long-reply}';
+    request.replyToTopic = `/reply/${'r'.repeat(70_000)}`;
+    request.payload = Buffer.from('x');
+    raw.publish('/test/long-reply/echo', encodeMessage(request));
+    await eventually(() => warnings.some((text) => /longer than the 65535 bytes MQTT allows/.test(text)), 'the dropped response warning');
+    assert.equal(service.connected, true);
+    const requester = await ours();
+    assert.equal((await requester.request('/test/long-reply/echo', 'still')).payload.toString(), 'still');
+  });
+
+  it('refuses a keepalive MQTT cannot carry when the client is made', () => {
+    for (const keepaliveSec of [-1, 1.5, 65_536]) {
+      assert.throws(() => ourClient([broker], { keepaliveSec }), { code: DxlErrorCode.Config, message: /keepaliveSec must be a whole number of seconds from 0 to 65535/ });
+    }
   });
 
   it('speaks MQTT 3.1 as the official client does', async () => {

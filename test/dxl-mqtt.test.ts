@@ -120,12 +120,8 @@ async function scriptedBroker(onPacket: (socket: tls.TLSSocket, packet: Packet) 
 function openTo(port: number, options: { keepaliveSec?: number; connectTimeoutMs?: number } = {}): MqttConnection {
   const pki = testPki();
   const socket = tls.connect({ host: '127.0.0.1', port, ca: pki.ca.certPem, cert: pki.client.certPem, key: pki.client.keyPem, checkServerIdentity: () => undefined });
-  return new MqttConnection(socket, {
-    clientId: 'mqtt-test',
-    protocolVersion: 4,
-    keepaliveSec: options.keepaliveSec ?? 60,
-    connectTimeoutMs: options.connectTimeoutMs ?? 5000,
-  });
+  const settings = { clientId: 'mqtt-test', protocolVersion: 4, keepaliveSec: options.keepaliveSec ?? 60, connectTimeoutMs: options.connectTimeoutMs ?? 5000 } as const;
+  return new MqttConnection(socket, settings, connectPacket(settings));
 }
 
 /** The first error the connection reports before it closes. */
@@ -203,6 +199,39 @@ describe('MqttConnection against scripted brokers', function () {
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 1900 && elapsed < 4000, `closed after ${elapsed} ms`);
     assert.ok(broker.received.some((packet) => packet.firstByte === 0xc0), 'a PINGREQ was sent');
+  });
+
+  it('ends gracefully without waiting for the broker to hang up, and sends nothing after DISCONNECT', async () => {
+    const broker = await scriptedBroker((socket, packet) => {
+      if (packet.firstByte >> 4 === 1) socket.write(CONNACK_OK);
+    });
+    closers.push(broker.close);
+    const connection = openTo(broker.port, { keepaliveSec: 1 });
+    await new Promise((resolve) => connection.once('connect', resolve));
+    const errors: Error[] = [];
+    connection.on('error', (error: Error) => errors.push(error));
+    const started = Date.now();
+    await new Promise<void>((resolve) => connection.end(false, resolve));
+    assert.ok(Date.now() - started < 500, `ended after ${Date.now() - started} ms`);
+    connection.publish('/after', Buffer.from('x'));
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.deepEqual(errors, []);
+    assert.equal(broker.received.at(-1)!.firstByte, 0xe0, 'DISCONNECT was the last packet');
+  });
+
+  it('drops the connection on a packet too short for its type, and handles nothing after it', async () => {
+    const broker = await scriptedBroker((socket, packet) => {
+      if (packet.firstByte >> 4 !== 1) return;
+      // CONNACK, a SUBACK with no return code, then a valid PUBLISH in the same write
+      socket.write(Buffer.concat([CONNACK_OK, Buffer.from([0x90, 2, 0, 1]), publishPacket('/late', Buffer.from('x'))]));
+    });
+    closers.push(broker.close);
+    const connection = openTo(broker.port);
+    const messages: string[] = [];
+    connection.onMessage = (topic) => messages.push(topic);
+    const error = await failure(connection);
+    assert.equal(error.code, 'MQTT_MALFORMED_PACKET');
+    assert.deepEqual(messages, []);
   });
 
   it('fails a subscription the broker refuses (SUBACK 0x80)', async () => {

@@ -43,6 +43,22 @@ describe('pending requests: one timer for every timeout', () => {
     }
   });
 
+  it('takes a timeout longer than a timer can hold (2^31 ms) without firing at once, again and again', async () => {
+    const pending = new PendingRequests(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'));
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const outcome = pending.add('forever', '/t', 3e9, true).then(() => 'answered', () => 'rejected');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      pending.settle(responseTo('forever'));
+      assert.equal(await outcome, 'answered');
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('arms again for a shorter timeout added after a longer one, and keeps working after everything settled', async () => {
     const pending = new PendingRequests(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'));
     const long = pending.add('long', '/t', 10_000, true);

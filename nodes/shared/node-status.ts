@@ -13,7 +13,7 @@ export const STATUS_WINDOW_MS = 1000;
  */
 export function statusSetter(node: NodeInstance): (status: NodeStatus) => void {
   let shown = '';
-  let windowStart = 0;
+  let windowStart = -Infinity;
   let shownInWindow = 0;
   let latest: { status: NodeStatus; key: string } | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -25,7 +25,7 @@ export function statusSetter(node: NodeInstance): (status: NodeStatus) => void {
   };
   const showLatest = (): void => {
     timer = undefined;
-    windowStart = Date.now();
+    windowStart = performance.now();
     shownInWindow = 0;
     if (!closed && latest !== undefined && latest.key !== shown) show(latest.status, latest.key);
   };
@@ -38,7 +38,7 @@ export function statusSetter(node: NodeInstance): (status: NodeStatus) => void {
     const key = `${status.fill ?? ''}|${status.shape ?? ''}|${status.text ?? ''}`;
     latest = { status, key };
     if (timer !== undefined || key === shown) return;
-    const now = Date.now();
+    const now = performance.now();
     if (now - windowStart >= STATUS_WINDOW_MS) {
       windowStart = now;
       shownInWindow = 0;

@@ -19,6 +19,7 @@ import { PendingRequests } from './pending-requests';
 import { LocalServices, REGISTER_TOPIC, UNREGISTER_TOPIC } from './local-services';
 import { type DxlMessage, type DxlPayload, MessageType, emptyMessage, payloadToBuffer } from './message';
 import type { MqttConnection } from './mqtt/connection';
+import { MAX_STRING_BYTES } from './mqtt/packets';
 import { TopicTable } from './topic-table';
 import { type ConnectionAttempt, type TransportSettings, openConnection } from './transport';
 
@@ -147,6 +148,10 @@ export class DxlClient implements DxlMessaging {
     for (const [name, value] of [['ca', options.ca], ['cert', options.cert], ['key', options.key]] as const) {
       if (!value || value.length === 0) throw new DxlError(DxlErrorCode.Config, `TLS ${name} is missing: DXL brokers require mutual TLS`);
     }
+    const keepaliveSec = options.keepaliveSec ?? 60;
+    if (!Number.isInteger(keepaliveSec) || keepaliveSec < 0 || keepaliveSec > 0xffff) {
+      throw new DxlError(DxlErrorCode.Config, `keepaliveSec must be a whole number of seconds from 0 to 65535, not ${keepaliveSec}`);
+    }
     this.clientId = options.clientId || newDxlId();
     this.replyTopic = `/mcafee/client/${this.clientId}`;
     this.endpoints = endpointsOf(options.brokers.map(normaliseBroker));
@@ -160,7 +165,7 @@ export class DxlClient implements DxlMessaging {
       webSockets: options.webSockets ?? false,
       ...(options.proxy ? { proxy: options.proxy } : {}),
       checkHostName: options.checkHostName ?? false,
-      keepaliveSec: options.keepaliveSec ?? 60,
+      keepaliveSec,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     };
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -463,7 +468,8 @@ export class DxlClient implements DxlMessaging {
       const topics = [this.replyTopic, ...this.mqttTopics.keys()];
       client.subscribe(topics, (error) => {
         if (error) {
-          lastError = error;
+          // A subscription cut short by the connection's end keeps the cause of that end.
+          lastError ??= error;
           client.end(true);
           return;
         }
@@ -486,6 +492,9 @@ export class DxlClient implements DxlMessaging {
 
   private publishWhenReady(topic: string, bytes: Buffer): Promise<void> {
     if (this.closed) return Promise.reject(new DxlError(DxlErrorCode.Closed, 'The DXL client is closed', { topic }));
+    // Responses go to a reply topic another client chose: checked here too, not only on our own topics.
+    const longTopic = topicTooLong(topic);
+    if (longTopic) return Promise.reject(longTopic);
     if (this.ready) {
       this.publish(topic, bytes);
       return Promise.resolve();
@@ -693,15 +702,12 @@ export class DxlClient implements DxlMessaging {
   }
 }
 
-/** MQTT carries a topic in at most 65,535 UTF-8 bytes. */
-const MAX_TOPIC_BYTES = 0xffff;
-
 function topicTooLong(topic: string): DxlError | undefined {
   // A UTF-16 unit is at most 3 UTF-8 bytes: most topics are cleared without counting.
-  if (topic.length * 3 <= MAX_TOPIC_BYTES) return undefined;
+  if (topic.length * 3 <= MAX_STRING_BYTES) return undefined;
   const bytes = Buffer.byteLength(topic, 'utf8');
-  if (bytes <= MAX_TOPIC_BYTES) return undefined;
-  return new DxlError(DxlErrorCode.InvalidArgument, `A topic of ${bytes} bytes is longer than the ${MAX_TOPIC_BYTES} bytes MQTT allows`);
+  if (bytes <= MAX_STRING_BYTES) return undefined;
+  return new DxlError(DxlErrorCode.InvalidArgument, `A topic of ${bytes} bytes is longer than the ${MAX_STRING_BYTES} bytes MQTT allows`);
 }
 
 /** Error code sent when a local service handler throws: the requester gets an answer, not a timeout. */

@@ -1,6 +1,8 @@
 import { DxlError, DxlErrorCode, codeForFabricError } from './errors';
 import { type DxlMessage, MessageType } from './message';
 
+const MAX_TIMER_MS = 0x7fffffff;
+
 interface PendingRequest {
   topic: string;
   timeoutMs: number;
@@ -96,7 +98,8 @@ export class PendingRequests {
   private arm(deadline: number): void {
     clearTimeout(this.timer);
     this.armedFor = deadline;
-    this.timer = setTimeout(() => this.expireDue(), Math.max(0, deadline - performance.now()));
+    // setTimeout takes at most 2^31 - 1 ms (24.8 days); beyond that it would fire at once, again and again.
+    this.timer = setTimeout(() => this.expireDue(), Math.min(MAX_TIMER_MS, Math.max(0, deadline - performance.now())));
     this.timer.unref();
   }
 

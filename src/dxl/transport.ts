@@ -7,6 +7,7 @@ import type { BrokerEndpoint } from './broker-probe';
 import type { ProxySettings } from './config';
 import { BROKER_CLOSED } from './connection-state';
 import { MqttConnection } from './mqtt/connection';
+import { connectPacket } from './mqtt/packets';
 
 export interface TransportSettings {
   clientId: string;
@@ -75,7 +76,9 @@ export interface ConnectionAttempt {
 export function openConnection(endpoint: BrokerEndpoint, settings: TransportSettings): ConnectionAttempt | Error {
   let client: MqttConnection;
   try {
-    client = new MqttConnection(openStream(endpoint, settings), settings);
+    // CONNECT first: options it cannot carry fail before a socket is opened.
+    const connect = connectPacket(settings);
+    client = new MqttConnection(openStream(endpoint, settings), settings, connect);
   } catch (error) {
     // Bad TLS material (e.g. a key that does not match the certificate) throws here.
     return error as Error;

@@ -101,13 +101,14 @@ export class ReputationCache {
     return { reputations: JSON.parse(entry.json) as Reputations, derived };
   }
 
-  set(ticket: CacheTicket, value: Reputations): void {
+  /** Stores the reputations, with what `getDerived` would derive from them when the caller has it already. */
+  set(ticket: CacheTicket, value: Reputations, derived?: unknown): void {
     this.pending.delete(ticket);
     if (ticket.void) return;
     const { key, hashes } = ticket;
     const existing = this.entries.get(key);
     if (existing !== undefined) this.remove(key, existing);
-    this.entries.set(key, { json: JSON.stringify(value), expiresAt: this.now() + this.ttlMs, hashes });
+    this.entries.set(key, { json: JSON.stringify(value), ...(derived === undefined ? {} : { derivedJson: JSON.stringify(derived) }), expiresAt: this.now() + this.ttlMs, hashes });
     for (const hash of hashes) {
       let keys = this.keysByHash.get(hash);
       if (keys === undefined) this.keysByHash.set(hash, (keys = new Set()));

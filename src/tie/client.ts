@@ -56,10 +56,6 @@ interface ReputationLookup {
   hashes: () => string[];
 }
 
-function withVerdict(result: { reputations: Reputations; verdict?: Verdict }, subject: ReputationSubject): ReputationsWithVerdict {
-  return { reputations: result.reputations, verdict: result.verdict ?? computeVerdict(result.reputations, subject) };
-}
-
 function fileLookup(normalized: HashDict): ReputationLookup {
   return {
     subject: 'file',
@@ -118,7 +114,7 @@ export class TieClient {
   /** `getFileReputation` with the verdict of the reputations (see verdict.ts); cached with them. */
   async getFileReputationWithVerdict(hashes: HashInput): Promise<ReputationsWithVerdict> {
     this.checkOpen();
-    return withVerdict(await this.lookup(fileLookup(normalizeHashes(hashes)), true), 'file');
+    return this.lookup(fileLookup(normalizeHashes(hashes)), true);
   }
 
   /**
@@ -133,7 +129,7 @@ export class TieClient {
   /** `getCertificateReputation` with the verdict of the reputations; cached with them. */
   async getCertificateReputationWithVerdict(sha1: string, publicKeySha1?: string): Promise<ReputationsWithVerdict> {
     this.checkOpen();
-    return withVerdict(await this.lookup(certificateLookup(normalizeCertificateHashes(sha1, publicKeySha1)), true), 'certificate');
+    return this.lookup(certificateLookup(normalizeCertificateHashes(sha1, publicKeySha1)), true);
   }
 
   /** Sets the Enterprise (provider 3) trust level of a file: an administrator override. */
@@ -269,16 +265,18 @@ export class TieClient {
    * asked for; a cache hit returns the one computed for the entry. The request payload is built
    * only on a miss.
    */
-  private async lookup(target: ReputationLookup, withVerdict: boolean): Promise<{ reputations: Reputations; verdict?: Verdict }> {
+  private lookup(target: ReputationLookup, wantVerdict: true): Promise<ReputationsWithVerdict>;
+  private lookup(target: ReputationLookup, wantVerdict: false): Promise<{ reputations: Reputations }>;
+  private async lookup(target: ReputationLookup, wantVerdict: boolean): Promise<{ reputations: Reputations; verdict?: Verdict }> {
     const cache = this.cache;
     const verdictOf = (reputations: Reputations): Verdict => computeVerdict(reputations, target.subject);
     if (cache === undefined) {
       const reputations = await this.requestReputations(target.topic, target.payload());
-      return withVerdict ? { reputations, verdict: verdictOf(reputations) } : { reputations };
+      return wantVerdict ? { reputations, verdict: verdictOf(reputations) } : { reputations };
     }
     await this.ensureCacheInvalidation();
     const key = target.cacheKey();
-    if (withVerdict) {
+    if (wantVerdict) {
       const hit = cache.getDerived(key, verdictOf);
       if (hit !== undefined) return { reputations: hit.reputations, verdict: hit.derived };
     } else {
@@ -288,8 +286,9 @@ export class TieClient {
     const ticket: CacheTicket = cache.begin(key, target.hashes());
     try {
       const reputations = await this.requestReputations(target.topic, target.payload());
-      cache.set(ticket, reputations);
-      return withVerdict ? { reputations, verdict: verdictOf(reputations) } : { reputations };
+      const verdict = wantVerdict ? verdictOf(reputations) : undefined;
+      cache.set(ticket, reputations, verdict);
+      return verdict === undefined ? { reputations } : { reputations, verdict };
     } catch (error) {
       cache.abandon(ticket);
       throw error;

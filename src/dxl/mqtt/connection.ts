@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { PacketReader } from './packet-reader';
+import { MalformedPacketError, PacketReader } from './packet-reader';
 import {
   type ConnectOptions,
   DISCONNECT,
@@ -8,7 +8,6 @@ import {
   PacketType,
   acknowledgement,
   connackRefusal,
-  connectPacket,
   publishHeader,
   subscribePacket,
   unsubscribePacket,
@@ -20,6 +19,9 @@ type Acknowledged = (error?: Error) => void;
 export interface MqttConnectionOptions extends ConnectOptions {
   connectTimeoutMs: number;
 }
+
+/** The shortest valid body of each packet type a broker sends (by type number); others are ignored. */
+const MIN_BODY_BYTES: readonly number[] = [0, 0, 2, 2, 2, 2, 2, 2, 0, 3, 2, 2, 0, 0, 0, 0];
 
 function mqttError(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
@@ -49,15 +51,22 @@ export class MqttConnection extends EventEmitter {
   private outgoingBytes = 0;
   private flushScheduled = false;
   private accepted = false;
+  /** Ended or failed: nothing more is sent, and packets still in the last chunk are ignored. */
+  private finished = false;
   private closed = false;
   private connectTimer: NodeJS.Timeout | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private awaitingPong = false;
   private receivedSincePing = false;
 
+  /**
+   * `connect` is the CONNECT packet (see `connectPacket`), built by the caller before it opens the
+   * stream, so that bad options fail before a socket exists.
+   */
   constructor(
     private readonly stream: Duplex,
     private readonly options: MqttConnectionOptions,
+    connect: Buffer,
   ) {
     super();
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -69,7 +78,7 @@ export class MqttConnection extends EventEmitter {
       options.connectTimeoutMs,
     );
     // Both stream kinds hold writes until their handshake is done; the broker's CONNACK raises `connect`.
-    this.enqueue(connectPacket(options));
+    this.enqueue(connect);
   }
 
   get connected(): boolean {
@@ -78,7 +87,7 @@ export class MqttConnection extends EventEmitter {
 
   /** QoS 0 publish; sent with everything else written in this turn of the event loop. */
   publish(topic: string, payload: Buffer): void {
-    if (this.closed) return;
+    if (this.finished) return;
     this.enqueue(publishHeader(topic, payload.length));
     this.enqueue(payload);
   }
@@ -104,24 +113,28 @@ export class MqttConnection extends EventEmitter {
         this.once('close', callback);
       }
     }
-    if (this.closed) return;
+    if (this.finished) return;
     if (force || !this.accepted) {
+      this.finish();
       this.stream.destroy();
       return;
     }
     this.enqueue(DISCONNECT);
     this.flush();
-    this.stream.end();
+    this.finish();
+    // Once DISCONNECT is written the session is over: no need to wait for the broker to hang up.
+    this.stream.end(() => this.stream.destroy());
   }
 
   private sendAcknowledged(build: (packetId: number) => Buffer, callback: Acknowledged): void {
-    if (this.closed) {
+    if (this.finished) {
       process.nextTick(callback, mqttError('the MQTT connection is closed', 'CLOSED'));
       return;
     }
     const id = this.allocatePacketId();
+    const packet = build(id);
     this.acknowledged.set(id, callback);
-    this.enqueue(build(id));
+    this.enqueue(packet);
   }
 
   private allocatePacketId(): number {
@@ -133,6 +146,7 @@ export class MqttConnection extends EventEmitter {
   }
 
   private enqueue(bytes: Buffer): void {
+    if (this.finished) return;
     this.outgoing.push(bytes);
     this.outgoingBytes += bytes.length;
     if (this.flushScheduled) return;
@@ -142,7 +156,7 @@ export class MqttConnection extends EventEmitter {
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.outgoing.length === 0 || this.closed || this.stream.destroyed) return;
+    if (this.outgoing.length === 0 || this.closed || this.stream.destroyed || this.stream.writableEnded) return;
     const bytes = this.outgoing.length === 1 ? this.outgoing[0]! : Buffer.concat(this.outgoing, this.outgoingBytes);
     this.outgoing = [];
     this.outgoingBytes = 0;
@@ -159,7 +173,10 @@ export class MqttConnection extends EventEmitter {
   }
 
   private onPacket(firstByte: number, data: Buffer, start: number, end: number): void {
-    switch (firstByte >> 4) {
+    if (this.finished) return;
+    const type = firstByte >> 4;
+    if (end - start < MIN_BODY_BYTES[type]!) throw new MalformedPacketError(`malformed MQTT packet: type ${type} with a ${end - start}-byte body`);
+    switch (type) {
       case PacketType.Publish:
         this.onPublish(firstByte, data, start, end);
         return;
@@ -186,8 +203,9 @@ export class MqttConnection extends EventEmitter {
   private onPublish(firstByte: number, data: Buffer, start: number, end: number): void {
     const topicLength = data.readUInt16BE(start);
     let offset = start + 2 + topicLength;
-    const topic = data.toString('utf8', start + 2, offset);
     const qos = (firstByte >> 1) & 0x03;
+    if (offset + (qos > 0 ? 2 : 0) > end) throw new MalformedPacketError('malformed MQTT packet: PUBLISH topic runs past its end');
+    const topic = data.toString('utf8', start + 2, offset);
     if (qos > 0) {
       const packetId = data.readUInt16BE(offset);
       offset += 2;
@@ -236,17 +254,23 @@ export class MqttConnection extends EventEmitter {
 
   private fail(error: Error): void {
     if (this.closed) return;
+    this.finish();
     if (this.listenerCount('error') > 0) this.emit('error', error);
     this.stream.destroy();
+  }
+
+  private finish(): void {
+    this.finished = true;
+    clearTimeout(this.connectTimer);
+    clearInterval(this.keepaliveTimer);
+    this.outgoing = [];
+    this.outgoingBytes = 0;
   }
 
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.connectTimer);
-    clearInterval(this.keepaliveTimer);
-    this.outgoing = [];
-    this.outgoingBytes = 0;
+    this.finish();
     const waiting = [...this.acknowledged.values()];
     this.acknowledged.clear();
     for (const callback of waiting) callback(mqttError('the MQTT connection closed before the broker answered', 'CLOSED'));

@@ -39,7 +39,8 @@ export class PacketReader {
     while (offset < data.length) {
       const size = packetSize(data, offset);
       if (size < 0 || offset + size > data.length) {
-        const rest = data.subarray(offset);
+        // A copy: a slice would pin the whole chunk until the packet completes.
+        const rest = Buffer.from(data.subarray(offset));
         this.held.push(rest);
         this.heldBytes = rest.length;
         this.wanted = Math.max(size, 0);

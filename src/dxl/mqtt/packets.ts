@@ -47,8 +47,13 @@ function writeFixedHeader(buf: Buffer, firstByte: number, remaining: number): nu
   return offset;
 }
 
-function packet(firstByte: number, remaining: number): { buf: Buffer; offset: number } {
+function checkedRemaining(remaining: number): number {
   if (remaining > MAX_REMAINING_LENGTH) throw new RangeError(`MQTT packet of ${remaining} bytes exceeds the protocol's limit`);
+  return remaining;
+}
+
+function packet(firstByte: number, remaining: number): { buf: Buffer; offset: number } {
+  checkedRemaining(remaining);
   const buf = Buffer.allocUnsafe(1 + lengthBytes(remaining) + remaining);
   return { buf, offset: writeFixedHeader(buf, firstByte, remaining) };
 }
@@ -59,9 +64,12 @@ function writeString(buf: Buffer, offset: number, text: string, byteLength: numb
   return offset + 2 + byteLength;
 }
 
+/** The longest string (topic, client id) MQTT can carry, in UTF-8 bytes. */
+export const MAX_STRING_BYTES = 0xffff;
+
 function stringLength(text: string): number {
   const length = Buffer.byteLength(text, 'utf8');
-  if (length > 0xffff) throw new RangeError(`MQTT string of ${length} bytes is longer than 65,535`);
+  if (length > MAX_STRING_BYTES) throw new RangeError(`MQTT string of ${length} bytes is longer than ${MAX_STRING_BYTES}`);
   return length;
 }
 
@@ -74,6 +82,9 @@ export interface ConnectOptions {
 
 /** CONNECT with a clean session and no will, user name or password: DXL authenticates by TLS client certificate. */
 export function connectPacket(options: ConnectOptions): Buffer {
+  if (!Number.isInteger(options.keepaliveSec) || options.keepaliveSec < 0 || options.keepaliveSec > 0xffff) {
+    throw new RangeError(`MQTT keepalive must be a whole number of seconds from 0 to 65535, not ${options.keepaliveSec}`);
+  }
   const protocolName = options.protocolVersion === 3 ? 'MQIsdp' : 'MQTT';
   const clientIdLength = stringLength(options.clientId);
   const remaining = 2 + protocolName.length + 1 + 1 + 2 + 2 + clientIdLength;
@@ -118,8 +129,7 @@ export function unsubscribePacket(packetId: number, topics: readonly string[]): 
  */
 export function publishHeader(topic: string, payloadLength: number): Buffer {
   const topicLength = stringLength(topic);
-  const remaining = 2 + topicLength + payloadLength;
-  if (remaining > MAX_REMAINING_LENGTH) throw new RangeError(`MQTT packet of ${remaining} bytes exceeds the protocol's limit`);
+  const remaining = checkedRemaining(2 + topicLength + payloadLength);
   const buf = Buffer.allocUnsafe(1 + lengthBytes(remaining) + 2 + topicLength);
   const offset = writeFixedHeader(buf, PacketType.Publish << 4, remaining);
   writeString(buf, offset, topic, topicLength);
