@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { MalformedPacketError, PacketReader } from './packet-reader';
 import {
-  type ConnectOptions,
   DISCONNECT,
   PINGREQ,
   PacketType,
@@ -16,7 +15,9 @@ import {
 export type MessageListener = (topic: string, payload: Buffer) => void;
 type Acknowledged = (error?: Error) => void;
 
-export interface MqttConnectionOptions extends ConnectOptions {
+export interface MqttConnectionOptions {
+  /** As sent in CONNECT: a PINGREQ this often, and the connection given up after one silent interval. */
+  keepaliveSec: number;
   connectTimeoutMs: number;
 }
 
@@ -181,7 +182,7 @@ export class MqttConnection extends EventEmitter {
         this.onPublish(firstByte, data, start, end);
         return;
       case PacketType.Connack:
-        this.onConnack(end - start >= 2 ? data[start + 1]! : -1);
+        this.onConnack(data[start + 1]!);
         return;
       case PacketType.Suback:
         this.settle(data.readUInt16BE(start), data.subarray(start + 2, end).includes(0x80) ? 'the broker refused the subscription' : undefined);
