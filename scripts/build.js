@@ -24,6 +24,6 @@ if (fs.existsSync(nodesSrc)) {
     }
   }
 }
-for (const cli of [path.join(root, 'dist', 'src', 'fabric', 'cli.js'), path.join(root, 'dist', 'src', 'cli', 'tie-dxl.js')]) {
+for (const cli of [path.join(root, 'dist', 'src', 'cli', 'tie-fabric.js'), path.join(root, 'dist', 'src', 'cli', 'tie-dxl.js')]) {
   if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
 }

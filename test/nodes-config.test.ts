@@ -26,7 +26,7 @@ import {
   statusHistory,
 } from './support/node-red-helper';
 import { NOTEPAD } from './support/node-red-samples';
-import { testPki } from './support/pki-fixture';
+import { testPki } from '../test-kit/pki-fixture';
 
 const CONNECTED = 'node-red:common.status.connected';
 
