@@ -12,6 +12,8 @@ import { TieClient, type TieClientOptions } from '../tie/client';
 import { CONFIG_ERROR_CAUSE } from './status';
 import { SubscriptionRegistry } from './subscription-registry';
 
+export type { ConnectionState, TieClient };
+
 export type StateListener = (state: ConnectionState) => void;
 
 export interface SharedConnectionOptions {
