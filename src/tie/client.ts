@@ -2,6 +2,7 @@ import type { DxlMessaging, RequestOptions, Unsubscribe } from '../dxl/api';
 import { type DxlMessage, parseJsonPayload } from '../dxl/message';
 import { ReputationCache, type CacheTicket, type ReputationCacheOptions } from './cache';
 import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel, TRUST_LEVELS } from './constants';
+import { type EventErrorHandler, type EventHandler, EventFeeds } from './event-feeds';
 import { TieError, TieErrorCode, invalidInput, invalidResponse } from './errors';
 import { type HashInput, normalizeCertificateHashes, normalizeHashes, receivedBase64ToHex } from './hashes';
 import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
@@ -38,7 +39,7 @@ export interface TieClientOptions {
   onEventError?: (error: Error, message: DxlMessage) => void;
 }
 
-export type EventHandler<T> = (event: T, message: DxlMessage) => void;
+export type { EventErrorHandler, EventHandler };
 
 export interface ReputationsWithVerdict {
   reputations: Reputations;
@@ -88,7 +89,8 @@ export class TieClient {
   /** Present when the cache was enabled. */
   readonly cache: ReputationCache | undefined;
   private readonly requestOptions: RequestOptions | undefined;
-  private readonly onEventError: ((error: Error, message: DxlMessage) => void) | undefined;
+  private readonly onEventError: EventErrorHandler | undefined;
+  private readonly feeds: EventFeeds;
   private readonly subscriptions = new Set<Unsubscribe>();
   private cacheInvalidation: Promise<void> | undefined;
   private closed = false;
@@ -101,6 +103,7 @@ export class TieClient {
       this.requestOptions = { timeoutMs: options.requestTimeoutMs };
     }
     this.onEventError = options.onEventError;
+    this.feeds = new EventFeeds(dxl);
   }
 
   // ---- reputations ----
@@ -214,24 +217,28 @@ export class TieClient {
 
   // ---- events ----
 
+  // Each event is parsed and transformed once, however many handlers listen (see event-feeds.ts).
+  // `onError` receives this subscription's errors (events that are not TIE payloads, exceptions of
+  // the handler) instead of the client's `onEventError`.
+
   /** File reputation changes, delivered as the Python `on_reputation_change` dict. */
-  onFileReputationChange(handler: EventHandler<ReputationChangeEvent>): Promise<Unsubscribe> {
-    return this.listen(TieTopic.FILE_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, handler);
+  onFileReputationChange(handler: EventHandler<ReputationChangeEvent>, onError?: EventErrorHandler): Promise<Unsubscribe> {
+    return this.listen(TieTopic.FILE_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, handler, onError);
   }
 
   /** Certificate reputation changes (with a hex `publicKeySha1` when TIE knows it). */
-  onCertificateReputationChange(handler: EventHandler<ReputationChangeEvent>): Promise<Unsubscribe> {
-    return this.listen(TieTopic.CERT_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, handler);
+  onCertificateReputationChange(handler: EventHandler<ReputationChangeEvent>, onError?: EventErrorHandler): Promise<Unsubscribe> {
+    return this.listen(TieTopic.CERT_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, handler, onError);
   }
 
   /** Detections on endpoints, delivered as the Python `on_detection` dict. */
-  onFileDetection(handler: EventHandler<DetectionEvent>): Promise<Unsubscribe> {
-    return this.listen(TieTopic.FILE_DETECTION_EVENT, transformDetectionEvent, handler);
+  onFileDetection(handler: EventHandler<DetectionEvent>, onError?: EventErrorHandler): Promise<Unsubscribe> {
+    return this.listen(TieTopic.FILE_DETECTION_EVENT, transformDetectionEvent, handler, onError);
   }
 
   /** First sightings of files in the enterprise, delivered as the Python `on_first_instance` dict. */
-  onFileFirstInstance(handler: EventHandler<FirstInstanceEvent>): Promise<Unsubscribe> {
-    return this.listen(TieTopic.FILE_FIRST_INSTANCE_EVENT, transformFirstInstanceEvent, handler);
+  onFileFirstInstance(handler: EventHandler<FirstInstanceEvent>, onError?: EventErrorHandler): Promise<Unsubscribe> {
+    return this.listen(TieTopic.FILE_FIRST_INSTANCE_EVENT, transformFirstInstanceEvent, handler, onError);
   }
 
   /** Removes every subscription this client made (event handlers and cache invalidation); later calls reject with TIE_CLOSED. */
@@ -313,17 +320,17 @@ export class TieClient {
   private ensureCacheInvalidation(): Promise<void> {
     if (this.cacheInvalidation !== undefined) return this.cacheInvalidation;
     if (this.closed) return Promise.reject(closedError());
-    const onChange = (message: DxlMessage): void => {
+    const onChange = (payload: unknown): void => {
       try {
-        this.invalidate(changedHashes(parseJsonPayload(message.payload)));
+        this.invalidate(changedHashes(payload));
       } catch {
         // Not a TIE payload: nothing names a cached hash, so there is nothing to drop.
       }
     };
     const ready = (async () => {
       const results = await Promise.allSettled([
-        this.dxl.subscribe(TieTopic.FILE_REPUTATION_CHANGE_EVENT, onChange),
-        this.dxl.subscribe(TieTopic.CERT_REPUTATION_CHANGE_EVENT, onChange),
+        this.feeds.observe(TieTopic.FILE_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, onChange),
+        this.feeds.observe(TieTopic.CERT_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, onChange),
       ]);
       const failure = results.find((result) => result.status === 'rejected');
       const unsubscribes = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
@@ -341,29 +348,19 @@ export class TieClient {
     return ready;
   }
 
-  private async listen<T>(topic: string, transform: (payload: unknown) => T, handler: EventHandler<T>): Promise<Unsubscribe> {
+  private async listen<T>(
+    topic: string,
+    transform: (payload: unknown) => T,
+    handler: EventHandler<T>,
+    onError: EventErrorHandler | undefined,
+  ): Promise<Unsubscribe> {
     if (typeof handler !== 'function') throw invalidInput('the event handler must be a function');
+    if (onError !== undefined && typeof onError !== 'function') throw invalidInput('the event error handler must be a function');
     this.checkOpen();
-    const onMessage = (message: DxlMessage): void => {
-      let event: T;
-      try {
-        event = transform(parseJsonPayload(message.payload));
-      } catch (error) {
-        this.reportEventError(
-          error instanceof TieError ? error : invalidResponse(`event on ${topic} is not JSON: ${errorText(error)}`, error),
-          message,
-        );
-        return;
-      }
-      try {
-        handler(event, message);
-      } catch (error) {
-        this.reportEventError(error instanceof Error ? error : new Error(String(error)), message);
-      }
-    };
-    const unsubscribeFromDxl = await this.dxl.subscribe(topic, onMessage);
+    const reportTo = onError ?? this.onEventError;
+    const unsubscribeFromFeed = await this.feeds.listen(topic, transform, handler, reportTo);
     if (this.closed) {
-      await unsubscribeFromDxl();
+      await unsubscribeFromFeed();
       throw closedError();
     }
     let subscribed = true;
@@ -371,15 +368,10 @@ export class TieClient {
       if (!subscribed) return;
       subscribed = false;
       this.subscriptions.delete(unsubscribe);
-      await unsubscribeFromDxl();
+      await unsubscribeFromFeed();
     };
     this.subscriptions.add(unsubscribe);
     return unsubscribe;
-  }
-
-  private reportEventError(error: Error, message: DxlMessage): void {
-    if (this.onEventError === undefined) throw error;
-    this.onEventError(error, message);
   }
 }
 

@@ -13,6 +13,8 @@ import { decodeMessage, encodeMessage } from '../../src/dxl/codec';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import { type DxlMessage, MessageType, emptyMessage } from '../../src/dxl/message';
 import { REPUTATION_CHANGE_FILTERS, decodeReputationChange, detectionMessage, firstInstanceMessage, passesReputationChangeFilter, reputationChangeMessage } from '../../src/flow/events';
+import { decodeEvent } from '../../src/tie/event-feeds';
+import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../../src/tie/transforms';
 import { TieNodeError } from '../../src/flow/errors';
 import { firstReferencesOperation, getReputationOperation } from '../../src/flow/operations';
 import { TieClient } from '../../src/tie/client';
@@ -117,13 +119,23 @@ function throughEventDecoders(payload: Buffer, failures: Failures, replay: strin
   let decoded = 0;
   const attempts: Array<[string, () => unknown]> = [
     ['file reputation change', () => {
-      const change = decodeReputationChange(eventMessage(TieTopic.FILE_REPUTATION_CHANGE_EVENT, payload), 'file');
+      const message = eventMessage(TieTopic.FILE_REPUTATION_CHANGE_EVENT, payload);
+      const change = decodeReputationChange(decodeEvent(message, transformReputationChangeEvent), 'file');
       for (const filter of REPUTATION_CHANGE_FILTERS) passesReputationChangeFilter(filter, change);
-      return reputationChangeMessage(change, eventMessage(TieTopic.FILE_REPUTATION_CHANGE_EVENT, payload));
+      return reputationChangeMessage(change, message);
     }],
-    ['certificate reputation change', () => reputationChangeMessage(decodeReputationChange(eventMessage(TieTopic.CERT_REPUTATION_CHANGE_EVENT, payload), 'certificate'), eventMessage(TieTopic.CERT_REPUTATION_CHANGE_EVENT, payload))],
-    ['detection', () => detectionMessage(eventMessage(TieTopic.FILE_DETECTION_EVENT, payload))],
-    ['first instance', () => firstInstanceMessage(eventMessage(TieTopic.FILE_FIRST_INSTANCE_EVENT, payload))],
+    ['certificate reputation change', () => {
+      const message = eventMessage(TieTopic.CERT_REPUTATION_CHANGE_EVENT, payload);
+      return reputationChangeMessage(decodeReputationChange(decodeEvent(message, transformReputationChangeEvent), 'certificate'), message);
+    }],
+    ['detection', () => {
+      const message = eventMessage(TieTopic.FILE_DETECTION_EVENT, payload);
+      return detectionMessage(decodeEvent(message, transformDetectionEvent), message);
+    }],
+    ['first instance', () => {
+      const message = eventMessage(TieTopic.FILE_FIRST_INSTANCE_EVENT, payload);
+      return firstInstanceMessage(decodeEvent(message, transformFirstInstanceEvent), message);
+    }],
   ];
   for (const [what, attempt] of attempts) {
     try {
