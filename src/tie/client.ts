@@ -1,10 +1,12 @@
 import type { DxlMessaging, RequestOptions, Unsubscribe } from '../dxl/api';
 import { type DxlMessage, parseJsonPayload } from '../dxl/message';
 import { ReputationCache, type CacheTicket, type ReputationCacheOptions } from './cache';
-import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel, TRUST_LEVELS } from './constants';
+import { queryLimitArgument, trustLevelArgument } from './arguments';
+import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel } from './constants';
 import { type EventErrorHandler, type EventHandler, EventFeeds } from './event-feeds';
 import { TieError, TieErrorCode, invalidInput, invalidResponse } from './errors';
-import { type HashInput, normalizeCertificateHashes, normalizeHashes, receivedBase64ToHex } from './hashes';
+import { type HashInput, normalizeHashes, receivedBase64ToHex, validatedHexToBase64 } from './hashes';
+import { type CertificateTarget, type ReputationTarget, certificateTarget, checkedTarget } from './targets';
 import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
 import { type ReputationSubject, type Verdict, computeVerdict } from './verdict';
 import {
@@ -67,7 +69,7 @@ function fileLookup(normalized: HashDict): ReputationLookup {
   };
 }
 
-function certificateLookup(cert: { sha1: string; publicKeySha1?: string }): ReputationLookup {
+function certificateLookup(cert: CertificateTarget): ReputationLookup {
   return {
     subject: 'certificate',
     topic: TieTopic.GET_CERT_REPUTATION,
@@ -126,19 +128,19 @@ export class TieClient {
    */
   async getCertificateReputation(sha1: string, publicKeySha1?: string): Promise<Reputations> {
     this.checkOpen();
-    return (await this.lookup(certificateLookup(normalizeCertificateHashes(sha1, publicKeySha1)), false)).reputations;
+    return (await this.lookup(certificateLookup(certificateTarget(sha1, publicKeySha1)), false)).reputations;
   }
 
   /** `getCertificateReputation` with the verdict of the reputations; cached with them. */
   async getCertificateReputationWithVerdict(sha1: string, publicKeySha1?: string): Promise<ReputationsWithVerdict> {
     this.checkOpen();
-    return this.lookup(certificateLookup(normalizeCertificateHashes(sha1, publicKeySha1)), true);
+    return this.lookup(certificateLookup(certificateTarget(sha1, publicKeySha1)), true);
   }
 
   /** Sets the Enterprise (provider 3) trust level of a file: an administrator override. */
   async setFileReputation(trustLevel: number, hashes: HashInput, filename = '', comment = ''): Promise<void> {
     this.checkOpen();
-    const level = checkedTrustLevel(trustLevel);
+    const level = trustLevelArgument(trustLevel);
     const normalized = normalizeHashes(hashes);
     const payload =
       `{"trustLevel":${level},"providerId":${FileProvider.ENTERPRISE},` +
@@ -150,8 +152,11 @@ export class TieClient {
   /** Sets the Enterprise (provider 4) trust level of a certificate. */
   async setCertificateReputation(trustLevel: number, sha1: string, publicKeySha1?: string, comment = ''): Promise<void> {
     this.checkOpen();
-    const level = checkedTrustLevel(trustLevel);
-    const cert = normalizeCertificateHashes(sha1, publicKeySha1);
+    const level = trustLevelArgument(trustLevel);
+    await this.setCertificate(level, certificateTarget(sha1, publicKeySha1), comment);
+  }
+
+  private async setCertificate(level: number, cert: CertificateTarget, comment: unknown): Promise<void> {
     const payload = certificatePayload(
       cert.sha1,
       cert.publicKeySha1,
@@ -199,7 +204,7 @@ export class TieClient {
   async getFileFirstReferences(hashes: HashInput, queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT): Promise<FirstReference[]> {
     this.checkOpen();
     const normalized = normalizeHashes(hashes);
-    const payload = `{"queryLimit":${checkedQueryLimit(queryLimit)},"hashes":${wireHashesJson(normalized)}}`;
+    const payload = `{"queryLimit":${queryLimitArgument(queryLimit)},"hashes":${wireHashesJson(normalized)}}`;
     return this.requestFirstReferences(TieTopic.GET_FILE_FIRST_REFERENCES, payload);
   }
 
@@ -210,9 +215,37 @@ export class TieClient {
     queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT,
   ): Promise<FirstReference[]> {
     this.checkOpen();
-    const cert = normalizeCertificateHashes(sha1, publicKeySha1);
-    const payload = certificatePayload(cert.sha1, cert.publicKeySha1, `"queryLimit":${checkedQueryLimit(queryLimit)},`);
+    return this.certificateFirstReferences(certificateTarget(sha1, publicKeySha1), queryLimit);
+  }
+
+  private certificateFirstReferences(cert: CertificateTarget, queryLimit: unknown): Promise<FirstReference[]> {
+    const payload = certificatePayload(cert.sha1, cert.publicKeySha1, `"queryLimit":${queryLimitArgument(queryLimit)},`);
     return this.requestFirstReferences(TieTopic.GET_CERT_FIRST_REFERENCES, payload);
+  }
+
+  // ---- on a target (targets.ts): a file or a certificate, validated once where it was made ----
+
+  /** `getFileReputationWithVerdict` or `getCertificateReputationWithVerdict`, by the target's subject. */
+  async getReputationWithVerdict(target: ReputationTarget): Promise<ReputationsWithVerdict> {
+    this.checkOpen();
+    const checked = checkedTarget(target);
+    return this.lookup(checked.subject === 'file' ? fileLookup(checked.hashes) : certificateLookup(checked), true);
+  }
+
+  /** `setFileReputation` or `setCertificateReputation`, by the target's subject; `filename` is for files only. */
+  async setReputation(target: ReputationTarget, trustLevel: number, filename = '', comment = ''): Promise<void> {
+    this.checkOpen();
+    const checked = checkedTarget(target);
+    if (checked.subject === 'file') return this.setFileReputation(trustLevel, checked.hashes, filename, comment);
+    return this.setCertificate(trustLevelArgument(trustLevel), checked, comment);
+  }
+
+  /** `getFileFirstReferences` or `getCertificateFirstReferences`, by the target's subject. */
+  async getFirstReferences(target: ReputationTarget, queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT): Promise<FirstReference[]> {
+    this.checkOpen();
+    const checked = checkedTarget(target);
+    if (checked.subject === 'file') return this.getFileFirstReferences(checked.hashes, queryLimit);
+    return this.certificateFirstReferences(checked, queryLimit);
   }
 
   // ---- events ----
@@ -383,17 +416,17 @@ function wireHashesJson(hashes: HashDict): string {
     const hex = hashes[type];
     if (hex === undefined) continue;
     if (json.length > 1) json += ',';
-    json += `{"type":"${type}","value":"${Buffer.from(hex, 'hex').toString('base64')}"}`;
+    json += `{"type":"${type}","value":"${validatedHexToBase64(hex)}"}`;
   }
   return json + ']';
 }
 
 /** `{<prefix>"hashes":[{"type":"sha1",...}],"publicKeySha1":"..."}`; `prefix` ends with a comma. */
 function certificatePayload(sha1: string, publicKeySha1: string | undefined, prefix: string): string {
-  const hashes = `[{"type":"sha1","value":"${Buffer.from(sha1, 'hex').toString('base64')}"}]`;
+  const hashes = `[{"type":"sha1","value":"${validatedHexToBase64(sha1)}"}]`;
   return publicKeySha1 === undefined
     ? `{${prefix}"hashes":${hashes}}`
-    : `{${prefix}"hashes":${hashes},"publicKeySha1":"${Buffer.from(publicKeySha1, 'hex').toString('base64')}"}`;
+    : `{${prefix}"hashes":${hashes},"publicKeySha1":"${validatedHexToBase64(publicKeySha1)}"}`;
 }
 
 function hashValues(hashes: HashDict): string[] {
@@ -432,28 +465,6 @@ function changedHashes(payload: unknown): string[] {
     out.push(receivedBase64ToHex(event.publicKeySha1, 'publicKeySha1'));
   }
   return out;
-}
-
-/**
- * The trust level of an Enterprise set. Like the JavaScript client, numeric text is accepted; unlike
- * it, the value must be one of the TrustLevel values.
- */
-function checkedTrustLevel(trustLevel: unknown): number {
-  if (trustLevel === undefined || trustLevel === null || trustLevel === '') throw invalidInput('trustLevel was not specified');
-  const level = typeof trustLevel === 'number' ? trustLevel : typeof trustLevel === 'string' ? Number(trustLevel) : NaN;
-  if (Number.isNaN(level)) throw invalidInput(`trustLevel was not a number: ${JSON.stringify(trustLevel) ?? String(trustLevel)}`);
-  if (!isTrustLevel(level)) {
-    throw invalidInput(`trustLevel ${level} is not a TIE trust level: expected one of ${TRUST_LEVELS.join(', ')}`);
-  }
-  return level;
-}
-
-function checkedQueryLimit(queryLimit: unknown): number {
-  if (queryLimit === undefined || queryLimit === null) return DEFAULT_FIRST_REFERENCES_LIMIT;
-  if (typeof queryLimit !== 'number' || !Number.isSafeInteger(queryLimit) || queryLimit < 1) {
-    throw invalidInput(`queryLimit must be a whole number of at least 1, got ${JSON.stringify(queryLimit) ?? String(queryLimit)}`);
-  }
-  return queryLimit;
 }
 
 /** A filename or comment as JSON text; undefined and null count as "". */

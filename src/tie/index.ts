@@ -29,3 +29,4 @@ export * from './attributes';
 export * from './verdict';
 export { ReputationCache, type ReputationCacheOptions } from './cache';
 export type * from './types';
+export { type FileTarget, type CertificateTarget, type ReputationTarget, fileTarget, certificateTarget } from './targets';
