@@ -1,7 +1,7 @@
 /**
  * A simulated TIE server on any DXL client: the six TIE request topics, the external report
  * event, reputation-change events after every change, and optional periodic detection and
- * first-instance events (tie-api.md §7-§9). The official TIE clients cannot tell it from a TIE
+ * first-instance events (the topics of src/tie/topics.ts). The official TIE clients cannot tell it from a TIE
  * server; the behaviour follows the mock servers without their bugs.
  */
 import { createHash } from 'node:crypto';

@@ -80,7 +80,8 @@ function certificateLookup(cert: CertificateTarget): ReputationLookup {
 }
 
 /**
- * TIE over DXL, with the operations and results of the official TIE clients (tie-api.md §3-§4),
+ * TIE over DXL, with the operations and results of the official TIE clients
+ * (https://github.com/opendxl/opendxl-tie-client-python, https://github.com/opendxl/opendxl-tie-client-javascript),
  * as promises. Hashes in: hex (any case, validated); hashes out: lowercase hex.
  *
  * Rejections: `TieError` (`TIE_INVALID_INPUT` before anything is sent, `TIE_INVALID_RESPONSE`)

@@ -7,11 +7,10 @@
  * TIE_INVALID_RESPONSE from the TIE layer.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { decodeMessage, encodeMessage } from '../../src/dxl/codec';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import { type DxlMessage, MessageType, emptyMessage } from '../../src/dxl/message';
+import vectorsFixture from '../fixtures/dxl-test-vectors.json';
 import { REPUTATION_CHANGE_FILTERS, decodeReputationChange, detectionMessage, firstInstanceMessage, passesReputationChangeFilter, reputationChangeMessage } from '../../src/flow/events';
 import { decodeEvent } from '../../src/tie/event-feeds';
 import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../../src/tie/transforms';
@@ -56,9 +55,7 @@ function describeError(error: unknown): string {
 
 function wireSeeds(): Buffer[] {
   const seeds: Buffer[] = [];
-  const vectorsFile = path.resolve(__dirname, '../../../../shared/data/dxl-test-vectors.json');
-  const vectors = (JSON.parse(fs.readFileSync(vectorsFile, 'utf8')) as { vectors: Array<{ hex: string }> }).vectors;
-  for (const vector of vectors) seeds.push(Buffer.from(vector.hex, 'hex'));
+  for (const vector of vectorsFixture.vectors) seeds.push(Buffer.from(vector.hex, 'hex'));
   for (const type of [MessageType.Request, MessageType.Response, MessageType.Event, MessageType.ErrorResponse]) {
     const message = emptyMessage(type, '/mcafee/service/tie/file/reputation');
     message.messageId = '{5f2b6d3c-0d8f-4f0a-9d8e-4f3b1e2a7c11}';
