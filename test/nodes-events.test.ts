@@ -91,17 +91,19 @@ describe('event nodes', function () {
     });
     // Every JSON.parse of this event's text, wherever it happens in the process.
     let parses = 0;
-    const realParse = JSON.parse;
-    JSON.parse = function countingParse(this: unknown, source: string, reviver?: (key: string, value: unknown) => unknown): unknown {
+    const original = Object.getOwnPropertyDescriptor(JSON, 'parse')!;
+    const parse = original.value as typeof JSON.parse;
+    const counting = (source: string, reviver?: (this: unknown, key: string, value: unknown) => unknown): unknown => {
       if (source === text) parses++;
-      return realParse.call(JSON, source, reviver) as unknown;
-    } as typeof JSON.parse;
+      return parse(source, reviver) as unknown;
+    };
+    Object.defineProperty(JSON, 'parse', { ...original, value: counting });
     try {
       await dxl.sendEvent(TieTopic.FILE_REPUTATION_CHANGE_EVENT, text);
       await eventually(() => received.file!.length === 1 && received.both!.length === 1 && received.malicious!.length === 1, 'three deliveries');
       await sleep(100);
     } finally {
-      JSON.parse = realParse;
+      Object.defineProperty(JSON, 'parse', original);
     }
     assert.equal(parses, 1, 'one parse for three event nodes and the cache');
     const payloads = [received.file![0]!.payload, received.both![0]!.payload, received.malicious![0]!.payload] as ReputationChangeEvent[];

@@ -36,7 +36,8 @@ export interface TieClientOptions {
   requestTimeoutMs?: number;
   /**
    * Receives errors of event subscriptions: events that are not TIE payloads and exceptions
-   * thrown by handlers. Without it they are rethrown to the DXL client, which logs them.
+   * thrown by handlers, unless the subscription has an `onError` of its own. Without either they
+   * are rethrown to the DXL client, which logs them.
    */
   onEventError?: (error: Error, message: DxlMessage) => void;
 }
@@ -230,23 +231,23 @@ export class TieClient {
   async getReputationWithVerdict(target: ReputationTarget): Promise<ReputationsWithVerdict> {
     this.checkOpen();
     const checked = checkedTarget(target);
-    return this.lookup(checked.subject === 'file' ? fileLookup(checked.hashes) : certificateLookup(checked), true);
+    return await this.lookup(checked.subject === 'file' ? fileLookup(checked.hashes) : certificateLookup(checked), true);
   }
 
   /** `setFileReputation` or `setCertificateReputation`, by the target's subject; `filename` is for files only. */
   async setReputation(target: ReputationTarget, trustLevel: number, filename = '', comment = ''): Promise<void> {
     this.checkOpen();
     const checked = checkedTarget(target);
-    if (checked.subject === 'file') return this.setFileReputation(trustLevel, checked.hashes, filename, comment);
-    return this.setCertificate(trustLevelArgument(trustLevel), checked, comment);
+    if (checked.subject === 'file') await this.setFileReputation(trustLevel, checked.hashes, filename, comment);
+    else await this.setCertificate(trustLevelArgument(trustLevel), checked, comment);
   }
 
   /** `getFileFirstReferences` or `getCertificateFirstReferences`, by the target's subject. */
   async getFirstReferences(target: ReputationTarget, queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT): Promise<FirstReference[]> {
     this.checkOpen();
     const checked = checkedTarget(target);
-    if (checked.subject === 'file') return this.getFileFirstReferences(checked.hashes, queryLimit);
-    return this.certificateFirstReferences(checked, queryLimit);
+    if (checked.subject === 'file') return await this.getFileFirstReferences(checked.hashes, queryLimit);
+    return await this.certificateFirstReferences(checked, queryLimit);
   }
 
   // ---- events ----

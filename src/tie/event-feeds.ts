@@ -57,11 +57,6 @@ export class EventFeeds {
     return this.join(topic, transform, (feed) => feed.observers.add(observer), (feed) => feed.observers.delete(observer));
   }
 
-  /** Topics with a DXL subscription, for tests. */
-  get topicCount(): number {
-    return this.feeds.size;
-  }
-
   private async join(
     topic: string,
     transform: (payload: unknown) => unknown,
@@ -119,7 +114,7 @@ function deliver(feed: Feed, message: DxlMessage): void {
   try {
     payload = parseEventPayload(message);
   } catch (error) {
-    failure = error as TieError;
+    failure = error instanceof Error ? error : new Error(String(error));
   }
   if (failure === undefined) {
     for (const observer of feed.observers) {
