@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFabric } from '../src/fabric';
-import { mosquittoBinary, startMosquitto } from '../test/support/mosquitto';
-import { testPki } from '../test/support/pki-fixture';
+import { mosquittoBinary, startMosquitto } from '../test-kit/mosquitto';
+import { testPki } from '../test-kit/pki-fixture';
 import { renderFlowSection, renderReport, summarise } from './report';
 import type { BrokerTarget, ContenderJob, ContenderKind, ContenderResult, FlowJob, FlowResult } from './workload';
 

@@ -3,19 +3,11 @@
  * selects it. The connection opens when the first node registers and closes when the last one
  * leaves; every user shows its state. TLS material is kept as credentials, never in flow exports.
  */
-import { DxlClient } from '../src/dxl/client';
-import type { ConnectionState } from '../src/dxl/connection-state';
-import { DxlError } from '../src/dxl/errors';
-import {
-  type ConnectionTuning,
-  type TieConfigCredentials,
-  type TieConfigSettings,
-  buildClientOptions,
-  buildTieOptions,
-} from '../src/flow/client-options';
-import { importDxlConfig } from '../src/flow/config-import';
+import type { ConnectionTuning, TieConfigCredentials, TieConfigSettings } from '../src/flow/client-options';
+import { configNodeConnection } from '../src/flow/config-connection';
+import { importDxlConfig, importFailure } from '../src/flow/config-import';
 import { provisionFailureStatus, provisionForEditor, updateBrokersForEditor } from '../src/flow/config-provision';
-import { SharedConnection } from '../src/flow/shared-connection';
+import type { ConnectionState, SharedConnection } from '../src/flow/shared-connection';
 import { CONFIG_ERROR_CAUSE } from '../src/flow/status';
 import { settingNumber } from '../src/flow/values';
 import { trackFlowStarts } from './shared/catchable-errors';
@@ -51,8 +43,7 @@ const importHandler: AdminHandler = (request, response) => {
   try {
     response.json(importDxlConfig(request.body));
   } catch (error) {
-    const code = error instanceof DxlError ? error.code : 'DXL_CONFIG';
-    response.status(400).json({ code, message: error instanceof Error ? error.message : String(error) });
+    response.status(400).json(importFailure(error));
   }
 };
 
@@ -78,15 +69,10 @@ export = function registerTieConfig(RED: NodeRedApi): void {
     const settings: TieConfigSettings = definition;
     const credentials = (this.credentials ?? {}) as TieConfigCredentials;
     const reconnect = reconnectTuning(RED);
-    node.connection = new SharedConnection({
-      createClient: () =>
-        new DxlClient(
-          buildClientOptions(settings, credentials, {
-            reconnect,
-            logger: { warn: (line) => node.warn(line), debug: (line) => node.debug(line) },
-          }),
-        ),
-      tieOptions: buildTieOptions(settings),
+    node.connection = configNodeConnection({
+      settings,
+      credentials,
+      tuning: { reconnect, logger: { warn: (line) => node.warn(line), debug: (line) => node.debug(line) } },
       onStateChange: stateLogger(node),
     });
     node.on('close', (_removed, done) => {

@@ -1,12 +1,12 @@
 /** tie-first-instance: the first time a file is seen in the enterprise. */
-import { EVENT_TOPICS, firstInstanceMessage } from '../src/flow/events';
+import { firstInstanceSource } from '../src/flow/events';
 import { type EventNodeDefinition, setupEventNode } from './shared/event-node';
 import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
 
 export = function registerTieFirstInstance(RED: NodeRedApi): void {
   function TieFirstInstanceNode(this: NodeInstance, definition: EventNodeDefinition): void {
     RED.nodes.createNode(this, definition);
-    setupEventNode(RED, this, definition, [{ topic: EVENT_TOPICS['first-instance'], toMessage: firstInstanceMessage }]);
+    setupEventNode(RED, this, definition, [firstInstanceSource]);
   }
   RED.nodes.registerType('tie-first-instance', TieFirstInstanceNode);
 };

@@ -1,6 +1,7 @@
 /**
  * tie-set-external-reputation: the External provider (15) trust level of a file, by default only
- * after checking that no other provider already has a definitive reputation (seed 002's workflow).
+ * after checking that no other provider already has a definitive reputation (the workflow of
+ * https://github.com/opendxl/opendxl-tie-client-python/blob/master/sample/basic/basic_set_external_file_reputation.py).
  */
 import { externalReputationOperation } from '../src/flow/operations';
 import type { NodeInstance, NodeRedApi } from './shared/node-red-types';

@@ -28,6 +28,6 @@ if (fs.existsSync(nodesSrc)) {
 // folder beside its node files.
 fs.cpSync(path.join(root, 'icons'), path.join(nodesOut, 'icons'), { recursive: true });
 
-for (const cli of [path.join(root, 'dist', 'src', 'fabric', 'cli.js'), path.join(root, 'dist', 'src', 'cli', 'tie-dxl.js')]) {
+for (const cli of [path.join(root, 'dist', 'src', 'cli', 'tie-fabric.js'), path.join(root, 'dist', 'src', 'cli', 'tie-dxl.js')]) {
   if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
 }

@@ -27,4 +27,4 @@ export * from './tie';
 export * from './fabric';
 
 /** Provisioning a client from ePO or an OpenDXL console: key and CSR made here, config out. */
-export * from './dxl/provision';
+export * from './provision';

@@ -7,7 +7,7 @@ import { DxlErrorCode } from '../src/dxl/errors';
 import { encodeMessage } from '../src/dxl/codec';
 import { type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
 import { openConnection } from '../src/dxl/transport';
-import { type MosquittoBroker, requireMosquitto, startMosquitto } from './support/mosquitto';
+import { type MosquittoBroker, requireMosquitto, startMosquitto } from '../test-kit/mosquitto';
 import { eventually, ourClient } from './support/our-client';
 import {
   type OfficialClient,
@@ -19,7 +19,7 @@ import {
   serveOfficialOnPlainMqtt,
   subscribeOfficial,
 } from './support/official-client';
-import { testPki } from './support/pki-fixture';
+import { testPki } from '../test-kit/pki-fixture';
 
 describe('DxlClient with Mosquitto over mutual TLS', function () {
   this.timeout(20_000);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { decodeMessage, encodeMessage } from '../src/dxl/codec';
 import { DxlErrorCode } from '../src/dxl/errors';
 import { type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
-import { readFixture } from './support/fixtures';
+import vectorsFixture from './fixtures/dxl-test-vectors.json';
 
 interface VectorPayload {
   hex?: string;
@@ -38,7 +38,7 @@ interface Vector {
   decoded_by_reference: VectorFields;
 }
 
-const vectors = readFixture<{ vectors: Vector[] }>('dxl-test-vectors.json').vectors;
+const vectors = (vectorsFixture as unknown as { vectors: Vector[] }).vectors;
 
 // The official client's own decoder, used as an independent judge of what we encode.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

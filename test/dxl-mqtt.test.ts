@@ -3,8 +3,8 @@ import tls from 'node:tls';
 import { MqttConnection } from '../src/dxl/mqtt/connection';
 import { MalformedPacketError, PacketReader } from '../src/dxl/mqtt/packet-reader';
 import { connectPacket, publishHeader, subscribePacket, unsubscribePacket } from '../src/dxl/mqtt/packets';
-import { type MosquittoBroker, requireMosquitto, startMosquitto } from './support/mosquitto';
-import { testPki } from './support/pki-fixture';
+import { type MosquittoBroker, requireMosquitto, startMosquitto } from '../test-kit/mosquitto';
+import { testPki } from '../test-kit/pki-fixture';
 
 interface Packet {
   firstByte: number;

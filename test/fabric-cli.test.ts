@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { closeOfficialClient, connectOfficialClientFromConfig, officialRequest, payloadText } from './support/official-client';
 
-const CLI = path.resolve(__dirname, '../src/fabric/cli.js');
+const CLI = path.resolve(__dirname, '../src/cli/tie-fabric.js');
 
 interface RunningCli {
   child: ChildProcess;

@@ -16,7 +16,7 @@ import {
   subscribeOfficial,
 } from './support/official-client';
 import { eventually } from './support/our-client';
-import { testPki } from './support/pki-fixture';
+import { testPki } from '../test-kit/pki-fixture';
 
 const MIB = 1024 * 1024;
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DxlError } from '../src/dxl/errors';
 import { buildClientOptions, buildTieOptions, brokersFromSettings } from '../src/flow/client-options';
 import { importDxlConfig } from '../src/flow/config-import';
-import { testPki } from './support/pki-fixture';
+import { testPki } from '../test-kit/pki-fixture';
 
 function configError(run: () => unknown, pattern: RegExp): void {
   assert.throws(run, (error: unknown) => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { emptyMessage, MessageType } from '../src/dxl/message';
 import { TieError } from '../src/tie/errors';
+import { decodeEvent } from '../src/tie/event-feeds';
+import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../src/tie/transforms';
 import { TieTopic } from '../src/tie/topics';
 import type { Reputations } from '../src/tie/types';
 import { decideExternalReputation } from '../src/flow/external-decision';
@@ -37,13 +39,13 @@ function change(oldLevels: Array<[number, number]>, newLevels: Array<[number, nu
 }
 
 function passes(filter: ReputationChangeFilter, message: ReturnType<typeof emptyMessage>): boolean {
-  return passesReputationChangeFilter(filter, decodeReputationChange(message, 'file'));
+  return passesReputationChangeFilter(filter, decodeReputationChange(decodeEvent(message, transformReputationChangeEvent), 'file'));
 }
 
 describe('flow: event messages and filters', () => {
   it('turns a reputation change into the Python callback dict plus both verdicts and the DXL metadata', () => {
     const message = change([[1, 99], [3, 0]], [[1, 99], [3, 85]]);
-    const decoded = decodeReputationChange(message, 'file');
+    const decoded = decodeReputationChange(decodeEvent(message, transformReputationChangeEvent), 'file');
     const out = reputationChangeMessage(decoded, message);
     assert.equal(out.topic, TieTopic.FILE_REPUTATION_CHANGE_EVENT);
     const payload = out.payload as { hashes: Record<string, string>; newReputations: Reputations; updateTime: number };
@@ -71,29 +73,28 @@ describe('flow: event messages and filters', () => {
   });
 
   it('decodes detections with the local reputation named and the time as ISO', () => {
-    const out = detectionMessage(
-      event(TieTopic.FILE_DETECTION_EVENT, {
-        agentGuid: '{abc}',
-        detectionTime: 1402617156,
-        hashes: [{ type: 'md5', value: 'CZnbhOFq32TBWnuAOUhLMw==' }],
-        localReputation: 1,
-        name: 'X.EXE',
-        remediationAction: 5,
-      }),
-    );
+    const message = event(TieTopic.FILE_DETECTION_EVENT, {
+      agentGuid: '{abc}',
+      detectionTime: 1402617156,
+      hashes: [{ type: 'md5', value: 'CZnbhOFq32TBWnuAOUhLMw==' }],
+      localReputation: 1,
+      name: 'X.EXE',
+      remediationAction: 5,
+    });
+    const out = detectionMessage(decodeEvent(message, transformDetectionEvent), message);
     assert.deepEqual((out.payload as { hashes: unknown }).hashes, { md5: '0999db84e16adf64c15a7b8039484b33' });
     assert.deepEqual(out.localReputation, { trustLevel: 1, trustLevelName: 'Known Malicious', category: 'malicious' });
     assert.equal(out.detectionDate, '2014-06-12T23:52:36.000Z');
   });
 
   it('decodes first instances and refuses events that are not TIE payloads', () => {
-    const out = firstInstanceMessage(
-      event(TieTopic.FILE_FIRST_INSTANCE_EVENT, { agentGuid: 'g', name: 'MORPH.EXE', hashes: [{ type: 'md5', value: 'MdvozEQ9LKf9I2rAClL7Fw==' }] }),
-    );
+    const message = event(TieTopic.FILE_FIRST_INSTANCE_EVENT, { agentGuid: 'g', name: 'MORPH.EXE', hashes: [{ type: 'md5', value: 'MdvozEQ9LKf9I2rAClL7Fw==' }] });
+    const out = firstInstanceMessage(decodeEvent(message, transformFirstInstanceEvent), message);
     assert.deepEqual(out.payload, { agentGuid: 'g', name: 'MORPH.EXE', hashes: { md5: '31dbe8cc443d2ca7fd236ac00a52fb17' } });
-    assert.throws(() => firstInstanceMessage(event(TieTopic.FILE_FIRST_INSTANCE_EVENT, 'not json')), (error: unknown) => {
+    assert.throws(() => decodeEvent(event(TieTopic.FILE_FIRST_INSTANCE_EVENT, 'not json'), transformFirstInstanceEvent), (error: unknown) => {
       assert.ok(error instanceof TieError);
       assert.equal(error.code, 'TIE_INVALID_RESPONSE');
+      assert.match(error.message, /^event on \/mcafee\/event\/tie\/file\/firstinstance is not JSON: /);
       return true;
     });
   });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { TieNodeError } from '../src/flow/errors';
 import { parseBatch, parseItem } from '../src/flow/items';
-import { parseFileType, parseQueryLimit, parseText, parseTrustLevel, settingInteger } from '../src/flow/values';
+import { parseText, settingInteger } from '../src/flow/values';
+import { fileTypeFromUser as parseFileType, queryLimitFromUser as parseQueryLimit, trustLevelFromUser as parseTrustLevel } from '../src/tie/arguments';
+import { TieError } from '../src/tie/errors';
 
 const MD5 = 'f2c7bb8acc97f92e987a2d4087d021b1';
 const SHA1 = '7eb0139d2175739b3ccb0d1110067820be6abd29';
@@ -66,6 +68,16 @@ describe('flow: input items', () => {
   });
 });
 
+/** A refusal of a setting reader: a TieError whose message names the setting as given. */
+function refused(run: () => unknown, pattern: RegExp): void {
+  assert.throws(run, (error: unknown) => {
+    assert.ok(error instanceof TieError);
+    assert.equal(error.code, 'TIE_INVALID_INPUT');
+    assert.match(error.message, pattern);
+    return true;
+  });
+}
+
 describe('flow: setting values', () => {
   it('reads trust levels as numbers, numeric text or names', () => {
     assert.equal(parseTrustLevel(99, 'l'), 99);
@@ -74,9 +86,9 @@ describe('flow: setting values', () => {
     assert.equal(parseTrustLevel('Most Likely Trusted', 'l'), 85);
     assert.equal(parseTrustLevel('known-trusted-installer', 'l'), 100);
     assert.equal(parseTrustLevel(0, 'l'), 0);
-    invalid(() => parseTrustLevel(98, 'msg.trustLevel'), /msg\.trustLevel 98 is not a TIE trust level: expected one of 100 \(Known Trusted Installer\), 99/);
-    invalid(() => parseTrustLevel('trusted', 'msg.trustLevel'), /"trusted" is not a TIE trust level/);
-    invalid(() => parseTrustLevel(undefined, 'msg.trustLevel'), /msg\.trustLevel was not specified/);
+    refused(() => parseTrustLevel(98, 'msg.trustLevel'), /msg\.trustLevel 98 is not a TIE trust level: expected one of 100 \(Known Trusted Installer\), 99/);
+    refused(() => parseTrustLevel('trusted', 'msg.trustLevel'), /"trusted" is not a TIE trust level/);
+    refused(() => parseTrustLevel(undefined, 'msg.trustLevel'), /msg\.trustLevel was not specified/);
   });
 
   it('reads file types by name or number, NONE when unset', () => {
@@ -84,17 +96,17 @@ describe('flow: setting values', () => {
     assert.equal(parseFileType('peexe', 'f'), 18);
     assert.equal(parseFileType(4328554496, 'f'), 4328554496);
     assert.equal(parseFileType('', 'f'), 0);
-    invalid(() => parseFileType(3, 'msg.fileType'), /msg\.fileType 3 is not a TIE file type/);
+    refused(() => parseFileType(3, 'msg.fileType'), /msg\.fileType 3 is not a TIE file type/);
   });
 
   it('reads query limits, texts and clamped node settings', () => {
     assert.equal(parseQueryLimit(undefined, 'q', 500), 500);
     assert.equal(parseQueryLimit('7', 'q', 500), 7);
-    invalid(() => parseQueryLimit(0, 'msg.queryLimit', 500), /msg\.queryLimit 0 is not a query limit/);
-    invalid(() => parseQueryLimit(2.5, 'msg.queryLimit', 500), /not a query limit/);
+    refused(() => parseQueryLimit(0, 'msg.queryLimit', 500), /msg\.queryLimit 0 is not a query limit/);
+    refused(() => parseQueryLimit(2.5, 'msg.queryLimit', 500), /not a query limit/);
     assert.equal(parseText(null, 'c'), '');
     assert.equal(parseText(12, 'c'), '12');
-    invalid(() => parseText({}, 'msg.comment'), /msg\.comment must be text, got object/);
+    refused(() => parseText({}, 'msg.comment'), /msg\.comment must be text, got object/);
     assert.equal(settingInteger('8', 4, 1, 64), 8);
     assert.equal(settingInteger('', 4, 1, 64), 4);
     assert.equal(settingInteger(1000, 4, 1, 64), 64);

@@ -6,7 +6,6 @@ import { DxlError } from '../src/dxl/errors';
 import { buildClientOptions } from '../src/flow/client-options';
 import { SharedConnection } from '../src/flow/shared-connection';
 import { SubscriptionRegistry } from '../src/flow/subscription-registry';
-import { TieTopic } from '../src/tie/topics';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
 import { eventually, sleep } from './support/node-red-helper';
 
@@ -80,8 +79,8 @@ describe('flow: shared connection', function () {
     shared.register('a', () => undefined);
     shared.register('b', () => undefined);
     const got: string[] = [];
-    await shared.subscribe('a', TieTopic.FILE_DETECTION_EVENT, () => got.push('a'));
-    await shared.subscribe('b', TieTopic.FILE_DETECTION_EVENT, () => got.push('b'));
+    await shared.listen('a', (tie) => tie.onFileDetection(() => got.push('a')));
+    await shared.listen('b', (tie) => tie.onFileDetection(() => got.push('b')));
     assert.equal(shared.subscriptionCount(), 2);
     await shared.deregister('a', false);
     assert.equal(shared.subscriptionCount('a'), 0);

@@ -14,7 +14,7 @@ import type { Reputations } from '../src/tie/types';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
 import { type FlowNode, type NodeModule, catchAndComplete, caughtError, eventually, helper, nextMessage, node, onTab, ourNode, statusBecomes, statusHistory } from './support/node-red-helper';
 import { NOTEPAD } from './support/node-red-samples';
-import { testPki } from './support/pki-fixture';
+import { testPki } from '../test-kit/pki-fixture';
 
 const CONNECTED = 'node-red:common.status.connected';
 

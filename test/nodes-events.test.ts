@@ -26,8 +26,8 @@ describe('event nodes', function () {
   });
   afterEach(() => helper.unload());
 
-  async function loadAll(): Promise<Record<string, TestMessage[]>> {
-    const [config, credentials] = configNodeFor(test);
+  async function loadAll(configOverrides: Record<string, unknown> = {}): Promise<Record<string, TestMessage[]>> {
+    const [config, credentials] = configNodeFor(test, 'config', configOverrides);
     const flow: FlowNode[] = [
       ...catchAndComplete([]),
       config,
@@ -65,6 +65,39 @@ describe('event nodes', function () {
     await sleep(100);
     assert.equal(received.cert!.length, 0, 'certificate node: nothing');
     await statusBecomes(node('file'), { fill: 'green', text: '1 event' });
+  });
+
+  it('parses one event on the wire once, however many event nodes (and the reputation cache) receive it', async () => {
+    const received = await loadAll({ cache: true });
+    const dxl = await test.client();
+    const sha256 = newFile().sha256;
+    const text = JSON.stringify({
+      hashes: [{ type: 'sha256', value: Buffer.from(sha256, 'hex').toString('base64') }],
+      oldReputations: { reputations: [], props: { serverTime: 1 } },
+      newReputations: { reputations: [{ providerId: 3, trustLevel: 1, createDate: 1409783001, attributes: {} }], props: { serverTime: 1 } },
+      updateTime: 1409851328,
+    });
+    // Every JSON.parse of this event's text, wherever it happens in the process.
+    let parses = 0;
+    const original = Object.getOwnPropertyDescriptor(JSON, 'parse')!;
+    const parse = original.value as typeof JSON.parse;
+    const counting = (source: string, reviver?: (this: unknown, key: string, value: unknown) => unknown): unknown => {
+      if (source === text) parses++;
+      return parse(source, reviver) as unknown;
+    };
+    Object.defineProperty(JSON, 'parse', { ...original, value: counting });
+    try {
+      await dxl.sendEvent(TieTopic.FILE_REPUTATION_CHANGE_EVENT, text);
+      await eventually(() => received.file!.length === 1 && received.both!.length === 1 && received.malicious!.length === 1, 'three deliveries');
+      await sleep(100);
+    } finally {
+      Object.defineProperty(JSON, 'parse', original);
+    }
+    assert.equal(parses, 1, 'one parse for three event nodes and the cache');
+    const payloads = [received.file![0]!.payload, received.both![0]!.payload, received.malicious![0]!.payload] as ReputationChangeEvent[];
+    for (const payload of payloads) assert.equal(payload.hashes?.sha256, sha256);
+    assert.notEqual(payloads[0], payloads[1], 'each node sends its own copy of the event');
+    assert.notEqual(payloads[1], payloads[2], 'each node sends its own copy of the event');
   });
 
   it('filters: a change that does not make a file malicious does not pass "now malicious"', async () => {

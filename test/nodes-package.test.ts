@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitForPort } from './support/ports';
+import { freePort, waitForPort } from '../test-kit/ports';
 import { ALL_TYPES, nodeRed } from './support/node-red-helper';
 
 const root = path.resolve(__dirname, '..', '..');

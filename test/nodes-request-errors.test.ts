@@ -10,7 +10,7 @@ import { TieTopic } from '../src/tie/topics';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
 import { type FlowNode, type TestMessage, catchAndComplete, caughtError, helper, nextMessage, node, onTab, ourNode, sleep, statusBecomes } from './support/node-red-helper';
 import { requestFlow } from './support/node-red-request-flow';
-import { freePort } from './support/ports';
+import { freePort } from '../test-kit/ports';
 import { EICAR, NOTEPAD } from './support/node-red-samples';
 
 interface RequestNodeCase {

@@ -13,7 +13,7 @@ import { loadDxlConfig } from '../src/dxl/config';
 import { closeOfficialClient, connectOfficialClientFromConfig } from './support/official-client';
 
 const TIE_DXL = path.resolve(__dirname, '../src/cli/tie-dxl.js');
-const TIE_FABRIC = path.resolve(__dirname, '../src/fabric/cli.js');
+const TIE_FABRIC = path.resolve(__dirname, '../src/cli/tie-fabric.js');
 
 interface Run {
   code: number | null;

@@ -23,11 +23,11 @@ import {
   runManagementCommand,
   updateConfigFile,
   writeProvisionedConfig,
-} from '../src/dxl/provision';
+} from '../src/provision';
 import { type ManagementFabric, MANAGEMENT_PASSWORD, connectAndAsk, startManagementFabric } from './support/management-fabric';
 import { closeOfficialClient, connectOfficialClientFromConfig } from './support/official-client';
-import { testPki } from './support/pki-fixture';
-import { freePort } from './support/ports';
+import { testPki } from '../test-kit/pki-fixture';
+import { freePort } from '../test-kit/ports';
 
 async function rejectsWith(promise: Promise<unknown>, code: string, message: RegExp): Promise<ProvisionError> {
   try {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import forge from 'node-forge';
 import { parseDxlConfig } from '../src/dxl/config';
-import { ProvisionError, configFilePaths, formatProvisionedConfig, generateKeyAndCsr } from '../src/dxl/provision';
-import { replaceSectionEntries } from '../src/dxl/provision/config-files';
+import { ProvisionError, configFilePaths, formatProvisionedConfig, generateKeyAndCsr } from '../src/provision';
+import { replaceSectionEntries } from '../src/provision/config-files';
 
 describe('provisioning: key, CSR and config text', function () {
   this.timeout(20_000);

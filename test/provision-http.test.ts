@@ -17,8 +17,8 @@ import {
   fetchCaBundle,
   provisionDxlClient,
   runManagementCommand,
-} from '../src/dxl/provision';
-import { testPki } from './support/pki-fixture';
+} from '../src/provision';
+import { testPki } from '../test-kit/pki-fixture';
 
 const PASSWORD = 'hunter2-Very-Secret';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DxlErrorCode } from '../src/dxl/errors';
-import { FileType, TieClient, TieErrorCode, TieTopic, TrustLevel } from '../src/tie';
+import { type DetectionEvent, FileType, TieClient, TieErrorCode, TieTopic, TrustLevel } from '../src/tie';
 import { computeVerdict } from '../src/tie/verdict';
 import { LoopbackDxl, rejectsWith, settle } from './support/tie-loopback';
 import { NOTEPAD, SAMPLE_CERT, SAMPLE_getFileResponse, SAMPLE_wireExamples } from './support/tie-samples';
@@ -143,6 +143,35 @@ describe('TieClient', () => {
       const tie = new TieClient(dxl);
       await rejectsWith(tie.getFileReputation(NOTEPAD.hex), TieErrorCode.InvalidResponse, /is not JSON: /);
       await rejectsWith(tie.getCertificateReputation(SAMPLE_CERT.sha1), TieErrorCode.InvalidResponse, 'reputation response is not a JSON object');
+    });
+  });
+
+  describe('events: one DXL subscription per topic, each event decoded once', () => {
+    it('gives each handler its own copy, its own error handler, and unsubscribes with the last one', async () => {
+      const dxl = new LoopbackDxl();
+      const tie = new TieClient(dxl);
+      const topic = TieTopic.FILE_DETECTION_EVENT;
+      const got: DetectionEvent[] = [];
+      const errors: string[] = [];
+      const first = await tie.onFileDetection((event) => got.push(event));
+      const second = await tie.onFileDetection(
+        (event) => got.push(event),
+        (error) => errors.push(error.message),
+      );
+      assert.equal(dxl.subscriberCount(topic), 1);
+      dxl.deliver(topic, JSON.stringify({ name: 'X.EXE', hashes: [{ type: 'md5', value: NOTEPAD.base64.md5 }] }));
+      assert.equal(got.length, 2);
+      assert.deepEqual(got[0], { name: 'X.EXE', hashes: { md5: NOTEPAD.hex.md5 } });
+      assert.deepEqual(got[1], got[0]);
+      assert.notEqual(got[1], got[0], 'a copy for the second handler');
+      // The first handler has no error handler (nor the client): its error goes back to the DXL client, after the second got its own.
+      assert.throws(() => dxl.deliver(topic, 'not json'), { code: TieErrorCode.InvalidResponse, message: /^event on \/mcafee\/event\/tie\/file\/detection is not JSON: / });
+      assert.equal(errors.length, 1);
+      assert.match(errors[0]!, /is not JSON/);
+      await first();
+      assert.equal(dxl.subscriberCount(topic), 1);
+      await second();
+      assert.equal(dxl.subscriberCount(topic), 0);
     });
   });
 

@@ -13,7 +13,7 @@ import { type RunningFabric, startFabric } from '../src/fabric';
 import { TieSimulator } from '../src/fabric/tie-simulator';
 import { FileType, TieClient, TieTopic, TrustLevel, toWireHashes } from '../src/tie';
 import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../src/tie';
-import { type MosquittoBroker, requireMosquitto, startMosquitto } from './support/mosquitto';
+import { type MosquittoBroker, requireMosquitto, startMosquitto } from '../test-kit/mosquitto';
 import {
   type OfficialClient,
   type OfficialMessage,
@@ -24,7 +24,7 @@ import {
   subscribeOfficial,
 } from './support/official-client';
 import { ourClient } from './support/our-client';
-import { testPki } from './support/pki-fixture';
+import { testPki } from '../test-kit/pki-fixture';
 import { CERT1, EICAR, NOTEPAD, SAMPLE_CERT, SAMPLE_certRepChange, SAMPLE_detectionUnitTest, SAMPLE_firstInstanceUnitTest, SAMPLE_repChangeUnitTest, SAMPLE_wireExamples } from './support/tie-samples';
 
 // ---- the official clients, typed as far as these tests use them ----

@@ -36,12 +36,12 @@ describe('TIE transforms reproduce the official clients field for field', () => 
       assert.deepEqual(transformReputationChangeEvent(copy(SAMPLE_certRepChange.raw)), SAMPLE_certRepChange.transformed);
     });
 
-    it('seed 000 (wiki): the output printed by on_reputation_change', () => {
+    it('the Python client\'s reputation-change example: the output printed by on_reputation_change', () => {
       const raw = rawRepChange(SAMPLE_wikiTransformed, SAMPLE_wikiWire);
       assert.deepEqual(transformReputationChangeEvent(raw), SAMPLE_wikiTransformed);
     });
 
-    it('seed 001 (callbacks docs): the example reputation change dict', () => {
+    it('the Python client\'s callback docs: the example reputation change dict', () => {
       const raw = rawRepChange(SAMPLE_docstringTransformed, SAMPLE_notepadWire);
       assert.deepEqual(transformReputationChangeEvent(raw), SAMPLE_docstringTransformed);
     });
@@ -64,7 +64,7 @@ describe('TIE transforms reproduce the official clients field for field', () => 
       assert.deepEqual(transformDetectionEvent(copy(SAMPLE_detectionUnitTest.raw)), SAMPLE_detectionUnitTest.transformed);
     });
 
-    it('seed 001: the example detection dict (TEST_MALWARE.EXE)', () => {
+    it('the Python client\'s callback docs: the example detection dict (TEST_MALWARE.EXE)', () => {
       const raw = {
         ...copy(SAMPLE_detectionDocs.raw),
         agentGuid: '{68125cd6-a5d8-11e6-348e-000c29663178}',
@@ -89,7 +89,7 @@ describe('TIE transforms reproduce the official clients field for field', () => 
       assert.deepEqual(transformFirstInstanceEvent(copy(SAMPLE_firstInstanceUnitTest.raw)), SAMPLE_firstInstanceUnitTest.transformed);
     });
 
-    it('seed 001: the example first instance dict (MORPH.EXE)', () => {
+    it('the Python client\'s callback docs: the example first instance dict (MORPH.EXE)', () => {
       const raw = { ...copy(SAMPLE_firstInstanceDocs.raw), agentGuid: '{68125cd6-a5d8-11e6-348e-000c29663178}' };
       assert.deepEqual(transformFirstInstanceEvent(raw), SAMPLE_firstInstanceDocs.transformed_docs);
     });

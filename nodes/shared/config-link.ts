@@ -2,10 +2,8 @@
  * How a flow node uses its tie-config node: registers with the shared connection (which opens
  * it), follows its state, gets the TIE client for requests, and leaves on close.
  */
-import type { ConnectionState } from '../../src/dxl/connection-state';
 import { NodeErrorCode, TieNodeError, toNodeError } from '../../src/flow/errors';
-import type { SharedConnection } from '../../src/flow/shared-connection';
-import type { TieClient } from '../../src/tie/client';
+import type { ConnectionState, SharedConnection, TieClient } from '../../src/flow/shared-connection';
 import type { NodeInstance, NodeRedApi } from './node-red-types';
 
 /** The tie-config node as other nodes see it. */

@@ -1,11 +1,11 @@
 /**
  * The behaviour every event node shares: subscribe through the tie-config node's connection
  * (subscriptions are held per node id, so restarts and removals take exactly this node's away),
- * turn each DXL event into a msg, count them in the status, and report failures to Catch nodes.
+ * send the msg of each event its sources give, count them in the status, and report failures to
+ * Catch nodes.
  */
-import type { DxlMessage } from '../../src/dxl/message';
 import { toNodeError } from '../../src/flow/errors';
-import type { EventMessage } from '../../src/flow/events';
+import type { EventMessage, EventSource } from '../../src/flow/events';
 import { EventActivity, NO_CONFIG_STATUS } from '../../src/flow/status';
 import { catchableReporter } from './catchable-errors';
 import { linkToConfig, noConfigError } from './config-link';
@@ -14,12 +14,6 @@ import { statusSetter } from './node-status';
 
 export interface EventNodeDefinition extends NodeDefinition {
   connection?: string;
-}
-
-export interface EventSource {
-  topic: string;
-  /** The msg to send for an event, or undefined when a filter drops it. Throws for malformed events. */
-  toMessage(message: DxlMessage): EventMessage | undefined;
 }
 
 export function setupEventNode(RED: NodeRedApi, node: NodeInstance, definition: EventNodeDefinition, sources: readonly EventSource[]): void {
@@ -39,21 +33,18 @@ export function setupEventNode(RED: NodeRedApi, node: NodeInstance, definition: 
     activity.subscribing();
     let pending = sources.length;
     let failureReported = false;
+    const send = (out: EventMessage): void => {
+      activity.received();
+      refresh();
+      node.send(out as NodeMessage);
+    };
     for (const source of sources) {
-      const onEvent = (message: DxlMessage): void => {
-        let out: EventMessage | undefined;
-        try {
-          out = source.toMessage(message);
-        } catch (error) {
+      const listen = connection.listen(node.id, (tie) =>
+        source.listen(tie, send, (error, message) => {
           errors.report(toNodeError(error), { topic: message.destinationTopic, payload: message.payload.toString('utf8') });
-          return;
-        }
-        if (out === undefined) return;
-        activity.received();
-        refresh();
-        node.send(out as NodeMessage);
-      };
-      connection.subscribe(node.id, source.topic, onEvent).then(
+        }),
+      );
+      listen.then(
         () => {
           if (closed) return;
           if (--pending === 0) activity.subscribedNow();

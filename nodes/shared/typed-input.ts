@@ -3,8 +3,7 @@
  * (msg, flow, global, env, json, str, num, jsonata, ...) the TIE editors offer select types
  * ("tie-level", "tie-filetype") whose value is used as is.
  */
-import { TieNodeError } from '../../src/flow/errors';
-import { TieErrorCode } from '../../src/tie/errors';
+import { type TieNodeError, invalidInputError } from '../../src/flow/errors';
 import type { NodeInstance, NodeMessage, NodeRedApi } from './node-red-types';
 
 export const LITERAL_TYPES: ReadonlySet<string> = new Set(['tie-level', 'tie-filetype']);
@@ -51,7 +50,7 @@ export function evaluateTyped(RED: NodeRedApi, node: NodeInstance, msg: NodeMess
 
 function unreadable(typed: TypedValue, error: unknown): TieNodeError {
   const reason = error instanceof Error ? error.message : String(error);
-  return new TieNodeError(TieErrorCode.InvalidInput, `Cannot read ${typedLabel(typed)}: ${reason}`);
+  return invalidInputError(`Cannot read ${typedLabel(typed)}: ${reason}`);
 }
 
 /** A node's TypedInput setting, or `msg.<property>` when the flow JSON has none (the editor's default). */

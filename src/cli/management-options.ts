@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { DEFAULT_MANAGEMENT_PORT, type ManagementServer } from '../dxl/provision';
+import { DEFAULT_MANAGEMENT_PORT, type ManagementServer } from '../provision';
 import { parseProxy, proxyFromEnvironment } from './proxy-from-env';
 import { promptHidden, promptVisible, readAllStdin } from './secret-input';
 import { UsageError } from './usage-error';

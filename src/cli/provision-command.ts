@@ -12,7 +12,7 @@ import {
   existingConfigFiles,
   provisionDxlClient,
   writeProvisionedConfig,
-} from '../dxl/provision';
+} from '../provision';
 import { MANAGEMENT_OPTIONS, MANAGEMENT_USAGE, managementServer, parseCommandLine } from './management-options';
 import { UsageError } from './usage-error';
 

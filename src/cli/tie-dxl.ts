@@ -5,7 +5,7 @@
  *   tie-dxl update <config-dir> <host>                    (as the official `dxlclient updateconfig`)
  */
 import { DxlError } from '../dxl/errors';
-import { ProvisionError } from '../dxl/provision';
+import { ProvisionError } from '../provision';
 import { PROVISION_USAGE, runProvision } from './provision-command';
 import { UPDATE_USAGE, runUpdate } from './update-command';
 import { UsageError } from './usage-error';

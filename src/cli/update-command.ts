@@ -3,7 +3,7 @@
  * broker lists from the management server, as the official `updateconfig` does.
  */
 import path from 'node:path';
-import { CONFIG_FILE_NAME, fetchBrokerUpdate, updateConfigFile } from '../dxl/provision';
+import { CONFIG_FILE_NAME, fetchBrokerUpdate, updateConfigFile } from '../provision';
 import { MANAGEMENT_OPTIONS, MANAGEMENT_USAGE, managementServer, parseCommandLine } from './management-options';
 import { warnUnverified } from './provision-command';
 import { UsageError } from './usage-error';

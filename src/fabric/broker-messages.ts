@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type DxlMessage, MessageType, emptyMessage } from '../dxl/message';
 
 /*
- * Messages the fabric itself makes (spec §6, "Messages the broker itself makes"):
+ * Messages the fabric itself makes, as the OpenDXL broker makes its own:
  * sourceClientId = sourceBrokerId = the broker GUID, a fresh UUID without braces as
  * messageId, and replies addressed to the requesting connection only.
  */

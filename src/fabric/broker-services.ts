@@ -99,7 +99,7 @@ export class BrokerServices {
     return brokerEvent(BrokerTopic.UnregisterEvent, brokerJson({ serviceGuid }), this.brokerGuid);
   }
 
-  /** A registry entry as the OpenDXL broker describes it in queries and events (spec §8.5). */
+  /** A registry entry as the OpenDXL broker describes it in queries and events (https://github.com/opendxl/opendxl-broker). */
   describe(entry: ServiceEntry): Record<string, unknown> {
     return {
       serviceType: entry.serviceType,

@@ -15,7 +15,7 @@ export interface ClientConfigOptions {
   keyFile: string;
 }
 
-/** A `dxlclient.config` in the format the official clients read (spec §9). */
+/** A `dxlclient.config` in the format the official clients read (see src/dxl/config.ts). */
 export function formatClientConfig(options: ClientConfigOptions): string {
   const { brokerId, host, port, webSocketPort } = options;
   const lines = [

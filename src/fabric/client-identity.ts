@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 
-/** Who is on the other end of one connection, as the OpenDXL broker names it (spec §3). */
+/** Who is on the other end of one connection, as the OpenDXL broker names it: by its certificate. */
 export interface ClientIdentity {
   /** SHA-1 of the client's leaf certificate, 40 lowercase hex digits: stamped as `sourceClientId`. */
   readonly canonicalId: string;

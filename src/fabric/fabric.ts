@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DxlMessaging } from '../dxl/api';
 import { DxlClient } from '../dxl/client';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../dxl/limits';
 import { CLIENT_CONFIG_FILE, writeClientConfig } from './client-config';
 import { loadOrCreateBrokerId } from './broker-id';
 import { DxlBroker } from './dxl-broker';
@@ -19,8 +20,7 @@ import { certificateSha1 } from './pki';
 import { ServiceFirstAdmission } from './service-first-admission';
 import { startTieSimulator } from './simulator-host';
 
-/** The OpenDXL broker's default maximum message size. */
-export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+export { DEFAULT_MAX_MESSAGE_BYTES };
 export const DEFAULT_FABRIC_PORT = 8883;
 export const DEFAULT_FABRIC_HOST = '127.0.0.1';
 const CLOSE_STEP_TIMEOUT_MS = 5000;

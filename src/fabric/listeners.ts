@@ -30,7 +30,7 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-/** WebSocket sub-protocols of MQTT that DXL clients offer (spec §2.3). */
+/** WebSocket sub-protocols of MQTT that DXL clients offer. */
 const MQTT_SUBPROTOCOLS = ['mqtt', 'mqttv3.1'];
 
 function tlsOptions(material: ServerTls): tls.TlsOptions {

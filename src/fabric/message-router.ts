@@ -30,8 +30,8 @@ interface DeliveryRule {
 }
 
 /**
- * The DXL semantics of the fabric, independent of the MQTT broker underneath
- * (spec §6): stamps every DXL message with its sender's identity, answers the
+ * The DXL semantics of the fabric, independent of the MQTT broker underneath,
+ * as the OpenDXL broker has them (https://github.com/opendxl/opendxl-broker): stamps every DXL message with its sender's identity, answers the
  * broker services, routes each request to one service instance, and decides
  * per subscriber whether a message may be delivered (`clientIds` / `brokerIds`).
  * Payloads that are not DXL messages pass through untouched.
@@ -132,7 +132,7 @@ export class DxlMessageRouter {
     return true;
   }
 
-  /** A service that answers "unable to locate service" for its own id is gone (spec §6). */
+  /** A service that answers "unable to locate service" for its own id is gone, as the OpenDXL broker treats it. */
   private cleanUpAfterServiceError(error: DxlMessage): void {
     if (error.errorCode === FabricErrorCode.ServiceUnavailable && error.serviceId !== '') this.removeService(error.serviceId);
   }

@@ -3,8 +3,8 @@
  * reports. Anything wrong raises a `BadTieRequest` whose message goes back in the ErrorResponse.
  */
 import { parseJsonPayload } from '../dxl/message';
-import { isFileType, isTrustLevel, TRUST_LEVELS } from '../tie/constants';
-import { DEFAULT_FIRST_REFERENCES_LIMIT } from '../tie/topics';
+import { isFileType, isTrustLevel } from '../tie/constants';
+import { isBase64, normalizeHash } from '../tie/hashes';
 import { HASH_TYPES, type HexHashType, type HexHashes, type ItemKind } from './tie-simulator-store';
 
 export class BadTieRequest extends Error {
@@ -16,8 +16,6 @@ export class BadTieRequest extends Error {
 
 type JsonObject = Record<string, unknown>;
 
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const HEX_RE = /^[0-9a-fA-F]+$/;
 const DIGEST_BYTES: Readonly<Record<HexHashType, number>> = { md5: 16, sha1: 20, sha256: 32 };
 
 function isHexHashType(type: string): type is HexHashType {
@@ -38,7 +36,7 @@ export function parseRequestObject(payload: Buffer): JsonObject {
 }
 
 function base64Digest(value: unknown, what: string, bytes: number): string {
-  if (typeof value !== 'string' || !BASE64_RE.test(value)) {
+  if (!isBase64(value)) {
     throw new BadTieRequest(`Invalid ${what}: not standard base64`);
   }
   const raw = Buffer.from(value, 'base64');
@@ -82,21 +80,9 @@ export function parseRequestHashes(request: JsonObject, kind: ItemKind): Request
   return publicKeySha1 === undefined ? { hashes } : { hashes, publicKeySha1 };
 }
 
-export function parseTrustLevel(value: unknown): number {
-  if (value === undefined || value === null) throw new BadTieRequest('No trust level was specified');
-  if (!isTrustLevel(value)) {
-    throw new BadTieRequest(`Unknown trust level ${JSON.stringify(value)}: expected one of ${TRUST_LEVELS.join(', ')}`);
-  }
-  return value;
-}
-
-/** `queryLimit`: absent or null means the clients' default (500); otherwise a whole number ≥ 0. */
-export function parseQueryLimit(value: unknown): number {
-  if (value === undefined || value === null) return DEFAULT_FIRST_REFERENCES_LIMIT;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new BadTieRequest(`Invalid queryLimit ${JSON.stringify(value)}: expected a whole number`);
-  }
-  return value;
+/** For the strict wire readers of src/tie/arguments.ts: their refusals as BadTieRequest. */
+export function badRequest(message: string): BadTieRequest {
+  return new BadTieRequest(message);
 }
 
 export function optionalText(value: unknown, what: string): string | undefined {
@@ -133,10 +119,11 @@ export function parseExternalReport(payload: Buffer): ExternalReport {
   for (const [key, value] of Object.entries(hashes as JsonObject)) {
     const hashType = key.toLowerCase();
     if (!isHexHashType(hashType)) throw new BadTieRequest(`External report with unsupported hash type "${key}"`);
-    if (typeof value !== 'string' || !HEX_RE.test(value.trim()) || value.trim().length !== DIGEST_BYTES[hashType] * 2) {
+    try {
+      hex[hashType] = normalizeHash(value, hashType);
+    } catch {
       throw new BadTieRequest(`External report with an invalid ${hashType} hash`);
     }
-    hex[hashType] = value.trim().toLowerCase();
   }
   if (Object.keys(hex).length === 0) throw new BadTieRequest('External report without file hashes');
   const score =

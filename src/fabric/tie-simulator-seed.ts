@@ -1,6 +1,7 @@
 /**
  * The TIE simulator's initial store: the files, certificates, reputations and first references of
- * the official clients' mock servers, docs and samples, hashes in lowercase hex. Entries marked "constructed" are plausible values made up for demos.
+ * the official clients' mock servers, docs and samples (the same data as test/fixtures/tie-samples.json), hashes
+ * in lowercase hex. Entries marked "constructed" are plausible values made up for demos.
  */
 
 export interface SeedReputation {
@@ -134,7 +135,7 @@ export const SEED_ITEMS: readonly SeedItem[] = [
     agents: [],
   },
   {
-    // The file of the reputation-change wiki page (seed 000), after its Enterprise override to 99.
+    // The file of the Python client's reputation-change example output, after its Enterprise override to 99.
     kind: 'file',
     name: 'notepad-variant.exe',
     hashes: { md5: 'f2c7bb8acc97f92e987a2d4087d01221', sha1: '7eb0139d2175739b3ccb0d1110067820be6abd2b' },

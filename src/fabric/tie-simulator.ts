@@ -1,13 +1,15 @@
 /**
  * A simulated TIE server on any DXL client: the six TIE request topics, the external report
  * event, reputation-change events after every change, and optional periodic detection and
- * first-instance events (tie-api.md §7-§9). The official TIE clients cannot tell it from a TIE
+ * first-instance events (the topics of src/tie/topics.ts). The official TIE clients cannot tell it from a TIE
  * server; the behaviour follows the mock servers without their bugs.
  */
 import { createHash } from 'node:crypto';
 import type { DxlMessaging, ServiceRegistration, Unsubscribe } from '../dxl/api';
 import type { DxlMessage } from '../dxl/message';
+import { queryLimitFromWire, trustLevelFromWire } from '../tie/arguments';
 import { CertProvider, FileProvider, TrustLevel } from '../tie/constants';
+import { validatedHexToBase64 } from '../tie/hashes';
 import { TieTopic } from '../tie/topics';
 import type { Reputations } from '../tie/types';
 import { computeVerdict } from '../tie/verdict';
@@ -15,10 +17,9 @@ import {
   BadTieRequest,
   optionalText,
   parseExternalReport,
-  parseQueryLimit,
+  badRequest,
   parseRequestHashes,
   parseRequestObject,
-  parseTrustLevel,
   type RequestHashes,
 } from './tie-simulator-requests';
 import { SEED_AGENTS, SEED_ITEMS } from './tie-simulator-seed';
@@ -247,7 +248,7 @@ export class TieSimulator {
   private firstReferences(request: DxlMessage, kind: ItemKind): string {
     const body = parseRequestObject(request.payload);
     const identity = parseRequestHashes(body, kind);
-    const limit = parseQueryLimit(body.queryLimit);
+    const limit = queryLimitFromWire(body.queryLimit, badRequest);
     const item = this.lookup(kind, identity);
     const agents = item?.agents ?? [];
     return JSON.stringify({ totalCount: agents.length, agents: agents.slice(0, limit) });
@@ -256,7 +257,7 @@ export class TieSimulator {
   private setReputation(request: DxlMessage, kind: ItemKind): string {
     const body = parseRequestObject(request.payload);
     const identity = parseRequestHashes(body, kind);
-    const trustLevel = parseTrustLevel(body.trustLevel);
+    const trustLevel = trustLevelFromWire(body.trustLevel, badRequest);
     const enterprise = kind === 'file' ? FileProvider.ENTERPRISE : CertProvider.ENTERPRISE;
     if (body.providerId !== undefined && body.providerId !== enterprise) {
       throw new BadTieRequest(
@@ -347,11 +348,11 @@ export class TieSimulator {
       newReputations: { reputations: item.reputations, props: { serverTime: now } },
       updateTime: now,
     };
-    if (item.kind === 'certificate' && item.publicKeySha1 !== undefined) event.publicKeySha1 = hexToBase64(item.publicKeySha1);
+    if (item.kind === 'certificate' && item.publicKeySha1 !== undefined) event.publicKeySha1 = validatedHexToBase64(item.publicKeySha1);
     const certificate = item.relationships?.certificate;
     if (item.kind === 'file' && certificate !== undefined) {
       const related: Record<string, unknown> = { hashes: wireHashes(certificate.hashes) };
-      if (certificate.publicKeySha1 !== undefined) related.publicKeySha1 = hexToBase64(certificate.publicKeySha1);
+      if (certificate.publicKeySha1 !== undefined) related.publicKeySha1 = validatedHexToBase64(certificate.publicKeySha1);
       event.relationships = { certificate: related };
     }
     const topic = item.kind === 'file' ? TieTopic.FILE_REPUTATION_CHANGE_EVENT : TieTopic.CERT_REPUTATION_CHANGE_EVENT;
@@ -407,13 +408,9 @@ function wireHashes(hashes: HexHashes): Array<{ type: string; value: string }> {
   const list: Array<{ type: string; value: string }> = [];
   for (const type of HASH_TYPES) {
     const hex = hashes[type];
-    if (hex !== undefined) list.push({ type, value: hexToBase64(hex) });
+    if (hex !== undefined) list.push({ type, value: validatedHexToBase64(hex) });
   }
   return list;
-}
-
-function hexToBase64(hex: string): string {
-  return Buffer.from(hex, 'hex').toString('base64');
 }
 
 function isMalicious(item: StoredItem): boolean {

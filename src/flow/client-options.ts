@@ -4,9 +4,9 @@
  * server; the whole connection can also come from a dxlclient.config file on the server.
  * Errors are DxlError DXL_CONFIG and name files and fields, never their contents.
  */
-import fs from 'node:fs';
 import type { DxlClientOptions, DxlLogger } from '../dxl/client';
 import { type BrokerAddress, type ProxySettings, loadDxlConfig } from '../dxl/config';
+import { clientOptionsFromConfig, readTlsFile } from '../dxl/config-options';
 import { DxlError, DxlErrorCode } from '../dxl/errors';
 import type { TieClientOptions } from '../tie/client';
 import { settingNumber } from './values';
@@ -93,15 +93,6 @@ export function brokersFromSettings(brokers: readonly BrokerSetting[] | undefine
   });
 }
 
-function readPem(file: string, what: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw configError(`${what} file ${file}: ${reason}`);
-  }
-}
-
 const PEM_BEGIN_RE = /-----BEGIN [A-Z0-9 ]+-----/;
 
 /** Checks that pasted or uploaded material looks like the PEM it should be, without echoing it. */
@@ -131,7 +122,7 @@ function tlsFromFiles(settings: TieConfigSettings): { ca: Buffer; cert: Buffer; 
   const files = { ca: text(settings.caFile), cert: text(settings.certFile), key: text(settings.keyFile) };
   const missing = [!files.ca && 'CA bundle', !files.cert && 'client certificate', !files.key && 'private key'].filter(Boolean);
   if (missing.length > 0) throw configError(`TLS file paths missing: ${missing.join(', ')}`);
-  return { ca: readPem(files.ca, 'CA bundle'), cert: readPem(files.cert, 'Client certificate'), key: readPem(files.key, 'Private key') };
+  return { ca: readTlsFile(files.ca, 'CA bundle'), cert: readTlsFile(files.cert, 'Client certificate'), key: readTlsFile(files.key, 'Private key') };
 }
 
 function proxyFromSettings(settings: TieConfigSettings, credentials: TieConfigCredentials): ProxySettings | undefined {
@@ -169,18 +160,8 @@ export function buildClientOptions(
   if (settings.source === 'file') {
     const file = text(settings.configFile);
     if (file === '') throw configError('No dxlclient.config path given');
-    const config = loadDxlConfig(file);
-    const options: DxlClientOptions = {
-      brokers: config.useWebSockets ? config.webSocketBrokers : config.brokers,
-      ca: readPem(config.brokerCertChain, 'BrokerCertChain'),
-      cert: readPem(config.certFile, 'CertFile'),
-      key: readPem(config.privateKey, 'PrivateKey'),
-      webSockets: config.useWebSockets,
-      ...common,
-    };
-    if (config.proxy) options.proxy = config.proxy;
-    if (clientId === '' && config.clientId) options.clientId = config.clientId;
-    return options;
+    // The node's own client id, when set, wins over the file's.
+    return { ...clientOptionsFromConfig(loadDxlConfig(file)), ...common };
   }
 
   const webSockets = settings.transport === 'websockets';

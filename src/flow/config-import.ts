@@ -106,3 +106,9 @@ export function importDxlConfig(request: unknown): ImportResult {
   }
   return result;
 }
+
+/** The editor's answer to a failed import: the stable code (DXL_CONFIG unless the error has its own) and the message. */
+export function importFailure(error: unknown): { code: string; message: string } {
+  const code = error instanceof DxlError ? error.code : DxlErrorCode.Config;
+  return { code, message: error instanceof Error ? error.message : String(error) };
+}

@@ -15,7 +15,7 @@ import {
   fetchBrokerUpdate,
   provisionDxlClient,
   writeProvisionedConfig,
-} from '../dxl/provision';
+} from '../provision';
 import type { BrokerSetting } from './client-options';
 
 export interface ProvisionFormResult {

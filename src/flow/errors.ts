@@ -63,6 +63,16 @@ export function invalidInputError(message: string, index?: number): TieNodeError
   return new TieNodeError(TieErrorCode.InvalidInput, message, index === undefined ? {} : { index });
 }
 
+/**
+ * A validation error of one input with its context: a TIE layer message gets the input's label in
+ * front ("msg.payload[2]: sha256 hash ...") and the batch index beside it; the node's own errors
+ * already name the input and pass as they are.
+ */
+export function inputError(error: unknown, label: string, index?: number): TieNodeError {
+  if (error instanceof TieError) return new TieNodeError(error.code, `${label}: ${error.message}`, index === undefined ? {} : { index });
+  return toNodeError(error);
+}
+
 /** Where in a batch an error happened, for its message: `batch[3] of 10: `. */
 export interface BatchPosition {
   index: number;

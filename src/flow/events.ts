@@ -1,15 +1,15 @@
 /**
  * TIE events as event nodes send them: `msg.topic` is the DXL topic, `msg.payload` the dict the
- * official clients' callbacks receive, and decoded extras beside it. Decoding uses the TIE
- * layer's transforms, per node, so that a malformed event is reported by each node that got it.
+ * official clients' callbacks receive, and decoded extras beside it. The events come decoded from
+ * the TIE client (once per event, however many nodes listen); this adds the msg and the filters.
  */
-import { parseJsonPayload, type DxlMessage } from '../dxl/message';
+import type { Unsubscribe } from '../dxl/api';
+import type { DxlMessage } from '../dxl/message';
 import { epochToIsoStringIfValid } from '../tie/attributes';
+import type { EventErrorHandler, TieClient } from '../tie/client';
 import { trustLevelName } from '../tie/constants';
-import { invalidResponse } from '../tie/errors';
 import { TieTopic } from '../tie/topics';
-import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../tie/transforms';
-import type { DetectionEvent, ReputationChangeEvent } from '../tie/types';
+import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../tie/types';
 import { computeVerdict, trustLevelCategory, type Verdict } from '../tie/verdict';
 import type { Subject } from './items';
 
@@ -29,6 +29,14 @@ export interface EventMessage {
   [extra: string]: unknown;
 }
 
+/** Where an event node's msgs come from: one TIE event subscription, its msgs and filter. */
+export interface EventSource {
+  /** The DXL topic, for reports. */
+  readonly topic: string;
+  /** Subscribes through `tie`: `send` gets the msg of each event that passes the filter, `fail` each malformed event. */
+  listen(tie: TieClient, send: (msg: EventMessage) => void, fail: EventErrorHandler): Promise<Unsubscribe>;
+}
+
 /** Reputation changes need both verdicts for the filters. */
 export interface ReputationChangeDecoded {
   subject: Subject;
@@ -37,21 +45,12 @@ export interface ReputationChangeDecoded {
   previousVerdict: Verdict;
 }
 
-function decodePayload(message: DxlMessage): unknown {
-  try {
-    return parseJsonPayload(message.payload);
-  } catch (error) {
-    throw invalidResponse(`event on ${message.destinationTopic} is not JSON: ${(error as Error).message}`, error);
-  }
-}
-
 function dxlMetadata(message: DxlMessage): Record<string, string> {
   return { messageId: message.messageId, sourceClientId: message.sourceClientId, sourceBrokerId: message.sourceBrokerId };
 }
 
-/** Decodes a reputation-change event and works out the effective trust level before and after. */
-export function decodeReputationChange(message: DxlMessage, subject: Subject): ReputationChangeDecoded {
-  const event = transformReputationChangeEvent(decodePayload(message));
+/** Works out the effective trust level of a reputation-change event before and after. */
+export function decodeReputationChange(event: ReputationChangeEvent, subject: Subject): ReputationChangeDecoded {
   return {
     subject,
     event,
@@ -71,8 +70,7 @@ export function reputationChangeMessage(decoded: ReputationChangeDecoded, messag
   };
 }
 
-export function detectionMessage(message: DxlMessage): EventMessage {
-  const event: DetectionEvent = transformDetectionEvent(decodePayload(message));
+export function detectionMessage(event: DetectionEvent, message: DxlMessage): EventMessage {
   const out: EventMessage = { topic: message.destinationTopic, payload: event, dxl: dxlMetadata(message) };
   if (typeof event.localReputation === 'number') {
     out.localReputation = {
@@ -86,9 +84,34 @@ export function detectionMessage(message: DxlMessage): EventMessage {
   return out;
 }
 
-export function firstInstanceMessage(message: DxlMessage): EventMessage {
-  return { topic: message.destinationTopic, payload: transformFirstInstanceEvent(decodePayload(message)), dxl: dxlMetadata(message) };
+export function firstInstanceMessage(event: FirstInstanceEvent, message: DxlMessage): EventMessage {
+  return { topic: message.destinationTopic, payload: event, dxl: dxlMetadata(message) };
 }
+
+/** File or certificate reputation changes that pass `filter`. */
+export function reputationChangeSource(subject: Subject, filter: ReputationChangeFilter): EventSource {
+  const topic = EVENT_TOPICS[subject === 'file' ? 'file-reputation-change' : 'certificate-reputation-change'];
+  return {
+    topic,
+    listen: (tie, send, fail) => {
+      const onChange = (event: ReputationChangeEvent, message: DxlMessage): void => {
+        const decoded = decodeReputationChange(event, subject);
+        if (passesReputationChangeFilter(filter, decoded)) send(reputationChangeMessage(decoded, message));
+      };
+      return subject === 'file' ? tie.onFileReputationChange(onChange, fail) : tie.onCertificateReputationChange(onChange, fail);
+    },
+  };
+}
+
+export const detectionSource: EventSource = {
+  topic: EVENT_TOPICS.detection,
+  listen: (tie, send, fail) => tie.onFileDetection((event, message) => send(detectionMessage(event, message)), fail),
+};
+
+export const firstInstanceSource: EventSource = {
+  topic: EVENT_TOPICS['first-instance'],
+  listen: (tie, send, fail) => tie.onFileFirstInstance((event, message) => send(firstInstanceMessage(event, message)), fail),
+};
 
 // ---- reputation-change filters ----
 

@@ -1,5 +1,6 @@
 /**
- * The check-first workflow of the set-external-reputation sample (seed 002): External (15) is a
+ * The check-first workflow of the Python client's External reputation sample
+ * (https://github.com/opendxl/opendxl-tie-client-python/blob/master/sample/basic/basic_set_external_file_reputation.py): External (15) is a
  * fallback TIE uses only when no other provider is definitive, so an External reputation is
  * worth sending only when none of the others has a trust level other than Not Set or Unknown.
  */

@@ -12,29 +12,17 @@
  * Settings an item may carry (which ones depends on the node): trustLevel, filename, comment,
  * fileType, queryLimit. An item's own setting wins over the node's.
  */
-import { isHashType, normalizeBareHash, normalizeCertificateHashes, normalizeHashes } from '../tie/hashes';
-import { TieError } from '../tie/errors';
-import type { HashDict } from '../tie/types';
-import { invalidInputError } from './errors';
+import { isHashType } from '../tie/hashes';
+import { type CertificateTarget, type FileTarget, type ReputationTarget, certificateTarget, fileTarget } from '../tie/targets';
+import { inputError, invalidInputError } from './errors';
 
-export type Subject = 'file' | 'certificate';
+export type Subject = ReputationTarget['subject'];
+export type { CertificateTarget, FileTarget };
+export type Target = ReputationTarget;
 
 export const ITEM_SETTINGS = ['trustLevel', 'filename', 'comment', 'fileType', 'queryLimit'] as const;
 export type ItemSettingName = (typeof ITEM_SETTINGS)[number];
 export type ItemSettings = Partial<Record<ItemSettingName, unknown>>;
-
-export interface FileTarget {
-  subject: 'file';
-  hashes: HashDict;
-}
-
-export interface CertificateTarget {
-  subject: 'certificate';
-  sha1: string;
-  publicKeySha1?: string;
-}
-
-export type Target = FileTarget | CertificateTarget;
 
 export interface InputItem {
   target: Target;
@@ -47,16 +35,6 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
   return typeof value;
-}
-
-/** Rethrows a hash validation error with the input's label in front. */
-function labelled<T>(label: string, index: number | undefined, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof TieError) throw invalidInputError(`${label}: ${error.message}`, index);
-    throw error;
-  }
 }
 
 function isSetting(key: string, accepted: readonly ItemSettingName[]): key is ItemSettingName {
@@ -74,10 +52,7 @@ function throwInvalid(message: string, index?: number): never {
 }
 
 function parseFile(value: unknown, label: string, accepted: readonly ItemSettingName[], index?: number): InputItem {
-  if (typeof value === 'string') {
-    const { type, hex } = labelled(label, index, () => normalizeBareHash(value, 'hash'));
-    return { target: { subject: 'file', hashes: { [type]: hex } }, settings: {} };
-  }
+  if (typeof value === 'string') return { target: fileTarget(value), settings: {} };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return throwInvalid(
       `${label} must be a file hash (hex string) or an object such as {"sha256": "<64 hex digits>"}, got ${describe(value)}`,
@@ -97,15 +72,11 @@ function parseFile(value: unknown, label: string, accepted: readonly ItemSetting
   if (nested !== undefined && Object.keys(hashes).length > 0) {
     return throwInvalid(`${label} gives hashes twice: use either "hashes" or md5/sha1/sha256 keys`, index);
   }
-  const normalized = labelled(label, index, () => normalizeHashes(nested !== undefined ? nested : hashes));
-  return { target: { subject: 'file', hashes: normalized }, settings };
+  return { target: fileTarget(nested !== undefined ? nested : hashes), settings };
 }
 
 function parseCertificate(value: unknown, label: string, accepted: readonly ItemSettingName[], index?: number): InputItem {
-  if (typeof value === 'string') {
-    const cert = labelled(label, index, () => normalizeCertificateHashes(value));
-    return { target: { subject: 'certificate', sha1: cert.sha1 }, settings: {} };
-  }
+  if (typeof value === 'string') return { target: certificateTarget(value), settings: {} };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return throwInvalid(
       `${label} must be a certificate sha1 (40 hex digits) or an object such as {"sha1": "...", "publicKeySha1": "..."}, got ${describe(value)}`,
@@ -135,15 +106,13 @@ function parseCertificate(value: unknown, label: string, accepted: readonly Item
     }
     sha1 = (nested as Record<string, unknown>).sha1;
   }
-  const cert = labelled(label, index, () => normalizeCertificateHashes(sha1, publicKeySha1));
-  const target: CertificateTarget = { subject: 'certificate', sha1: cert.sha1 };
-  if (cert.publicKeySha1 !== undefined) target.publicKeySha1 = cert.publicKeySha1;
-  return { target, settings };
+  return { target: certificateTarget(sha1, publicKeySha1), settings };
 }
 
 /**
- * One item of the given subject. `label` names where it came from ("msg.payload",
- * "msg.payload[2]") in error messages; `index` is its position in a batch.
+ * One item of the given subject, its hashes validated by the TIE layer (once: the TieClient takes
+ * the target as it is). `label` names where it came from ("msg.payload", "msg.payload[2]") in
+ * error messages; `index` is its position in a batch. Throws TIE_INVALID_INPUT as a TieNodeError.
  */
 export function parseItem(
   value: unknown,
@@ -152,10 +121,27 @@ export function parseItem(
   label: string,
   index?: number,
 ): InputItem {
+  return readInput(label, index, () => readItem(value, subject, accepted, label, index));
+}
+
+/** `parseItem` with the TIE layer's validation errors as they are, for a `readInput` around more than the item. */
+export function readItem(value: unknown, subject: Subject, accepted: readonly ItemSettingName[], label: string, index?: number): InputItem {
   if (value === undefined || value === null || value === '') {
     return throwInvalid(`${label} is empty: give a ${subject === 'file' ? 'file hash' : 'certificate sha1'} or an object`, index);
   }
   return subject === 'file' ? parseFile(value, label, accepted, index) : parseCertificate(value, label, accepted, index);
+}
+
+/**
+ * Reads one input with `read`: the one place where a validation error of the TIE layer gets the
+ * input's context (its label in front of the message, its batch index beside it).
+ */
+export function readInput<T>(label: string, index: number | undefined, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw inputError(error, label, index);
+  }
 }
 
 /**
@@ -165,10 +151,15 @@ export function parseItem(
  */
 export const MAX_BATCH_ITEMS = 10_000;
 
+/** Refuses a batch of more than MAX_BATCH_ITEMS items before any is read. */
+export function checkBatchSize(values: readonly unknown[], label: string): void {
+  if (values.length > MAX_BATCH_ITEMS) {
+    throwInvalid(`${label} has ${values.length} items: a batch holds at most ${MAX_BATCH_ITEMS}; split it into smaller batches`);
+  }
+}
+
 /** Every item of a batch, validated before anything is sent; the first bad one is reported with its index. */
 export function parseBatch(values: readonly unknown[], subject: Subject, accepted: readonly ItemSettingName[], label: string): InputItem[] {
-  if (values.length > MAX_BATCH_ITEMS) {
-    return throwInvalid(`${label} has ${values.length} items: a batch holds at most ${MAX_BATCH_ITEMS}; split it into smaller batches`);
-  }
+  checkBatchSize(values, label);
   return values.map((value, index) => parseItem(value, subject, accepted, `${label}[${index}]`, index));
 }

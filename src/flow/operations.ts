@@ -1,19 +1,20 @@
 /**
- * The four request operations of the flow nodes, each in two steps: `prepare` validates one item
- * with the node's settings as fallback (synchronously, so a batch is refused before anything is
- * sent), `run` talks to TIE. Results: `payload` is what the official clients return for the call,
- * `extras` the decoded information set beside it on the msg.
+ * The four request operations of the flow nodes, each in two steps: `prepare` validates one item's
+ * settings with the node's settings as fallback (synchronously, so a batch is refused before
+ * anything is sent; the item's hashes were validated when it was read), `run` talks to TIE.
+ * Results: `payload` is what the official clients return for the call, `extras` the decoded
+ * information set beside it on the msg.
  */
 import { epochToIsoStringIfValid } from '../tie/attributes';
 import { CertProvider, FileProvider, fileTypeName, providerName, trustLevelName } from '../tie/constants';
 import type { TieClient } from '../tie/client';
-import { DEFAULT_FIRST_REFERENCES_LIMIT } from '../tie/topics';
 import type { FirstReference, HashDict } from '../tie/types';
 import type { Verdict } from '../tie/verdict';
-import { TieNodeError, invalidInputError } from './errors';
+import { fileTypeFromUser, queryLimitFromUser, trustLevelFromUser } from '../tie/arguments';
+import { invalidInput } from '../tie/errors';
 import { decideExternalReputation } from './external-decision';
 import type { InputItem, ItemSettingName, ItemSettings, Subject, Target } from './items';
-import { parseFileType, parseQueryLimit, parseText, parseTrustLevel } from './values';
+import { isUnset, parseText } from './values';
 
 export interface OperationResult {
   payload: unknown;
@@ -30,32 +31,21 @@ export interface RequestOperation<Prepared> {
   settingsFor(subject: Subject): readonly ItemSettingName[];
   /** The msg properties `extras` holds (a batch sets each as an array). */
   readonly extraKeys: readonly string[];
-  /** Validates one item; throws TIE_INVALID_INPUT. `label` names the item in messages. */
-  prepare(item: InputItem, defaults: ItemSettings, label: string, index?: number): Prepared;
+  /** Validates one item's settings; throws TieError TIE_INVALID_INPUT naming the setting (readInput adds the item). */
+  prepare(item: InputItem, defaults: ItemSettings): Prepared;
   run(tie: TieClient, prepared: Prepared): Promise<OperationResult>;
 }
 
 /** The item's own setting when present, else the node's. */
 function setting(item: InputItem, defaults: ItemSettings, name: ItemSettingName): unknown {
   const own = item.settings[name];
-  return own === undefined || own === null || own === '' ? defaults[name] : own;
-}
-
-/** Rethrows a validation error with the batch index attached. */
-function atIndex<T>(index: number | undefined, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (index !== undefined && error instanceof TieNodeError && error.index === undefined) {
-      throw new TieNodeError(error.code, error.message, { ...error.toJSON(), index });
-    }
-    throw error;
-  }
+  return isUnset(own) ? defaults[name] : own;
 }
 
 /** The identity of the target as the outcome reports it. */
 function identity(target: Target): { hashes: HashDict } | { sha1: string; publicKeySha1?: string } {
-  if (target.subject === 'file') return { hashes: target.hashes };
+  // A copy: the target is frozen, the msg is the flow's to change.
+  if (target.subject === 'file') return { hashes: { ...target.hashes } };
   return target.publicKeySha1 === undefined ? { sha1: target.sha1 } : { sha1: target.sha1, publicKeySha1: target.publicKeySha1 };
 }
 
@@ -66,10 +56,7 @@ export const getReputationOperation: RequestOperation<Target> = {
   extraKeys: ['verdict'],
   prepare: (item) => item.target,
   async run(tie, target) {
-    const { reputations, verdict } =
-      target.subject === 'file'
-        ? await tie.getFileReputationWithVerdict(target.hashes)
-        : await tie.getCertificateReputationWithVerdict(target.sha1, target.publicKeySha1);
+    const { reputations, verdict } = await tie.getReputationWithVerdict(target);
     return { payload: reputations, extras: { verdict } };
   },
 };
@@ -86,18 +73,17 @@ interface PreparedSet {
 export const setReputationOperation: RequestOperation<PreparedSet> = {
   settingsFor: (subject) => (subject === 'file' ? ['trustLevel', 'filename', 'comment'] : ['trustLevel', 'comment']),
   extraKeys: ['outcome'],
-  prepare(item, defaults, label, index) {
-    return atIndex(index, () => ({
+  prepare(item, defaults) {
+    return {
       target: item.target,
-      trustLevel: parseTrustLevel(setting(item, defaults, 'trustLevel'), `${label}: trustLevel`),
-      filename: item.target.subject === 'file' ? parseText(setting(item, defaults, 'filename'), `${label}: filename`) : '',
-      comment: parseText(setting(item, defaults, 'comment'), `${label}: comment`),
-    }));
+      trustLevel: trustLevelFromUser(setting(item, defaults, 'trustLevel')),
+      filename: item.target.subject === 'file' ? parseText(setting(item, defaults, 'filename'), 'filename') : '',
+      comment: parseText(setting(item, defaults, 'comment'), 'comment'),
+    };
   },
   async run(tie, { target, trustLevel, filename, comment }) {
     const providerId = target.subject === 'file' ? FileProvider.ENTERPRISE : CertProvider.ENTERPRISE;
-    if (target.subject === 'file') await tie.setFileReputation(trustLevel, target.hashes, filename, comment);
-    else await tie.setCertificateReputation(trustLevel, target.sha1, target.publicKeySha1, comment);
+    await tie.setReputation(target, trustLevel, filename, comment);
     const outcome: Record<string, unknown> = {
       action: 'set',
       subject: target.subject,
@@ -127,27 +113,24 @@ export function externalReputationOperation(options: { checkFirst: boolean }): R
   return {
     settingsFor: () => ['trustLevel', 'fileType', 'filename', 'comment'],
     extraKeys: ['outcome'],
-    prepare(item, defaults, label, index) {
-      if (item.target.subject !== 'file') throw invalidInputError(`${label}: External reputations are for files only`, index);
-      const hashes = item.target.hashes;
-      return atIndex(index, () => {
-        const trustLevel = parseTrustLevel(setting(item, defaults, 'trustLevel'), `${label}: trustLevel`);
-        // As the Python client: 0 (Not Set) is "not specified" for an External reputation.
-        if (trustLevel === 0) throw invalidInputError(`${label}: trustLevel was not specified (0, Not Set, cannot be sent)`);
-        return {
-          hashes,
-          trustLevel,
-          fileType: parseFileType(setting(item, defaults, 'fileType'), `${label}: fileType`),
-          filename: parseText(setting(item, defaults, 'filename'), `${label}: filename`),
-          comment: parseText(setting(item, defaults, 'comment'), `${label}: comment`),
-        };
-      });
+    prepare(item, defaults) {
+      if (item.target.subject !== 'file') throw invalidInput('External reputations are for files only');
+      const trustLevel = trustLevelFromUser(setting(item, defaults, 'trustLevel'));
+      // As the Python client: 0 (Not Set) is "not specified" for an External reputation.
+      if (trustLevel === 0) throw invalidInput('trustLevel was not specified (0, Not Set, cannot be sent)');
+      return {
+        hashes: item.target.hashes,
+        trustLevel,
+        fileType: fileTypeFromUser(setting(item, defaults, 'fileType')),
+        filename: parseText(setting(item, defaults, 'filename'), 'filename'),
+        comment: parseText(setting(item, defaults, 'comment'), 'comment'),
+      };
     },
     async run(tie, prepared) {
       const { hashes, trustLevel, fileType, filename, comment } = prepared;
       const base: Record<string, unknown> = {
         subject: 'file',
-        hashes,
+        hashes: { ...hashes },
         providerId: FileProvider.EXTERNAL,
         providerName: providerName(FileProvider.EXTERNAL),
         trustLevel,
@@ -199,17 +182,11 @@ function earliest(references: readonly FirstReference[]): string | null {
 export const firstReferencesOperation: RequestOperation<PreparedFirstReferences> = {
   settingsFor: () => ['queryLimit'],
   extraKeys: ['count', 'firstSeen'],
-  prepare(item, defaults, label, index) {
-    return atIndex(index, () => ({
-      target: item.target,
-      queryLimit: parseQueryLimit(setting(item, defaults, 'queryLimit'), `${label}: queryLimit`, DEFAULT_FIRST_REFERENCES_LIMIT),
-    }));
+  prepare(item, defaults) {
+    return { target: item.target, queryLimit: queryLimitFromUser(setting(item, defaults, 'queryLimit')) };
   },
   async run(tie, { target, queryLimit }) {
-    const references =
-      target.subject === 'file'
-        ? await tie.getFileFirstReferences(target.hashes, queryLimit)
-        : await tie.getCertificateFirstReferences(target.sha1, target.publicKeySha1, queryLimit);
+    const references = await tie.getFirstReferences(target, queryLimit);
     return { payload: references, extras: { count: references.length, firstSeen: earliest(references) } };
   },
 };

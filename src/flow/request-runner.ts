@@ -5,7 +5,7 @@
 import type { TieClient } from '../tie/client';
 import { runOrdered } from './batch';
 import { type TieNodeError, toNodeError } from './errors';
-import { type InputItem, type ItemSettings, type Subject, parseBatch, parseItem } from './items';
+import { type ItemSettings, type Subject, checkBatchSize, readInput, readItem } from './items';
 import type { OperationResult, RequestOperation } from './operations';
 
 /** What to do when items of a batch fail. */
@@ -48,12 +48,13 @@ export async function runRequest<P>(
   options: RunRequestOptions,
 ): Promise<RequestOutcome> {
   const accepted = operation.settingsFor(options.subject);
+  /** One input read and its settings validated: a validation error gets the input's context here, once. */
+  const prepare = (value: unknown, label: string, index?: number): P =>
+    readInput(label, index, () => operation.prepare(readItem(value, options.subject, accepted, label, index), defaults));
   if (!Array.isArray(input)) {
     let result: OperationResult;
     try {
-      const item: InputItem = parseItem(input, options.subject, accepted, options.label);
-      const prepared = operation.prepare(item, defaults, options.label);
-      result = await operation.run(tie(), prepared);
+      result = await operation.run(tie(), prepare(input, options.label));
     } catch (error) {
       throw toNodeError(error);
     }
@@ -65,8 +66,8 @@ export async function runRequest<P>(
   let prepared: P[];
   let client: TieClient;
   try {
-    const items = parseBatch(input, options.subject, accepted, options.label);
-    prepared = items.map((item, index) => operation.prepare(item, defaults, `${options.label}[${index}]`, index));
+    checkBatchSize(input, options.label);
+    prepared = input.map((value: unknown, index) => prepare(value, `${options.label}[${index}]`, index));
     client = tie();
   } catch (error) {
     throw toNodeError(error);

@@ -4,13 +4,15 @@
  * state change, holds each node's event subscriptions, and closes (bounded in time) when the last
  * node is removed — or shortly after the last one leaves for a restart and none comes back.
  */
-import type { MessageHandler } from '../dxl/api';
+import type { Unsubscribe } from '../dxl/api';
 import type { DxlClient } from '../dxl/client';
 import type { ConnectionState } from '../dxl/connection-state';
 import { DxlError, DxlErrorCode } from '../dxl/errors';
 import { TieClient, type TieClientOptions } from '../tie/client';
 import { CONFIG_ERROR_CAUSE } from './status';
 import { SubscriptionRegistry } from './subscription-registry';
+
+export type { ConnectionState, TieClient };
 
 export type StateListener = (state: ConnectionState) => void;
 
@@ -89,10 +91,10 @@ export class SharedConnection {
     return connection.tie;
   }
 
-  /** Subscribes `ownerId` to a DXL topic; removed by `deregister(ownerId)`. */
-  async subscribe(ownerId: string, topic: string, handler: MessageHandler): Promise<void> {
-    const { client } = this.open();
-    await this.subscriptions.add(ownerId, () => client.subscribe(topic, handler));
+  /** Subscribes `ownerId` to events through the TIE client (`listen` makes the subscription); removed by `deregister(ownerId)`. */
+  async listen(ownerId: string, listen: (tie: TieClient) => Promise<Unsubscribe>): Promise<void> {
+    const { tie } = this.open();
+    await this.subscriptions.add(ownerId, () => listen(tie));
   }
 
   /** Closes for good (the config node is stopping), within the close timeout. */

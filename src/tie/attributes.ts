@@ -1,5 +1,5 @@
 /**
- * Decoders of reputation attribute values (tie-api.md §6) and of the provider attribute sets.
+ * Decoders of reputation attribute values (the attribute ids of constants.ts) and of the provider attribute sets.
  * Attribute values are strings on the wire; decoders of a whole set skip values they cannot read
  * rather than fail, and leave the raw attributes untouched.
  */

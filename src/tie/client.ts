@@ -1,9 +1,12 @@
 import type { DxlMessaging, RequestOptions, Unsubscribe } from '../dxl/api';
 import { type DxlMessage, parseJsonPayload } from '../dxl/message';
 import { ReputationCache, type CacheTicket, type ReputationCacheOptions } from './cache';
-import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel, TRUST_LEVELS } from './constants';
+import { queryLimitArgument, trustLevelArgument } from './arguments';
+import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel } from './constants';
+import { type EventErrorHandler, type EventHandler, EventFeeds } from './event-feeds';
 import { TieError, TieErrorCode, invalidInput, invalidResponse } from './errors';
-import { type HashInput, normalizeCertificateHashes, normalizeHashes, receivedBase64ToHex } from './hashes';
+import { type HashInput, normalizeHashes, receivedBase64ToHex, validatedHexToBase64 } from './hashes';
+import { type CertificateTarget, type ReputationTarget, certificateTarget, checkedTarget } from './targets';
 import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
 import { type ReputationSubject, type Verdict, computeVerdict } from './verdict';
 import {
@@ -33,12 +36,13 @@ export interface TieClientOptions {
   requestTimeoutMs?: number;
   /**
    * Receives errors of event subscriptions: events that are not TIE payloads and exceptions
-   * thrown by handlers. Without it they are rethrown to the DXL client, which logs them.
+   * thrown by handlers, unless the subscription has an `onError` of its own. Without either they
+   * are rethrown to the DXL client, which logs them.
    */
   onEventError?: (error: Error, message: DxlMessage) => void;
 }
 
-export type EventHandler<T> = (event: T, message: DxlMessage) => void;
+export type { EventErrorHandler, EventHandler };
 
 export interface ReputationsWithVerdict {
   reputations: Reputations;
@@ -66,7 +70,7 @@ function fileLookup(normalized: HashDict): ReputationLookup {
   };
 }
 
-function certificateLookup(cert: { sha1: string; publicKeySha1?: string }): ReputationLookup {
+function certificateLookup(cert: CertificateTarget): ReputationLookup {
   return {
     subject: 'certificate',
     topic: TieTopic.GET_CERT_REPUTATION,
@@ -77,7 +81,8 @@ function certificateLookup(cert: { sha1: string; publicKeySha1?: string }): Repu
 }
 
 /**
- * TIE over DXL, with the operations and results of the official TIE clients (tie-api.md §3-§4),
+ * TIE over DXL, with the operations and results of the official TIE clients
+ * (https://github.com/opendxl/opendxl-tie-client-python, https://github.com/opendxl/opendxl-tie-client-javascript),
  * as promises. Hashes in: hex (any case, validated); hashes out: lowercase hex.
  *
  * Rejections: `TieError` (`TIE_INVALID_INPUT` before anything is sent, `TIE_INVALID_RESPONSE`)
@@ -88,7 +93,8 @@ export class TieClient {
   /** Present when the cache was enabled. */
   readonly cache: ReputationCache | undefined;
   private readonly requestOptions: RequestOptions | undefined;
-  private readonly onEventError: ((error: Error, message: DxlMessage) => void) | undefined;
+  private readonly onEventError: EventErrorHandler | undefined;
+  private readonly feeds: EventFeeds;
   private readonly subscriptions = new Set<Unsubscribe>();
   private cacheInvalidation: Promise<void> | undefined;
   private closed = false;
@@ -101,6 +107,7 @@ export class TieClient {
       this.requestOptions = { timeoutMs: options.requestTimeoutMs };
     }
     this.onEventError = options.onEventError;
+    this.feeds = new EventFeeds(dxl);
   }
 
   // ---- reputations ----
@@ -123,19 +130,19 @@ export class TieClient {
    */
   async getCertificateReputation(sha1: string, publicKeySha1?: string): Promise<Reputations> {
     this.checkOpen();
-    return (await this.lookup(certificateLookup(normalizeCertificateHashes(sha1, publicKeySha1)), false)).reputations;
+    return (await this.lookup(certificateLookup(certificateTarget(sha1, publicKeySha1)), false)).reputations;
   }
 
   /** `getCertificateReputation` with the verdict of the reputations; cached with them. */
   async getCertificateReputationWithVerdict(sha1: string, publicKeySha1?: string): Promise<ReputationsWithVerdict> {
     this.checkOpen();
-    return this.lookup(certificateLookup(normalizeCertificateHashes(sha1, publicKeySha1)), true);
+    return this.lookup(certificateLookup(certificateTarget(sha1, publicKeySha1)), true);
   }
 
   /** Sets the Enterprise (provider 3) trust level of a file: an administrator override. */
   async setFileReputation(trustLevel: number, hashes: HashInput, filename = '', comment = ''): Promise<void> {
     this.checkOpen();
-    const level = checkedTrustLevel(trustLevel);
+    const level = trustLevelArgument(trustLevel);
     const normalized = normalizeHashes(hashes);
     const payload =
       `{"trustLevel":${level},"providerId":${FileProvider.ENTERPRISE},` +
@@ -147,8 +154,11 @@ export class TieClient {
   /** Sets the Enterprise (provider 4) trust level of a certificate. */
   async setCertificateReputation(trustLevel: number, sha1: string, publicKeySha1?: string, comment = ''): Promise<void> {
     this.checkOpen();
-    const level = checkedTrustLevel(trustLevel);
-    const cert = normalizeCertificateHashes(sha1, publicKeySha1);
+    const level = trustLevelArgument(trustLevel);
+    await this.setCertificate(level, certificateTarget(sha1, publicKeySha1), comment);
+  }
+
+  private async setCertificate(level: number, cert: CertificateTarget, comment: unknown): Promise<void> {
     const payload = certificatePayload(
       cert.sha1,
       cert.publicKeySha1,
@@ -196,7 +206,7 @@ export class TieClient {
   async getFileFirstReferences(hashes: HashInput, queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT): Promise<FirstReference[]> {
     this.checkOpen();
     const normalized = normalizeHashes(hashes);
-    const payload = `{"queryLimit":${checkedQueryLimit(queryLimit)},"hashes":${wireHashesJson(normalized)}}`;
+    const payload = `{"queryLimit":${queryLimitArgument(queryLimit)},"hashes":${wireHashesJson(normalized)}}`;
     return this.requestFirstReferences(TieTopic.GET_FILE_FIRST_REFERENCES, payload);
   }
 
@@ -207,31 +217,63 @@ export class TieClient {
     queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT,
   ): Promise<FirstReference[]> {
     this.checkOpen();
-    const cert = normalizeCertificateHashes(sha1, publicKeySha1);
-    const payload = certificatePayload(cert.sha1, cert.publicKeySha1, `"queryLimit":${checkedQueryLimit(queryLimit)},`);
+    return this.certificateFirstReferences(certificateTarget(sha1, publicKeySha1), queryLimit);
+  }
+
+  private certificateFirstReferences(cert: CertificateTarget, queryLimit: unknown): Promise<FirstReference[]> {
+    const payload = certificatePayload(cert.sha1, cert.publicKeySha1, `"queryLimit":${queryLimitArgument(queryLimit)},`);
     return this.requestFirstReferences(TieTopic.GET_CERT_FIRST_REFERENCES, payload);
+  }
+
+  // ---- on a target (targets.ts): a file or a certificate, validated once where it was made ----
+
+  /** `getFileReputationWithVerdict` or `getCertificateReputationWithVerdict`, by the target's subject. */
+  async getReputationWithVerdict(target: ReputationTarget): Promise<ReputationsWithVerdict> {
+    this.checkOpen();
+    const checked = checkedTarget(target);
+    return await this.lookup(checked.subject === 'file' ? fileLookup(checked.hashes) : certificateLookup(checked), true);
+  }
+
+  /** `setFileReputation` or `setCertificateReputation`, by the target's subject; `filename` is for files only. */
+  async setReputation(target: ReputationTarget, trustLevel: number, filename = '', comment = ''): Promise<void> {
+    this.checkOpen();
+    const checked = checkedTarget(target);
+    if (checked.subject === 'file') await this.setFileReputation(trustLevel, checked.hashes, filename, comment);
+    else await this.setCertificate(trustLevelArgument(trustLevel), checked, comment);
+  }
+
+  /** `getFileFirstReferences` or `getCertificateFirstReferences`, by the target's subject. */
+  async getFirstReferences(target: ReputationTarget, queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT): Promise<FirstReference[]> {
+    this.checkOpen();
+    const checked = checkedTarget(target);
+    if (checked.subject === 'file') return await this.getFileFirstReferences(checked.hashes, queryLimit);
+    return await this.certificateFirstReferences(checked, queryLimit);
   }
 
   // ---- events ----
 
+  // Each event is parsed and transformed once, however many handlers listen (see event-feeds.ts).
+  // `onError` receives this subscription's errors (events that are not TIE payloads, exceptions of
+  // the handler) instead of the client's `onEventError`.
+
   /** File reputation changes, delivered as the Python `on_reputation_change` dict. */
-  onFileReputationChange(handler: EventHandler<ReputationChangeEvent>): Promise<Unsubscribe> {
-    return this.listen(TieTopic.FILE_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, handler);
+  onFileReputationChange(handler: EventHandler<ReputationChangeEvent>, onError?: EventErrorHandler): Promise<Unsubscribe> {
+    return this.listen(TieTopic.FILE_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, handler, onError);
   }
 
   /** Certificate reputation changes (with a hex `publicKeySha1` when TIE knows it). */
-  onCertificateReputationChange(handler: EventHandler<ReputationChangeEvent>): Promise<Unsubscribe> {
-    return this.listen(TieTopic.CERT_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, handler);
+  onCertificateReputationChange(handler: EventHandler<ReputationChangeEvent>, onError?: EventErrorHandler): Promise<Unsubscribe> {
+    return this.listen(TieTopic.CERT_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, handler, onError);
   }
 
   /** Detections on endpoints, delivered as the Python `on_detection` dict. */
-  onFileDetection(handler: EventHandler<DetectionEvent>): Promise<Unsubscribe> {
-    return this.listen(TieTopic.FILE_DETECTION_EVENT, transformDetectionEvent, handler);
+  onFileDetection(handler: EventHandler<DetectionEvent>, onError?: EventErrorHandler): Promise<Unsubscribe> {
+    return this.listen(TieTopic.FILE_DETECTION_EVENT, transformDetectionEvent, handler, onError);
   }
 
   /** First sightings of files in the enterprise, delivered as the Python `on_first_instance` dict. */
-  onFileFirstInstance(handler: EventHandler<FirstInstanceEvent>): Promise<Unsubscribe> {
-    return this.listen(TieTopic.FILE_FIRST_INSTANCE_EVENT, transformFirstInstanceEvent, handler);
+  onFileFirstInstance(handler: EventHandler<FirstInstanceEvent>, onError?: EventErrorHandler): Promise<Unsubscribe> {
+    return this.listen(TieTopic.FILE_FIRST_INSTANCE_EVENT, transformFirstInstanceEvent, handler, onError);
   }
 
   /** Removes every subscription this client made (event handlers and cache invalidation); later calls reject with TIE_CLOSED. */
@@ -313,17 +355,17 @@ export class TieClient {
   private ensureCacheInvalidation(): Promise<void> {
     if (this.cacheInvalidation !== undefined) return this.cacheInvalidation;
     if (this.closed) return Promise.reject(closedError());
-    const onChange = (message: DxlMessage): void => {
+    const onChange = (payload: unknown): void => {
       try {
-        this.invalidate(changedHashes(parseJsonPayload(message.payload)));
+        this.invalidate(changedHashes(payload));
       } catch {
         // Not a TIE payload: nothing names a cached hash, so there is nothing to drop.
       }
     };
     const ready = (async () => {
       const results = await Promise.allSettled([
-        this.dxl.subscribe(TieTopic.FILE_REPUTATION_CHANGE_EVENT, onChange),
-        this.dxl.subscribe(TieTopic.CERT_REPUTATION_CHANGE_EVENT, onChange),
+        this.feeds.observe(TieTopic.FILE_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, onChange),
+        this.feeds.observe(TieTopic.CERT_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, onChange),
       ]);
       const failure = results.find((result) => result.status === 'rejected');
       const unsubscribes = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
@@ -341,29 +383,19 @@ export class TieClient {
     return ready;
   }
 
-  private async listen<T>(topic: string, transform: (payload: unknown) => T, handler: EventHandler<T>): Promise<Unsubscribe> {
+  private async listen<T>(
+    topic: string,
+    transform: (payload: unknown) => T,
+    handler: EventHandler<T>,
+    onError: EventErrorHandler | undefined,
+  ): Promise<Unsubscribe> {
     if (typeof handler !== 'function') throw invalidInput('the event handler must be a function');
+    if (onError !== undefined && typeof onError !== 'function') throw invalidInput('the event error handler must be a function');
     this.checkOpen();
-    const onMessage = (message: DxlMessage): void => {
-      let event: T;
-      try {
-        event = transform(parseJsonPayload(message.payload));
-      } catch (error) {
-        this.reportEventError(
-          error instanceof TieError ? error : invalidResponse(`event on ${topic} is not JSON: ${errorText(error)}`, error),
-          message,
-        );
-        return;
-      }
-      try {
-        handler(event, message);
-      } catch (error) {
-        this.reportEventError(error instanceof Error ? error : new Error(String(error)), message);
-      }
-    };
-    const unsubscribeFromDxl = await this.dxl.subscribe(topic, onMessage);
+    const reportTo = onError ?? this.onEventError;
+    const unsubscribeFromFeed = await this.feeds.listen(topic, transform, handler, reportTo);
     if (this.closed) {
-      await unsubscribeFromDxl();
+      await unsubscribeFromFeed();
       throw closedError();
     }
     let subscribed = true;
@@ -371,15 +403,10 @@ export class TieClient {
       if (!subscribed) return;
       subscribed = false;
       this.subscriptions.delete(unsubscribe);
-      await unsubscribeFromDxl();
+      await unsubscribeFromFeed();
     };
     this.subscriptions.add(unsubscribe);
     return unsubscribe;
-  }
-
-  private reportEventError(error: Error, message: DxlMessage): void {
-    if (this.onEventError === undefined) throw error;
-    this.onEventError(error, message);
   }
 }
 
@@ -391,17 +418,17 @@ function wireHashesJson(hashes: HashDict): string {
     const hex = hashes[type];
     if (hex === undefined) continue;
     if (json.length > 1) json += ',';
-    json += `{"type":"${type}","value":"${Buffer.from(hex, 'hex').toString('base64')}"}`;
+    json += `{"type":"${type}","value":"${validatedHexToBase64(hex)}"}`;
   }
   return json + ']';
 }
 
 /** `{<prefix>"hashes":[{"type":"sha1",...}],"publicKeySha1":"..."}`; `prefix` ends with a comma. */
 function certificatePayload(sha1: string, publicKeySha1: string | undefined, prefix: string): string {
-  const hashes = `[{"type":"sha1","value":"${Buffer.from(sha1, 'hex').toString('base64')}"}]`;
+  const hashes = `[{"type":"sha1","value":"${validatedHexToBase64(sha1)}"}]`;
   return publicKeySha1 === undefined
     ? `{${prefix}"hashes":${hashes}}`
-    : `{${prefix}"hashes":${hashes},"publicKeySha1":"${Buffer.from(publicKeySha1, 'hex').toString('base64')}"}`;
+    : `{${prefix}"hashes":${hashes},"publicKeySha1":"${validatedHexToBase64(publicKeySha1)}"}`;
 }
 
 function hashValues(hashes: HashDict): string[] {
@@ -440,28 +467,6 @@ function changedHashes(payload: unknown): string[] {
     out.push(receivedBase64ToHex(event.publicKeySha1, 'publicKeySha1'));
   }
   return out;
-}
-
-/**
- * The trust level of an Enterprise set. Like the JavaScript client, numeric text is accepted; unlike
- * it, the value must be one of the TrustLevel values.
- */
-function checkedTrustLevel(trustLevel: unknown): number {
-  if (trustLevel === undefined || trustLevel === null || trustLevel === '') throw invalidInput('trustLevel was not specified');
-  const level = typeof trustLevel === 'number' ? trustLevel : typeof trustLevel === 'string' ? Number(trustLevel) : NaN;
-  if (Number.isNaN(level)) throw invalidInput(`trustLevel was not a number: ${JSON.stringify(trustLevel) ?? String(trustLevel)}`);
-  if (!isTrustLevel(level)) {
-    throw invalidInput(`trustLevel ${level} is not a TIE trust level: expected one of ${TRUST_LEVELS.join(', ')}`);
-  }
-  return level;
-}
-
-function checkedQueryLimit(queryLimit: unknown): number {
-  if (queryLimit === undefined || queryLimit === null) return DEFAULT_FIRST_REFERENCES_LIMIT;
-  if (typeof queryLimit !== 'number' || !Number.isSafeInteger(queryLimit) || queryLimit < 1) {
-    throw invalidInput(`queryLimit must be a whole number of at least 1, got ${JSON.stringify(queryLimit) ?? String(queryLimit)}`);
-  }
-  return queryLimit;
 }
 
 /** A filename or comment as JSON text; undefined and null count as "". */

@@ -88,12 +88,17 @@ export function normalizeBareHash(value: unknown, label = 'hash'): { type: HashT
   return { type, hex };
 }
 
+/** Dicts made by `frozenNormalizedHashes`: validated once, taken as they are when they come back. */
+const validatedDicts = new WeakSet<HashDict>();
+
 /**
  * Validates caller-supplied file hashes and returns them as a dict of lowercase hex, in the
  * caller's order. Keys are hash types in any case; `undefined`/`null` values are skipped; at least
- * one hash must remain.
+ * one hash must remain. A dict of `frozenNormalizedHashes` is returned as it is, without
+ * validating it again.
  */
 export function normalizeHashes(input: unknown): HashDict {
+  if (typeof input === 'object' && input !== null && validatedDicts.has(input as HashDict)) return input as HashDict;
   if (typeof input === 'string') {
     const { type, hex } = normalizeBareHash(input);
     return { [type]: hex };
@@ -125,6 +130,15 @@ export function normalizeHashes(input: unknown): HashDict {
   return out;
 }
 
+/** `normalizeHashes`, frozen: what a validated target holds, so that later calls do not validate it again. */
+export function frozenNormalizedHashes(input: unknown): HashDict {
+  const hashes = normalizeHashes(input);
+  if (validatedDicts.has(hashes)) return hashes;
+  Object.freeze(hashes);
+  validatedDicts.add(hashes);
+  return hashes;
+}
+
 /** Validates a certificate SHA-1 (required) and its public-key SHA-1 (optional: undefined, null or ""). */
 export function normalizeCertificateHashes(
   sha1: unknown,
@@ -145,7 +159,12 @@ export function normalizeCertificateHashes(
 export function hexToBase64(hex: string): string {
   const clean = checkedHex(hex, 'hex value');
   if (clean.length % 2 !== 0) throw invalidInput(`hex value ${quote(clean)} has an odd number of digits`);
-  return Buffer.from(clean, 'hex').toString('base64');
+  return validatedHexToBase64(clean);
+}
+
+/** `hexToBase64` without the checks, for hex already validated (what the normalize functions return). */
+export function validatedHexToBase64(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64');
 }
 
 /** Lowercase hex of the bytes a base64 string encodes. Throws on anything but padded standard base64. */
@@ -165,7 +184,7 @@ export function toWireHashes(hashes: HashDict): WireHash[] {
   const list: WireHash[] = [];
   for (const type in hashes) {
     const hex = hashes[type];
-    if (hex !== undefined) list.push({ type, value: Buffer.from(hex, 'hex').toString('base64') });
+    if (hex !== undefined) list.push({ type, value: validatedHexToBase64(hex) });
   }
   return list;
 }
@@ -184,7 +203,7 @@ export function fromWireHashes(list: unknown, where = 'hashes'): HashDict {
     if (typeof type !== 'string' || typeof value !== 'string') {
       throw invalidResponse(`${where}[${i}] lacks a string type or value`);
     }
-    out[type] = Buffer.from(value, 'base64').toString('hex');
+    out[type] = leniently(value);
   }
   return out;
 }
@@ -192,5 +211,10 @@ export function fromWireHashes(list: unknown, where = 'hashes'): HashDict {
 /** Lenient base64 → hex for values received from TIE (see `fromWireHashes`). */
 export function receivedBase64ToHex(value: unknown, where: string): string {
   if (typeof value !== 'string') throw invalidResponse(`${where} is not a base64 string`);
-  return Buffer.from(value, 'base64').toString('hex');
+  return leniently(value);
+}
+
+/** Node's base64 decoding, which skips what is not base64 (as Python's does by default). */
+function leniently(base64: string): string {
+  return Buffer.from(base64, 'base64').toString('hex');
 }

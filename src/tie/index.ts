@@ -1,5 +1,5 @@
 /** The TIE layer's public API: a TIE client on any DXL client, its constants, hash helpers and verdicts. */
-export { TieClient, type TieClientOptions, type EventHandler } from './client';
+export { TieClient, type TieClientOptions, type EventHandler, type EventErrorHandler } from './client';
 export * from './constants';
 export { TieTopic, type TieTopicValue, DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE } from './topics';
 export { TieError, TieErrorCode, type TieErrorCodeValue } from './errors';
@@ -29,3 +29,4 @@ export * from './attributes';
 export * from './verdict';
 export { ReputationCache, type ReputationCacheOptions } from './cache';
 export type * from './types';
+export { type FileTarget, type CertificateTarget, type ReputationTarget, fileTarget, certificateTarget } from './targets';

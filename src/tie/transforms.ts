@@ -1,6 +1,6 @@
 /**
- * Transforms of TIE payloads into what the official clients hand to their callers (tie-api.md §3.9,
- * §4). Like theirs, they work in place on a freshly parsed payload: no copies.
+ * Transforms of TIE payloads into what the official clients hand to their callers
+ * (https://github.com/opendxl/opendxl-tie-client-python, dxltieclient/client.py). Like theirs, they work in place on a freshly parsed payload: no copies.
  */
 import { invalidResponse } from './errors';
 import { fromWireHashes, receivedBase64ToHex } from './hashes';

@@ -11,7 +11,7 @@ import { DxlClient } from '../../src/dxl/client';
 import { startFabric } from '../../src/fabric';
 import { startTieSimulator } from '../../src/fabric/simulator-host';
 import { TieClient } from '../../src/tie/client';
-import { freePort } from '../support/ports';
+import { freePort } from '../../test-kit/ports';
 import { NOTEPAD } from '../support/node-red-samples';
 
 describe('faults: a client reconnecting to a fabric that is still starting', function () {

@@ -10,7 +10,10 @@ import assert from 'node:assert/strict';
 import { decodeMessage, encodeMessage } from '../../src/dxl/codec';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import { type DxlMessage, MessageType, emptyMessage } from '../../src/dxl/message';
+import vectorsFixture from '../fixtures/dxl-test-vectors.json';
 import { REPUTATION_CHANGE_FILTERS, decodeReputationChange, detectionMessage, firstInstanceMessage, passesReputationChangeFilter, reputationChangeMessage } from '../../src/flow/events';
+import { decodeEvent } from '../../src/tie/event-feeds';
+import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../../src/tie/transforms';
 import { TieNodeError } from '../../src/flow/errors';
 import { firstReferencesOperation, getReputationOperation } from '../../src/flow/operations';
 import { TieClient } from '../../src/tie/client';
@@ -21,7 +24,6 @@ import { type Figures, recordFigures } from './support/figures';
 import { type Json, mutateBytes, mutateJson, randomJson } from './support/mutations';
 import { Prng, fuzzSeed } from './support/prng';
 import { EVENT_SEEDS, RESPONSE_SEEDS } from './support/tie-seeds';
-import { readFixture } from '../support/fixtures';
 
 const WIRE_CASES = 60_000;
 const EVENT_CASES = 40_000;
@@ -53,8 +55,7 @@ function describeError(error: unknown): string {
 
 function wireSeeds(): Buffer[] {
   const seeds: Buffer[] = [];
-  const vectors = readFixture<{ vectors: Array<{ hex: string }> }>('dxl-test-vectors.json').vectors;
-  for (const vector of vectors) seeds.push(Buffer.from(vector.hex, 'hex'));
+  for (const vector of vectorsFixture.vectors) seeds.push(Buffer.from(vector.hex, 'hex'));
   for (const type of [MessageType.Request, MessageType.Response, MessageType.Event, MessageType.ErrorResponse]) {
     const message = emptyMessage(type, '/mcafee/service/tie/file/reputation');
     message.messageId = '{5f2b6d3c-0d8f-4f0a-9d8e-4f3b1e2a7c11}';
@@ -115,13 +116,23 @@ function throughEventDecoders(payload: Buffer, failures: Failures, replay: strin
   let decoded = 0;
   const attempts: Array<[string, () => unknown]> = [
     ['file reputation change', () => {
-      const change = decodeReputationChange(eventMessage(TieTopic.FILE_REPUTATION_CHANGE_EVENT, payload), 'file');
+      const message = eventMessage(TieTopic.FILE_REPUTATION_CHANGE_EVENT, payload);
+      const change = decodeReputationChange(decodeEvent(message, transformReputationChangeEvent), 'file');
       for (const filter of REPUTATION_CHANGE_FILTERS) passesReputationChangeFilter(filter, change);
-      return reputationChangeMessage(change, eventMessage(TieTopic.FILE_REPUTATION_CHANGE_EVENT, payload));
+      return reputationChangeMessage(change, message);
     }],
-    ['certificate reputation change', () => reputationChangeMessage(decodeReputationChange(eventMessage(TieTopic.CERT_REPUTATION_CHANGE_EVENT, payload), 'certificate'), eventMessage(TieTopic.CERT_REPUTATION_CHANGE_EVENT, payload))],
-    ['detection', () => detectionMessage(eventMessage(TieTopic.FILE_DETECTION_EVENT, payload))],
-    ['first instance', () => firstInstanceMessage(eventMessage(TieTopic.FILE_FIRST_INSTANCE_EVENT, payload))],
+    ['certificate reputation change', () => {
+      const message = eventMessage(TieTopic.CERT_REPUTATION_CHANGE_EVENT, payload);
+      return reputationChangeMessage(decodeReputationChange(decodeEvent(message, transformReputationChangeEvent), 'certificate'), message);
+    }],
+    ['detection', () => {
+      const message = eventMessage(TieTopic.FILE_DETECTION_EVENT, payload);
+      return detectionMessage(decodeEvent(message, transformDetectionEvent), message);
+    }],
+    ['first instance', () => {
+      const message = eventMessage(TieTopic.FILE_FIRST_INSTANCE_EVENT, payload);
+      return firstInstanceMessage(decodeEvent(message, transformFirstInstanceEvent), message);
+    }],
   ];
   for (const [what, attempt] of attempts) {
     try {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { testPki } from '../support/pki-fixture';
+import { testPki } from '../../test-kit/pki-fixture';
 import { type TestFabric, configNodeFor, startTestFabric } from '../support/node-red-fabric';
 import { type FlowNode, type TestMessage, catchAndComplete, collect, eventually, helper, node, onTab, ourNode, sleep, statusBecomes } from '../support/node-red-helper';
 import { NOTEPAD } from '../support/node-red-samples';

@@ -13,7 +13,7 @@ import { issueCertificate } from '../../src/fabric/pki';
 import type { SharedConnection } from '../../src/flow/shared-connection';
 import { type FlowNode, catchAndComplete, eventually, helper, nextMessage, node, onTab, ourNode, statusBecomes } from '../support/node-red-helper';
 import { NOTEPAD } from '../support/node-red-samples';
-import { testPki } from '../support/pki-fixture';
+import { testPki } from '../../test-kit/pki-fixture';
 import { BROKER_KINDS, type KillableBroker, type Pem, startKillableBroker } from './support/brokers';
 import { type Figures, recordFigures } from './support/figures';
 import { type Relay, startRelay } from './support/relay';

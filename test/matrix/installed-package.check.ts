@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { nodeRedRuntime } from '../../scripts/node-red-runtime';
-import { freePort, waitForPort } from '../support/ports';
+import { freePort, waitForPort } from '../../test-kit/ports';
 
 const MODULE = 'node-red-contrib-tie';
 /** notepad.exe in the TIE simulator: Global Threat Intelligence says Known Trusted (99). */

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DxlClient, type DxlClientOptions } from '../../src/dxl/client';
-import type { ManagementServer } from '../../src/dxl/provision';
+import type { ManagementServer } from '../../src/provision';
 import { type FabricManagement, type RunningFabric, startFabric } from '../../src/fabric';
 
 export const MANAGEMENT_PASSWORD = 'Pr0vision-Secret!';

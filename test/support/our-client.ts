@@ -1,5 +1,5 @@
 import { DxlClient, type DxlClientOptions } from '../../src/dxl/client';
-import { testPki } from './pki-fixture';
+import { testPki } from '../../test-kit/pki-fixture';
 
 const quiet = { warn: (): void => undefined };
 

@@ -81,6 +81,11 @@ export class LoopbackDxl implements DxlMessaging {
     });
   }
 
+  /** Subscriptions held on a topic. */
+  subscriberCount(topic: string): number {
+    return this.subscribers.get(topic)?.size ?? 0;
+  }
+
   /** Delivers an event as if another client had published it. */
   deliver(topic: string, payload: DxlPayload): void {
     for (const handler of [...(this.subscribers.get(topic) ?? [])]) {

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PkiFileName } from '../../../src/fabric/pki-store';
-import { type MosquittoBroker, mosquittoBinary, startMosquitto } from '../../support/mosquitto';
-import { testPki } from '../../support/pki-fixture';
+import { type MosquittoBroker, mosquittoBinary, startMosquitto } from '../../../test-kit/mosquitto';
+import { testPki } from '../../../test-kit/pki-fixture';
 import { startFabricProcess } from './fabric-process';
 
 export interface Pem {

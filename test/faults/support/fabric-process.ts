@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PkiFileName } from '../../../src/fabric/pki-store';
 
-const CLI = path.resolve(__dirname, '..', '..', '..', 'src', 'fabric', 'cli.js');
+const CLI = path.resolve(__dirname, '..', '..', '..', 'src', 'cli', 'tie-fabric.js');
 const START_TIMEOUT_MS = 20_000;
 
 export interface FabricProcess {

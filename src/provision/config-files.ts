@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type BrokerAddress, loadDxlConfig, parseDxlConfig } from '../config';
+import { type BrokerAddress, loadDxlConfig, parseDxlConfig } from '../dxl/config';
 import { ProvisionError, ProvisionErrorCode } from './errors';
 import type { BrokerUpdate, ProvisionedClient } from './provision';
 

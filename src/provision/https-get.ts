@@ -7,7 +7,7 @@ import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import tls from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import type { ProxySettings } from '../config';
+import type { ProxySettings } from '../dxl/config';
 import { ProvisionError, ProvisionErrorCode } from './errors';
 import { type ResolvedManagementServer, serverOrigin } from './management-server';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type KeyPairPem, createCertificateAuthority, issueCertificate } from '../../src/fabric/pki';
+import { type KeyPairPem, createCertificateAuthority, issueCertificate } from '../src/fabric/pki';
 
 /** One PKI for the whole test run, written to a temporary folder. */
 export interface TestPki {

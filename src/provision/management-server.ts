@@ -1,4 +1,4 @@
-import type { ProxySettings } from '../config';
+import type { ProxySettings } from '../dxl/config';
 import { ProvisionError, ProvisionErrorCode } from './errors';
 
 export const DEFAULT_MANAGEMENT_PORT = 8443;

@@ -4,8 +4,8 @@
  * already has.
  */
 import { X509Certificate, createPublicKey } from 'node:crypto';
-import type { DxlClientOptions } from '../client';
-import type { BrokerAddress } from '../config';
+import type { DxlClientOptions } from '../dxl/client';
+import type { BrokerAddress } from '../dxl/config';
 import { type CsrOptions, generateKeyAndCsr } from './csr';
 import { ProvisionError, ProvisionErrorCode } from './errors';
 import { runManagementCommand } from './management-command';

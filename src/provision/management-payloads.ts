@@ -3,7 +3,7 @@
  * ("<CA bundle>,<client certificate>,<broker lines>[,<WebSocket broker lines>]"), the CA bundle,
  * and the broker list (a JSON text inside the JSON string).
  */
-import { type BrokerAddress, parseBrokerLine } from '../config';
+import { type BrokerAddress, parseBrokerLine } from '../dxl/config';
 import { ProvisionError, ProvisionErrorCode } from './errors';
 
 export interface ProvisioningPackage {

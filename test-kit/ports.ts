@@ -1,6 +1,6 @@
 import net from 'node:net';
 
-export { freePort } from '../../scripts/free-port';
+export { freePort } from '../scripts/free-port';
 
 /** Resolves once something accepts TCP connections on the port, or rejects after timeoutMs. */
 export async function waitForPort(port: number, timeoutMs = 5000): Promise<void> {

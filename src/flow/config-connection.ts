@@ -1,0 +1,29 @@
+/** The shared connection of a tie-config node, built from its settings and credentials. */
+import { DxlClient } from '../dxl/client';
+import {
+  type ConnectionTuning,
+  type TieConfigCredentials,
+  type TieConfigSettings,
+  buildClientOptions,
+  buildTieOptions,
+} from './client-options';
+import { SharedConnection, type StateListener } from './shared-connection';
+
+export interface ConfigConnectionOptions {
+  settings: TieConfigSettings;
+  credentials: TieConfigCredentials;
+  /** Node-RED settings (reconnect backoff) and the node's log. */
+  tuning?: ConnectionTuning;
+  /** Every state change, for the config node's log. */
+  onStateChange?: StateListener;
+}
+
+/** A SharedConnection whose client is made from the settings when the first node needs it (DXL_CONFIG then if they are wrong). */
+export function configNodeConnection(options: ConfigConnectionOptions): SharedConnection {
+  const { settings, credentials, tuning = {}, onStateChange } = options;
+  return new SharedConnection({
+    createClient: () => new DxlClient(buildClientOptions(settings, credentials, tuning)),
+    tieOptions: buildTieOptions(settings),
+    ...(onStateChange === undefined ? {} : { onStateChange }),
+  });
+}
