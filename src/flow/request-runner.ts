@@ -23,6 +23,8 @@ export interface RunRequestOptions {
   batchErrors: BatchErrorMode;
   /** Progress of a batch, item by item. */
   onProgress?: (settled: number, total: number) => void;
+  /** Called once, when the input passed validation and the first request is handed to the client. */
+  onSending?: () => void;
 }
 
 export interface RequestOutcome {
@@ -53,7 +55,9 @@ export async function runRequest<P>(
     try {
       const item: InputItem = parseItem(input, options.subject, accepted, options.label);
       const prepared = operation.prepare(item, defaults, options.label);
-      result = await operation.run(tie(), prepared);
+      const client = tie();
+      options.onSending?.();
+      result = await operation.run(client, prepared);
     } catch (error) {
       throw toNodeError(error);
     }
@@ -71,6 +75,7 @@ export async function runRequest<P>(
   } catch (error) {
     throw toNodeError(error);
   }
+  if (prepared.length > 0) options.onSending?.();
   const total = prepared.length;
   const batchOptions = { concurrency: options.concurrency, stopOnError: options.batchErrors === 'fail' } as const;
   const results = await runOrdered(prepared, (item) => operation.run(client, item), {
