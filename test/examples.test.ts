@@ -92,7 +92,7 @@ const PROMISES: Record<string, Record<string, Promise_>> = {
     'notepad.exe: 3 first systems': { at: { 'first systems': 1 }, check: (received) => assert.equal(received['first systems']![0]!.count, 3) },
   },
   'reputation-change': {
-    'rollout.exe: trusted, then malicious (2 changes, 1 now malicious)': {
+    'rollout.exe: trusted, then malicious': {
       at: { 'every change': 2, 'now malicious': 1 },
       check: (received) => {
         assert.deepEqual(received['every change']!.map(category), ['trusted', 'malicious']);
