@@ -23,10 +23,15 @@ function post(url: string, headers: Record<string, string> = {}, body = ''): Pro
   });
 }
 
-/** Clicks an inject node's button (POST /inject/:id). */
-export async function clickInject(editorUrl: string, id: string): Promise<void> {
-  const status = await post(new URL(`inject/${id}`, editorUrl).href);
-  if (status !== 200) throw new Error(`POST /inject/${id} answered ${status}`);
+/** Clicks an inject node's button (POST /inject/:id), once the node runs (404 until flows have started). */
+export async function clickInject(editorUrl: string, id: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await post(new URL(`inject/${id}`, editorUrl).href);
+    if (status === 200) return;
+    if (status !== 404 || Date.now() > deadline) throw new Error(`POST /inject/${id} answered ${status}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Restarts every flow from the deployed configuration, as Deploy > Restart Flows does. */
