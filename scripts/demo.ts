@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { type FabricManagementOptions, type RunningFabric, startFabric, startTieSimulator } from '../src/fabric';
+import { DemoUserDirInUse, assertPortFree, holdUserDir, userDirHolder } from './demo-preflight';
 import { freePort } from './free-port';
 import { nodeRedRuntime } from './node-red-runtime';
 
@@ -85,20 +86,54 @@ function linkPackage(userDir: string): void {
   }
 }
 
-function demoConfigNode(configPath: string): FlowNode {
-  return { id: DEMO_CONFIG_ID, type: 'tie-config', name: 'Embedded fabric', source: 'file', configFile: configPath };
+/**
+ * The demo's tie-config: every property its editor has, at the editor's default (so its dialog
+ * opens filled in), reading this run's dxlclient.config; the broker list names this run's
+ * fabric too, for a user who switches the settings to the form.
+ */
+function demoConfigNode(fabric: RunningFabric): FlowNode {
+  return {
+    id: DEMO_CONFIG_ID,
+    type: 'tie-config',
+    name: 'Embedded fabric',
+    source: 'file',
+    configFile: fabric.configPath,
+    brokers: [{ host: fabric.host, port: fabric.port, id: fabric.brokerId }],
+    transport: 'mqtt',
+    proxyHost: '',
+    proxyPort: '',
+    tlsSource: 'credentials',
+    caFile: '',
+    certFile: '',
+    keyFile: '',
+    checkHostName: false,
+    clientId: '',
+    protocolVersion: '4',
+    requestTimeout: 30,
+    cache: false,
+    cacheTtl: 300,
+    provisionHost: '',
+    provisionPort: 8443,
+    provisionUser: '',
+    provisionCommonName: '',
+    provisionCaPem: '',
+    provisionTrustUnverified: false,
+  };
 }
 
 /**
  * The first start deploys the showcase flow; later starts keep the user's flows and only
- * point the demo tie-config at this run's fabric.
+ * point the demo tie-config at this run's fabric (adding the properties an older one lacks).
  */
-function writeFlows(flowFile: string, configPath: string): void {
+function writeFlows(flowFile: string, fabric: RunningFabric): void {
+  const config = demoConfigNode(fabric);
   if (fs.existsSync(flowFile)) {
     const flows = JSON.parse(fs.readFileSync(flowFile, 'utf8')) as FlowNode[];
-    const config = flows.find((node) => node.id === DEMO_CONFIG_ID);
-    if (config) config.configFile = configPath;
-    else flows.push(demoConfigNode(configPath));
+    const index = flows.findIndex((node) => node.id === DEMO_CONFIG_ID);
+    if (index >= 0) {
+      const { configFile, brokers } = config;
+      flows[index] = { ...config, ...flows[index], configFile, brokers } as FlowNode;
+    } else flows.push(config);
     fs.writeFileSync(flowFile, JSON.stringify(flows, null, 2));
     return;
   }
@@ -108,7 +143,24 @@ function writeFlows(flowFile: string, configPath: string): void {
     node.z = DEMO_TAB_ID;
     if ('connection' in node) node.connection = DEMO_CONFIG_ID;
   }
-  fs.writeFileSync(flowFile, JSON.stringify([tab, ...showcase, demoConfigNode(configPath)], null, 2));
+  fs.writeFileSync(flowFile, JSON.stringify([tab, ...showcase, config], null, 2));
+}
+
+function startFabricFor(
+  userDir: string,
+  port: number,
+  eventIntervalMs: number,
+  output: (text: string) => void,
+  management: FabricManagementOptions | undefined,
+): Promise<RunningFabric> {
+  return startFabric({
+    port,
+    dataDir: path.join(userDir, 'tie-fabric'),
+    simulator: (dxl, context) =>
+      startTieSimulator(dxl, context, { periodicEvents: eventIntervalMs > 0 ? { intervalMs: eventIntervalMs } : false }),
+    log: (line) => output(`[fabric] ${line}\n`),
+    ...(management ? { management } : {}),
+  });
 }
 
 /** Resolves once the editor answers HTTP 200 on its root. */
@@ -137,27 +189,34 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const eventIntervalMs = options.eventIntervalMs ?? 20_000;
   if (!(eventIntervalMs >= 0)) throw new RangeError('eventIntervalMs must be 0 (off) or a positive number of milliseconds');
   const editorPort = options.editorPort === 0 ? await freePort() : (options.editorPort ?? 1880);
+  const fabricPort = options.fabricPort ?? 0;
+  // Refused before anything is written: a second demo must not rewrite a running one's files.
+  await assertPortFree(editorPort, '127.0.0.1', 'editor');
+  if (fabricPort !== 0) await assertPortFree(fabricPort, '127.0.0.1', 'fabric');
+  const holder = userDirHolder(userDir);
+  if (holder !== undefined) throw new DemoUserDirInUse(userDir, holder);
   fs.mkdirSync(userDir, { recursive: true });
+  const releaseUserDir = holdUserDir(userDir);
 
-  const fabric = await startFabric({
-    port: options.fabricPort ?? 0,
-    dataDir: path.join(userDir, 'tie-fabric'),
-    simulator: (dxl, context) =>
-      startTieSimulator(dxl, context, { periodicEvents: eventIntervalMs > 0 ? { intervalMs: eventIntervalMs } : false }),
-    log: (line) => output(`[fabric] ${line}\n`),
-    ...(options.management ? { management: options.management } : {}),
-  });
+  let fabric: RunningFabric;
+  try {
+    fabric = await startFabricFor(userDir, fabricPort, eventIntervalMs, output, options.management);
+  } catch (error) {
+    releaseUserDir();
+    throw error;
+  }
 
   let red: ChildProcess;
   try {
     linkPackage(userDir);
-    writeFlows(path.join(userDir, 'flows.json'), fabric.configPath);
+    writeFlows(path.join(userDir, 'flows.json'), fabric);
     const settingsFile = writeSettings(userDir, editorPort);
     red = spawn(process.execPath, [nodeRedRuntime().redJs, '--userDir', userDir, '--settings', settingsFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   } catch (error) {
     await fabric.close();
+    releaseUserDir();
     throw error;
   }
   red.stdout?.on('data', (chunk: Buffer) => output(chunk.toString()));
@@ -174,6 +233,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         clearTimeout(killer);
       }
       await fabric.close();
+      releaseUserDir();
     })());
 
   const editorUrl = `http://127.0.0.1:${editorPort}/`;

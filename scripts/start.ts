@@ -1,12 +1,16 @@
+import path from 'node:path';
 import { startDemo } from './demo';
+import { DemoPortInUse, DemoUserDirInUse } from './demo-preflight';
 
 /*
  * `npm start`: the embedded fabric with the TIE simulator (periodic detection and
  * first-instance events on) and Node-RED with this package, a tie-config pointing at
  * the fabric and the showcase flow, all on loopback (see ./demo.ts). Ctrl-C stops everything.
  * Environment: PORT (editor, default 1880), TIE_FABRIC_PORT (default: a free port),
- * TIE_EVENT_INTERVAL (seconds between simulated events, default 20; 0 turns them off).
+ * TIE_EVENT_INTERVAL (seconds between simulated events, default 20; 0 turns them off),
+ * TIE_USER_DIR (Node-RED's user directory, default .node-red-data in the checkout).
  * The fabric's provisioning API runs too, on a free loopback port with a fresh password.
+ * A taken port or a user directory held by another npm start is refused before anything is written.
  */
 
 function numberFromEnv(name: string, fallback: number): number {
@@ -22,6 +26,7 @@ async function main(): Promise<void> {
     editorPort: numberFromEnv('PORT', 1880),
     fabricPort: numberFromEnv('TIE_FABRIC_PORT', 0),
     eventIntervalMs: numberFromEnv('TIE_EVENT_INTERVAL', 20) * 1000,
+    ...(process.env.TIE_USER_DIR ? { userDir: path.resolve(process.env.TIE_USER_DIR) } : {}),
     // The Provisioning tab of tie-config can be tried against the fabric (port 0: a free one).
     management: { port: 0 },
   });
@@ -52,7 +57,20 @@ async function main(): Promise<void> {
   });
 }
 
+/** What to do about a refusal: the variables that choose another port or user directory. */
+function advice(error: Error): string {
+  const ownFolder = 'a second instance also needs a user directory of its own, e.g. PORT=1881 TIE_USER_DIR=.node-red-data-2 npm start';
+  if (error instanceof DemoPortInUse) {
+    return error.role === 'editor'
+      ? `Is Node-RED or another npm start running? Choose another editor port: PORT=${error.port === 1881 ? 1882 : 1881} npm start (${ownFolder}).`
+      : `Choose another fabric port (TIE_FABRIC_PORT=0 picks a free one): TIE_FABRIC_PORT=0 npm start.`;
+  }
+  if (error instanceof DemoUserDirInUse) return `Stop it, or give this one a user directory and port of its own: PORT=1881 TIE_USER_DIR=.node-red-data-2 npm start.`;
+  return '';
+}
+
 main().catch((error: Error) => {
-  process.stderr.write(`npm start failed: ${error.message}\n`);
+  const hint = advice(error);
+  process.stderr.write(`npm start failed: ${error.message}\n${hint ? `${hint}\n` : ''}`);
   process.exit(1);
 });

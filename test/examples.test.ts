@@ -4,10 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TieClient } from '../src/tie/client';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { type FlowNode, type TestMessage, allOurNodes, collect, coreNode, eventually, helper, node } from './support/node-red-helper';
+import { type FlowNode, type TestMessage, allOurNodes, collect, coreNode, eventually, helper, node, sleep } from './support/node-red-helper';
 
 /* Every example flow deploys against the embedded fabric as shipped (connection left empty and
- * filled with the one tie-config, as the editor does on import) and does what its comment says. */
+ * filled with the one tie-config, as the editor does on import), and every inject gives what its
+ * label says, whatever ran before: all examples run twice, in two different orders, on one
+ * simulator whose state each of them changes. */
 
 const examplesDir = path.resolve(__dirname, '..', '..', 'examples');
 const CONFIG_ID = 'examples-config';
@@ -29,14 +31,80 @@ const coreNodes = [
   'function/15-change.js',
 ].map(coreNode);
 
+const EXAMPLES = fs
+  .readdirSync(examplesDir)
+  .filter((file) => file.endsWith('.json'))
+  .map((file) => file.slice(0, -'.json'.length))
+  .sort();
+
 function example(name: string): FlowNode[] {
   return JSON.parse(fs.readFileSync(path.join(examplesDir, `${name}.json`), 'utf8')) as FlowNode[];
 }
 
-const byName = (flow: FlowNode[], name: string): FlowNode => {
-  const found = flow.find((n) => n.name === name);
-  if (!found) throw new Error(`no node named "${name}"`);
-  return found;
+const byName = (flow: FlowNode[], name: string, type?: string): FlowNode => {
+  const found = flow.filter((n) => n.name === name && (type === undefined || n.type === type));
+  if (found.length !== 1) throw new Error(`${found.length} nodes named "${name}"`);
+  return found[0]!;
+};
+
+type Verdict = { category: string; trustLevel: number };
+const category = (msg: TestMessage): string => (msg.verdict as Verdict).category;
+
+/** What an inject's label promises: how many messages reach which debug nodes, and what they hold. */
+interface Promise_ {
+  at: Record<string, number>;
+  check?: (received: Record<string, TestMessage[]>) => void;
+}
+
+const PROMISES: Record<string, Record<string, Promise_>> = {
+  'get-reputation': {
+    'notepad.exe (md5): trusted': {
+      at: { reputations: 1 },
+      check: ({ reputations }) => {
+        const [msg] = reputations!;
+        assert.equal(category(msg!), 'trusted');
+        assert.equal((msg!.payload as Record<string, { trustLevel: number }>)['1']!.trustLevel, 99, 'GTI Known Trusted');
+      },
+    },
+    'three files: trusted, malicious, unknown': {
+      at: { 'batch, in input order': 1 },
+      check: (received) => {
+        const [msg] = received['batch, in input order']!;
+        assert.deepEqual((msg!.verdict as Verdict[]).map((v) => v.category), ['trusted', 'malicious', 'unknown']);
+      },
+    },
+    'a certificate: trusted': { at: { reputations: 1 }, check: ({ reputations }) => assert.equal(category(reputations![0]!), 'trusted') },
+  },
+  'set-reputation': {
+    'buildtool.exe: Known Trusted, "Succeeded"': { at: { outcome: 1 }, check: ({ outcome }) => assert.equal(outcome![0]!.payload, 'Succeeded') },
+  },
+  'set-external-reputation': {
+    'invoice.pdf.exe: no verdict yet, "Sent"': { at: { outcome: 1 }, check: ({ outcome }) => assert.equal(outcome![0]!.payload, 'Sent') },
+    'notepad.exe: GTI knows it, "Skipped"': {
+      at: { outcome: 1 },
+      check: ({ outcome }) => {
+        assert.equal(outcome![0]!.payload, 'Skipped');
+        assert.match((outcome![0]!.outcome as { reason: string }).reason, /^Global Threat Intelligence \(GTI\) already has a definitive reputation/);
+      },
+    },
+  },
+  'first-references': {
+    'notepad.exe: 3 first systems': { at: { 'first systems': 1 }, check: (received) => assert.equal(received['first systems']![0]!.count, 3) },
+  },
+  'reputation-change': {
+    'rollout.exe: trusted, then malicious': {
+      at: { 'every change': 2, 'now malicious': 1 },
+      check: (received) => {
+        assert.deepEqual(received['every change']!.map(category), ['trusted', 'malicious']);
+        assert.equal((received['now malicious']![0]!.previousVerdict as Verdict).category, 'trusted');
+      },
+    },
+  },
+  'showcase-triage': {
+    'look up notepad.exe: trusted': { at: { 'lookup result': 1 }, check: (received) => assert.equal(category(received['lookup result']![0]!), 'trusted') },
+  },
+  'detection': {},
+  'first-instance': {},
 };
 
 describe('example flows', function () {
@@ -53,102 +121,149 @@ describe('example flows', function () {
   });
   afterEach(() => helper.unload());
 
-  async function deploy(name: string): Promise<FlowNode[]> {
-    const flow = example(name);
-    await load(flow);
-    // Comment nodes have no runtime.
-    for (const n of flow.filter((n) => n.type !== 'comment')) assert.ok(helper.getNode(n.id), `${name}: node ${n.type} "${n.name ?? n.id}" did not start`);
-    return flow;
-  }
-
-  async function load(flow: FlowNode[]): Promise<void> {
+  async function deploy(flow: FlowNode[]): Promise<void> {
     const imported = asImported(flow);
     const config = imported.at(-1)!;
     config.brokers = [{ host: fabric.fabric.host, port: fabric.fabric.port }];
     await helper.load([...allOurNodes(), ...coreNodes], imported, { [CONFIG_ID]: fabric.credentials });
+    // Comment nodes have no runtime.
+    for (const n of flow.filter((n) => n.type !== 'comment')) assert.ok(helper.getNode(n.id), `node ${n.type} "${n.name ?? n.id}" did not start`);
+    // Event nodes subscribe on deploy.
+    await sleep(300);
   }
 
-  const inject = (flow: FlowNode[], name: string): void => node(byName(flow, name).id).receive({});
+  /** Collects every debug node's messages by name; `reset` empties them. */
+  function debugNodes(flow: FlowNode[]): { received: Record<string, TestMessage[]>; reset(): void } {
+    const received: Record<string, TestMessage[]> = {};
+    for (const debug of flow.filter((n) => n.type === 'debug')) received[debug.name as string] = collect(debug.id);
+    return { received, reset: () => Object.values(received).forEach((list) => (list.length = 0)) };
+  }
 
-  it('ships one example per flow node and a showcase, each with an explaining comment', () => {
-    const files = fs.readdirSync(examplesDir).filter((file) => file.endsWith('.json'));
-    const types = new Set(files.flatMap((file) => example(file.slice(0, -5)).map((n) => n.type)));
+  const total = (received: Record<string, TestMessage[]>): number => Object.values(received).reduce((sum, list) => sum + list.length, 0);
+
+  it('ships one example per flow node and a showcase, each with an explaining comment and a promise for every inject', () => {
+    const types = new Set(EXAMPLES.flatMap((name) => example(name).map((n) => n.type)));
     for (const type of ['tie-get-reputation', 'tie-set-reputation', 'tie-set-external-reputation', 'tie-first-references', 'tie-reputation-change', 'tie-detection', 'tie-first-instance']) {
       assert.ok(types.has(type), `no example uses ${type}`);
     }
-    for (const file of files) {
-      const flow = example(file.slice(0, -5));
-      assert.ok(flow.some((n) => n.type === 'comment'), `${file} has no comment`);
-      assert.ok(flow.every((n) => n.type !== 'tie-config'), `${file} must not carry its own tie-config`);
-      assert.ok(flow.filter((n) => 'connection' in n).every((n) => n.connection === ''), `${file}: connection must be empty`);
+    assert.ok(EXAMPLES.includes('showcase-triage'));
+    assert.deepEqual(Object.keys(PROMISES).sort(), EXAMPLES, 'every example, and only those, has its promises here');
+    for (const name of EXAMPLES) {
+      const flow = example(name);
+      assert.ok(flow.some((n) => n.type === 'comment'), `${name} has no comment`);
+      assert.ok(flow.every((n) => n.type !== 'tie-config'), `${name} must not carry its own tie-config`);
+      assert.ok(flow.filter((n) => 'connection' in n).every((n) => n.connection === ''), `${name}: connection must be empty`);
+      const injects = flow.filter((n) => n.type === 'inject').map((n) => n.name as string);
+      assert.deepEqual(injects.sort(), Object.keys(PROMISES[name]!).sort(), `${name}: inject labels`);
     }
-    assert.ok(files.includes('showcase-triage.json'));
   });
 
-  for (const [name, injects, outputs] of [
-    ['get-reputation', ['notepad.exe (md5)', 'three files', 'a certificate'], ['reputations', 'batch, in input order']],
-    ['set-reputation', ['trust notepad.exe'], ['outcome']],
-    ['set-external-reputation', ['unknown file: might be malicious', 'notepad.exe: skipped, GTI knows it'], ['outcome']],
-    ['first-references', ['notepad.exe'], ['first systems']],
-  ] as const) {
-    it(`${name}: every inject reaches its debug node, nothing reaches the Catch`, async () => {
-      const flow = await deploy(name);
-      const received = outputs.map((output) => collect(byName(flow, output).id));
-      const errors = collect(byName(flow, 'TIE errors').id);
-      for (const button of injects) inject(flow, button);
-      const expected = injects.length;
-      await eventually(() => received.reduce((sum, list) => sum + list.length, 0) >= expected, `${expected} results`);
-      assert.deepEqual(errors, []);
-      if (name === 'get-reputation') {
-        const [single] = received[0]!;
-        assert.ok((single!.payload as Record<string, unknown>)['1'], 'notepad.exe has a GTI reputation (provider 1)');
-        const [batch] = received[1]!;
-        assert.equal((batch!.payload as unknown[]).length, 3);
+  /** Presses every inject of the example and checks what its label promises. */
+  async function pressEveryInject(name: string, flow: FlowNode[]): Promise<void> {
+    const { received, reset } = debugNodes(flow);
+    for (const inject of flow.filter((n) => n.type === 'inject')) {
+      const promise = PROMISES[name]![inject.name as string]!;
+      reset();
+      node(inject.id).receive({});
+      const expected = Object.values(promise.at).reduce((sum, count) => sum + count, 0);
+      await eventually(() => total(received) >= expected, () => `"${inject.name}": ${expected} messages; got ${JSON.stringify(received).slice(0, 800)}`);
+      await sleep(200);
+      for (const [debug, count] of Object.entries({ ...Object.fromEntries(Object.keys(received).map((k) => [k, 0])), ...promise.at })) {
+        assert.equal(received[debug]!.length, count, `"${inject.name}": messages at "${debug}": ${JSON.stringify(received[debug]).slice(0, 600)}`);
       }
-      if (name === 'set-external-reputation') {
-        const outcomes = received[0]!.map((m) => m.payload).sort();
-        assert.deepEqual(outcomes, ['Sent', 'Skipped']);
-      }
-    });
+      promise.check?.(received);
+    }
   }
 
-  it('event examples: changes, detections and first instances reach their debug nodes', async () => {
-    const flow = [...example('reputation-change'), ...example('detection'), ...example('first-instance')];
-    await load(flow);
-    const changes = collect(byName(flow, 'every change').id);
-    const debugNamed = (name: string): string => flow.find((n) => n.type === 'debug' && n.name === name)!.id;
-    const detections = collect(debugNamed('detections'));
-    const firsts = collect(debugNamed('first instances'));
-    await new Promise((resolve) => setTimeout(resolve, 300)); // subscriptions made on deploy
-    const tie = new TieClient(await fabric.client());
-    await tie.setFileReputation(85, { md5: 'f2c7bb8acc97f92e987a2d4087d021b1' }, 'notepad.exe', 'example test');
-    await fabric.simulator!.publishDetection();
-    await fabric.simulator!.publishFirstInstance();
-    await eventually(() => changes.length >= 1 && detections.length >= 1 && firsts.length >= 1, 'one message at each event debug node');
-    assert.equal(changes[0]!.topic, '/mcafee/event/tie/file/repchange/broadcast');
+  /** The examples without injects, and the showcase's detections: events from the simulator. */
+  async function publishEvents(name: string, flow: FlowNode[]): Promise<void> {
+    const simulator = fabric.simulator!;
+    const { received, reset } = debugNodes(flow);
+    if (name === 'detection' || name === 'first-instance') {
+      await (name === 'detection' ? simulator.publishDetection() : simulator.publishFirstInstance());
+      await eventually(() => total(received) === 1, `one ${name} event`);
+      return;
+    }
+    if (name !== 'showcase-triage') return;
+    const cases: Array<[Parameters<typeof simulator.publishDetection>[0], string, unknown]> = [
+      [{ hashes: { md5: randomBytes(16).toString('hex') }, name: 'new.exe' }, 'reported as suspicious', 'Sent'],
+      [{ hashes: { md5: '44d88612fea8a8f36de82e1278abb02f' }, name: 'eicar.com' }, 'blocked enterprise-wide', 'Succeeded'],
+      [{ hashes: { md5: 'f2c7bb8acc97f92e987a2d4087d021b1' }, name: 'notepad.exe' }, 'trusted: nothing to do', undefined],
+    ];
+    for (const [detection, branch, payload] of cases) {
+      reset();
+      await simulator.publishDetection(detection);
+      await eventually(() => received[branch]!.length === 1, () => `${detection?.name} → "${branch}"; got ${JSON.stringify(received).slice(0, 800)}`);
+      await sleep(200);
+      assert.equal(total(received), 1, `only "${branch}" acts on ${detection?.name}`);
+      if (payload !== undefined) assert.equal(received[branch]![0]!.payload, payload);
+    }
+  }
+
+  const orders = [EXAMPLES, [...EXAMPLES].reverse()];
+  orders.forEach((order, pass) => {
+    describe(`pass ${pass + 1}: ${order.join(', ')}`, () => {
+      for (const name of order) {
+        it(`${name}: every inject gives what its label says; nothing reaches a Catch node`, async () => {
+          const flow = example(name);
+          await deploy(flow);
+          await pressEveryInject(name, flow);
+          await publishEvents(name, flow);
+        });
+      }
+    });
   });
 
-  it('showcase: a detection is looked up and acted on; the manual lookup shows the reputations', async () => {
-    const flow = await deploy('showcase-triage');
-    const outcomes: Record<string, TestMessage[]> = {};
-    for (const output of ['blocked enterprise-wide', 'reported as suspicious', 'trusted: nothing to do']) outcomes[output] = collect(byName(flow, output).id);
-    const errors = collect(byName(flow, 'TIE errors').id);
-    const lookups = collect(byName(flow, 'lookup result').id);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const total = (): number => Object.values(outcomes).reduce((sum, list) => sum + list.length, 0);
-    // A file the fabric has never seen: whatever TIE says, exactly one branch acts, the one its verdict names.
-    await fabric.simulator!.publishDetection({ hashes: { md5: randomBytes(16).toString('hex') }, name: 'invoice.pdf.exe' });
-    await eventually(() => total() === 1, () => `one action for the detection; got ${JSON.stringify({ outcomes, errors })}`);
-    const [branch, [acted]] = Object.entries(outcomes).find(([, list]) => list.length === 1)! as [string, TestMessage[]];
-    const category = (acted!.verdict as { category: string }).category;
-    const expectedBranch = category === 'malicious' ? 'blocked enterprise-wide' : category === 'trusted' ? 'trusted: nothing to do' : 'reported as suspicious';
-    assert.equal(branch, expectedBranch);
-    for (const list of Object.values(outcomes)) list.length = 0;
-    await fabric.simulator!.publishDetection({ hashes: { md5: '44d88612fea8a8f36de82e1278abb02f' }, name: 'eicar.com' });
-    await eventually(() => outcomes['blocked enterprise-wide']!.length === 1, 'EICAR to be blocked');
-    inject(flow, 'look up notepad.exe');
-    await eventually(() => lookups.length === 1, 'the manual lookup');
-    assert.equal((lookups[0]!.verdict as { category: string }).category, 'trusted');
+  it('the event examples together: a reputation change, a detection and a first instance each reach their debug node', async () => {
+    const flow = [...example('reputation-change'), ...example('detection'), ...example('first-instance')];
+    await deploy(flow);
+    const { received } = debugNodes(flow);
+    const tie = new TieClient(await fabric.client());
+    // A file of this test's own: the examples' files are theirs alone.
+    await tie.setFileReputation(85, { md5: randomBytes(16).toString('hex') }, 'together.exe', 'example test');
+    await fabric.simulator!.publishDetection();
+    await fabric.simulator!.publishFirstInstance();
+    await eventually(() => received['every change']!.length >= 1 && received.detections!.length >= 1 && received['first instances']!.length >= 1, 'one message at each event debug node');
+    assert.equal(received['every change']![0]!.topic, '/mcafee/event/tie/file/repchange/broadcast');
+  });
+});
+
+describe("the showcase on the simulator's periodic events", function () {
+  this.timeout(60_000);
+  /** npm start's default is 20 s; the promise is for 5 s: every branch within 3 minutes, i.e. 36 events. */
+  const EVENTS_IN_3_MINUTES_AT_5_S = (3 * 60) / 5;
+  let fabric: TestFabric;
+
+  before(async () => {
+    // The order of the events is what matters, not their pace: a short interval keeps the test short.
+    fabric = await startTestFabric({ periodicEventsMs: 150 });
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await fabric?.close();
+  });
+  afterEach(() => helper.unload());
+
+  it(`every branch of the triage runs within ${EVENTS_IN_3_MINUTES_AT_5_S} events (3 minutes at a 5 s interval)`, async () => {
+    const tie = new TieClient(await fabric.client());
+    let events = 0;
+    await tie.onFileDetection(() => events++);
+    await tie.onFileFirstInstance(() => events++);
+    const flow = example('showcase-triage');
+    const imported = asImported(flow);
+    imported.at(-1)!.brokers = [{ host: fabric.fabric.host, port: fabric.fabric.port }];
+    await helper.load([...allOurNodes(), ...coreNodes], imported, { [CONFIG_ID]: fabric.credentials });
+    const branches = ['blocked enterprise-wide', 'trusted: nothing to do', 'reported as suspicious'];
+    /** The number of events published when the branch first ran: at most that many were needed. */
+    const firstRun: Record<string, number> = {};
+    const start = events;
+    for (const branch of branches) node(byName(flow, branch, 'debug').id).on('input', () => (firstRun[branch] ??= events - start));
+    const errors = collect(byName(flow, 'TIE errors', 'debug').id);
+    await eventually(() => Object.keys(firstRun).length === branches.length, () => `every branch; ran ${JSON.stringify(firstRun)} after ${events - start} events`, 30_000);
+    for (const branch of branches) {
+      assert.ok(firstRun[branch]! <= EVENTS_IN_3_MINUTES_AT_5_S, `"${branch}" first ran after ${firstRun[branch]} events`);
+    }
     assert.deepEqual(errors, []);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Reputations } from '../src/tie/types';
 import type { Verdict } from '../src/tie/verdict';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { caughtError, helper, lastStatus, nextMessage, node, ourNode, statusBecomes } from './support/node-red-helper';
+import { caughtError, helper, lastStatus, nextMessage, node, ourNode, statusBecomes, statusHistory } from './support/node-red-helper';
 import { requestFlow } from './support/node-red-request-flow';
 import { CERT1, EICAR, NOTEPAD, UNKNOWN_FILE } from './support/node-red-samples';
 
@@ -124,5 +124,24 @@ describe('tie-get-reputation', function () {
     assert.equal(error.code, 'TIE_INVALID_INPUT');
     assert.match(error.message, /^msg\.payload\[1\]: sha1 hash "xyz"/);
     assert.equal((msg.tieError as { index: number }).index, 1);
+  });
+
+  it('says "requesting" only for input that was sent: refused input goes straight to "invalid input"', async () => {
+    await load();
+    await statusBecomes(node('node'), { text: 'node-red:common.status.connected' });
+    for (const payload of ['abc', [NOTEPAD.md5, { sha1: 'xyz' }]]) {
+      const caught = nextMessage('caught');
+      node('node').receive({ payload });
+      await caught;
+    }
+    await statusBecomes(node('node'), { fill: 'red', text: 'invalid input' });
+    const shown = statusHistory(node('node')).map((status) => status.text ?? '');
+    assert.deepEqual(shown.filter((text) => /requesting|batch/.test(text)), [], `statuses: ${shown.join(', ')}`);
+    // A valid lookup afterwards still shows its request and clears the red dot.
+    const output = nextMessage('out');
+    node('node').receive({ payload: NOTEPAD.md5 });
+    await output;
+    assert.ok(statusHistory(node('node')).some((status) => status.text === 'requesting (1)'), 'a sent request shows "requesting (1)"');
+    await statusBecomes(node('node'), { fill: 'green', text: 'node-red:common.status.connected' });
   });
 });

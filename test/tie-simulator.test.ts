@@ -239,6 +239,26 @@ describe('TIE simulator (in process)', () => {
       assert.equal(detection.remediationAction, 5);
     });
 
+    it('cycles its periodic events through the cases of a triage: malicious, a first instance, that file (unknown), trusted', async () => {
+      const { tie, simulator } = await startSimulator({ periodicEvents: { intervalMs: 10 }, seed: 5 });
+      const events: Array<{ kind: string; md5?: string; category?: string }> = [];
+      const categoryOf = async (hashes: Record<string, string | undefined>): Promise<string> =>
+        computeVerdict(await tie.getFileReputation(Object.fromEntries(Object.entries(hashes).filter(([, v]) => v !== undefined)) as Record<string, string>)).category;
+      await tie.onFileDetection((event) => events.push({ kind: 'detection', md5: event.hashes?.md5 }));
+      await tie.onFileFirstInstance((event) => events.push({ kind: 'first instance', md5: event.hashes?.md5 }));
+      while (events.length < 8) await new Promise((r) => setTimeout(r, 10));
+      const seen = events.slice(0, 8);
+      assert.deepEqual(seen.map((e) => e.kind), ['detection', 'first instance', 'detection', 'detection', 'detection', 'first instance', 'detection', 'detection']);
+      for (const cycle of [0, 4]) {
+        const [malicious, first, fresh, trusted] = seen.slice(cycle, cycle + 4) as [typeof seen[0], typeof seen[0], typeof seen[0], typeof seen[0]];
+        assert.equal(await categoryOf({ md5: malicious.md5 }), 'malicious');
+        assert.equal(fresh.md5, first.md5, 'the file just seen first is detected next');
+        assert.ok(['unknown', 'not-set'].includes(await categoryOf({ md5: fresh.md5 })), 'without a verdict');
+        assert.equal(await categoryOf({ md5: trusted.md5 }), 'trusted');
+      }
+      await simulator.close();
+    });
+
     it('publishFirstInstance stores the file; publishDetection picks a malicious one', async () => {
       const { tie, simulator } = await startSimulator({ seed: 3 });
       const sent = await simulator.publishFirstInstance({ agentGuid: '{agent}', name: 'NEW.EXE' });
@@ -267,6 +287,20 @@ describe('TIE simulator (in process)', () => {
       assert.equal((await second.tie.getFileReputation(EICAR.hex))[3].trustLevel, 1);
       assert.equal((await second.tie.getCertificateReputation(CERT1.sha1))[4].trustLevel, 99);
       assert.deepEqual(await second.tie.getFileFirstReferences(NOTEPAD.hex), NOTEPAD.agents);
+      await second.simulator.close();
+    });
+
+    it('adds seeded files missing from a state saved before they were seeded, and keeps the saved changes', async () => {
+      const first = await startSimulator({ dataDir: dir });
+      await first.tie.setFileReputation(TrustLevel.KNOWN_MALICIOUS, EICAR.hex);
+      await first.simulator.close();
+      const file = path.join(dir, 'tie-simulator-state.json');
+      const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { items: Array<{ filename?: string }> };
+      state.items = state.items.filter((item) => item.filename !== 'notepad.exe');
+      fs.writeFileSync(file, JSON.stringify(state));
+      const second = await startSimulator({ dataDir: dir });
+      assert.deepEqual(await second.tie.getFileReputation(NOTEPAD.hex), NOTEPAD.reputations);
+      assert.equal((await second.tie.getFileReputation(EICAR.hex))[3].trustLevel, 1);
       await second.simulator.close();
     });
 

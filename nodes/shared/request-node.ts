@@ -70,13 +70,18 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
   };
 
   node.on('input', (msg, send, done) => {
-    activity.started();
-    refresh();
+    // "requesting" only once the input passed validation and a request went to the client.
+    let sent = false;
     const work = async () => {
       const value = await evaluateTyped(RED, node, msg, input);
       const defaults = hasTypedDefaults ? await readDefaults(msg) : {};
       return runRequest(value, operation, () => link.tie(), defaults, {
         ...runOptions,
+        onSending: () => {
+          sent = true;
+          activity.started();
+          refresh();
+        },
         onProgress: (settled, total) => {
           activity.progress(settled, total);
           refresh();
@@ -91,7 +96,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
           Object.assign(msg, outcome.extras);
           if (outcome.errors !== undefined) msg.errors = outcome.errors;
           for (const warning of outcome.warnings) warn(warning);
-          activity.finished(outcome.note === undefined ? {} : { note: outcome.note });
+          activity.finished(outcome.note === undefined ? {} : { note: outcome.note }, sent);
           refresh();
           send(msg);
         } catch (error) {
@@ -104,7 +109,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
         const failure = toNodeError(error);
         try {
           msg.tieError = failure.toJSON();
-          activity.finished({ errorCode: failure.code });
+          activity.finished({ errorCode: failure.code }, sent);
           refresh();
         } finally {
           done(failure);

@@ -53,6 +53,29 @@ const MORPH_HASHES = {
   sha256: 'aa3c461d4c21a392e372d0d6ca4ceb1e4d88098d587659454eaf4d93c661880f',
 };
 
+/**
+ * A file of one example flow alone (constructed: the hashes of the text "node-red-contrib-tie
+ * example: <example>"), so that what other flows change cannot change what the example shows.
+ * No verdict yet: GTI Unknown, Enterprise Not Set.
+ */
+function exampleFile(name: string, hashes: { md5: string; sha1: string; sha256: string }): SeedItem {
+  return {
+    kind: 'file',
+    name,
+    hashes,
+    reputations: [
+      { providerId: 1, trustLevel: 50, createDate: 1481301038, attributes: { '2120340': '0' } },
+      {
+        providerId: 3,
+        trustLevel: 0,
+        createDate: 1481301038,
+        attributes: { '2101652': '1', '2102165': '1481301038', '2111893': '244', '2114965': '1', '2139285': SERVER_VERSION_1_4 },
+      },
+    ],
+    agents: [],
+  };
+}
+
 export const SEED_ITEMS: readonly SeedItem[] = [
   {
     kind: 'file',
@@ -251,4 +274,22 @@ export const SEED_ITEMS: readonly SeedItem[] = [
       { agentGuid: SEED_AGENTS.C, date: 1478626172 },
     ],
   },
+  // examples/set-reputation.json
+  exampleFile('buildtool.exe', {
+    md5: '41137e33256a73f5c6a8880b773bffc9',
+    sha1: '2099e3d81b72780085964f1d5e770e95df4d3aab',
+    sha256: '0f45c72a1558d5f1c4bf6d0ad2187e3659ddbfcb7e62ef6d3370f32c8123a1cb',
+  }),
+  // examples/set-external-reputation.json
+  exampleFile('invoice.pdf.exe', {
+    md5: '11a38073128c29e180b3a10c741d140d',
+    sha1: '477e6df4fdb65d65f8d1f6f1c3a65760101f6543',
+    sha256: '135a7448e09b48b5f312c1cc778d66e67c6f0567e3bd85e6cf724d0edd9916fe',
+  }),
+  // examples/reputation-change.json
+  exampleFile('rollout.exe', {
+    md5: '7343d20d72b72daba77a4b0f58f46a23',
+    sha1: '9315136b35a90bf68662ace39d1a821c4892400f',
+    sha256: 'ac9e7c3a09ba7307402fc1fd08bce86dce5b503d9179d7bb1e13baf762acb784',
+  }),
 ];

@@ -64,14 +64,21 @@ export class TieStore {
 
   static fromSeed(seed: readonly SeedItem[]): TieStore {
     const store = new TieStore();
+    store.addMissing(seed);
+    return store;
+  }
+
+  /** Adds the seed items none of whose hashes the store knows (a state saved before they were seeded). */
+  addMissing(seed: readonly SeedItem[]): void {
     for (const seedItem of seed) {
+      const match = this.find(seedItem.kind, seedItem.hashes);
+      if (match.item !== undefined || match.conflict) continue;
       const { name, ...rest } = structuredClone(seedItem);
       const item: StoredItem = rest;
       if (seedItem.kind === 'file') item.filename = name;
       else item.comment = name;
-      store.add(item);
+      this.add(item);
     }
-    return store;
   }
 
   get size(): number {

@@ -37,7 +37,11 @@ import { ReputationSynthesizer, seededRandom } from './tie-simulator-synth';
 export interface TieSimulatorOptions {
   /** Keeps the store in `<dataDir>/tie-simulator-state.json`; in memory only when absent. */
   dataDir?: string;
-  /** Publishes a detection or a first-instance event (alternately) every `intervalMs`. */
+  /**
+   * Publishes an event every `intervalMs`, in a cycle of four that gives a triage flow each of
+   * its cases: a detection of a known malicious file, a first instance of a new file, a
+   * detection of that new (unknown) file, a detection of a trusted file.
+   */
   periodicEvents?: { intervalMs: number } | false;
   /** Seeds the synthesized answers and the periodic events. Default 1. */
   seed?: number;
@@ -91,7 +95,9 @@ export class TieSimulator {
   private registration: ServiceRegistration | undefined;
   private unsubscribeReports: Unsubscribe | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private nextPeriodicIsDetection = false;
+  private periodicStep = 0;
+  /** The file of the last periodic first instance, detected by the next step. */
+  private lastFirstInstance: { hashes: HexHashes; name: string } | undefined;
   private generatedCount = 0;
   private readonly generated: StoredItem[] = [];
   private state: 'new' | 'starting' | 'running' | 'closed' = 'new';
@@ -179,8 +185,7 @@ export class TieSimulator {
     let hashes = detail.hashes;
     let name = detail.name;
     if (hashes === undefined) {
-      const malicious = [...this.store.all()].filter((item) => item.kind === 'file' && isMalicious(item));
-      const item = malicious.length > 0 ? malicious[Math.floor(this.random() * malicious.length)] : undefined;
+      const item = this.randomFile('malicious');
       hashes = item?.hashes ?? this.newFileHashes();
       name = name ?? item?.filename ?? 'MALWARE.EXE';
     }
@@ -367,9 +372,45 @@ export class TieSimulator {
   }
 
   private publishPeriodicEvent(): void {
-    const detection = this.nextPeriodicIsDetection;
-    this.nextPeriodicIsDetection = !detection;
-    (detection ? this.publishDetection() : this.publishFirstInstance()).catch((error: unknown) => this.onError(toError(error)));
+    const step = this.periodicStep;
+    this.periodicStep = (step + 1) % 4;
+    this.periodicEvent(step).catch((error: unknown) => this.onError(toError(error)));
+  }
+
+  private async periodicEvent(step: number): Promise<void> {
+    switch (step) {
+      case 0:
+        await this.publishDetection();
+        return;
+      case 1: {
+        const hashes = this.newFileHashes();
+        const event = await this.publishFirstInstance({ hashes });
+        this.lastFirstInstance = { hashes, name: event.name };
+        return;
+      }
+      case 2: {
+        // The file just seen for the first time, still without a verdict: a triage reports it.
+        const fresh = this.lastFirstInstance ?? { hashes: this.newFileHashes(), name: 'DROPPER.EXE' };
+        this.lastFirstInstance = undefined;
+        await this.publishDetection({ ...fresh, localReputation: TrustLevel.MIGHT_BE_MALICIOUS });
+        return;
+      }
+      default: {
+        // A file TIE trusts that an endpoint flagged anyway: a triage leaves it alone.
+        const trusted = this.randomFile('trusted');
+        await this.publishDetection({
+          hashes: trusted?.hashes ?? this.newFileHashes(),
+          name: trusted?.filename ?? 'TRUSTED.EXE',
+          localReputation: TrustLevel.MIGHT_BE_MALICIOUS,
+        });
+      }
+    }
+  }
+
+  /** A stored file whose verdict is `category` now, chosen at random; undefined when there is none. */
+  private randomFile(category: 'malicious' | 'trusted'): StoredItem | undefined {
+    const files = [...this.store.all()].filter((item) => item.kind === 'file' && verdictCategory(item) === category);
+    return files.length > 0 ? files[Math.floor(this.random() * files.length)] : undefined;
   }
 
   private randomAgent(): string {
@@ -392,7 +433,10 @@ export class TieSimulator {
     let state: unknown;
     try {
       state = this.persistence.load();
-      if (state !== undefined) this.store = TieStore.fromJSON(state);
+      if (state !== undefined) {
+        this.store = TieStore.fromJSON(state);
+        this.store.addMissing(SEED_ITEMS);
+      }
     } catch (error) {
       const aside = this.persistence.quarantine();
       this.onError(new Error(`The TIE simulator state was unreadable (${toError(error).message}); moved to ${aside}, starting from the seed`));
@@ -413,12 +457,12 @@ function wireHashes(hashes: HexHashes): Array<{ type: string; value: string }> {
   return list;
 }
 
-function isMalicious(item: StoredItem): boolean {
+function verdictCategory(item: StoredItem): string {
   const byProvider: Reputations = {};
   for (const { providerId, trustLevel, createDate, attributes } of item.reputations) {
     byProvider[providerId] = { providerId, trustLevel, createDate, attributes };
   }
-  return computeVerdict(byProvider, item.kind).category === 'malicious';
+  return computeVerdict(byProvider, item.kind).category;
 }
 
 function toError(error: unknown): Error {

@@ -23,6 +23,8 @@ export interface RunRequestOptions {
   batchErrors: BatchErrorMode;
   /** Progress of a batch, item by item. */
   onProgress?: (settled: number, total: number) => void;
+  /** Called once, when the input passed validation and the first request is handed to the client. */
+  onSending?: () => void;
 }
 
 export interface RequestOutcome {
@@ -54,7 +56,10 @@ export async function runRequest<P>(
   if (!Array.isArray(input)) {
     let result: OperationResult;
     try {
-      result = await operation.run(tie(), prepare(input, options.label));
+      const prepared = prepare(input, options.label);
+      const client = tie();
+      options.onSending?.();
+      result = await operation.run(client, prepared);
     } catch (error) {
       throw toNodeError(error);
     }
@@ -72,6 +77,7 @@ export async function runRequest<P>(
   } catch (error) {
     throw toNodeError(error);
   }
+  if (prepared.length > 0) options.onSending?.();
   const total = prepared.length;
   const batchOptions = { concurrency: options.concurrency, stopOnError: options.batchErrors === 'fail' } as const;
   const results = await runOrdered(prepared, (item) => operation.run(client, item), {

@@ -112,8 +112,9 @@ export class RequestActivity {
     this.batch = { settled, total };
   }
 
-  finished(outcome: { errorCode?: string; note?: string }): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
+  /** A message ended; `sent` is false when it was refused before anything was sent (it never started). */
+  finished(outcome: { errorCode?: string; note?: string }, sent = true): void {
+    if (sent) this.inFlight = Math.max(0, this.inFlight - 1);
     if (this.inFlight === 0) this.batch = undefined;
     this.lastError = outcome.errorCode;
     this.lastNote = outcome.errorCode === undefined ? outcome.note : undefined;

@@ -208,6 +208,25 @@ export class EditorPage {
   }
 
   /**
+   * The visible fields of the open dialog that show nothing: a select with no option chosen, or a
+   * text field, number field or text area with neither a value nor a placeholder. Ids, or names.
+   */
+  async emptyFields(): Promise<string[]> {
+    return this.tray.locator('.red-ui-tray-body').evaluate((body) => {
+      const empty: string[] = [];
+      for (const field of Array.from(body.querySelectorAll('input, select, textarea'))) {
+        const element = field as unknown as { id: string; name?: string; type?: string; value: string; placeholder?: string; offsetParent: unknown; tagName: string };
+        // Hidden fields, and the decoys Node-RED adds against password managers (red-ui-trap-*).
+        if (element.offsetParent === null || element.id.startsWith('red-ui-trap')) continue;
+        if (element.tagName === 'INPUT' && ['checkbox', 'radio', 'file', 'button', 'hidden'].includes(element.type ?? '')) continue;
+        const shown = element.tagName === 'SELECT' ? element.value : element.value.trim() || (element.placeholder ?? '').trim();
+        if (shown === '') empty.push(element.id || element.name || element.tagName.toLowerCase());
+      }
+      return empty;
+    });
+  }
+
+  /**
    * Picks a type from a TypedInput's type menu, then for types with options one of them, or
    * types a value into its text field.
    */

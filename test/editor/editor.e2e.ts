@@ -340,6 +340,37 @@ describe('the editor in a real browser', function () {
       noConsoleErrors();
     });
 
+    it('the demo connection is a complete node: every property the editor has, and no empty field on any tab, from the file or the form', async () => {
+      const config = await editor.snapshot(DEMO_CONFIG_ID);
+      const missing = Object.entries(config.properties).filter(([, value]) => value === undefined).map(([key]) => key);
+      assert.deepEqual(missing, [], 'properties the demo tie-config lacks');
+      await editor.openConfigNodeDialog(DEMO_CONFIG_ID);
+      const page = editor.page;
+      const tabs = await page.locator('#tie-config-tabs li a').evaluateAll((links) => links.map((a) => (a.getAttribute('href') ?? '').slice(1)));
+      assert.ok(tabs.length >= 3, `tabs: ${tabs.join(', ')}`);
+      const emptyOnTabs = async (): Promise<string[]> => {
+        const empty: string[] = [];
+        for (const tab of tabs) {
+          await editor.showDialogTab('tie-config-tabs', tab);
+          empty.push(...(await editor.emptyFields()).map((field) => `${tab}: ${field}`));
+        }
+        return empty;
+      };
+      assert.deepEqual(await emptyOnTabs(), [], 'empty fields, settings from the dxlclient.config');
+      await editor.showDialogTab('tie-config-tabs', 'tie-config-tab-connection');
+      await page.selectOption('#node-config-input-source', 'form');
+      const ports = await page.locator('.tie-broker-port').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+      assert.deepEqual(ports, [String(demo?.fabric.port)], 'the broker list names the fabric');
+      assert.deepEqual(await emptyOnTabs(), [], 'empty fields, settings in the form');
+      await editor.screenshot('tie-config-demo-form');
+      // Leave the dialog as it opened: settings from the file, on the Connection tab.
+      await editor.showDialogTab('tie-config-tabs', 'tie-config-tab-connection');
+      await page.selectOption('#node-config-input-source', 'file');
+      await editor.closeConfigDialog('cancel');
+      assert.equal((await editor.snapshot(DEMO_CONFIG_ID)).properties.source, 'file', 'Cancel keeps the file');
+      noConsoleErrors();
+    });
+
     it('adds a connection: broker list, WebSockets proxy, PEM credentials, cache; saved, shown again, deleted', async () => {
       const nodeId = dropped.get('tie-detection');
       assert.ok(nodeId, 'the detection node of the dialog tests');

@@ -23,7 +23,7 @@ export interface TestFabric {
 }
 
 export async function startTestFabric(
-  options: { simulator?: boolean; port?: number; dataDir?: string; webSockets?: boolean } = {},
+  options: { simulator?: boolean; port?: number; dataDir?: string; webSockets?: boolean; periodicEventsMs?: number } = {},
 ): Promise<TestFabric> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tie-nodes-fabric-'));
   let simulator: TieSimulator | undefined;
@@ -35,7 +35,7 @@ export async function startTestFabric(
       options.simulator === false
         ? false
         : async (dxl) => {
-            simulator = new TieSimulator(dxl, {});
+            simulator = new TieSimulator(dxl, options.periodicEventsMs ? { periodicEvents: { intervalMs: options.periodicEventsMs } } : {});
             await simulator.start();
             return simulator;
           },
