@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Demo, startDemo } from '../scripts/demo';
 import { DebugFeed, clickInject, restartFlows } from './support/node-red-admin';
-import { freePort } from './support/ports';
+import { freePort } from '../test-kit/ports';
 
 const root = path.resolve(__dirname, '..', '..');
 const START = path.join(root, 'dist', 'scripts', 'start.js');

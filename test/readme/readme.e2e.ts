@@ -17,7 +17,7 @@ import { loadDxlConfig } from '../../src/dxl/config';
 import { TieClient } from '../../src/tie/client';
 import { computeVerdict } from '../../src/tie/verdict';
 import { DebugFeed, clickInject } from '../support/node-red-admin';
-import { freePort } from '../support/ports';
+import { freePort } from '../../test-kit/ports';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const README = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
