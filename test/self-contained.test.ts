@@ -1,5 +1,5 @@
 /**
- * The repository is self-contained: no code under src/, nodes/, test/, bench/, scripts/ or .ci/
+ * The repository is self-contained: no code under src/, nodes/, test/, test-kit/, bench/, scripts/ or .ci/
  * names a path outside the checkout. A path built from `__dirname` is resolved where the file runs
  * (its compiled place under dist/ for TypeScript) and must stay inside; nothing names the reference
  * documents the project was written from.
@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..');
-const FOLDERS = ['src', 'nodes', 'test', 'bench', 'scripts', '.ci'];
+const FOLDERS = ['src', 'nodes', 'test', 'test-kit', 'bench', 'scripts', '.ci'];
 const CODE = /\.(ts|js|sh)$|^run$/;
 
 function codeFiles(folder: string): string[] {
