@@ -24,6 +24,9 @@ if (fs.existsSync(nodesSrc)) {
     }
   }
 }
+// ---- The editor: browser bundles in resources/, node html with the shared rows, catalogues and help (scripts/editor-build.ts).
+require(path.join(root, 'dist', 'scripts', 'editor-build.js')).buildEditor(root);
+
 for (const cli of [path.join(root, 'dist', 'src', 'fabric', 'cli.js'), path.join(root, 'dist', 'src', 'cli', 'tie-dxl.js')]) {
   if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
 }

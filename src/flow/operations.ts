@@ -13,6 +13,7 @@ import type { Verdict } from '../tie/verdict';
 import { TieNodeError, invalidInputError } from './errors';
 import { decideExternalReputation } from './external-decision';
 import type { InputItem, ItemSettingName, ItemSettings, Subject, Target } from './items';
+import { type UserText, userText } from './text';
 import { parseFileType, parseQueryLimit, parseText, parseTrustLevel } from './values';
 
 export interface OperationResult {
@@ -20,9 +21,9 @@ export interface OperationResult {
   /** msg property → value, set beside msg.payload. */
   extras: Record<string, unknown>;
   /** A word for the node status after this item, when "connected" would hide something (e.g. "skipped"). */
-  note?: string;
+  note?: UserText;
   /** Advice worth one warning per node, e.g. an External reputation sent without a file name. */
-  warning?: string;
+  warning?: UserText;
 }
 
 export interface RequestOperation<Prepared> {
@@ -165,7 +166,7 @@ export function externalReputationOperation(options: { checkFirst: boolean }): R
           return {
             payload: 'Skipped',
             extras: { outcome: { action: 'skipped', reason: decision.reason, ...base, existing } },
-            note: `skipped: ${providerName(decision.providerId)}`,
+            note: userText('tie.status.skipped', { provider: providerName(decision.providerId) }),
           };
         }
       }
@@ -173,7 +174,8 @@ export function externalReputationOperation(options: { checkFirst: boolean }): R
       const outcome: Record<string, unknown> = { action: 'sent', ...base, checked: options.checkFirst };
       if (existing !== undefined) outcome.existing = existing;
       const result: OperationResult = { payload: 'Sent', extras: { outcome } };
-      if (!filename) result.warning = 'An External reputation was sent without a file name: TIE servers may ignore such reports (opendxl-tie-client-python#16). Set a file name.';
+      // TIE servers may ignore External reports without a file name: opendxl-tie-client-python#16.
+      if (!filename) result.warning = userText('tie.warning.externalWithoutFilename');
       return result;
     },
   };

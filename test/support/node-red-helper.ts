@@ -3,7 +3,8 @@
  * from dist/, reading a node's latest status, waiting, and Catch/Complete/helper wiring.
  */
 import path from 'node:path';
-import type { NodeStatus } from '../../src/flow/status';
+import type { ShownStatus as NodeStatus } from '../../nodes/shared/node-red-types';
+import { catalogueTranslate } from './catalogue';
 
 export interface FlowNode {
   id: string;
@@ -61,9 +62,14 @@ helper.init(require.resolve('node-red'));
 
 const distNodes = path.resolve(__dirname, '..', '..', 'nodes');
 
-/** Our node module `type` (e.g. "tie-config"), compiled, from dist/nodes. */
+/**
+ * Our node module `type` (e.g. "tie-config"), compiled, from dist/nodes. The test helper's RED._
+ * returns keys; ours gets the texts of the node's built en-US catalogue, as Node-RED gives them.
+ */
 export function ourNode(type: string): NodeModule {
-    return require(path.join(distNodes, `${type}.js`)) as NodeModule;
+  const module = require(path.join(distNodes, `${type}.js`)) as NodeModule;
+  const translate = catalogueTranslate(type);
+  return (RED) => module(Object.assign(Object.create(RED as object) as object, { _: translate }));
 }
 
 export const ALL_TYPES = [

@@ -1,0 +1,34 @@
+/** What the three event editors share: a connection, a name, one output. */
+import { nameStyle, nodeLook, paletteLabel } from './common';
+import type { EditorNode, NodeTypeDefinition, PropertySpec } from './red';
+
+export function eventNode(
+  type: string,
+  own: { defaults?: Record<string, PropertySpec>; label(this: EditorNode): string },
+): NodeTypeDefinition {
+  return {
+    ...nodeLook(type),
+    defaults: {
+      name: { value: '' },
+      connection: { value: '', type: 'tie-config', required: true },
+      ...own.defaults,
+    },
+    inputs: 0,
+    outputs: 1,
+    paletteLabel: paletteLabel(type),
+    label: own.label,
+    labelStyle: nameStyle,
+    outputLabels() {
+      return this._(`${type}.ports.output`);
+    },
+  };
+}
+
+/** For the event nodes with no settings beyond the connection. */
+export function plainEventNode(type: string): NodeTypeDefinition {
+  return eventNode(type, {
+    label() {
+      return typeof this.name === 'string' && this.name ? this.name : this._(`${type}.default`);
+    },
+  });
+}
