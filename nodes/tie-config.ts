@@ -13,6 +13,7 @@ import {
   buildClientOptions,
   buildTieOptions,
 } from '../src/flow/client-options';
+import { TIE_CONFIG_CREDENTIALS } from '../src/flow/config-credentials';
 import { importDxlConfig } from '../src/flow/config-import';
 import { provisionFailureStatus, provisionForEditor, updateBrokersForEditor } from '../src/flow/config-provision';
 import { SharedConnection } from '../src/flow/shared-connection';
@@ -101,15 +102,7 @@ export = function registerTieConfig(RED: NodeRedApi): void {
     });
   }
 
-  RED.nodes.registerType('tie-config', TieConfigNode, {
-    credentials: {
-      caPem: { type: 'text' },
-      certPem: { type: 'text' },
-      keyPem: { type: 'password' },
-      proxyUser: { type: 'text' },
-      proxyPassword: { type: 'password' },
-    },
-  });
+  RED.nodes.registerType('tie-config', TieConfigNode, { credentials: TIE_CONFIG_CREDENTIALS });
 
   // The editor's "Import dxlclient.config": it posts the file's text and the PEM files picked
   // with it. Nothing is read from the server's disk.

@@ -12,6 +12,11 @@ export function keyOf(type: string, key: string): string {
   return `${MODULE}/${type}:${key}`;
 }
 
+/** The name the user gave the node, if any (it is its label then). */
+export function nameOf(node: EditorNode): string | undefined {
+  return typeof node.name === 'string' && node.name !== '' ? node.name : undefined;
+}
+
 /** A named node's label is in italics, as in Node-RED's core nodes. */
 export function nameStyle(this: EditorNode): string {
   return this.name ? 'node_label_italic' : '';

@@ -1,5 +1,5 @@
 /** What the three event editors share: a connection, a name, one output. */
-import { nameStyle, nodeLook, paletteLabel } from './common';
+import { nameOf, nameStyle, nodeLook, paletteLabel } from './common';
 import type { EditorNode, NodeTypeDefinition, PropertySpec } from './red';
 
 export function eventNode(
@@ -28,7 +28,7 @@ export function eventNode(
 export function plainEventNode(type: string): NodeTypeDefinition {
   return eventNode(type, {
     label() {
-      return typeof this.name === 'string' && this.name ? this.name : this._(`${type}.default`);
+      return nameOf(this) ?? this._(`${type}.default`);
     },
   });
 }

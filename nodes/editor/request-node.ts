@@ -15,17 +15,28 @@ export function concurrencyValid(value: unknown): boolean {
 }
 
 export function requestDefaults(RED: EditorRED, type: string): Record<string, PropertySpec> {
+  const input = typedSettings(RED, 'input');
   return {
     name: { value: '' },
     connection: { value: '', type: 'tie-config', required: true },
-    input: { value: 'payload', validate: RED.validators.typedInput('inputType') },
-    inputType: { value: 'msg' },
+    ...input,
+    input: { ...input.input, value: 'payload' },
     concurrency: {
       value: DEFAULT_CONCURRENCY,
       validate: (value) => concurrencyValid(value) || RED._(keyOf(type, 'tie.validation.concurrency'), { max: MAX_CONCURRENCY }),
     },
     batchErrors: { value: 'fail' },
   };
+}
+
+/** A setting read through a TypedInput: `<name>` and its `<name>Type`, by default msg.<name>. */
+export function typedSettings(RED: EditorRED, ...names: string[]): Record<string, PropertySpec> {
+  const specs: Record<string, PropertySpec> = {};
+  for (const name of names) {
+    specs[name] = { value: name, validate: RED.validators.typedInput(`${name}Type`) };
+    specs[`${name}Type`] = { value: 'msg' };
+  }
+  return specs;
 }
 
 /** The shared rows' widgets: the input's TypedInput and the batch bound. */

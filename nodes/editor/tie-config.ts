@@ -1,4 +1,5 @@
 /** tie-config's editor: brokers, TLS material, options, import of a dxlclient.config, provisioning. */
+import { TIE_CONFIG_CREDENTIALS } from '../../src/flow/config-credentials';
 import {
   DEFAULT_BROKER_PORT,
   DEFAULT_CACHE_TTL_S,
@@ -9,7 +10,7 @@ import {
   MIN_PORT,
   MQTT_PROTOCOL_VERSIONS,
 } from '../../src/flow/limits';
-import { fieldText, keyOf, nodeLook } from './common';
+import { fieldText, keyOf, nameOf, nodeLook } from './common';
 import { pickedFiles } from './browser-files';
 import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate } from './red';
 import { type BrokerRow, setupImport, setupProvisioning } from './tie-config-actions';
@@ -35,7 +36,8 @@ export function brokersValid(brokers: unknown): boolean {
 
 /** "dxl1:8883 +1" for a broker list, the file name for a dxlclient.config. */
 export function configLabel(node: EditorNode): string {
-  if (typeof node.name === 'string' && node.name) return node.name;
+  const name = nameOf(node);
+  if (name !== undefined) return name;
   if (node.source === 'file') return typeof node.configFile === 'string' && node.configFile ? node.configFile : 'dxlclient.config';
   const brokers = Array.isArray(node.brokers) ? (node.brokers as BrokerRow[]) : [];
   const first = brokers[0];
@@ -96,13 +98,7 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
       provisionCaPem: { value: '' },
       provisionTrustUnverified: { value: false },
     },
-    credentials: {
-      caPem: { type: 'text' },
-      certPem: { type: 'text' },
-      keyPem: { type: 'password' },
-      proxyUser: { type: 'text' },
-      proxyPassword: { type: 'password' },
-    },
+    credentials: TIE_CONFIG_CREDENTIALS,
     label() {
       return configLabel(this);
     },

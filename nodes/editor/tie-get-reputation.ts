@@ -1,5 +1,5 @@
 /** tie-get-reputation's editor. */
-import { subjectOf } from './common';
+import { nameOf, subjectOf } from './common';
 import type { Dollar, EditorRED, NodeTypeDefinition } from './red';
 import { registerNode } from './connection';
 import { requestNode } from './request-node';
@@ -10,7 +10,7 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
   return requestNode(RED, $, TYPE, {
     defaults: { subject: { value: 'file' } },
     label() {
-      return typeof this.name === 'string' && this.name ? this.name : this._(`${TYPE}.default.${subjectOf(this)}`);
+      return nameOf(this) ?? this._(`${TYPE}.default.${subjectOf(this)}`);
     },
   });
 }

@@ -1,7 +1,8 @@
 /** tie-set-external-reputation's editor: the External provider's trust level of a file. */
+import { nameOf } from './common';
 import type { Dollar, EditorRED, NodeTypeDefinition } from './red';
 import { registerNode } from './connection';
-import { requestNode } from './request-node';
+import { requestNode, typedSettings } from './request-node';
 import { TEXT_TYPES, fileTypeTypes, trustLevelTypes, typed } from './typed-inputs';
 
 const TYPE = 'tie-set-external-reputation';
@@ -9,18 +10,12 @@ const TYPE = 'tie-set-external-reputation';
 export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
   return requestNode(RED, $, TYPE, {
     defaults: {
-      trustLevel: { value: 'trustLevel', validate: RED.validators.typedInput('trustLevelType') },
-      trustLevelType: { value: 'msg' },
-      fileType: { value: 'fileType', validate: RED.validators.typedInput('fileTypeType') },
-      fileTypeType: { value: 'msg' },
-      filename: { value: 'filename', validate: RED.validators.typedInput('filenameType') },
-      filenameType: { value: 'msg' },
-      comment: { value: 'comment', validate: RED.validators.typedInput('commentType') },
-      commentType: { value: 'msg' },
+      ...typedSettings(RED, 'trustLevel', 'fileType', 'filename', 'comment'),
       checkFirst: { value: true },
     },
     label() {
-      if (typeof this.name === 'string' && this.name) return this.name;
+      const name = nameOf(this);
+      if (name !== undefined) return name;
       const what = this._(`${TYPE}.default`);
       return this.trustLevelType === 'tie-level' ? `${what} = ${String(this.trustLevel)}` : what;
     },

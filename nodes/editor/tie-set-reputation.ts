@@ -1,8 +1,8 @@
 /** tie-set-reputation's editor: an Enterprise override of a file's or a certificate's trust level. */
-import { subjectOf } from './common';
+import { nameOf, subjectOf } from './common';
 import type { Dollar, EditorRED, NodeTypeDefinition } from './red';
 import { registerNode } from './connection';
-import { requestNode } from './request-node';
+import { requestNode, typedSettings } from './request-node';
 import { TEXT_TYPES, trustLevelTypes, typed } from './typed-inputs';
 
 const TYPE = 'tie-set-reputation';
@@ -10,16 +10,12 @@ const TYPE = 'tie-set-reputation';
 export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
   return requestNode(RED, $, TYPE, {
     defaults: {
+      ...typedSettings(RED, 'trustLevel', 'filename', 'comment'),
       subject: { value: 'file' },
-      trustLevel: { value: 'trustLevel', validate: RED.validators.typedInput('trustLevelType') },
-      trustLevelType: { value: 'msg' },
-      filename: { value: 'filename', validate: RED.validators.typedInput('filenameType') },
-      filenameType: { value: 'msg' },
-      comment: { value: 'comment', validate: RED.validators.typedInput('commentType') },
-      commentType: { value: 'msg' },
     },
     label() {
-      if (typeof this.name === 'string' && this.name) return this.name;
+      const name = nameOf(this);
+      if (name !== undefined) return name;
       const what = this._(`${TYPE}.default.${subjectOf(this)}`);
       return this.trustLevelType === 'tie-level' ? `${what} = ${String(this.trustLevel)}` : what;
     },

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { DEMO_CONFIG_ID, type Demo, startDemo } from '../../scripts/demo';
+import { nodeTypes } from '../../scripts/editor-build';
 import { type Language, LANGUAGES, builtLocales, flatten, readCatalogue } from '../support/catalogue';
 import { CHROMIUM_ARGS, chromiumPath, requireChromium } from './chromium';
 import { EditorPage } from './editor-page';
@@ -18,15 +19,7 @@ import { EditorPage } from './editor-page';
 const root = path.resolve(__dirname, '..', '..', '..');
 const outputDir = path.join(root, 'test-output', 'editor-languages');
 
-const FLOW_TYPES = [
-  'tie-get-reputation',
-  'tie-set-external-reputation',
-  'tie-set-reputation',
-  'tie-first-references',
-  'tie-reputation-change',
-  'tie-detection',
-  'tie-first-instance',
-];
+const FLOW_TYPES = nodeTypes(root).filter((type) => type !== 'tie-config');
 
 /** How each language is chosen: the browser's language, or the editor's language setting. */
 const CHOSEN_BY: Record<Language, { locale: string; editorSetting?: string }> = {
