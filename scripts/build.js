@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// Compiles the TypeScript tree into dist/ and copies each node's editor files
-// (.html, icons/, locales/) beside its compiled .js, where Node-RED looks for them.
+// Compiles the TypeScript tree into dist/ and copies each node's editor files (.html, locales/) and
+// the top-level icons/ beside the compiled nodes, where Node-RED looks for them.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -17,13 +17,17 @@ if (fs.existsSync(nodesSrc)) {
   for (const entry of fs.readdirSync(nodesSrc, { withFileTypes: true })) {
     const from = path.join(nodesSrc, entry.name);
     const to = path.join(nodesOut, entry.name);
-    if (entry.isDirectory() && (entry.name === 'icons' || entry.name === 'locales')) {
+    if (entry.isDirectory() && entry.name === 'locales') {
       fs.cpSync(from, to, { recursive: true });
     } else if (entry.isFile() && entry.name.endsWith('.html')) {
       fs.copyFileSync(from, to);
     }
   }
 }
+// The icons live at the top level of the repository; Node-RED serves a module's icons from the icons/
+// folder beside its node files.
+fs.cpSync(path.join(root, 'icons'), path.join(nodesOut, 'icons'), { recursive: true });
+
 // ---- The editor: browser bundles in resources/, node html with the shared rows, catalogues and help (scripts/editor-build.ts).
 require(path.join(root, 'dist', 'scripts', 'editor-build.js')).buildEditor(root);
 

@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { type FabricManagementOptions, type RunningFabric, startFabric, startTieSimulator } from '../src/fabric';
 import { freePort } from './free-port';
+import { nodeRedRuntime } from './node-red-runtime';
 
 /*
  * The demo that `npm start` runs and the editor test drives: the embedded fabric with the TIE
@@ -152,7 +153,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     linkPackage(userDir);
     writeFlows(path.join(userDir, 'flows.json'), fabric.configPath);
     const settingsFile = writeSettings(userDir, editorPort);
-    red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settingsFile], {
+    red = spawn(process.execPath, [nodeRedRuntime().redJs, '--userDir', userDir, '--settings', settingsFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   } catch (error) {

@@ -72,7 +72,10 @@ export function fillPlaceholders(text: string, lang: string, shared: Catalogue):
   const numbers = new Intl.NumberFormat(lang);
   return text.replace(PLACEHOLDER, (whole, name: string) => {
     if (name === 'TRUST_LEVEL_ROWS') return trustLevelRows(shared, lang);
-    if (name === 'FILE_TYPE_LIST') return Object.entries(FileType).map(([type, value]) => `${type} ${value}`).join(', ');
+    if (name === 'FILE_TYPE_LIST')
+      return Object.entries(FileType)
+        .map(([type, value]) => `${type} ${value}`)
+        .join(', ');
     const plain = NAMES[name];
     if (plain !== undefined) return String(plain);
     const value = LIMITS[name];
@@ -115,7 +118,10 @@ function writeLocales(root: string, types: readonly string[]): void {
 
 function writeTemplates(root: string, types: readonly string[]): void {
   for (const type of types) {
-    const html = expandIncludes(fs.readFileSync(path.join(root, 'nodes', `${type}.html`), 'utf8'), path.join(root, 'nodes', 'editor', 'rows'));
+    const html = expandIncludes(
+      fs.readFileSync(path.join(root, 'nodes', `${type}.html`), 'utf8'),
+      path.join(root, 'nodes', 'editor', 'rows'),
+    );
     fs.writeFileSync(path.join(root, 'dist', 'nodes', `${type}.html`), html);
   }
 }

@@ -23,7 +23,7 @@ function collect(file: string, base: string, modules: Map<string, Module>): stri
   const module: Module = { id, code, imports: new Map() };
   modules.set(id, module);
   for (const match of code.matchAll(REQUIRE)) {
-    const name = match[1]!;
+    const name = match[1];
     if (!name.startsWith('.')) throw new Error(`${id}: the editor bundle takes relative imports only, not "${name}"`);
     const target = path.resolve(path.dirname(file), name.endsWith('.js') ? name : `${name}.js`);
     if (!fs.existsSync(target)) throw new Error(`${id}: "${name}" not found (${target})`);

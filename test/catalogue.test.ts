@@ -20,7 +20,7 @@ const root = path.resolve(__dirname, '..', '..');
 const builtNodes = path.join(root, 'dist', 'nodes');
 
 function params(text: string): string[] {
-  return [...text.matchAll(/__(\w+)__/g)].map((m) => m[1]!).sort();
+  return [...text.matchAll(/__(\w+)__/g)].map((m) => m[1]).sort();
 }
 
 function readHelp(lang: string, type: string): string {
@@ -35,7 +35,10 @@ function shape(help: string): Record<string, number> {
 
 /** String literals of a TypeScript source, comments removed (enough for our own sources). */
 function stringLiterals(source: string): string[] {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '').replace(/\s\/\/ .*$/gm, '');
+  const code = source
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '')
+    .replace(/\s\/\/ .*$/gm, '');
   return [...code.matchAll(/'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`/g)].map((m) => m[1] ?? m[2] ?? '');
 }
 
@@ -76,10 +79,13 @@ function runtimeTexts(): UserText[] {
 function literalRuntimeKeys(): string[] {
   const files = [
     ...fs.readdirSync(path.join(root, 'src', 'flow')).map((f) => path.join(root, 'src', 'flow', f)),
-    ...fs.readdirSync(path.join(root, 'nodes')).filter((f) => f.endsWith('.ts')).map((f) => path.join(root, 'nodes', f)),
+    ...fs
+      .readdirSync(path.join(root, 'nodes'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => path.join(root, 'nodes', f)),
     ...fs.readdirSync(path.join(root, 'nodes', 'shared')).map((f) => path.join(root, 'nodes', 'shared', f)),
   ].filter((f) => f.endsWith('.ts'));
-  return files.flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/userText\('([^']+)'/g)].map((m) => m[1]!));
+  return files.flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/userText\('([^']+)'/g)].map((m) => m[1]));
 }
 
 describe('message catalogues (nodes/locales, as built)', () => {
@@ -114,10 +120,10 @@ describe('message catalogues (nodes/locales, as built)', () => {
     });
   }
 
-  it('every key of the editor html is in the node\'s catalogue', () => {
+  it("every key of the editor html is in the node's catalogue", () => {
     for (const type of ALL_TYPES) {
       const html = fs.readFileSync(path.join(builtNodes, `${type}.html`), 'utf8');
-      const keys = [...html.matchAll(/data-i18n="([^"]+)"/g)].flatMap((m) => m[1]!.split(';').map((k) => k.replace(/^\[\w+\]/, '')));
+      const keys = [...html.matchAll(/data-i18n="([^"]+)"/g)].flatMap((m) => m[1].split(';').map((k) => k.replace(/^\[\w+\]/, '')));
       assert.ok(keys.length > 0, type);
       for (const key of keys) assert.ok(english.get(type)!.has(key), `${type}.html: "${key}" is not in its catalogue`);
     }
@@ -129,10 +135,15 @@ describe('message catalogues (nodes/locales, as built)', () => {
       // The one script: the node's editor, served from resources/.
       assert.deepEqual(
         [...html.matchAll(/<script[^>]*>/g)].map((m) => m[0]),
-        [`<script type="text/javascript" src="resources/node-red-contrib-tie/${type}.js">`, `<script type="text/html" data-template-name="${type}">`],
+        [
+          `<script type="text/javascript" src="resources/node-red-contrib-tie/${type}.js">`,
+          `<script type="text/html" data-template-name="${type}">`,
+        ],
       );
       const template = html.slice(html.indexOf('data-template-name'));
-      const texts = [...template.replace(/<style>[\s\S]*?<\/style>/g, '').matchAll(/>([^<]+)</g)].map((m) => m[1]!.trim()).filter((t) => t !== '');
+      const texts = [...template.replace(/<style>[\s\S]*?<\/style>/g, '').matchAll(/>([^<]+)</g)]
+        .map((m) => m[1].trim())
+        .filter((t) => t !== '');
       assert.deepEqual(texts, [], `${type}.html: text outside the catalogue`);
       assert.doesNotMatch(template, /\s(placeholder|title|min|max)="/, `${type}.html: an attribute with a text or a limit`);
       assert.doesNotMatch(template, /TieEditor/);
@@ -147,14 +158,25 @@ describe('message catalogues (nodes/locales, as built)', () => {
     }
   });
 
-  it('the runtime\'s statuses, warnings and logs write no sentence of their own', () => {
-    const files = ['src/flow/status.ts', 'src/flow/errors.ts', 'src/flow/text.ts', 'nodes/shared/node-status.ts', 'nodes/shared/node-text.ts'];
+  it("the runtime's statuses, warnings and logs write no sentence of their own", () => {
+    const files = [
+      'src/flow/status.ts',
+      'src/flow/errors.ts',
+      'src/flow/text.ts',
+      'nodes/shared/node-status.ts',
+      'nodes/shared/node-text.ts',
+    ];
     for (const file of files) {
       const source = fs.readFileSync(path.join(root, file), 'utf8');
       const status = file === 'src/flow/errors.ts' ? source.slice(source.indexOf('function errorLabelName')) : source;
       assert.deepEqual(stringLiterals(status).filter(readsAsText), [], `${file}: texts outside the catalogue`);
     }
-    for (const file of ['nodes/tie-config.ts', 'nodes/shared/request-node.ts', 'nodes/shared/event-node.ts', 'nodes/shared/config-link.ts']) {
+    for (const file of [
+      'nodes/tie-config.ts',
+      'nodes/shared/request-node.ts',
+      'nodes/shared/event-node.ts',
+      'nodes/shared/config-link.ts',
+    ]) {
       const source = fs.readFileSync(path.join(root, file), 'utf8');
       assert.doesNotMatch(source, /\bnode\.(warn|log|error)\(\s*['`]/, `${file}: a log line written in code`);
       assert.doesNotMatch(source, /new TieNodeError\([^,]+,\s*['`]/, `${file}: an error message written in code`);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { decodeMessage, encodeMessage } from '../src/dxl/codec';
 import { DxlErrorCode } from '../src/dxl/errors';
 import { type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
+import { readFixture } from './support/fixtures';
 
 interface VectorPayload {
   hex?: string;
@@ -39,8 +38,7 @@ interface Vector {
   decoded_by_reference: VectorFields;
 }
 
-const vectorsFile = path.resolve(__dirname, '../../../shared/data/dxl-test-vectors.json');
-const vectors = (JSON.parse(fs.readFileSync(vectorsFile, 'utf8')) as { vectors: Vector[] }).vectors;
+const vectors = readFixture<{ vectors: Vector[] }>('dxl-test-vectors.json').vectors;
 
 // The official client's own decoder, used as an independent judge of what we encode.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

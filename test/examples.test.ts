@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TieClient } from '../src/tie/client';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { type FlowNode, type NodeModule, type TestMessage, allOurNodes, collect, eventually, helper, node } from './support/node-red-helper';
+import { type FlowNode, type TestMessage, allOurNodes, collect, coreNode, eventually, helper, node } from './support/node-red-helper';
 
 /* Every example flow deploys against the embedded fabric as shipped (connection left empty and
  * filled with the one tie-config, as the editor does on import) and does what its comment says. */
@@ -27,7 +27,7 @@ const coreNodes = [
   'common/90-comment.js',
   'function/10-switch.js',
   'function/15-change.js',
-].map((file) => require(`@node-red/nodes/core/${file}`) as NodeModule);
+].map(coreNode);
 
 function example(name: string): FlowNode[] {
   return JSON.parse(fs.readFileSync(path.join(examplesDir, `${name}.json`), 'utf8')) as FlowNode[];

@@ -12,19 +12,7 @@ import path from 'node:path';
 import type { SharedConnection } from '../src/flow/shared-connection';
 import type { Reputations } from '../src/tie/types';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
-import {
-  type FlowNode,
-  type NodeModule,
-  catchAndComplete,
-  eventually,
-  helper,
-  nextMessage,
-  node,
-  onTab,
-  ourNode,
-  statusBecomes,
-  statusHistory,
-} from './support/node-red-helper';
+import { type FlowNode, type NodeModule, catchAndComplete, caughtError, eventually, helper, nextMessage, node, onTab, ourNode, statusBecomes, statusHistory } from './support/node-red-helper';
 import { NOTEPAD } from './support/node-red-samples';
 import { testPki } from './support/pki-fixture';
 
@@ -229,7 +217,7 @@ describe('tie-config', function () {
       await statusBecomes(node('get'), { fill: 'red', text: 'TLS: key mismatch' });
       const caught = nextMessage('caught');
       node('get').receive({ payload: NOTEPAD.md5 });
-      const error = (await caught).error as { code: string; message: string };
+      const error = caughtError((await caught));
       assert.match(error.code, /^DXL_/);
       const logged = everythingLogged() + error.message;
       for (const pem of [foreignKey, test.credentials.keyPem]) {

@@ -4,19 +4,7 @@ import { TieTopic } from '../src/tie/topics';
 import type { ReputationChangeEvent } from '../src/tie/types';
 import type { Verdict } from '../src/tie/verdict';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
-import {
-  type FlowNode,
-  type TestMessage,
-  catchAndComplete,
-  collect,
-  eventually,
-  helper,
-  node,
-  onTab,
-  ourNode,
-  sleep,
-  statusBecomes,
-} from './support/node-red-helper';
+import { type FlowNode, type TestMessage, catchAndComplete, caughtError, collect, eventually, helper, node, onTab, ourNode, sleep, statusBecomes } from './support/node-red-helper';
 import { newCertificate, newFile } from './support/node-red-samples';
 
 const CONNECTED = 'node-red:common.status.connected';
@@ -150,7 +138,7 @@ describe('event nodes', function () {
         await eventually(() => caught.length === 1, 'the error');
         await sleep(100);
         assert.equal(caught.length, 1, 'reported once');
-        const error = caught[0]!.error as { code: string; message: string; source: { id: string } };
+        const error = caughtError(caught[0]!);
         assert.equal(error.code, 'TIE_INVALID_RESPONSE');
         assert.equal(error.source.id, 'events');
         assert.match(error.message, new RegExp(`event on ${topic.replace(/\//g, '\\/')} is not JSON`));
@@ -174,7 +162,7 @@ describe('event nodes', function () {
         const caught = collect('caught');
         await eventually(() => caught.length >= 2, () => `2 errors, got ${caught.length}`);
         await sleep(100);
-        const codes = caught.map((msg) => `${(msg.error as { source: { id: string } }).source.id} ${(msg.error as { code: string }).code}`).sort();
+        const codes = caught.map((msg) => `${(msg.error as { source: { id: string } }).source.id} ${caughtError(msg).code}`).sort();
         assert.deepEqual(codes, ['misconfigured DXL_CONFIG', 'orphan TIE_NO_CONFIG'], 'once per node, even on two topics');
         await statusBecomes(node('orphan'), { fill: 'red', text: 'no config' });
         await statusBecomes(node('misconfigured'), { fill: 'red', text: 'config error' });

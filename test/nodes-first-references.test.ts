@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { FirstReference } from '../src/tie/types';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { helper, nextMessage, node, ourNode } from './support/node-red-helper';
+import { caughtError, helper, nextMessage, node, ourNode } from './support/node-red-helper';
 import { requestFlow } from './support/node-red-request-flow';
 import { NOTEPAD, SAMPLE_CERT, SEED_AGENT_GUIDS, newFile } from './support/node-red-samples';
 
@@ -62,7 +62,7 @@ describe('tie-first-references', function () {
     await load();
     const caught = nextMessage('caught');
     node('node').receive({ payload: NOTEPAD.md5, queryLimit: -3 });
-    const error = (await caught).error as { code: string; message: string };
+    const error = caughtError((await caught));
     assert.equal(error.code, 'TIE_INVALID_INPUT');
     assert.match(error.message, /queryLimit -3 is not a query limit/);
   });

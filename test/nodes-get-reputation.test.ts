@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Reputations } from '../src/tie/types';
 import type { Verdict } from '../src/tie/verdict';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { helper, lastStatus, nextMessage, node, ourNode, statusBecomes } from './support/node-red-helper';
+import { caughtError, helper, lastStatus, nextMessage, node, ourNode, statusBecomes } from './support/node-red-helper';
 import { requestFlow } from './support/node-red-request-flow';
 import { CERT1, EICAR, NOTEPAD, UNKNOWN_FILE } from './support/node-red-samples';
 
@@ -43,7 +43,7 @@ describe('tie-get-reputation', function () {
     assert.equal(verdict.providerName, 'Global Threat Intelligence (GTI)');
     assert.equal(verdict.basis, 'provider');
     assert.deepEqual(verdict.enterprise, { serverVersion: '1.1.0.265', firstContact: '2015-12-30T19:14:35.000Z', prevalence: 17, enterpriseSize: 21, fileNameCount: 0 });
-    assert.equal((await completed).complete !== undefined, true);
+    assert.equal((await completed).topic, 'keep me', 'the Complete node gets the same msg');
     assert.deepEqual(lastStatus(node('node')), { fill: 'green', shape: 'dot', text: 'node-red:common.status.connected' });
   });
 
@@ -105,7 +105,7 @@ describe('tie-get-reputation', function () {
     node('completed').on('input', () => completes++);
     node('node').receive({ payload: 'abc' });
     const msg = await caught;
-    const error = msg.error as { code: string; message: string; source: { id: string } };
+    const error = caughtError(msg);
     assert.equal(error.code, 'TIE_INVALID_INPUT');
     assert.match(error.message, /^msg\.payload: hash "abc" has 3 hexadecimal characters/);
     assert.equal(error.source.id, 'node');
@@ -120,7 +120,7 @@ describe('tie-get-reputation', function () {
     const caught = nextMessage('caught');
     node('node').receive({ payload: [NOTEPAD.md5, { sha1: 'xyz' }] });
     const msg = await caught;
-    const error = msg.error as { code: string; message: string };
+    const error = caughtError(msg);
     assert.equal(error.code, 'TIE_INVALID_INPUT');
     assert.match(error.message, /^msg\.payload\[1\]: sha1 hash "xyz"/);
     assert.equal((msg.tieError as { index: number }).index, 1);

@@ -1,5 +1,5 @@
 /**
- * The package as Node-RED loads it: a real Node-RED 4 (its own process, a temporary user
+ * The package as Node-RED loads it: a real Node-RED (its own process, a temporary user
  * directory with this package linked into node_modules) must register all eight types and serve
  * their editor templates, editor scripts, help, message catalogues (en-US, de, ja) and icons.
  */
@@ -10,7 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, waitForPort } from './support/ports';
-import { ALL_TYPES } from './support/node-red-helper';
+import { ALL_TYPES, nodeRed } from './support/node-red-helper';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -37,7 +37,7 @@ interface NodeSet {
   err?: string;
 }
 
-describe('the package in Node-RED 4', function () {
+describe(`the package in Node-RED ${nodeRed.major}`, function () {
   this.timeout(30000);
   let redProcess: ChildProcess;
   let port: number;
@@ -50,7 +50,7 @@ describe('the package in Node-RED 4', function () {
     port = await freePort();
     const settings = path.join(userDir, 'settings.js');
     fs.writeFileSync(settings, `module.exports = { uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json' };\n`);
-    redProcess = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings], {
+    redProcess = spawn(process.execPath, [nodeRed.redJs, '--userDir', userDir, '--settings', settings], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     redProcess.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -8,7 +8,7 @@ import type { ServiceRegistration } from '../src/dxl/api';
 import type { DxlMessage } from '../src/dxl/message';
 import { TieTopic } from '../src/tie/topics';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { type FlowNode, type TestMessage, catchAndComplete, helper, nextMessage, node, onTab, ourNode, sleep, statusBecomes } from './support/node-red-helper';
+import { type FlowNode, type TestMessage, catchAndComplete, caughtError, helper, nextMessage, node, onTab, ourNode, sleep, statusBecomes } from './support/node-red-helper';
 import { requestFlow } from './support/node-red-request-flow';
 import { freePort } from './support/ports';
 import { EICAR, NOTEPAD } from './support/node-red-samples';
@@ -71,7 +71,7 @@ describe('request nodes: errors reach Catch nodes with their code', function () 
     node('out').on('input', () => outputs++);
     node('node').receive({ ...c.msg });
     const msg = await caught;
-    const error = msg.error as { code: string; message: string; source: { id: string; type: string } };
+    const error = caughtError(msg);
     assert.equal(error.code, code, error.message);
     assert.match(error.message, message);
     assert.equal(error.source.type, c.type);
@@ -166,7 +166,7 @@ describe('request nodes: errors reach Catch nodes with their code', function () 
       const caught = nextMessage('caught');
       node('node').receive({ payload: [NOTEPAD.md5, EICAR.md5, NOTEPAD.sha1] });
       const msg = await caught;
-      const error = msg.error as { code: string; message: string };
+      const error = caughtError(msg);
       assert.equal(error.code, 'DXL_ERROR_RESPONSE');
       assert.match(error.message, /^batch\[1\] of 3: Could not find reputation/);
       assert.equal((msg.tieError as { index: number }).index, 1);

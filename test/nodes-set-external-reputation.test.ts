@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { TieClient } from '../src/tie/client';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { helper, lastStatus, nextMessage, node, ourNode } from './support/node-red-helper';
+import { caughtError, helper, lastStatus, nextMessage, node, ourNode } from './support/node-red-helper';
 import { requestFlow } from './support/node-red-request-flow';
 import { NOTEPAD, UNKNOWN_FILE, newFile } from './support/node-red-samples';
 
@@ -86,12 +86,12 @@ describe('tie-set-external-reputation', function () {
     await load({ checkFirst: false });
     let caught = nextMessage('caught');
     node('node').receive({ payload: newFile().md5, trustLevel: 0 });
-    let error = (await caught).error as { code: string; message: string };
+    let error = caughtError((await caught));
     assert.equal(error.code, 'TIE_INVALID_INPUT');
     assert.match(error.message, /trustLevel was not specified \(0, Not Set/);
     caught = nextMessage('caught');
     node('node').receive({ payload: newFile().md5, trustLevel: 99, fileType: 'EXE2' });
-    error = (await caught).error as { code: string; message: string };
+    error = caughtError((await caught));
     assert.match(error.message, /fileType "EXE2" is not a TIE file type/);
   });
 });

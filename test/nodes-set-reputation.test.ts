@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { TieClient } from '../src/tie/client';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { helper, nextMessage, node, ourNode, statusBecomes } from './support/node-red-helper';
+import { caughtError, helper, nextMessage, node, ourNode, statusBecomes } from './support/node-red-helper';
 import { requestFlow } from './support/node-red-request-flow';
 import { newCertificate, newFile } from './support/node-red-samples';
 
@@ -78,12 +78,12 @@ describe('tie-set-reputation', function () {
     const file = newFile();
     let caught = nextMessage('caught');
     node('node').receive({ payload: file.md5 });
-    let error = (await caught).error as { code: string; message: string };
+    let error = caughtError((await caught));
     assert.equal(error.code, 'TIE_INVALID_INPUT');
     assert.match(error.message, /^msg\.payload: trustLevel was not specified/);
     caught = nextMessage('caught');
     node('node').receive({ payload: file.md5, trustLevel: 42 });
-    error = (await caught).error as { code: string; message: string };
+    error = caughtError((await caught));
     assert.match(error.message, /trustLevel 42 is not a TIE trust level/);
     await statusBecomes(node('node'), { text: 'invalid input' });
     const reputations = await tie.getFileReputation({ md5: file.md5 });
@@ -94,7 +94,7 @@ describe('tie-set-reputation', function () {
     await load({ subject: 'certificate', trustLevel: '85', trustLevelType: 'tie-level' });
     const caught = nextMessage('caught');
     node('node').receive({ payload: { sha1: newCertificate().sha1, filename: 'x' } });
-    const error = (await caught).error as { code: string; message: string };
+    const error = caughtError((await caught));
     assert.equal(error.code, 'TIE_INVALID_INPUT');
     assert.match(error.message, /unknown property "filename"/);
   });

@@ -18,8 +18,8 @@ export function nameOf(node: EditorNode): string | undefined {
 }
 
 /** A named node's label is in italics, as in Node-RED's core nodes. */
-export function nameStyle(this: EditorNode): string {
-  return this.name ? 'node_label_italic' : '';
+export function nameStyle(node: EditorNode): string {
+  return nameOf(node) === undefined ? '' : 'node_label_italic';
 }
 
 export type Subject = 'file' | 'certificate';
@@ -37,5 +37,6 @@ export function paletteLabel(type: string): (this: { _: Translate }) => string {
 
 /** The text of a form field (jQuery's val() of an input), trimmed. */
 export function fieldText(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
+  if (typeof value === 'string') return value.trim();
+  return typeof value === 'number' ? String(value) : '';
 }

@@ -4,7 +4,7 @@ import type { EditorNode, NodeTypeDefinition, PropertySpec } from './red';
 
 export function eventNode(
   type: string,
-  own: { defaults?: Record<string, PropertySpec>; label(this: EditorNode): string },
+  own: { defaults?: Record<string, PropertySpec>; label: (this: EditorNode) => string },
 ): NodeTypeDefinition {
   return {
     ...nodeLook(type),
@@ -17,7 +17,9 @@ export function eventNode(
     outputs: 1,
     paletteLabel: paletteLabel(type),
     label: own.label,
-    labelStyle: nameStyle,
+    labelStyle() {
+      return nameStyle(this);
+    },
     outputLabels() {
       return this._(`${type}.ports.output`);
     },

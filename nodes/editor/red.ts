@@ -115,7 +115,7 @@ export interface JQ {
 }
 
 export interface Dollar {
-  (selector: string | unknown): JQ;
+  (selector: unknown): JQ;
   ajax(request: AjaxRequest): AjaxPromise;
 }
 

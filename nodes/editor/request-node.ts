@@ -63,7 +63,9 @@ export function requestNode(
     outputs: 1,
     paletteLabel: paletteLabel(type),
     label: own.label,
-    labelStyle: nameStyle,
+    labelStyle() {
+      return nameStyle(this);
+    },
     inputLabels() {
       return this._(`${type}.ports.input`);
     },

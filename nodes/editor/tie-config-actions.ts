@@ -54,7 +54,9 @@ function post(form: ConfigForm, url: string, body: unknown): ReturnType<Dollar['
 export function setupProvisioning(form: ConfigForm): void {
   const { $, _, RED } = form;
   const outcome = (text: string, kind: 'success' | 'error'): void => {
-    $('#tie-config-provision-result').text(text).toggleClass('tie-config-provision-error', kind === 'error');
+    $('#tie-config-provision-result')
+      .text(text)
+      .toggleClass('tie-config-provision-error', kind === 'error');
     RED.notify(text, kind);
   };
   const refreshInsecureWarning = (): void => {

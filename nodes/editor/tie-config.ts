@@ -29,7 +29,9 @@ export function brokersValid(brokers: unknown): boolean {
     brokers.length > 0 &&
     brokers.every((b: unknown) => {
       const broker = b as Partial<BrokerRow> | null;
-      return broker !== null && typeof broker === 'object' && typeof broker.host === 'string' && broker.host.trim() !== '' && isPort(broker.port);
+      return (
+        broker !== null && typeof broker === 'object' && typeof broker.host === 'string' && broker.host.trim() !== '' && isPort(broker.port)
+      );
     })
   );
 }
@@ -191,7 +193,10 @@ function prepare(RED: EditorRED, $: Dollar, node: EditorNode): void {
     $('.tie-config-tls-source-row').toggle(!fromFile);
     $('.tie-config-cache-ttl-row').toggle($('#node-config-input-cache').is(':checked'));
   };
-  $('#node-config-input-source, #node-config-input-transport, #node-config-input-tlsSource, #node-config-input-cache').on('change', refreshRows);
+  $('#node-config-input-source, #node-config-input-transport, #node-config-input-tlsSource, #node-config-input-cache').on(
+    'change',
+    refreshRows,
+  );
   refreshRows();
 
   // Upload buttons: read a local file into the PEM field (nothing goes to the server until Deploy).

@@ -1,7 +1,6 @@
 /**
  * The TIE simulator's initial store: the files, certificates, reputations and first references of
- * the official clients' mock servers, docs and samples (shared/data/tie-sample-data.json), hashes
- * in lowercase hex. Entries marked "constructed" are plausible values made up for demos.
+ * the official clients' mock servers, docs and samples, hashes in lowercase hex. Entries marked "constructed" are plausible values made up for demos.
  */
 
 export interface SeedReputation {

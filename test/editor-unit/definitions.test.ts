@@ -4,6 +4,7 @@
  * labels and messages come from the catalogue in each language, its lists and limits from src/.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Dollar, EditorRED, NodeTypeDefinition, TypedInputType } from '../../nodes/editor/red';
 import * as tieConfig from '../../nodes/editor/tie-config';
@@ -36,10 +37,13 @@ const MODULES: Record<string, EditorModule> = {
 const EVENT_TYPES = ['tie-reputation-change', 'tie-detection', 'tie-first-instance'];
 const REQUEST_TYPES = ['tie-get-reputation', 'tie-set-external-reputation', 'tie-set-reputation', 'tie-first-references'];
 
-function defined(type: string, lang = 'en-US'): { definition: NodeTypeDefinition; $: Dollar; recorded: ReturnType<typeof fakeDollar>['recorded'] } {
+function defined(
+  type: string,
+  lang = 'en-US',
+): { definition: NodeTypeDefinition; $: Dollar; recorded: ReturnType<typeof fakeDollar>['recorded'] } {
   const { $, recorded } = fakeDollar();
   const RED = fakeRed(type, lang);
-  MODULES[type]!.register(RED, $);
+  MODULES[type].register(RED, $);
   const definition = RED.registered.get(type);
   assert.ok(definition, `${type} registers itself`);
   return { definition, $, recorded };
@@ -50,6 +54,7 @@ describe('editor modules (nodes/editor)', () => {
     it(`${type}: registers with its icon, the TIE category and a tie-config reference`, () => {
       const { definition } = defined(type);
       assert.equal(definition.icon, `${type}.svg`);
+      assert.ok(fs.existsSync(path.join(root, 'icons', definition.icon)), 'its icon exists');
       assert.equal(definition.color, '#A6BBCF');
       if (type === 'tie-config') {
         assert.equal(definition.category, 'config');
@@ -81,7 +86,7 @@ describe('editor modules (nodes/editor)', () => {
     }
   }
 
-  it('a node\'s label follows its configured subject, file or certificate', () => {
+  it("a node's label follows its configured subject, file or certificate", () => {
     for (const type of ['tie-get-reputation', 'tie-set-reputation', 'tie-first-references', 'tie-reputation-change']) {
       const { definition } = defined(type);
       const _ = translator(type, 'en-US');
@@ -90,7 +95,9 @@ describe('editor modules (nodes/editor)', () => {
     }
     const setReputation = defined('tie-set-reputation').definition;
     assert.equal(
-      setReputation.label.call(editorNode('tie-set-reputation', setReputation, { subject: 'certificate', trustLevelType: 'tie-level', trustLevel: '1' })),
+      setReputation.label.call(
+        editorNode('tie-set-reputation', setReputation, { subject: 'certificate', trustLevelType: 'tie-level', trustLevel: '1' }),
+      ),
       'set certificate reputation = 1',
     );
   });
@@ -99,17 +106,29 @@ describe('editor modules (nodes/editor)', () => {
     const labels = Object.keys(MODULES)
       .filter((type) => type !== 'tie-config')
       .map((type) => translator(type, 'en-US')(`${type}.paletteLabel`));
-    assert.deepEqual(labels, ['reputation lookup', 'external reputation', 'reputation override', 'first references', 'reputation change', 'detection', 'first instance']);
+    assert.deepEqual(labels, [
+      'reputation lookup',
+      'external reputation',
+      'reputation override',
+      'first references',
+      'reputation change',
+      'detection',
+      'first instance',
+    ]);
   });
 
-  it('tie-config declares the same credentials as its runtime, the private key and proxy password as passwords', () => {
+  it('tie-config declares the same credentials as its runtime, the private key and proxy password as passwords', async () => {
     const { definition } = defined('tie-config');
     let runtime: Record<string, { type: string }> | undefined;
-    const runtimeModule = require(path.join(root, 'dist', 'nodes', 'tie-config.js')) as (RED: unknown) => void;
+    const runtimeModule = ((await import(path.join(root, 'dist', 'nodes', 'tie-config.js'))) as { default: (RED: unknown) => void })
+      .default;
     runtimeModule({
       _: (key: string) => key,
       settings: {},
-      nodes: { registerType: (_t: string, _c: unknown, options: { credentials: Record<string, { type: string }> }) => (runtime = options.credentials) },
+      nodes: {
+        registerType: (_t: string, _c: unknown, options: { credentials: Record<string, { type: string }> }) =>
+          (runtime = options.credentials),
+      },
       httpAdmin: { post: () => undefined },
       auth: { needsPermission: () => () => undefined },
       events: { on: () => undefined, removeListener: () => undefined },
@@ -125,7 +144,7 @@ describe('editor modules (nodes/editor)', () => {
   it('tie-config validates its broker list (ports up to MAX_PORT) and labels itself by its first broker', () => {
     const { definition } = defined('tie-config');
     const node = editorNode('tie-config', definition, { source: 'form' });
-    const validate = definition.defaults.brokers!.validate!;
+    const validate = definition.defaults.brokers.validate!;
     assert.equal(validate.call(node, [{ host: 'dxl1', port: 8883 }]), true);
     assert.equal(validate.call(node, [{ host: 'dxl1', port: MAX_PORT }]), true);
     const refused = validate.call(node, [{ host: 'dxl1', port: MAX_PORT + 1 }]);
@@ -133,11 +152,24 @@ describe('editor modules (nodes/editor)', () => {
     assert.notEqual(validate.call(node, []), true);
     assert.notEqual(validate.call(node, [{ host: '', port: 8883 }]), true);
     assert.equal(validate.call(editorNode('tie-config', definition, { source: 'file' }), []), true);
-    assert.equal(definition.label.call(editorNode('tie-config', definition, { brokers: [{ host: 'dxl1', port: 8883 }, { host: 'dxl2', port: 8883 }] })), 'dxl1:8883 +1');
-    assert.equal(definition.label.call(editorNode('tie-config', definition, { source: 'file', configFile: '/x/dxlclient.config' })), '/x/dxlclient.config');
+    assert.equal(
+      definition.label.call(
+        editorNode('tie-config', definition, {
+          brokers: [
+            { host: 'dxl1', port: 8883 },
+            { host: 'dxl2', port: 8883 },
+          ],
+        }),
+      ),
+      'dxl1:8883 +1',
+    );
+    assert.equal(
+      definition.label.call(editorNode('tie-config', definition, { source: 'file', configFile: '/x/dxlclient.config' })),
+      '/x/dxlclient.config',
+    );
   });
 
-  it('tie-config\'s form gets its limits and MQTT versions from src/flow/limits.ts', () => {
+  it("tie-config's form gets its limits and MQTT versions from src/flow/limits.ts", () => {
     const { definition, recorded } = defined('tie-config');
     definition.oneditprepare!.call(editorNode('tie-config', definition));
     assert.deepEqual(recorded.attributes.get('#node-config-input-proxyPort'), { min: 1, max: MAX_PORT, placeholder: 3128 });
@@ -149,7 +181,7 @@ describe('editor modules (nodes/editor)', () => {
       for (const type of REQUEST_TYPES) {
         const { definition, recorded } = defined(type, lang);
         const node = editorNode(type, definition, {}, lang);
-        const validate = definition.defaults.concurrency!.validate!;
+        const validate = definition.defaults.concurrency.validate!;
         for (const ok of ['', undefined, 1, '8', MAX_CONCURRENCY]) assert.equal(validate.call(node, ok), true, `${type}: ${String(ok)}`);
         const message = validate.call(node, MAX_CONCURRENCY + 1);
         assert.equal(message, translator(type, lang)('tie.validation.concurrency', { max: MAX_CONCURRENCY }));
@@ -160,14 +192,20 @@ describe('editor modules (nodes/editor)', () => {
     });
   }
 
-  it('trust levels and file types of the TypedInputs are src/tie/constants.ts\', named by the catalogue', () => {
-    for (const [type, withNotSet] of [['tie-set-reputation', true], ['tie-set-external-reputation', false]] as const) {
+  it("trust levels and file types of the TypedInputs are src/tie/constants.ts', named by the catalogue", () => {
+    for (const [type, withNotSet] of [
+      ['tie-set-reputation', true],
+      ['tie-set-external-reputation', false],
+    ] as const) {
       for (const lang of LANGUAGES) {
         const { definition, recorded } = defined(type, lang);
         definition.oneditprepare!.call(editorNode(type, definition, {}, lang));
         const level = recorded.typedInputs.get('#node-input-trustLevel')?.[0] as TypedInputType;
         const expected = TRUST_LEVELS.filter((l) => withNotSet || l !== TrustLevel.NOT_SET);
-        assert.deepEqual(level.options?.map((o) => o.value), expected.map(String));
+        assert.deepEqual(
+          level.options?.map((o) => o.value),
+          expected.map(String),
+        );
         assert.equal(level.options?.[0]?.label, `100 – ${translator(type, lang)('tie.trustLevel.100')}`);
         assert.equal(level.label, translator(type, lang)('tie.typed.trustLevel'));
       }
@@ -175,7 +213,10 @@ describe('editor modules (nodes/editor)', () => {
     const { definition, recorded } = defined('tie-set-external-reputation');
     definition.oneditprepare!.call(editorNode('tie-set-external-reputation', definition));
     const fileType = recorded.typedInputs.get('#node-input-fileType')?.[0] as TypedInputType;
-    assert.deepEqual(fileType.options?.map((o) => o.value), Object.keys(FileType));
+    assert.deepEqual(
+      fileType.options?.map((o) => o.value),
+      Object.keys(FileType),
+    );
     assert.deepEqual(recorded.typedInputs.get('#node-input-input'), ['msg', 'flow', 'global', 'json', 'str', 'env', 'jsonata']);
   });
 

@@ -8,8 +8,15 @@ import path from 'node:path';
 import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, TypedInputType, Validator } from '../../nodes/editor/red';
 
 export const LANGUAGES = ['en-US', 'de', 'ja'] as const;
-/** dist/editor/test/editor-unit → the repository. */
-export const root = path.resolve(__dirname, '..', '..', '..', '..');
+/** The checkout: the folder above this compiled file (dist/editor/test/editor-unit/) that holds our package.json. */
+export const root = ((): string => {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'node-red-contrib-tie')
+      return dir;
+  }
+  throw new Error(`no node-red-contrib-tie checkout above ${__dirname}`);
+})();
 const locales = path.join(root, 'dist', 'nodes', 'locales');
 
 type Catalogue = { [key: string]: string | Catalogue };
@@ -21,14 +28,18 @@ function lookup(catalogue: Catalogue, key: string): string | undefined {
 }
 
 /** A node set's `_` in one language: the text with its parameters, or a failure for a missing key. */
-export function translator(type: string, lang: string, used: Set<string> = new Set()): (key: string, params?: Readonly<Record<string, string | number>>) => string {
+export function translator(
+  type: string,
+  lang: string,
+  used: Set<string> = new Set(),
+): (key: string, params?: Readonly<Record<string, string | number>>) => string {
   const catalogue = JSON.parse(fs.readFileSync(path.join(locales, lang, `${type}.json`), 'utf8')) as Catalogue;
   return (key, params = {}) => {
     const [namespace, plain] = key.includes(':') ? key.split(':', 2) : [`node-red-contrib-tie/${type}`, key];
-    const ownType = namespace!.split('/')[1]!;
-    const text = ownType === type ? lookup(catalogue, plain!) : translator(ownType, lang)(plain!);
+    const ownType = namespace.split('/')[1];
+    const text = ownType === type ? lookup(catalogue, plain) : translator(ownType, lang)(plain);
     if (text === undefined) throw new Error(`${lang}/${type}.json has no "${plain}"`);
-    used.add(plain!);
+    used.add(plain);
     return text.replace(/__(\w+)__/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
   };
 }
@@ -74,7 +85,7 @@ export function fakeDollar(): { $: Dollar; recorded: Recorded } {
         recorded.typedInputs.set(selector, options.types);
         return self;
       },
-      editableList: (() => self) as JQ['editableList'],
+      editableList: () => self,
     };
     return self;
   };
@@ -115,7 +126,12 @@ export function fakeRed(type: string, lang = 'en-US'): FakeRed {
 }
 
 /** A node of `type` as the editor holds it, with its definition's defaults and `_`. */
-export function editorNode(type: string, definition: NodeTypeDefinition, properties: Record<string, unknown> = {}, lang = 'en-US'): EditorNode {
+export function editorNode(
+  type: string,
+  definition: NodeTypeDefinition,
+  properties: Record<string, unknown> = {},
+  lang = 'en-US',
+): EditorNode {
   const node: EditorNode = { id: `${type}-1`, type, _: translator(type, lang) };
   for (const [key, spec] of Object.entries(definition.defaults)) node[key] = spec.value;
   return Object.assign(node, properties);

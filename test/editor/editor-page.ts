@@ -36,7 +36,16 @@ declare const RED: {
   sidebar: { show(id: string): void; help: { show(type: string): void } };
   menu: { setSelected(id: string, state: boolean): void };
 };
-declare const $: (selector: string) => { length: number };
+interface JQueryList {
+  length: number;
+  filter(keep: (index: number, element: unknown) => boolean): JQueryList;
+  add(other: JQueryList): JQueryList;
+  attr(name: string, value: string): JQueryList;
+}
+declare const $: {
+  (selector: string): JQueryList;
+  (element: unknown): { data(key: string): unknown };
+};
 
 export interface NodeSnapshot {
   id: string;
@@ -103,7 +112,8 @@ export class EditorPage {
 
   async newTab(): Promise<string> {
     const before = await this.page.evaluate(() => RED.workspaces.active());
-    await this.page.locator('#red-ui-workspace .red-ui-tab-button.red-ui-tabs-add a').click();
+    // The workspace tabs' + button: below the header up to Node-RED 4, in the header from Node-RED 5.
+    await this.page.locator('.red-ui-tabs:has(#red-ui-workspace-tabs) > .red-ui-tabs-add a').click();
     await this.page.waitForFunction((old) => RED.workspaces.active() !== old, before);
     await this.page.waitForTimeout(450);
     return this.page.evaluate(() => RED.workspaces.active());
@@ -155,10 +165,26 @@ export class EditorPage {
     await this.page.waitForTimeout(300);
   }
 
+  /**
+   * A config node's entry in the Configuration nodes sidebar, shown. Up to Node-RED 4 the entry has
+   * the class red-ui-palette-node_id_<id>; Node-RED 5 keeps the id in the entry's jQuery data, so
+   * the entry found either way is marked for the locator.
+   */
+  async configNodeEntry(id: string): Promise<Locator> {
+    await this.page.evaluate(() => RED.sidebar.show('config'));
+    await this.page.waitForFunction((nodeId) => {
+      const byClass = $(`li.red-ui-palette-node_id_${nodeId.replace(/\./g, '-')}`);
+      const byData = $('#red-ui-sidebar-node-config li').filter((_, element) => $(element).data('data-node-id') === nodeId);
+      const entry = byClass.add(byData);
+      entry.attr('data-tie-test-id', nodeId);
+      return entry.length > 0;
+    }, id);
+    return this.page.locator(`li[data-tie-test-id="${id}"] .red-ui-palette-node`).first();
+  }
+
   /** Opens a config node's dialog from the Configuration nodes sidebar (double-click), as a user does. */
   async openConfigNodeDialog(id: string): Promise<void> {
-    await this.page.evaluate(() => RED.sidebar.show('config'));
-    const entry = this.page.locator(`li.red-ui-palette-node_id_${id.replace(/\./g, '-')} .red-ui-palette-node`).first();
+    const entry = await this.configNodeEntry(id);
     await entry.scrollIntoViewIfNeeded();
     await entry.dblclick();
     await this.page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });

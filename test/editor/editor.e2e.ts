@@ -234,7 +234,7 @@ describe('the editor in a real browser', function () {
       [DEMO_CONFIG_ID],
     );
     await editor.showSidebar('config');
-    await editor.page.locator(`li.red-ui-palette-node_id_${DEMO_CONFIG_ID} .red-ui-palette-node`).waitFor();
+    await (await editor.configNodeEntry(DEMO_CONFIG_ID)).waitFor();
     await editor.showSidebar('info');
     noConsoleErrors();
   });

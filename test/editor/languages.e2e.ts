@@ -43,12 +43,15 @@ function englishOnly(lang: Language, type: string): string[] {
 
 function helpParagraph(lang: Language, type: string): string {
   const page = fs.readFileSync(path.join(builtLocales, lang, `${type}.html`), 'utf8');
-  return (/<p>([\s\S]*?)<\/p>/.exec(page)?.[1] ?? '').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+  return (/<p>([\s\S]*?)<\/p>/.exec(page)?.[1] ?? '')
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function helpSections(lang: Language, type: string): string[] {
   const page = fs.readFileSync(path.join(builtLocales, lang, `${type}.html`), 'utf8');
-  return [...page.matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1]!.trim());
+  return [...page.matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1].trim());
 }
 
 /** Node-RED's own "Edit __type__ node" in `lang`. */
@@ -67,8 +70,14 @@ function assertNoEnglish(shown: string, lang: Language, type: string, where: str
 
 /** What the open dialog says, hidden rows and tabs included: its texts (not its styles), option texts and placeholders. */
 async function formText(editor: EditorPage): Promise<string> {
-  return editor.tray.locator('.red-ui-tray-body').evaluate((body) => {
-    type Element = { nodeType: number; nodeName: string; textContent: string | null; childNodes: ArrayLike<Element>; getAttribute?(name: string): string | null };
+  return editor.tray.locator('.red-ui-tray-body').evaluate((body: unknown) => {
+    type Element = {
+      nodeType: number;
+      nodeName: string;
+      textContent: string | null;
+      childNodes: ArrayLike<Element>;
+      getAttribute?(name: string): string | null;
+    };
     const parts: string[] = [];
     const walk = (node: Element): void => {
       if (node.nodeType === 3) parts.push(node.textContent ?? '');
@@ -77,8 +86,11 @@ async function formText(editor: EditorPage): Promise<string> {
       if (placeholder) parts.push(placeholder);
       for (const child of Array.from(node.childNodes)) walk(child);
     };
-    walk(body as unknown as Element);
-    return parts.map((part) => part.trim()).filter((part) => part !== '').join('\n');
+    walk(body as Element);
+    return parts
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .join('\n');
   });
 }
 
@@ -114,7 +126,10 @@ describe('the editor in en-US, de and ja', function () {
         context = await browser.newContext({ locale: chosen.locale, viewport: { width: 1600, height: 900 } });
         if (chosen.editorSetting) {
           await context.addInitScript((language) => {
-            (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('editor-language', language);
+            (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem(
+              'editor-language',
+              language,
+            );
           }, chosen.editorSetting);
         }
         const page = await context.newPage();
@@ -129,7 +144,9 @@ describe('the editor in en-US, de and ja', function () {
 
       afterEach(async function () {
         if (this.currentTest?.state === 'failed') {
-          await editor.screenshot(`failed-${(this.currentTest.title ?? 'test').replace(/[^\w-]+/g, '-').slice(0, 50)}`).catch(() => undefined);
+          await editor
+            .screenshot(`failed-${(this.currentTest.title ?? 'test').replace(/[^\w-]+/g, '-').slice(0, 50)}`)
+            .catch(() => undefined);
           await editor.reset();
         }
       });
@@ -154,13 +171,17 @@ describe('the editor in en-US, de and ja', function () {
           await editor.showTab(tab);
           const id = await editor.dropFromPalette(type, 260, 60 + index * 55);
           const label = (await editor.page.locator(`[id="${id}"] .red-ui-flow-node-label`).textContent())?.trim();
-          assert.ok(label && [...texts(lang, type).values()].includes(label), `${type}: its label "${label}" is from the ${lang} catalogue`);
+          assert.ok(
+            label && [...texts(lang, type).values()].includes(label),
+            `${type}: its label "${label}" is from the ${lang} catalogue`,
+          );
           await editor.openNodeDialog(id);
           const title = (await editor.tray.locator('.red-ui-tray-breadcrumbs li').last().innerText()).trim();
           assert.equal(title, editTitle(lang, texts(lang, type).get(`${type}.paletteLabel`)!), `${type}: dialog title`);
           const body = await formText(editor);
           const own = texts(lang, type);
-          for (const key of [`tie.label.connection`, `tie.label.name`]) assert.ok(body.includes(own.get(key)!), `${type}: "${own.get(key)}"`);
+          for (const key of [`tie.label.connection`, `tie.label.name`])
+            assert.ok(body.includes(own.get(key)!), `${type}: "${own.get(key)}"`);
           assertNoEnglish(body, lang, type, `${type} dialog`);
           await editor.screenshot(`dialog-${type}`);
           await editor.closeNodeDialog('cancel');
@@ -172,9 +193,17 @@ describe('the editor in en-US, de and ja', function () {
         await editor.openConfigNodeDialog(DEMO_CONFIG_ID);
         const tabs = (await editor.page.locator('#tie-config-tabs li').allInnerTexts()).map((t) => t.trim());
         const own = texts(lang, 'tie-config');
-        assert.deepEqual(tabs, ['connection', 'security', 'advanced', 'provision'].map((t) => own.get(`tie-config.tabs.${t}`)));
+        assert.deepEqual(
+          tabs,
+          ['connection', 'security', 'advanced', 'provision'].map((t) => own.get(`tie-config.tabs.${t}`)),
+        );
         const body = await formText(editor);
-        for (const key of ['tie-config.label.source', 'tie-config.label.tlsSource', 'tie-config.label.requestTimeout', 'tie-config.provision.commonName']) {
+        for (const key of [
+          'tie-config.label.source',
+          'tie-config.label.tlsSource',
+          'tie-config.label.requestTimeout',
+          'tie-config.provision.commonName',
+        ]) {
           assert.ok(body.includes(own.get(key)!), `"${own.get(key)}" (${key})`);
         }
         assertNoEnglish(body, lang, 'tie-config', 'tie-config dialog');
@@ -195,7 +224,8 @@ describe('the editor in en-US, de and ja', function () {
           assert.ok(shown.includes(helpParagraph(lang, type)), `${type}: the ${lang} help`);
           if (lang !== 'en-US') assert.ok(!shown.includes(helpParagraph('en-US', type)), `${type}: not the English help`);
           const sections = (await help.locator('h3').allInnerTexts()).map((s) => s.trim());
-          for (const section of helpSections(lang, type)) assert.ok(sections.includes(section), `${type}: "${section}" in ${sections.join(', ')}`);
+          for (const section of helpSections(lang, type))
+            assert.ok(sections.includes(section), `${type}: "${section}" in ${sections.join(', ')}`);
           if (type === 'tie-get-reputation') await editor.screenshot('help-tie-get-reputation');
         }
         assert.deepEqual(editor.errors.splice(0), []);

@@ -7,8 +7,6 @@
  * TIE_INVALID_RESPONSE from the TIE layer.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { decodeMessage, encodeMessage } from '../../src/dxl/codec';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import { type DxlMessage, MessageType, emptyMessage } from '../../src/dxl/message';
@@ -23,6 +21,7 @@ import { type Figures, recordFigures } from './support/figures';
 import { type Json, mutateBytes, mutateJson, randomJson } from './support/mutations';
 import { Prng, fuzzSeed } from './support/prng';
 import { EVENT_SEEDS, RESPONSE_SEEDS } from './support/tie-seeds';
+import { readFixture } from '../support/fixtures';
 
 const WIRE_CASES = 60_000;
 const EVENT_CASES = 40_000;
@@ -54,8 +53,7 @@ function describeError(error: unknown): string {
 
 function wireSeeds(): Buffer[] {
   const seeds: Buffer[] = [];
-  const vectorsFile = path.resolve(__dirname, '../../../../shared/data/dxl-test-vectors.json');
-  const vectors = (JSON.parse(fs.readFileSync(vectorsFile, 'utf8')) as { vectors: Array<{ hex: string }> }).vectors;
+  const vectors = readFixture<{ vectors: Array<{ hex: string }> }>('dxl-test-vectors.json').vectors;
   for (const vector of vectors) seeds.push(Buffer.from(vector.hex, 'hex'));
   for (const type of [MessageType.Request, MessageType.Response, MessageType.Event, MessageType.ErrorResponse]) {
     const message = emptyMessage(type, '/mcafee/service/tie/file/reputation');

@@ -36,7 +36,10 @@ export function interpolate(text: string, params: Readonly<Record<string, unknow
  * (Node-RED's own, "node-red:…") and unknown keys come back as they are, as the test helper's
  * own RED._ returns them.
  */
-export function catalogueTranslate(type: string, lang: Language = 'en-US'): (key: string, params?: Readonly<Record<string, unknown>>) => string {
+export function catalogueTranslate(
+  type: string,
+  lang: Language = 'en-US',
+): (key: string, params?: Readonly<Record<string, unknown>>) => string {
   const texts = flatten(readCatalogue(lang, type));
   return (key, params) => {
     const text = key.includes(':') ? undefined : texts.get(key);

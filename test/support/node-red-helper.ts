@@ -2,7 +2,9 @@
  * node-red-node-test-helper with types, plus what the node tests share: loading our node modules
  * from dist/, reading a node's latest status, waiting, and Catch/Complete/helper wiring.
  */
+import assert from 'node:assert/strict';
 import path from 'node:path';
+import { nodeRedRuntime } from '../../scripts/node-red-runtime';
 import type { ShownStatus as NodeStatus } from '../../nodes/shared/node-red-types';
 import { catalogueTranslate } from './catalogue';
 
@@ -58,7 +60,33 @@ export interface SuperTestAgent {
 }
 
 export const helper = require('node-red-node-test-helper') as TestHelper;
-helper.init(require.resolve('node-red'));
+/** The Node-RED these tests run on (the version matrix picks one per major). */
+export const nodeRed = nodeRedRuntime();
+helper.init(nodeRed.main);
+
+export interface CaughtError {
+  code: string;
+  message: string;
+  source: { id: string; type: string; name?: string };
+}
+
+/**
+ * The error a Catch node received, with its stable code. Node-RED 4 and later copy an error's
+ * `code` into the Catch node's msg.error; Node-RED 3 copies only its message and stack. Our nodes
+ * put the code in msg.tieError on every major: this reads it there and checks msg.error.code as
+ * the running major sets it.
+ */
+export function caughtError(msg: TestMessage): CaughtError {
+  const error = msg.error as Omit<CaughtError, 'code'> & { code?: string };
+  const code = (msg.tieError as { code?: string } | undefined)?.code;
+  assert.equal(error.code, nodeRed.major >= 4 ? code : undefined, `msg.error.code on Node-RED ${nodeRed.version}`);
+  return { ...error, code: code ?? '' };
+}
+
+/** A core node module (e.g. "common/20-inject.js") of the Node-RED these tests run on. */
+export function coreNode(file: string): NodeModule {
+  return require(require.resolve(`@node-red/nodes/core/${file}`, { paths: [nodeRed.dir] })) as NodeModule;
+}
 
 const distNodes = path.resolve(__dirname, '..', '..', 'nodes');
 

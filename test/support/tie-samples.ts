@@ -1,5 +1,5 @@
-/** TIE sample data, from shared/data/tie-sample-data.json and the official clients' tests. */
-// ---- sample data (shared/data/tie-sample-data.json) ----
+/** TIE sample data, from the project's reference samples and the official clients' tests. */
+// ---- sample data ----
 
 export const NOTEPAD = {
   hex: {
