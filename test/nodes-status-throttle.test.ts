@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { STATUS_BURST, STATUS_WINDOW_MS, statusSetter } from '../nodes/shared/node-status';
+import { shownStatus } from '../nodes/shared/node-text';
 import type { NodeInstance } from '../nodes/shared/node-red-types';
 import type { NodeStatus } from '../src/flow/status';
 import type { ShownStatus } from '../nodes/shared/node-red-types';
@@ -49,5 +50,12 @@ describe('node status updates', () => {
     setStatus(busy(99));
     await wait(STATUS_WINDOW_MS + 50);
     assert.equal(shown.length, STATUS_BURST);
+  });
+
+  it('sends a text without parameters as its key, for each editor to translate; one with parameters translated', () => {
+    const noConfig = { fill: 'red', shape: 'ring', text: userText('tie.status.noConfig') } as const;
+    assert.deepEqual(shownStatus(noConfig, translate), { fill: 'red', shape: 'ring', text: 'tie.status.noConfig' });
+    assert.deepEqual(shownStatus(busy(3), translate), shownBusy(3));
+    assert.deepEqual(shownStatus({}, translate), {});
   });
 });

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
-import { DEMO_CONFIG_ID, type Demo, startDemo } from '../../scripts/demo';
+import { DEMO_CONFIG_ID, DEMO_TAB_ID, type Demo, startDemo } from '../../scripts/demo';
 import { nodeTypes } from '../../scripts/editor-build';
 import { type Language, LANGUAGES, builtLocales, flatten, readCatalogue } from '../support/catalogue';
 import { CHROMIUM_ARGS, chromiumPath, requireChromium } from './chromium';
@@ -163,6 +163,21 @@ describe('the editor in en-US, de and ja', function () {
         await editor.page.locator('[id="red-ui-palette-container-TIE"]').scrollIntoViewIfNeeded();
         await editor.screenshot('palette');
         assert.deepEqual(editor.errors.splice(0), []);
+      });
+
+      it('statuses: the deployed nodes show their connection state in this language', async () => {
+        const nodeRed = flatten(
+          JSON.parse(fs.readFileSync(require.resolve(`@node-red/nodes/locales/${lang}/messages.json`), 'utf8')) as Record<string, never>,
+        );
+        const connected = nodeRed.get('common.status.connected');
+        assert.ok(connected);
+        await editor.showTab(DEMO_TAB_ID);
+        const ids = (await editor.nodesOfTab(DEMO_TAB_ID)).map((node) => node.id);
+        assert.ok(ids.length > 0);
+        for (const id of ids) {
+          await editor.page.locator(`[id="${id}"] .red-ui-flow-node-status-label`, { hasText: connected }).waitFor();
+        }
+        await editor.screenshot('statuses');
       });
 
       it('an edit dialog per node: its title, labels and options in this language', async () => {
