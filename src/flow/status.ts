@@ -1,7 +1,8 @@
 /**
  * Node status objects ({fill, shape, text}) from the shared connection's state and a node's own
- * activity. Texts are message-catalogue keys (short texts; the three common states are Node-RED's
- * own keys), translated by the node layer. The full reason of a failure goes to the log, not here.
+ * activity. Texts are message-catalogue keys with their parameters (the three common states are
+ * Node-RED's own keys); nodes/shared/node-text.ts makes them what node.status shows. The full
+ * reason of a failure goes to the log, not here.
  */
 import { CLIENT_CERT_EXPIRED, CLIENT_CERT_NOT_YET_VALID } from '../dxl/client-certificate';
 import { BROKER_CLOSED, type ConnectionState } from '../dxl/connection-state';
