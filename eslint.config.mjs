@@ -6,7 +6,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.cache/', '.node-red-data/', '.tie-fabric/', 'test-output/', '.scratch/'] },
+  { ignores: ['dist/', 'resources/', 'node_modules/', '.cache/', '.node-red-data/', '.tie-fabric/', 'test-output/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

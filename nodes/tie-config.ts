@@ -8,10 +8,13 @@ import { configNodeConnection } from '../src/flow/config-connection';
 import { importDxlConfig, importFailure } from '../src/flow/config-import';
 import { provisionFailureStatus, provisionForEditor, updateBrokersForEditor } from '../src/flow/config-provision';
 import type { ConnectionState, SharedConnection } from '../src/flow/shared-connection';
-import { CONFIG_ERROR_CAUSE } from '../src/flow/status';
+import { TIE_CONFIG_CREDENTIALS } from '../src/flow/config-credentials';
+import { CONFIG_ERROR_CAUSE, StatusText } from '../src/flow/status';
+import { userText } from '../src/flow/text';
 import { settingNumber } from '../src/flow/values';
 import { trackFlowStarts } from './shared/catchable-errors';
 import type { AdminHandler, NodeDefinition, NodeInstance, NodeRedApi } from './shared/node-red-types';
+import { type Translate, translator } from './shared/node-text';
 
 interface TieConfigDefinition extends NodeDefinition, TieConfigSettings {}
 
@@ -27,15 +30,17 @@ function reconnectTuning(RED: NodeRedApi): NonNullable<ConnectionTuning['reconne
 }
 
 /** Logs each change of state once: connected/disconnected as info; failures are warned by the client itself. */
-function stateLogger(node: NodeInstance): (state: ConnectionState) => void {
+function stateLogger(node: NodeInstance, translate: Translate): (state: ConnectionState) => void {
   let last = '';
   return (state) => {
     const key = `${state.status}|${state.reason ?? ''}`;
     if (key === last) return;
     last = key;
-    if (state.status === 'connected') node.log(`connected to ${state.broker ?? 'the DXL fabric'}`);
-    else if (state.status === 'closed' && state.cause === CONFIG_ERROR_CAUSE) node.error(`cannot connect: ${state.reason ?? 'configuration error'}`);
-    else if (state.status === 'closed') node.log('disconnected');
+    if (state.status === 'connected') {
+      node.log(translate(state.broker ? userText('tie.log.connectedTo', { broker: state.broker }) : userText('tie.log.connected')));
+    } else if (state.status === 'closed' && state.cause === CONFIG_ERROR_CAUSE) {
+      node.error(translate(userText('tie.log.cannotConnect', { reason: state.reason ?? translate(userText('tie.cause.configError')) })));
+    } else if (state.status === 'closed') node.log(translate(StatusText.disconnected));
   };
 }
 
@@ -73,7 +78,7 @@ export = function registerTieConfig(RED: NodeRedApi): void {
       settings,
       credentials,
       tuning: { reconnect, logger: { warn: (line) => node.warn(line), debug: (line) => node.debug(line) } },
-      onStateChange: stateLogger(node),
+      onStateChange: stateLogger(node, translator(RED)),
     });
     node.on('close', (_removed, done) => {
       node.connection.close().then(
@@ -83,15 +88,7 @@ export = function registerTieConfig(RED: NodeRedApi): void {
     });
   }
 
-  RED.nodes.registerType('tie-config', TieConfigNode, {
-    credentials: {
-      caPem: { type: 'text' },
-      certPem: { type: 'text' },
-      keyPem: { type: 'password' },
-      proxyUser: { type: 'text' },
-      proxyPassword: { type: 'password' },
-    },
-  });
+  RED.nodes.registerType('tie-config', TieConfigNode, { credentials: TIE_CONFIG_CREDENTIALS });
 
   // The editor's "Import dxlclient.config": it posts the file's text and the PEM files picked
   // with it. Nothing is read from the server's disk.

@@ -28,6 +28,9 @@ if (fs.existsSync(nodesSrc)) {
 // folder beside its node files.
 fs.cpSync(path.join(root, 'icons'), path.join(nodesOut, 'icons'), { recursive: true });
 
+// ---- The editor: browser bundles in resources/, node html with the shared rows, catalogues and help (scripts/editor-build.ts).
+require(path.join(root, 'dist', 'scripts', 'editor-build.js')).buildEditor(root);
+
 for (const cli of [path.join(root, 'dist', 'src', 'cli', 'tie-fabric.js'), path.join(root, 'dist', 'src', 'cli', 'tie-dxl.js')]) {
   if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
 }

@@ -3,47 +3,48 @@ import { DxlError } from '../src/dxl/errors';
 import { TieError } from '../src/tie/errors';
 import { TieNodeError, toNodeError } from '../src/flow/errors';
 import { EventActivity, RequestActivity, StatusText, connectionStatus } from '../src/flow/status';
+import { userText as t } from '../src/flow/text';
 
 describe('flow: statuses', () => {
   it('shows the connection state with a short reason', () => {
     assert.deepEqual(connectionStatus({ status: 'connected', broker: 'h:1' }), { fill: 'green', shape: 'dot', text: StatusText.connected });
-    assert.deepEqual(connectionStatus({ status: 'connecting', broker: 'dxl1:8883' }), { fill: 'yellow', shape: 'ring', text: 'connecting dxl1:8883' });
+    assert.deepEqual(connectionStatus({ status: 'connecting', broker: 'dxl1:8883' }), { fill: 'yellow', shape: 'ring', text: t('tie.status.connectingTo', { broker: 'dxl1:8883' }) });
     assert.deepEqual(connectionStatus({ status: 'connecting', cause: 'SELF_SIGNED_CERT_IN_CHAIN', reason: 'TLS: ...' }), {
       fill: 'red',
       shape: 'ring',
-      text: 'TLS: untrusted CA',
+      text: t('tie.cause.untrustedCa'),
     });
-    assert.deepEqual(connectionStatus({ status: 'reconnecting', cause: 'ECONNREFUSED' }), { fill: 'yellow', shape: 'ring', text: 'connection refused' });
+    assert.deepEqual(connectionStatus({ status: 'reconnecting', cause: 'ECONNREFUSED' }), { fill: 'yellow', shape: 'ring', text: t('tie.cause.refused') });
     assert.deepEqual(connectionStatus({ status: 'reconnecting', cause: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' }), {
       fill: 'red',
       shape: 'ring',
-      text: 'TLS: client cert rejected',
+      text: t('tie.cause.clientCertRejected'),
     });
-    assert.deepEqual(connectionStatus({ status: 'closed', cause: 'CONFIG' }), { fill: 'red', shape: 'ring', text: 'config error' });
+    assert.deepEqual(connectionStatus({ status: 'closed', cause: 'CONFIG' }), { fill: 'red', shape: 'ring', text: t('tie.cause.configError') });
     assert.deepEqual(connectionStatus({ status: 'closed' }), { fill: 'red', shape: 'ring', text: StatusText.disconnected });
-    assert.equal(connectionStatus({ status: 'reconnecting', cause: 'ERR_SSL_SOMETHING_NEW' }).text, 'TLS error');
+    assert.deepEqual(connectionStatus({ status: 'reconnecting', cause: 'ERR_SSL_SOMETHING_NEW' }).text, t('tie.cause.tlsError'));
     assert.deepEqual(connectionStatus({ status: 'connecting', cause: 'BROKER_CLOSED', reason: 'the broker closed the connection before accepting it' }), {
       fill: 'red',
       shape: 'ring',
-      text: 'refused by broker',
+      text: t('tie.cause.refusedByBroker'),
     });
-    assert.equal(connectionStatus({ status: 'connecting', cause: 'UNKNOWN', reason: 'something odd' }).text, 'cannot connect');
-    for (const cause of ['ETIMEDOUT', 'CONNECT_TIMEOUT', 'EHOSTUNREACH']) assert.equal(connectionStatus({ status: 'connecting', cause }).text, 'unreachable');
+    assert.deepEqual(connectionStatus({ status: 'connecting', cause: 'UNKNOWN', reason: 'something odd' }).text, t('tie.cause.cannotConnect'));
+    for (const cause of ['ETIMEDOUT', 'CONNECT_TIMEOUT', 'EHOSTUNREACH']) assert.deepEqual(connectionStatus({ status: 'connecting', cause }).text, t('tie.cause.unreachable'));
   });
 
   it('folds a request node activity into its status while connected', () => {
     const connected = { status: 'connected' as const };
     const activity = new RequestActivity();
     activity.started();
-    assert.deepEqual(activity.status(connected), { fill: 'blue', shape: 'dot', text: 'requesting (1)' });
+    assert.deepEqual(activity.status(connected), { fill: 'blue', shape: 'dot', text: t('tie.status.requesting', { count: 1 }) });
     activity.progress(3, 10);
-    assert.equal(activity.status(connected).text, 'batch 3/10');
-    assert.deepEqual(activity.status({ status: 'connecting', broker: 'b:1' }), { fill: 'yellow', shape: 'ring', text: 'batch 3/10: waiting' });
+    assert.deepEqual(activity.status(connected).text, t('tie.status.batch', { settled: 3, total: 10 }));
+    assert.deepEqual(activity.status({ status: 'connecting', broker: 'b:1' }), { fill: 'yellow', shape: 'ring', text: t('tie.status.batchWaiting', { settled: 3, total: 10 }) });
     activity.finished({ errorCode: 'DXL_TIMEOUT' });
-    assert.deepEqual(activity.status(connected), { fill: 'red', shape: 'dot', text: 'timeout' });
+    assert.deepEqual(activity.status(connected), { fill: 'red', shape: 'dot', text: t('tie.error.timeout') });
     activity.started();
-    activity.finished({ note: 'skipped: GTI' });
-    assert.deepEqual(activity.status(connected), { fill: 'green', shape: 'ring', text: 'skipped: GTI' });
+    activity.finished({ note: t('tie.status.skipped', { provider: 'GTI' }) });
+    assert.deepEqual(activity.status(connected), { fill: 'green', shape: 'ring', text: t('tie.status.skipped', { provider: 'GTI' }) });
     activity.started();
     activity.finished({});
     assert.deepEqual(activity.status(connected), { fill: 'green', shape: 'dot', text: StatusText.connected });
@@ -53,16 +54,16 @@ describe('flow: statuses', () => {
     const connected = { status: 'connected' as const };
     const activity = new EventActivity();
     activity.subscribing();
-    assert.equal(activity.status(connected).text, 'subscribing');
+    assert.deepEqual(activity.status(connected).text, t('tie.status.subscribing'));
     activity.subscribedNow();
-    assert.equal(activity.status(connected).text, StatusText.connected);
+    assert.deepEqual(activity.status(connected).text, StatusText.connected);
     activity.received();
-    assert.equal(activity.status(connected).text, '1 event');
+    assert.deepEqual(activity.status(connected).text, t('tie.status.event', { count: 1 }));
     activity.received();
-    assert.equal(activity.status(connected).text, '2 events');
-    assert.equal(activity.status({ status: 'reconnecting', cause: 'CLOSED' }).text, 'connection lost');
+    assert.deepEqual(activity.status(connected).text, t('tie.status.events', { count: 2 }));
+    assert.deepEqual(activity.status({ status: 'reconnecting', cause: 'CLOSED' }).text, t('tie.cause.lost'));
     activity.failed('DXL_CONFIG');
-    assert.deepEqual(activity.status(connected), { fill: 'red', shape: 'ring', text: 'config error' });
+    assert.deepEqual(activity.status(connected), { fill: 'red', shape: 'ring', text: t('tie.error.configError') });
   });
 });
 

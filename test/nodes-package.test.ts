@@ -1,7 +1,7 @@
 /**
  * The package as Node-RED loads it: a real Node-RED (its own process, a temporary user
  * directory with this package linked into node_modules) must register all eight types and serve
- * their editor templates, help, message catalogues and icons.
+ * their editor templates, editor scripts, help, message catalogues (en-US, de, ja) and icons.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -14,10 +14,12 @@ import { ALL_TYPES, nodeRed } from './support/node-red-helper';
 
 const root = path.resolve(__dirname, '..', '..');
 
-function get(port: number, urlPath: string, accept: string): Promise<{ status: number; body: string }> {
+function get(port: number, urlPath: string, accept: string, language?: string): Promise<{ status: number; body: string }> {
+  const headers: Record<string, string> = { Accept: accept };
+  if (language !== undefined) headers['Accept-Language'] = language;
   return new Promise((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port, path: urlPath, headers: { Accept: accept } }, (response) => {
+      .get({ host: '127.0.0.1', port, path: urlPath, headers }, (response) => {
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (body += chunk));
@@ -73,27 +75,47 @@ describe(`the package in Node-RED ${nodeRed.major}`, function () {
     assert.doesNotMatch(output, /\[node-red-contrib-tie\/[^\]]+\].*(Error|error)/);
   });
 
-  it('serves an editor template, a registration and help for every type', async () => {
+  it('serves an editor template, its editor script from resources/ and help for every type', async () => {
     const { status, body } = await get(port, '/nodes', 'text/html');
     assert.equal(status, 200);
     for (const type of ALL_TYPES) {
       assert.match(body, new RegExp(`data-template-name="${type}"`), `${type} template`);
-      assert.match(body, new RegExp(`RED\\.nodes\\.registerType\\('${type}'`), `${type} registration`);
+      const script = `resources/node-red-contrib-tie/${type}.js`;
+      assert.ok(body.includes(`<script type="text/javascript" src="${script}"></script>`), `${type} loads ${script}`);
+      const served = await get(port, `/${script}`, 'application/javascript');
+      assert.equal(served.status, 200, `${script} is served`);
+      assert.match(served.body, new RegExp(`const TYPE = '${type}';`), `${script} is ${type}'s editor`);
+      assert.match(served.body, /\.register\(RED, \$\);\n\}\)\(RED, \$\);\n$/, `${script} registers itself with the page's RED`);
       assert.match(body, new RegExp(`data-help-name="${type}"`), `${type} help`);
     }
-    // One palette category for all of them.
-    const categories = new Set([...body.matchAll(/category: '([^']+)'/g)].map((m) => m[1]).filter((c) => c !== 'config'));
-    assert.ok(categories.has('TIE'));
+    // No editor code in our html: no inline script, so no global one node's file defines for another.
+    const ours = body
+      .split(/<!-- --- \[red-module:/)
+      .filter((part) => part.startsWith('node-red-contrib-tie/'))
+      .join('');
+    assert.equal((ours.match(/data-template-name=/g) ?? []).length, ALL_TYPES.length);
+    assert.doesNotMatch(ours, /<script type="text\/javascript">/);
+    assert.doesNotMatch(ours, /TieEditor/);
   });
 
-  it('serves an en-US message catalogue for every type', async () => {
-    for (const type of ALL_TYPES) {
-      const { status, body } = await get(port, `/locales/node-red-contrib-tie/${type}?lng=en-US`, 'application/json');
-      assert.equal(status, 200, type);
-      const catalogue = JSON.parse(body) as Record<string, unknown>;
-      assert.ok(catalogue[type], `${type} catalogue has its section`);
-    }
-  });
+  for (const lang of ['en-US', 'de', 'ja']) {
+    it(`serves the ${lang} message catalogue and help of every type`, async () => {
+      for (const type of ALL_TYPES) {
+        const { status, body } = await get(port, `/locales/node-red-contrib-tie/${type}?lng=${lang}`, 'application/json');
+        assert.equal(status, 200, type);
+        const catalogue = JSON.parse(body) as Record<string, Record<string, unknown>>;
+        assert.ok(catalogue[type], `${type} catalogue has its section`);
+        assert.ok(catalogue.tie?.status, `${type} catalogue has the shared statuses`);
+      }
+      // The help in the browser's language (Node-RED picks it from Accept-Language).
+      const help = await get(port, '/nodes', 'text/html', lang);
+      for (const type of ALL_TYPES) {
+        const built = fs.readFileSync(path.join(root, 'dist', 'nodes', 'locales', lang, `${type}.html`), 'utf8');
+        const first = /<p>([^<]+)/.exec(built)?.[1] ?? '';
+        assert.ok(first.length > 20 && help.body.includes(first), `${type}: the ${lang} help ("${first}")`);
+      }
+    });
+  }
 
   it('serves an SVG icon for every flow node', async () => {
     const { body } = await get(port, '/icons', 'application/json');

@@ -4,7 +4,9 @@
  */
 import { NodeErrorCode, TieNodeError, toNodeError } from '../../src/flow/errors';
 import type { ConnectionState, SharedConnection, TieClient } from '../../src/flow/shared-connection';
+import { userText } from '../../src/flow/text';
 import type { NodeInstance, NodeRedApi } from './node-red-types';
+import { type Translate, translator } from './node-text';
 
 /** The tie-config node as other nodes see it. */
 export interface TieConfigNode extends NodeInstance {
@@ -30,8 +32,8 @@ export interface ConfigLink {
   release(removed: boolean): Promise<void>;
 }
 
-export function noConfigError(): TieNodeError {
-  return new TieNodeError(NodeErrorCode.NoConfig, 'No TIE connection: select a tie-config node in this node\'s properties (or enable the one selected)');
+export function noConfigError(translate: Translate): TieNodeError {
+  return new TieNodeError(NodeErrorCode.NoConfig, translate(userText('tie.error.noConfigDetail')));
 }
 
 /** Registers `node` with the tie-config `configId`; `onState` hears every connection state change. */
@@ -43,11 +45,12 @@ export function linkToConfig(
 ): ConfigLink {
   const config = configId ? RED.nodes.getNode(configId) : null;
   if (!isTieConfigNode(config)) {
+    const translate = translator(RED);
     return {
       connection: undefined,
       state: undefined,
       tie: () => {
-        throw noConfigError();
+        throw noConfigError(translate);
       },
       release: async () => undefined,
     };

@@ -10,6 +10,7 @@ import { EventActivity, NO_CONFIG_STATUS } from '../../src/flow/status';
 import { catchableReporter } from './catchable-errors';
 import { linkToConfig, noConfigError } from './config-link';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red-types';
+import { translator } from './node-text';
 import { statusSetter } from './node-status';
 
 export interface EventNodeDefinition extends NodeDefinition {
@@ -17,7 +18,8 @@ export interface EventNodeDefinition extends NodeDefinition {
 }
 
 export function setupEventNode(RED: NodeRedApi, node: NodeInstance, definition: EventNodeDefinition, sources: readonly EventSource[]): void {
-  const setStatus = statusSetter(node);
+  const translate = translator(RED);
+  const setStatus = statusSetter(node, translate);
   const errors = catchableReporter(RED, node);
   const activity = new EventActivity();
   const link = linkToConfig(RED, node, definition.connection, (state) => setStatus(activity.status(state)));
@@ -28,7 +30,7 @@ export function setupEventNode(RED: NodeRedApi, node: NodeInstance, definition: 
   const connection = link.connection;
   if (connection === undefined) {
     setStatus(NO_CONFIG_STATUS);
-    errors.report(noConfigError());
+    errors.report(noConfigError(translate));
   } else {
     activity.subscribing();
     let pending = sources.length;

@@ -4,6 +4,11 @@
  */
 import type { NodeStatus } from '../../src/flow/status';
 
+/** A status as node.status shows it: src/flow's NodeStatus with its text translated. */
+export interface ShownStatus extends Omit<NodeStatus, 'text'> {
+  text?: string;
+}
+
 export interface NodeMessage {
   _msgid?: string;
   payload?: unknown;
@@ -30,7 +35,7 @@ export interface NodeInstance {
   credentials?: Record<string, string | undefined>;
   on(event: 'input', listener: (msg: NodeMessage, send: SendFunction, done: DoneFunction) => void): void;
   on(event: 'close', listener: (removed: boolean, done: () => void) => void): void;
-  status(status: NodeStatus): void;
+  status(status: ShownStatus): void;
   send(msg: NodeMessage | Array<NodeMessage | null> | null): void;
   /** With a msg, Catch nodes receive the error. */
   error(error: string | Error, msg?: NodeMessage): void;
@@ -64,6 +69,8 @@ export type AdminHandler = (request: AdminRequest, response: AdminResponse, next
 export type PropertyCallback = (error: Error | null, value?: unknown) => void;
 
 export interface NodeRedApi {
+  /** The message catalogue of the calling node set (keys without a namespace are looked up in it). */
+  _(key: string, params?: Readonly<Record<string, string | number>>): string;
   nodes: {
     createNode(node: NodeInstance, definition: NodeDefinition): void;
     registerType<D extends NodeDefinition>(type: string, constructor: NodeConstructor<D>, options?: RegisterOptions): void;

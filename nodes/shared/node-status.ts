@@ -1,5 +1,6 @@
 import type { NodeStatus } from '../../src/flow/status';
-import type { NodeInstance } from './node-red-types';
+import type { NodeInstance, ShownStatus } from './node-red-types';
+import { type Translate, shownStatus } from './node-text';
 
 /** Status changes shown at once per STATUS_WINDOW_MS; more wait for the window to end. */
 export const STATUS_BURST = 10;
@@ -11,14 +12,14 @@ export const STATUS_WINDOW_MS = 1000;
  * spend more on status traffic than on its work. Beyond the burst, the latest status is shown
  * when the window ends. Nothing is shown after the node closed.
  */
-export function statusSetter(node: NodeInstance): (status: NodeStatus) => void {
+export function statusSetter(node: NodeInstance, translate: Translate): (status: NodeStatus) => void {
   let shown = '';
   let windowStart = -Infinity;
   let shownInWindow = 0;
-  let latest: { status: NodeStatus; key: string } | undefined;
+  let latest: { status: ShownStatus; key: string } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
-  const show = (status: NodeStatus, key: string): void => {
+  const show = (status: ShownStatus, key: string): void => {
     shown = key;
     shownInWindow++;
     node.status(status);
@@ -33,8 +34,9 @@ export function statusSetter(node: NodeInstance): (status: NodeStatus) => void {
     closed = true;
     clearTimeout(timer);
   });
-  return (status) => {
+  return (flowStatus) => {
     if (closed) return;
+    const status = shownStatus(flowStatus, translate);
     const key = `${status.fill ?? ''}|${status.shape ?? ''}|${status.text ?? ''}`;
     latest = { status, key };
     if (timer !== undefined || key === shown) return;

@@ -4,6 +4,7 @@
  * message in exactly one done() or done(err) — err carrying a stable `code` for Catch nodes.
  */
 import { toNodeError } from '../../src/flow/errors';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../../src/flow/limits';
 import type { ItemSettingName, ItemSettings, Subject } from '../../src/flow/items';
 import type { RequestOperation } from '../../src/flow/operations';
 import { type BatchErrorMode, runRequest } from '../../src/flow/request-runner';
@@ -11,6 +12,7 @@ import { NO_CONFIG_STATUS, RequestActivity } from '../../src/flow/status';
 import { settingInteger } from '../../src/flow/values';
 import { linkToConfig } from './config-link';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red-types';
+import { translator } from './node-text';
 import { statusSetter, warnOnce } from './node-status';
 import { type TypedValue, evaluateTyped, typedLabel } from './typed-input';
 
@@ -33,16 +35,14 @@ export interface RequestNodeSpec<D extends RequestNodeDefinition, P> {
   defaults?: (definition: D) => Partial<Record<ItemSettingName, TypedValue>>;
 }
 
-export const DEFAULT_CONCURRENCY = 4;
-export const MAX_CONCURRENCY = 64;
-
 export function setupRequestNode<D extends RequestNodeDefinition, P>(
   RED: NodeRedApi,
   node: NodeInstance,
   definition: D,
   spec: RequestNodeSpec<D, P>,
 ): void {
-  const setStatus = statusSetter(node);
+  const translate = translator(RED);
+  const setStatus = statusSetter(node, translate);
   const warn = warnOnce(node);
   const activity = new RequestActivity();
   const link = linkToConfig(RED, node, definition.connection, (state) => setStatus(activity.status(state)));
@@ -95,7 +95,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
           msg.payload = outcome.payload;
           Object.assign(msg, outcome.extras);
           if (outcome.errors !== undefined) msg.errors = outcome.errors;
-          for (const warning of outcome.warnings) warn(warning);
+          for (const warning of outcome.warnings) warn(translate(warning));
           activity.finished(outcome.note === undefined ? {} : { note: outcome.note }, sent);
           refresh();
           send(msg);

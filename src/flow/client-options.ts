@@ -9,6 +9,7 @@ import { type BrokerAddress, type ProxySettings, loadDxlConfig } from '../dxl/co
 import { clientOptionsFromConfig, readTlsFile } from '../dxl/config-options';
 import { DxlError, DxlErrorCode } from '../dxl/errors';
 import type { TieClientOptions } from '../tie/client';
+import { DEFAULT_CACHE_TTL_S, DEFAULT_REQUEST_TIMEOUT_S } from './limits';
 import { settingNumber } from './values';
 
 export interface BrokerSetting {
@@ -58,9 +59,6 @@ export interface ConnectionTuning {
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
   logger?: DxlLogger;
 }
-
-export const DEFAULT_REQUEST_TIMEOUT_S = 30;
-export const DEFAULT_CACHE_TTL_S = 300;
 
 function configError(message: string): DxlError {
   return new DxlError(DxlErrorCode.Config, message);

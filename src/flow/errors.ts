@@ -5,6 +5,7 @@
  */
 import { DxlError, DxlErrorCode, type DxlErrorCodeValue } from '../dxl/errors';
 import { TieError, TieErrorCode, type TieErrorCodeValue } from '../tie/errors';
+import { type UserText, userText } from './text';
 
 /** Codes raised by the nodes themselves, beside the DXL_* and TIE_* codes of the libraries. */
 export const NodeErrorCode = {
@@ -104,33 +105,38 @@ export function toNodeError(error: unknown, position?: BatchPosition): TieNodeEr
   return new TieNodeError(NodeErrorCode.Internal, prefix + message, index === undefined ? {} : { index });
 }
 
-/** A short label of an error code for a node status (a few words). */
-export function errorStatusLabel(code: string): string {
+/** The catalogue name of an error code's short status label. */
+function errorLabelName(code: string): string {
   switch (code) {
     case DxlErrorCode.Timeout:
       return 'timeout';
     case DxlErrorCode.ServiceUnavailable:
-      return 'no TIE service';
+      return 'noService';
     case DxlErrorCode.ServiceOverloaded:
-      return 'TIE overloaded';
+      return 'overloaded';
     case DxlErrorCode.ErrorResponse:
-      return 'TIE error';
+      return 'tieError';
     case DxlErrorCode.Disconnected:
-      return 'not connected';
+      return 'notConnected';
     case DxlErrorCode.Closed:
     case TieErrorCode.Closed:
       return 'closed';
     case DxlErrorCode.Config:
-      return 'config error';
+      return 'configError';
     case TieErrorCode.InvalidInput:
     case DxlErrorCode.InvalidArgument:
-      return 'invalid input';
+      return 'invalidInput';
     case TieErrorCode.InvalidResponse:
     case DxlErrorCode.Malformed:
-      return 'bad response';
+      return 'badResponse';
     case NodeErrorCode.NoConfig:
-      return 'no config';
+      return 'noConfig';
     default:
       return 'error';
   }
+}
+
+/** A short label of an error code for a node status (a few words). */
+export function errorStatusLabel(code: string): UserText {
+  return userText(`tie.error.${errorLabelName(code)}`);
 }

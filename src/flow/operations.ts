@@ -15,15 +15,16 @@ import { invalidInput } from '../tie/errors';
 import { decideExternalReputation } from './external-decision';
 import type { InputItem, ItemSettingName, ItemSettings, Subject, Target } from './items';
 import { isUnset, parseText } from './values';
+import { type UserText, userText } from './text';
 
 export interface OperationResult {
   payload: unknown;
   /** msg property → value, set beside msg.payload. */
   extras: Record<string, unknown>;
   /** A word for the node status after this item, when "connected" would hide something (e.g. "skipped"). */
-  note?: string;
+  note?: UserText;
   /** Advice worth one warning per node, e.g. an External reputation sent without a file name. */
-  warning?: string;
+  warning?: UserText;
 }
 
 export interface RequestOperation<Prepared> {
@@ -148,7 +149,7 @@ export function externalReputationOperation(options: { checkFirst: boolean }): R
           return {
             payload: 'Skipped',
             extras: { outcome: { action: 'skipped', reason: decision.reason, ...base, existing } },
-            note: `skipped: ${providerName(decision.providerId)}`,
+            note: userText('tie.status.skipped', { provider: providerName(decision.providerId) }),
           };
         }
       }
@@ -156,7 +157,8 @@ export function externalReputationOperation(options: { checkFirst: boolean }): R
       const outcome: Record<string, unknown> = { action: 'sent', ...base, checked: options.checkFirst };
       if (existing !== undefined) outcome.existing = existing;
       const result: OperationResult = { payload: 'Sent', extras: { outcome } };
-      if (!filename) result.warning = 'An External reputation was sent without a file name: TIE servers may ignore such reports (opendxl-tie-client-python#16). Set a file name.';
+      // TIE servers may ignore External reports without a file name: opendxl-tie-client-python#16.
+      if (!filename) result.warning = userText('tie.warning.externalWithoutFilename');
       return result;
     },
   };

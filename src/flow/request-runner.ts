@@ -7,6 +7,7 @@ import { runOrdered } from './batch';
 import { type TieNodeError, toNodeError } from './errors';
 import { type ItemSettings, type Subject, checkBatchSize, readInput, readItem } from './items';
 import type { OperationResult, RequestOperation } from './operations';
+import type { UserText } from './text';
 
 /** What to do when items of a batch fail. */
 export type BatchErrorMode =
@@ -34,8 +35,8 @@ export interface RequestOutcome {
   /** Batch items that failed, in 'report' mode. */
   errors?: Array<ReturnType<TieNodeError['toJSON']>>;
   /** The status note of the last item, if any. */
-  note?: string;
-  warnings: string[];
+  note?: UserText;
+  warnings: UserText[];
 }
 
 /**
@@ -95,13 +96,13 @@ export async function runRequest<P>(
   const extras: Record<string, unknown[]> = {};
   for (const key of operation.extraKeys) extras[key] = [];
   const errors: Array<ReturnType<TieNodeError['toJSON']>> = [];
-  const warnings = new Set<string>();
-  let note: string | undefined;
+  const warnings = new Map<string, UserText>();
+  let note: UserText | undefined;
   results.forEach((result, index) => {
     if (result !== undefined && result.ok) {
       payload.push(result.value.payload);
       for (const key of operation.extraKeys) extras[key]!.push(result.value.extras[key] ?? null);
-      if (result.value.warning) warnings.add(result.value.warning);
+      if (result.value.warning) warnings.set(result.value.warning.key, result.value.warning);
       if (result.value.note !== undefined) note = result.value.note;
     } else {
       payload.push(null);
@@ -109,7 +110,7 @@ export async function runRequest<P>(
       if (result !== undefined) errors.push(toNodeError(result.error, { index, total }).toJSON());
     }
   });
-  const outcome: RequestOutcome = { payload, extras, warnings: [...warnings] };
+  const outcome: RequestOutcome = { payload, extras, warnings: [...warnings.values()] };
   if (options.batchErrors === 'report') outcome.errors = errors;
   if (note !== undefined) outcome.note = note;
   return outcome;

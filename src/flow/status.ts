@@ -1,71 +1,78 @@
 /**
  * Node status objects ({fill, shape, text}) from the shared connection's state and a node's own
- * activity. Texts are short; the three common states use Node-RED's shared message keys, which
- * the editor translates. The full reason of a failure goes to the log, not here.
+ * activity. Texts are message-catalogue keys with their parameters (the three common states are
+ * Node-RED's own keys); nodes/shared/node-text.ts makes them what node.status shows. The full
+ * reason of a failure goes to the log, not here.
  */
 import { CLIENT_CERT_EXPIRED, CLIENT_CERT_NOT_YET_VALID } from '../dxl/client-certificate';
 import { BROKER_CLOSED, type ConnectionState } from '../dxl/connection-state';
 import { errorStatusLabel } from './errors';
+import { type UserText, userText } from './text';
 
 export interface NodeStatus {
   fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
   shape?: 'ring' | 'dot';
-  text?: string;
+  text?: UserText;
 }
 
 export const StatusText = {
-  connected: 'node-red:common.status.connected',
-  connecting: 'node-red:common.status.connecting',
-  disconnected: 'node-red:common.status.disconnected',
+  connected: userText('node-red:common.status.connected'),
+  connecting: userText('node-red:common.status.connecting'),
+  disconnected: userText('node-red:common.status.disconnected'),
 } as const;
 
 /** The cause a SharedConnection gives when the config node's settings cannot make a client. */
 export const CONFIG_ERROR_CAUSE = 'CONFIG';
 
 const SHORT_CAUSES: Readonly<Record<string, string>> = {
-  [CONFIG_ERROR_CAUSE]: 'config error',
-  SELF_SIGNED_CERT_IN_CHAIN: 'TLS: untrusted CA',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS: untrusted CA',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS: untrusted CA',
-  UNABLE_TO_GET_ISSUER_CERT: 'TLS: untrusted CA',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TLS: untrusted CA',
-  CERT_SIGNATURE_FAILURE: 'TLS: untrusted CA',
-  CERT_HAS_EXPIRED: 'TLS: cert expired',
-  CERT_NOT_YET_VALID: 'TLS: cert not valid yet',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS: host name mismatch',
-  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: 'TLS: client cert rejected',
-  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: 'TLS: client cert expired',
-  [CLIENT_CERT_EXPIRED]: 'TLS: client cert expired',
-  [CLIENT_CERT_NOT_YET_VALID]: 'TLS: client cert not valid yet',
-  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'TLS: client cert rejected',
-  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'TLS: client cert required',
-  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'TLS: handshake failed',
-  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'TLS: key mismatch',
-  ERR_OSSL_X509_KEY_VALUES_MISMATCH: 'TLS: key mismatch',
-  ERR_SSL_KEY_VALUES_MISMATCH: 'TLS: key mismatch',
-  ERR_OSSL_PEM_NO_START_LINE: 'TLS: not PEM',
-  ERR_SSL_WRONG_VERSION_NUMBER: 'not a TLS port',
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'DNS failure',
+  [CONFIG_ERROR_CAUSE]: 'configError',
+  SELF_SIGNED_CERT_IN_CHAIN: 'untrustedCa',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'untrustedCa',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'untrustedCa',
+  UNABLE_TO_GET_ISSUER_CERT: 'untrustedCa',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'untrustedCa',
+  CERT_SIGNATURE_FAILURE: 'untrustedCa',
+  CERT_HAS_EXPIRED: 'certExpired',
+  CERT_NOT_YET_VALID: 'certNotYetValid',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'hostNameMismatch',
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: 'clientCertRejected',
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: 'clientCertExpired',
+  [CLIENT_CERT_EXPIRED]: 'clientCertExpired',
+  [CLIENT_CERT_NOT_YET_VALID]: 'clientCertNotYetValid',
+  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'clientCertRejected',
+  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'clientCertRequired',
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'handshakeFailed',
+  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'keyMismatch',
+  ERR_OSSL_X509_KEY_VALUES_MISMATCH: 'keyMismatch',
+  ERR_SSL_KEY_VALUES_MISMATCH: 'keyMismatch',
+  ERR_OSSL_PEM_NO_START_LINE: 'notPem',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'notTlsPort',
+  ECONNREFUSED: 'refused',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  ENOTFOUND: 'hostNotFound',
+  EAI_AGAIN: 'dnsFailure',
   ETIMEDOUT: 'unreachable',
   EHOSTUNREACH: 'unreachable',
   ENETUNREACH: 'unreachable',
   CONNECT_TIMEOUT: 'unreachable',
-  CLOSED: 'connection lost',
-  [BROKER_CLOSED]: 'refused by broker',
+  CLOSED: 'lost',
+  [BROKER_CLOSED]: 'refusedByBroker',
 };
 
 /** A few words for a connection failure's cause (an OpenSSL/Node code or one of ours). */
-export function shortCause(cause: string | undefined): string {
-  if (cause === undefined) return 'disconnected';
+export function shortCause(cause: string | undefined): UserText {
+  if (cause === undefined) return StatusText.disconnected;
   const known = SHORT_CAUSES[cause];
-  if (known !== undefined) return known;
-  if (cause.startsWith('ERR_SSL') || cause.startsWith('ERR_TLS')) return 'TLS error';
-  return 'cannot connect';
+  if (known !== undefined) return userText(`tie.cause.${known}`);
+  if (cause.startsWith('ERR_SSL') || cause.startsWith('ERR_TLS')) return userText('tie.cause.tlsError');
+  return userText('tie.cause.cannotConnect');
 }
+
+/** Every key shortCause can give (for the catalogue test). */
+export const CAUSE_KEYS: readonly string[] = [
+  ...new Set([...Object.values(SHORT_CAUSES), 'tlsError', 'cannotConnect'].map((name) => `tie.cause.${name}`)),
+];
 
 function isSetupProblem(state: ConnectionState): boolean {
   const cause = state.cause ?? '';
@@ -78,7 +85,7 @@ function isSetupProblem(state: ConnectionState): boolean {
 
 /** The status every node shows for the shared connection; `undefined` means no connection at all yet. */
 export function connectionStatus(state: ConnectionState | undefined): NodeStatus {
-  if (state === undefined || state.status === 'idle') return { fill: 'grey', shape: 'ring', text: 'idle' };
+  if (state === undefined || state.status === 'idle') return { fill: 'grey', shape: 'ring', text: userText('tie.status.idle') };
   switch (state.status) {
     case 'connected':
       return { fill: 'green', shape: 'dot', text: StatusText.connected };
@@ -88,21 +95,21 @@ export function connectionStatus(state: ConnectionState | undefined): NodeStatus
         // A failed attempt: red when the setup is wrong (TLS, config), yellow when the network may come back.
         return { fill: isSetupProblem(state) ? 'red' : 'yellow', shape: 'ring', text: shortCause(state.cause) };
       }
-      return { fill: 'yellow', shape: 'ring', text: state.broker ? `connecting ${state.broker}` : StatusText.connecting };
+      return { fill: 'yellow', shape: 'ring', text: state.broker ? userText('tie.status.connectingTo', { broker: state.broker }) : StatusText.connecting };
     case 'closed':
       if (state.cause === CONFIG_ERROR_CAUSE) return { fill: 'red', shape: 'ring', text: shortCause(state.cause) };
       return { fill: 'red', shape: 'ring', text: StatusText.disconnected };
   }
 }
 
-export const NO_CONFIG_STATUS: NodeStatus = { fill: 'red', shape: 'ring', text: 'no config' };
+export const NO_CONFIG_STATUS: NodeStatus = { fill: 'red', shape: 'ring', text: userText('tie.status.noConfig') };
 
 /** What a request node is doing, folded into its status while connected. */
 export class RequestActivity {
   private inFlight = 0;
   private batch: { settled: number; total: number } | undefined;
   private lastError: string | undefined;
-  private lastNote: string | undefined;
+  private lastNote: UserText | undefined;
 
   started(): void {
     this.inFlight++;
@@ -113,7 +120,7 @@ export class RequestActivity {
   }
 
   /** A message ended; `sent` is false when it was refused before anything was sent (it never started). */
-  finished(outcome: { errorCode?: string; note?: string }, sent = true): void {
+  finished(outcome: { errorCode?: string; note?: UserText }, sent = true): void {
     if (sent) this.inFlight = Math.max(0, this.inFlight - 1);
     if (this.inFlight === 0) this.batch = undefined;
     this.lastError = outcome.errorCode;
@@ -123,8 +130,11 @@ export class RequestActivity {
   status(connection: ConnectionState | undefined): NodeStatus {
     const base = connectionStatus(connection);
     if (this.inFlight > 0) {
-      const text = this.batch ? `batch ${this.batch.settled}/${this.batch.total}` : `requesting (${this.inFlight})`;
-      return connection?.status === 'connected' ? { fill: 'blue', shape: 'dot', text } : { ...base, text: `${text}: waiting` };
+      const params: Record<string, number> = this.batch ? { settled: this.batch.settled, total: this.batch.total } : { count: this.inFlight };
+      const activity = this.batch ? 'batch' : 'requesting';
+      return connection?.status === 'connected'
+        ? { fill: 'blue', shape: 'dot', text: userText(`tie.status.${activity}`, params) }
+        : { ...base, text: userText(`tie.status.${activity}Waiting`, params) };
     }
     if (connection?.status !== 'connected') return base;
     if (this.lastError !== undefined) return { fill: 'red', shape: 'dot', text: errorStatusLabel(this.lastError) };
@@ -160,8 +170,8 @@ export class EventActivity {
     if (this.failure !== undefined) return { fill: 'red', shape: 'ring', text: errorStatusLabel(this.failure) };
     const base = connectionStatus(connection);
     if (connection?.status !== 'connected') return base;
-    if (!this.subscribed) return { fill: 'yellow', shape: 'dot', text: 'subscribing' };
+    if (!this.subscribed) return { fill: 'yellow', shape: 'dot', text: userText('tie.status.subscribing') };
     if (this.count === 0) return base;
-    return { fill: 'green', shape: 'dot', text: `${this.count} event${this.count === 1 ? '' : 's'}` };
+    return { fill: 'green', shape: 'dot', text: userText(this.count === 1 ? 'tie.status.event' : 'tie.status.events', { count: this.count }) };
   }
 }

@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { NodeStatus } from '../../src/flow/status';
 import { nodeRedRuntime } from '../../scripts/node-red-runtime';
+import type { ShownStatus as NodeStatus } from '../../nodes/shared/node-red-types';
+import { catalogueTranslate } from './catalogue';
 
 export interface FlowNode {
   id: string;
@@ -89,9 +90,14 @@ export function coreNode(file: string): NodeModule {
 
 const distNodes = path.resolve(__dirname, '..', '..', 'nodes');
 
-/** Our node module `type` (e.g. "tie-config"), compiled, from dist/nodes. */
+/**
+ * Our node module `type` (e.g. "tie-config"), compiled, from dist/nodes. The test helper's RED._
+ * returns keys; ours gets the texts of the node's built en-US catalogue, as Node-RED gives them.
+ */
 export function ourNode(type: string): NodeModule {
-    return require(path.join(distNodes, `${type}.js`)) as NodeModule;
+  const module = require(path.join(distNodes, `${type}.js`)) as NodeModule;
+  const translate = catalogueTranslate(type);
+  return (RED) => module(Object.assign(Object.create(RED as object) as object, { _: translate }));
 }
 
 export const ALL_TYPES = [
@@ -115,22 +121,26 @@ export function node(id: string): RunningNode {
   return found;
 }
 
-/** The latest status `running` set, from the helper's spy on Node.prototype.status. */
-export function lastStatus(running: RunningNode): NodeStatus | undefined {
-  const calls = running.status.getCalls();
-  for (let i = calls.length - 1; i >= 0; i--) {
-    const call = calls[i]!;
-    if (call.thisValue === running) return call.args[0] as NodeStatus;
-  }
-  return undefined;
+/**
+ * A status as the editor shows it in en-US: a status text that is a key of the node's catalogue
+ * is looked up there, as the editor does (Node-RED's own "node-red:…" keys stay as they are).
+ */
+function asShown(running: RunningNode, status: NodeStatus): NodeStatus {
+  if (status.text === undefined || !(ALL_TYPES as readonly string[]).includes(running.type)) return status;
+  return { ...status, text: catalogueTranslate(running.type)(status.text) };
 }
 
-/** Every status `running` set, oldest first. */
+/** Every status `running` set, oldest first, from the helper's spy on Node.prototype.status. */
 export function statusHistory(running: RunningNode): NodeStatus[] {
   return running.status
     .getCalls()
     .filter((call) => call.thisValue === running)
-    .map((call) => call.args[0] as NodeStatus);
+    .map((call) => asShown(running, call.args[0] as NodeStatus));
+}
+
+/** The latest status `running` set. */
+export function lastStatus(running: RunningNode): NodeStatus | undefined {
+  return statusHistory(running).at(-1);
 }
 
 export async function eventually(predicate: () => boolean, what: string | (() => string), timeoutMs = 5000): Promise<void> {

@@ -1,0 +1,80 @@
+/**
+ * What the four request editors share: the connection, the input and the batch settings (their
+ * rows come from one source too: nodes/editor/rows/, included by the build).
+ */
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../../src/flow/limits';
+import { keyOf, nameStyle, nodeLook, paletteLabel } from './common';
+import type { Dollar, EditorNode, EditorRED, NodeTypeDefinition, PropertySpec } from './red';
+import { HASHES_TYPES, typed } from './typed-inputs';
+
+/** A batch's requests in flight: empty (the default) or a whole number from 1 to MAX_CONCURRENCY. */
+export function concurrencyValid(value: unknown): boolean {
+  if (value === '' || value === undefined) return true;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 && n <= MAX_CONCURRENCY;
+}
+
+export function requestDefaults(RED: EditorRED, type: string): Record<string, PropertySpec> {
+  const input = typedSettings(RED, 'input');
+  return {
+    name: { value: '' },
+    connection: { value: '', type: 'tie-config', required: true },
+    ...input,
+    input: { ...input.input, value: 'payload' },
+    concurrency: {
+      value: DEFAULT_CONCURRENCY,
+      validate: (value) => concurrencyValid(value) || RED._(keyOf(type, 'tie.validation.concurrency'), { max: MAX_CONCURRENCY }),
+    },
+    batchErrors: { value: 'fail' },
+  };
+}
+
+/** A setting read through a TypedInput: `<name>` and its `<name>Type`, by default msg.<name>. */
+export function typedSettings(RED: EditorRED, ...names: string[]): Record<string, PropertySpec> {
+  const specs: Record<string, PropertySpec> = {};
+  for (const name of names) {
+    specs[name] = { value: name, validate: RED.validators.typedInput(`${name}Type`) };
+    specs[`${name}Type`] = { value: 'msg' };
+  }
+  return specs;
+}
+
+/** The shared rows' widgets: the input's TypedInput and the batch bound. */
+export function prepareRequestRows($: Dollar): void {
+  typed($, 'input', HASHES_TYPES);
+  $('#node-input-concurrency').attr('min', 1).attr('max', MAX_CONCURRENCY);
+}
+
+/** A request node's definition: the shared parts, then its own. */
+export function requestNode(
+  RED: EditorRED,
+  $: Dollar,
+  type: string,
+  own: {
+    defaults: Record<string, PropertySpec>;
+    label: (this: EditorNode) => string;
+    oneditprepare?: (this: EditorNode) => void;
+  },
+): NodeTypeDefinition {
+  return {
+    ...nodeLook(type),
+    defaults: { ...requestDefaults(RED, type), ...own.defaults },
+    inputs: 1,
+    outputs: 1,
+    paletteLabel: paletteLabel(type),
+    label: own.label,
+    labelStyle() {
+      return nameStyle(this);
+    },
+    inputLabels() {
+      return this._(`${type}.ports.input`);
+    },
+    outputLabels() {
+      return this._(`${type}.ports.output`);
+    },
+    oneditprepare() {
+      prepareRequestRows($);
+      own.oneditprepare?.call(this);
+    },
+  };
+}

@@ -1,0 +1,222 @@
+/** tie-config's editor: brokers, TLS material, options, import of a dxlclient.config, provisioning. */
+import { TIE_CONFIG_CREDENTIALS } from '../../src/flow/config-credentials';
+import {
+  DEFAULT_BROKER_PORT,
+  DEFAULT_CACHE_TTL_S,
+  DEFAULT_MANAGEMENT_PORT,
+  DEFAULT_REQUEST_TIMEOUT_S,
+  EXAMPLE_PROXY_PORT,
+  MAX_PORT,
+  MIN_PORT,
+  MQTT_PROTOCOL_VERSIONS,
+} from '../../src/flow/limits';
+import { fieldText, keyOf, nameOf, nodeLook } from './common';
+import { pickedFiles } from './browser-files';
+import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate } from './red';
+import { type BrokerRow, setupImport, setupProvisioning } from './tie-config-actions';
+
+const TYPE = 'tie-config';
+
+function isPort(value: unknown): boolean {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= MIN_PORT && n <= MAX_PORT;
+}
+
+/** A broker list the runtime can use: at least one broker, each with a host and a port. */
+export function brokersValid(brokers: unknown): boolean {
+  return (
+    Array.isArray(brokers) &&
+    brokers.length > 0 &&
+    brokers.every((b: unknown) => {
+      const broker = b as Partial<BrokerRow> | null;
+      return (
+        broker !== null && typeof broker === 'object' && typeof broker.host === 'string' && broker.host.trim() !== '' && isPort(broker.port)
+      );
+    })
+  );
+}
+
+/** "dxl1:8883 +1" for a broker list, the file name for a dxlclient.config. */
+export function configLabel(node: EditorNode): string {
+  const name = nameOf(node);
+  if (name !== undefined) return name;
+  if (node.source === 'file') return typeof node.configFile === 'string' && node.configFile ? node.configFile : 'dxlclient.config';
+  const brokers = Array.isArray(node.brokers) ? (node.brokers as BrokerRow[]) : [];
+  const first = brokers[0];
+  if (first === undefined) return 'TIE';
+  return `${first.host}:${first.port}${brokers.length > 1 ? ` +${brokers.length - 1}` : ''}`;
+}
+
+export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
+  const error = (key: string): string => RED._(keyOf(TYPE, `${TYPE}.error.${key}`), { min: MIN_PORT, max: MAX_PORT });
+  return {
+    ...nodeLook(TYPE, 'config'),
+    defaults: {
+      name: { value: '' },
+      source: { value: 'form' },
+      configFile: {
+        value: '',
+        validate(v) {
+          return this.source !== 'file' || fieldText(v) !== '' || error('configFile');
+        },
+      },
+      brokers: {
+        value: [{ host: '127.0.0.1', port: DEFAULT_BROKER_PORT, id: '' }],
+        validate(v) {
+          return this.source === 'file' || brokersValid(v) || error('brokers');
+        },
+      },
+      transport: { value: 'mqtt' },
+      proxyHost: { value: '' },
+      proxyPort: {
+        value: '',
+        validate(v) {
+          return this.transport !== 'websockets' || !this.proxyHost || isPort(v) || error('port');
+        },
+      },
+      tlsSource: { value: 'credentials' },
+      caFile: { value: '' },
+      certFile: { value: '' },
+      keyFile: { value: '' },
+      checkHostName: { value: false },
+      clientId: { value: '' },
+      protocolVersion: { value: MQTT_PROTOCOL_VERSIONS[0]?.value ?? '4' },
+      requestTimeout: {
+        value: DEFAULT_REQUEST_TIMEOUT_S,
+        validate: (v) => Number(v) > 0 || error('positive'),
+      },
+      cache: { value: false },
+      cacheTtl: {
+        value: DEFAULT_CACHE_TTL_S,
+        validate(v) {
+          return !this.cache || Number(v) > 0 || error('positive');
+        },
+      },
+      // Where "Provision" and "Update brokers" go (ePO or an OpenDXL console). The password is never stored.
+      provisionHost: { value: '' },
+      provisionPort: { value: DEFAULT_MANAGEMENT_PORT },
+      provisionUser: { value: '' },
+      provisionCommonName: { value: '' },
+      provisionCaPem: { value: '' },
+      provisionTrustUnverified: { value: false },
+    },
+    credentials: TIE_CONFIG_CREDENTIALS,
+    label() {
+      return configLabel(this);
+    },
+    oneditprepare() {
+      prepare(RED, $, this);
+    },
+    oneditsave() {
+      this.brokers = readBrokers($);
+    },
+  };
+}
+
+/** The form's numbers and option lists, from src/flow/limits.ts. */
+function fillConstants($: Dollar): void {
+  for (const id of ['proxyPort', 'provisionPort']) $(`#node-config-input-${id}`).attr('min', MIN_PORT).attr('max', MAX_PORT);
+  $('#node-config-input-proxyPort').attr('placeholder', EXAMPLE_PROXY_PORT);
+  $('#node-config-input-provisionPort').attr('placeholder', DEFAULT_MANAGEMENT_PORT);
+  const versions = $('#node-config-input-protocolVersion');
+  for (const version of MQTT_PROTOCOL_VERSIONS) versions.append($('<option>').attr('value', version.value).text(version.label));
+}
+
+function brokerList($: Dollar, _: Translate): JQ {
+  return $('#node-config-input-brokers-container')
+    .css({ 'min-height': '120px', 'min-width': '450px' })
+    .editableList<Partial<BrokerRow> | undefined>({
+      addItem(row, _index, broker) {
+        const host = $('<input type="text" class="tie-broker-host" style="width:45%">')
+          .attr('placeholder', _('tie-config.placeholder.host'))
+          .val(broker?.host ?? '');
+        const port = $('<input type="number" class="tie-broker-port" style="width:18%; margin-left:5px">')
+          .attr('min', MIN_PORT)
+          .attr('max', MAX_PORT)
+          .attr('placeholder', DEFAULT_BROKER_PORT)
+          .val(broker?.port ?? DEFAULT_BROKER_PORT);
+        const id = $('<input type="text" class="tie-broker-id" style="width:30%; margin-left:5px">')
+          .attr('placeholder', _('tie-config.placeholder.brokerId'))
+          .val(broker?.id ?? '');
+        row.append(host, port, id);
+      },
+      removable: true,
+      sortable: true,
+    });
+}
+
+function readBrokers($: Dollar): BrokerRow[] {
+  const brokers: BrokerRow[] = [];
+  $('#node-config-input-brokers-container')
+    .editableList('items')
+    .each(function () {
+      const row = $(this);
+      const host = fieldText(row.find('.tie-broker-host').val());
+      if (host === '') return;
+      const broker: BrokerRow = { host, port: Number(row.find('.tie-broker-port').val()) };
+      const id = fieldText(row.find('.tie-broker-id').val());
+      if (id !== '') broker.id = id;
+      brokers.push(broker);
+    });
+  return brokers;
+}
+
+function prepare(RED: EditorRED, $: Dollar, node: EditorNode): void {
+  const _ = node._;
+  fillConstants($);
+  const tabs = RED.tabs.create({
+    id: 'tie-config-tabs',
+    onchange(tab) {
+      $('#tie-config-tabs-content').children().hide();
+      $(`#${tab.id}`).show();
+    },
+  });
+  for (const tab of ['connection', 'security', 'advanced', 'provision']) {
+    tabs.addTab({ id: `tie-config-tab-${tab}`, label: _(`tie-config.tabs.${tab}`) });
+  }
+
+  const list = brokerList($, _);
+  const setBrokers = (brokers: readonly BrokerRow[]): void => {
+    list.editableList('empty');
+    for (const broker of brokers) list.editableList('addItem', broker);
+  };
+  setBrokers(Array.isArray(node.brokers) ? (node.brokers as BrokerRow[]) : []);
+
+  const refreshRows = (): void => {
+    const fromFile = $('#node-config-input-source').val() === 'file';
+    $('.tie-config-file-row').toggle(fromFile);
+    $('.tie-config-form-rows').toggle(!fromFile);
+    $('.tie-config-ws-row').toggle(!fromFile && $('#node-config-input-transport').val() === 'websockets');
+    const pem = $('#node-config-input-tlsSource').val() !== 'files';
+    $('.tie-config-pem-rows').toggle(!fromFile && pem);
+    $('.tie-config-path-rows').toggle(!fromFile && !pem);
+    $('.tie-config-tls-source-row').toggle(!fromFile);
+    $('.tie-config-cache-ttl-row').toggle($('#node-config-input-cache').is(':checked'));
+  };
+  $('#node-config-input-source, #node-config-input-transport, #node-config-input-tlsSource, #node-config-input-cache').on(
+    'change',
+    refreshRows,
+  );
+  refreshRows();
+
+  // Upload buttons: read a local file into the PEM field (nothing goes to the server until Deploy).
+  $('.tie-config-upload').on('click', function () {
+    $(`#${String($(this).data('file'))}`).trigger('click');
+  });
+  $('.tie-config-upload-file').on('change', function () {
+    const input = $(this);
+    const target = $(`#${String(input.data('target'))}`);
+    const file = pickedFiles(input.prop('files'))[0];
+    if (file === undefined) return;
+    void file.text().then((text) => target.val(text).trigger('change'));
+    input.val('');
+  });
+
+  const form = { RED, $, _, setBrokers, refreshRows };
+  setupProvisioning(form);
+  setupImport(form);
+}
+
+export function register(RED: EditorRED, $: Dollar): void {
+  RED.nodes.registerType(TYPE, definition(RED, $));
+}

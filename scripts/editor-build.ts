@@ -1,0 +1,147 @@
+/**
+ * The editor half of the build (scripts/build.js calls buildEditor after the main compile):
+ * - compiles the browser modules (nodes/editor/tsconfig.json) and their unit tests
+ *   (test/editor-unit/tsconfig.json), and bundles each node's editor into resources/<type>.js,
+ *   which Node-RED serves as resources/node-red-contrib-tie/<type>.js;
+ * - writes dist/nodes/<type>.html with the rows the request editors share (nodes/editor/rows/);
+ * - writes dist/nodes/locales/<lang>/: each node's catalogue with the shared "tie." keys
+ *   (_shared.json) merged in, and its help with the shared sections (_help/) and the limits and
+ *   tables of src/ filled in.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MAX_BATCH_ITEMS } from '../src/flow/items';
+import {
+  DEFAULT_BROKER_PORT,
+  DEFAULT_CACHE_TTL_S,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MANAGEMENT_PORT,
+  DEFAULT_REQUEST_TIMEOUT_S,
+  MAX_CONCURRENCY,
+} from '../src/flow/limits';
+import { FileType, TRUST_LEVELS, TrustLevel } from '../src/tie/constants';
+import { DEFAULT_FIRST_REFERENCES_LIMIT } from '../src/tie/topics';
+import { bundleEditor } from './editor-bundle';
+
+type Catalogue = { [key: string]: string | Catalogue };
+
+const INCLUDE = /<!--\s*include:\s*([\w/-]+)\s*-->/g;
+const PLACEHOLDER = /\{\{(\w+)\}\}/g;
+
+/** The numbers of src/ the help texts quote. */
+const LIMITS: Readonly<Record<string, number>> = {
+  MAX_BATCH_ITEMS,
+  MAX_CONCURRENCY,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_FIRST_REFERENCES_LIMIT,
+  DEFAULT_REQUEST_TIMEOUT_S,
+  DEFAULT_CACHE_TTL_S,
+};
+/** Numbers quoted as they are written (ports), not in the language's number format. */
+const NAMES: Readonly<Record<string, number>> = { DEFAULT_BROKER_PORT, DEFAULT_MANAGEMENT_PORT };
+
+/** Replaces `<!-- include: name -->` with `dir/name.html`, recursively. */
+export function expandIncludes(text: string, dir: string, seen: readonly string[] = []): string {
+  return text.replace(INCLUDE, (_whole, name: string) => {
+    if (seen.includes(name)) throw new Error(`include loop: ${[...seen, name].join(' → ')}`);
+    const file = path.join(dir, `${name}.html`);
+    if (!fs.existsSync(file)) throw new Error(`no ${file} to include`);
+    return expandIncludes(fs.readFileSync(file, 'utf8').trimEnd(), dir, [...seen, name]);
+  });
+}
+
+function lookup(catalogue: Catalogue, key: string): string | undefined {
+  let at: string | Catalogue | undefined = catalogue;
+  for (const part of key.split('.')) at = typeof at === 'object' ? at[part] : undefined;
+  return typeof at === 'string' ? at : undefined;
+}
+
+/** The trust-level table's rows: value, constant name, and the catalogue's name for it. */
+function trustLevelRows(shared: Catalogue, lang: string): string {
+  const names = new Map(Object.entries(TrustLevel).map(([name, value]) => [value as number, name]));
+  return TRUST_LEVELS.map((level) => {
+    const meaning = lookup(shared, `tie.trustLevelMeaning.${level}`) ?? lookup(shared, `tie.trustLevel.${level}`);
+    if (meaning === undefined) throw new Error(`${lang}/_shared.json: no tie.trustLevel.${level}`);
+    return `    <tr><td>${level}</td><td>${names.get(level) ?? ''}</td><td>${meaning}</td></tr>`;
+  }).join('\n');
+}
+
+/** `{{NAME}}`: a limit of src/ in the language's number format, or a generated table. */
+export function fillPlaceholders(text: string, lang: string, shared: Catalogue): string {
+  const numbers = new Intl.NumberFormat(lang);
+  return text.replace(PLACEHOLDER, (whole, name: string) => {
+    if (name === 'TRUST_LEVEL_ROWS') return trustLevelRows(shared, lang);
+    if (name === 'FILE_TYPE_LIST')
+      return Object.entries(FileType)
+        .map(([type, value]) => `${type} ${value}`)
+        .join(', ');
+    const plain = NAMES[name];
+    if (plain !== undefined) return String(plain);
+    const value = LIMITS[name];
+    if (value === undefined) throw new Error(`unknown placeholder ${whole}`);
+    return numbers.format(value);
+  });
+}
+
+function readJson(file: string): Catalogue {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Catalogue;
+}
+
+/** A node's built catalogue: its own keys and the shared "tie." ones. */
+export function mergedCatalogue(own: Catalogue, shared: Catalogue): Catalogue {
+  for (const key of Object.keys(shared)) if (key in own) throw new Error(`"${key}" is both the node's own and shared`);
+  return { ...own, ...shared };
+}
+
+export function nodeTypes(root: string): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
+  return Object.keys(pkg['node-red'].nodes);
+}
+
+function writeLocales(root: string, types: readonly string[]): void {
+  const source = path.join(root, 'nodes', 'locales');
+  const out = path.join(root, 'dist', 'nodes', 'locales');
+  fs.rmSync(out, { recursive: true, force: true });
+  for (const lang of fs.readdirSync(source)) {
+    const dir = path.join(source, lang);
+    const shared = readJson(path.join(dir, '_shared.json'));
+    fs.mkdirSync(path.join(out, lang), { recursive: true });
+    for (const type of types) {
+      const catalogue = mergedCatalogue(readJson(path.join(dir, `${type}.json`)), shared);
+      fs.writeFileSync(path.join(out, lang, `${type}.json`), `${JSON.stringify(catalogue, null, 2)}\n`);
+      const help = expandIncludes(fs.readFileSync(path.join(dir, `${type}.html`), 'utf8'), path.join(dir, '_help'));
+      fs.writeFileSync(path.join(out, lang, `${type}.html`), fillPlaceholders(help, lang, shared));
+    }
+  }
+}
+
+function writeTemplates(root: string, types: readonly string[]): void {
+  for (const type of types) {
+    const html = expandIncludes(
+      fs.readFileSync(path.join(root, 'nodes', `${type}.html`), 'utf8'),
+      path.join(root, 'nodes', 'editor', 'rows'),
+    );
+    fs.writeFileSync(path.join(root, 'dist', 'nodes', `${type}.html`), html);
+  }
+}
+
+function writeBundles(root: string, types: readonly string[]): void {
+  const base = path.join(root, 'dist', 'editor');
+  const out = path.join(root, 'resources');
+  fs.mkdirSync(out, { recursive: true });
+  for (const type of types) {
+    fs.writeFileSync(path.join(out, `${type}.js`), bundleEditor(path.join(base, 'nodes', 'editor', `${type}.js`), base));
+  }
+}
+
+export function buildEditor(root: string): void {
+  const tsc = require.resolve('typescript/bin/tsc');
+  for (const project of ['nodes/editor/tsconfig.json', 'test/editor-unit/tsconfig.json']) {
+    execFileSync(process.execPath, [tsc, '-p', path.join(root, project)], { stdio: 'inherit' });
+  }
+  const types = nodeTypes(root);
+  writeBundles(root, types);
+  writeTemplates(root, types);
+  writeLocales(root, types);
+}

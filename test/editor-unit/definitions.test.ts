@@ -1,0 +1,246 @@
+/**
+ * The editor modules (nodes/editor/*.ts) imported directly and run against a stand-in RED and $
+ * (fake-editor.ts): every type registers with the shared look and the tie-config reference, its
+ * labels and messages come from the catalogue in each language, its lists and limits from src/.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Dollar, EditorRED, NodeTypeDefinition, TypedInputType } from '../../nodes/editor/red';
+import * as tieConfig from '../../nodes/editor/tie-config';
+import * as tieDetection from '../../nodes/editor/tie-detection';
+import * as tieFirstInstance from '../../nodes/editor/tie-first-instance';
+import * as tieFirstReferences from '../../nodes/editor/tie-first-references';
+import * as tieGetReputation from '../../nodes/editor/tie-get-reputation';
+import * as tieReputationChange from '../../nodes/editor/tie-reputation-change';
+import * as tieSetExternalReputation from '../../nodes/editor/tie-set-external-reputation';
+import * as tieSetReputation from '../../nodes/editor/tie-set-reputation';
+import { MAX_CONCURRENCY, MAX_PORT } from '../../src/flow/limits';
+import { FileType, TRUST_LEVELS, TrustLevel } from '../../src/tie/constants';
+import { LANGUAGES, editorNode, fakeDollar, fakeRed, root, translator } from './fake-editor';
+
+interface EditorModule {
+  definition(RED: EditorRED, $: Dollar): NodeTypeDefinition;
+  register(RED: EditorRED, $: Dollar): void;
+}
+
+const MODULES: Record<string, EditorModule> = {
+  'tie-config': tieConfig,
+  'tie-get-reputation': tieGetReputation,
+  'tie-set-external-reputation': tieSetExternalReputation,
+  'tie-set-reputation': tieSetReputation,
+  'tie-first-references': tieFirstReferences,
+  'tie-reputation-change': tieReputationChange,
+  'tie-detection': tieDetection,
+  'tie-first-instance': tieFirstInstance,
+};
+const EVENT_TYPES = ['tie-reputation-change', 'tie-detection', 'tie-first-instance'];
+const REQUEST_TYPES = ['tie-get-reputation', 'tie-set-external-reputation', 'tie-set-reputation', 'tie-first-references'];
+
+function defined(
+  type: string,
+  lang = 'en-US',
+): { definition: NodeTypeDefinition; $: Dollar; recorded: ReturnType<typeof fakeDollar>['recorded'] } {
+  const { $, recorded } = fakeDollar();
+  const RED = fakeRed(type, lang);
+  MODULES[type].register(RED, $);
+  const definition = RED.registered.get(type);
+  assert.ok(definition, `${type} registers itself`);
+  return { definition, $, recorded };
+}
+
+describe('editor modules (nodes/editor)', () => {
+  for (const type of Object.keys(MODULES)) {
+    it(`${type}: registers with its icon, the TIE category and a tie-config reference`, () => {
+      const { definition } = defined(type);
+      assert.equal(definition.icon, `${type}.svg`);
+      assert.ok(fs.existsSync(path.join(root, 'icons', definition.icon)), 'its icon exists');
+      assert.equal(definition.color, '#A6BBCF');
+      if (type === 'tie-config') {
+        assert.equal(definition.category, 'config');
+        return;
+      }
+      assert.equal(definition.category, 'TIE');
+      assert.equal(definition.defaults.connection?.type, 'tie-config');
+      assert.equal(definition.defaults.connection?.required, true);
+      assert.equal(definition.outputs, 1);
+      assert.equal(definition.inputs, EVENT_TYPES.includes(type) ? 0 : 1);
+      if (!EVENT_TYPES.includes(type)) {
+        assert.equal(definition.defaults.input?.value, 'payload');
+        assert.equal(definition.defaults.inputType?.value, 'msg');
+      }
+    });
+
+    for (const lang of LANGUAGES) {
+      it(`${type}: palette label, node label and port labels in ${lang}, from its catalogue`, () => {
+        const { definition } = defined(type, lang);
+        const _ = translator(type, lang);
+        if (definition.paletteLabel) assert.equal(definition.paletteLabel.call({ _ }), _(`${type}.paletteLabel`));
+        const node = editorNode(type, definition, {}, lang);
+        assert.notEqual(definition.label.call(node).trim(), '');
+        if (definition.inputLabels) assert.equal(definition.inputLabels.call(node), _(`${type}.ports.input`));
+        if (definition.outputLabels) assert.equal(definition.outputLabels.call(node), _(`${type}.ports.output`));
+        // A name wins, as everywhere in Node-RED.
+        assert.equal(definition.label.call(editorNode(type, definition, { name: 'mine' }, lang)), 'mine');
+      });
+    }
+  }
+
+  it("a node's label follows its configured subject, file or certificate", () => {
+    for (const type of ['tie-get-reputation', 'tie-set-reputation', 'tie-first-references', 'tie-reputation-change']) {
+      const { definition } = defined(type);
+      const _ = translator(type, 'en-US');
+      assert.equal(definition.label.call(editorNode(type, definition, { subject: 'file' })), _(`${type}.default.file`));
+      assert.equal(definition.label.call(editorNode(type, definition, { subject: 'certificate' })), _(`${type}.default.certificate`));
+    }
+    const setReputation = defined('tie-set-reputation').definition;
+    assert.equal(
+      setReputation.label.call(
+        editorNode('tie-set-reputation', setReputation, { subject: 'certificate', trustLevelType: 'tie-level', trustLevel: '1' }),
+      ),
+      'set certificate reputation = 1',
+    );
+  });
+
+  it('palette labels read as what the node is, so "Edit <label> node" is a sentence', () => {
+    const labels = Object.keys(MODULES)
+      .filter((type) => type !== 'tie-config')
+      .map((type) => translator(type, 'en-US')(`${type}.paletteLabel`));
+    assert.deepEqual(labels, [
+      'reputation lookup',
+      'external reputation',
+      'reputation override',
+      'first references',
+      'reputation change',
+      'detection',
+      'first instance',
+    ]);
+  });
+
+  it('tie-config declares the same credentials as its runtime, the private key and proxy password as passwords', async () => {
+    const { definition } = defined('tie-config');
+    let runtime: Record<string, { type: string }> | undefined;
+    const runtimeModule = ((await import(path.join(root, 'dist', 'nodes', 'tie-config.js'))) as { default: (RED: unknown) => void })
+      .default;
+    runtimeModule({
+      _: (key: string) => key,
+      settings: {},
+      nodes: {
+        registerType: (_t: string, _c: unknown, options: { credentials: Record<string, { type: string }> }) =>
+          (runtime = options.credentials),
+      },
+      httpAdmin: { post: () => undefined },
+      auth: { needsPermission: () => () => undefined },
+      events: { on: () => undefined, removeListener: () => undefined },
+    });
+    assert.deepEqual(definition.credentials, runtime);
+    assert.equal(definition.credentials?.keyPem?.type, 'password');
+    assert.equal(definition.credentials?.proxyPassword?.type, 'password');
+    for (const name of Object.keys(definition.credentials ?? {})) {
+      assert.equal(definition.defaults[name], undefined, `${name} is not also a plain (exported) property`);
+    }
+  });
+
+  it('tie-config validates its broker list (ports up to MAX_PORT) and labels itself by its first broker', () => {
+    const { definition } = defined('tie-config');
+    const node = editorNode('tie-config', definition, { source: 'form' });
+    const validate = definition.defaults.brokers.validate!;
+    assert.equal(validate.call(node, [{ host: 'dxl1', port: 8883 }]), true);
+    assert.equal(validate.call(node, [{ host: 'dxl1', port: MAX_PORT }]), true);
+    const refused = validate.call(node, [{ host: 'dxl1', port: MAX_PORT + 1 }]);
+    assert.equal(refused, `Add at least one broker with a host and a port (1-${MAX_PORT})`);
+    assert.notEqual(validate.call(node, []), true);
+    assert.notEqual(validate.call(node, [{ host: '', port: 8883 }]), true);
+    assert.equal(validate.call(editorNode('tie-config', definition, { source: 'file' }), []), true);
+    assert.equal(
+      definition.label.call(
+        editorNode('tie-config', definition, {
+          brokers: [
+            { host: 'dxl1', port: 8883 },
+            { host: 'dxl2', port: 8883 },
+          ],
+        }),
+      ),
+      'dxl1:8883 +1',
+    );
+    assert.equal(
+      definition.label.call(editorNode('tie-config', definition, { source: 'file', configFile: '/x/dxlclient.config' })),
+      '/x/dxlclient.config',
+    );
+  });
+
+  it("tie-config's form gets its limits and MQTT versions from src/flow/limits.ts", () => {
+    const { definition, recorded } = defined('tie-config');
+    definition.oneditprepare!.call(editorNode('tie-config', definition));
+    assert.deepEqual(recorded.attributes.get('#node-config-input-proxyPort'), { min: 1, max: MAX_PORT, placeholder: 3128 });
+    assert.deepEqual(recorded.attributes.get('#node-config-input-provisionPort'), { min: 1, max: MAX_PORT, placeholder: 8443 });
+  });
+
+  for (const lang of LANGUAGES) {
+    it(`the batch bound is MAX_CONCURRENCY (${MAX_CONCURRENCY}), and its message is in ${lang}`, () => {
+      for (const type of REQUEST_TYPES) {
+        const { definition, recorded } = defined(type, lang);
+        const node = editorNode(type, definition, {}, lang);
+        const validate = definition.defaults.concurrency.validate!;
+        for (const ok of ['', undefined, 1, '8', MAX_CONCURRENCY]) assert.equal(validate.call(node, ok), true, `${type}: ${String(ok)}`);
+        const message = validate.call(node, MAX_CONCURRENCY + 1);
+        assert.equal(message, translator(type, lang)('tie.validation.concurrency', { max: MAX_CONCURRENCY }));
+        assert.match(String(message), new RegExp(`${MAX_CONCURRENCY}`));
+        definition.oneditprepare!.call(node);
+        assert.deepEqual(recorded.attributes.get('#node-input-concurrency'), { min: 1, max: MAX_CONCURRENCY });
+      }
+    });
+  }
+
+  it("trust levels and file types of the TypedInputs are src/tie/constants.ts', named by the catalogue", () => {
+    for (const [type, withNotSet] of [
+      ['tie-set-reputation', true],
+      ['tie-set-external-reputation', false],
+    ] as const) {
+      for (const lang of LANGUAGES) {
+        const { definition, recorded } = defined(type, lang);
+        definition.oneditprepare!.call(editorNode(type, definition, {}, lang));
+        const level = recorded.typedInputs.get('#node-input-trustLevel')?.[0] as TypedInputType;
+        const expected = TRUST_LEVELS.filter((l) => withNotSet || l !== TrustLevel.NOT_SET);
+        assert.deepEqual(
+          level.options?.map((o) => o.value),
+          expected.map(String),
+        );
+        assert.equal(level.options?.[0]?.label, `100 – ${translator(type, lang)('tie.trustLevel.100')}`);
+        assert.equal(level.label, translator(type, lang)('tie.typed.trustLevel'));
+      }
+    }
+    const { definition, recorded } = defined('tie-set-external-reputation');
+    definition.oneditprepare!.call(editorNode('tie-set-external-reputation', definition));
+    const fileType = recorded.typedInputs.get('#node-input-fileType')?.[0] as TypedInputType;
+    assert.deepEqual(
+      fileType.options?.map((o) => o.value),
+      Object.keys(FileType),
+    );
+    assert.deepEqual(recorded.typedInputs.get('#node-input-input'), ['msg', 'flow', 'global', 'json', 'str', 'env', 'jsonata']);
+  });
+
+  it('a node added by the user gets the one tie-config that can serve it; each type watches only its own nodes', () => {
+    const RED = fakeRed('tie-detection');
+    tieDetection.register(RED);
+    tieGetReputation.register(RED, fakeDollar().$);
+    assert.equal(RED.listeners.length, 2);
+    const config = { id: 'c1', type: 'tie-config', users: [], _: RED._ };
+    const scopedElsewhere = { id: 'c2', type: 'tie-config', z: 'other-flow', users: [], _: RED._ };
+    RED.configs.push(config, scopedElsewhere);
+    const added = { id: 'n1', type: 'tie-detection', z: 'flow', changed: true, connection: '', _: RED._ };
+    for (const listener of RED.listeners) listener(added);
+    assert.equal(added.connection, 'c1');
+    assert.deepEqual(config.users, [added], 'added once, by the detection editor alone');
+    assert.deepEqual(RED.validated, [added]);
+    // A deployed node loaded with the flows keeps what the runtime has.
+    const loaded = { id: 'n2', type: 'tie-detection', z: 'flow', changed: false, connection: '', _: RED._ };
+    for (const listener of RED.listeners) listener(loaded);
+    assert.equal(loaded.connection, '');
+    // Two usable configs: the user chooses.
+    RED.configs.push({ id: 'c3', type: 'tie-config', users: [], _: RED._ });
+    const ambiguous = { id: 'n3', type: 'tie-get-reputation', z: 'flow', changed: true, connection: '', _: RED._ };
+    for (const listener of RED.listeners) listener(ambiguous);
+    assert.equal(ambiguous.connection, '');
+  });
+});

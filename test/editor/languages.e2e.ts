@@ -1,0 +1,250 @@
+/**
+ * The editor in each language of the package (en-US, de, ja), in a real browser against the demo:
+ * the palette, one edit dialog per node (the tie-config's with all its tabs) and one help page per
+ * node show the language's texts, and no English fallback: no text of the en-US catalogue or help
+ * that the language says otherwise. Node-RED picks the language from the editor's setting
+ * ("editor-language", used for ja here) or else from the browser's language (en-US, de).
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { DEMO_CONFIG_ID, DEMO_TAB_ID, type Demo, startDemo } from '../../scripts/demo';
+import { nodeTypes } from '../../scripts/editor-build';
+import { type Language, LANGUAGES, builtLocales, flatten, readCatalogue } from '../support/catalogue';
+import { CHROMIUM_ARGS, chromiumPath, requireChromium } from './chromium';
+import { EditorPage } from './editor-page';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const outputDir = path.join(root, 'test-output', 'editor-languages');
+
+const FLOW_TYPES = nodeTypes(root).filter((type) => type !== 'tie-config');
+
+/** How each language is chosen: the browser's language, or the editor's language setting. */
+const CHOSEN_BY: Record<Language, { locale: string; editorSetting?: string }> = {
+  'en-US': { locale: 'en-US' },
+  de: { locale: 'de-DE' },
+  ja: { locale: 'en-US', editorSetting: 'ja' },
+};
+
+function texts(lang: Language, type: string): Map<string, string> {
+  return flatten(readCatalogue(lang, type));
+}
+
+/** The en-US texts `lang` says otherwise (long enough not to occur by chance inside other words). */
+function englishOnly(lang: Language, type: string): string[] {
+  if (lang === 'en-US') return [];
+  const own = texts(lang, type);
+  return [...texts('en-US', type)]
+    .filter(([key, text]) => own.get(key) !== text && /[a-z]{3}/.test(text) && !/__\w+__/.test(text))
+    .map(([, text]) => text.replace(/<[^>]+>/g, ''));
+}
+
+function helpParagraph(lang: Language, type: string): string {
+  const page = fs.readFileSync(path.join(builtLocales, lang, `${type}.html`), 'utf8');
+  return (/<p>([\s\S]*?)<\/p>/.exec(page)?.[1] ?? '')
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function helpSections(lang: Language, type: string): string[] {
+  const page = fs.readFileSync(path.join(builtLocales, lang, `${type}.html`), 'utf8');
+  return [...page.matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1].trim());
+}
+
+/** Node-RED's own "Edit __type__ node" in `lang`. */
+function editTitle(lang: Language, label: string): string {
+  const editor = JSON.parse(fs.readFileSync(require.resolve(`@node-red/editor-client/locales/${lang}/editor.json`), 'utf8')) as {
+    editor: { editNode: string; editConfig: string };
+  };
+  return editor.editor.editNode.replace('__type__', label);
+}
+
+function assertNoEnglish(shown: string, lang: Language, type: string, where: string): void {
+  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const found = englishOnly(lang, type).filter((text) => new RegExp(`(^|[^A-Za-z])${escape(text)}($|[^A-Za-z])`).test(shown));
+  assert.deepEqual(found, [], `${where} (${lang}): English fallback`);
+}
+
+/** What the open dialog says, hidden rows and tabs included: its texts (not its styles), option texts and placeholders. */
+async function formText(editor: EditorPage): Promise<string> {
+  return editor.tray.locator('.red-ui-tray-body').evaluate((body: unknown) => {
+    type Element = {
+      nodeType: number;
+      nodeName: string;
+      textContent: string | null;
+      childNodes: ArrayLike<Element>;
+      getAttribute?(name: string): string | null;
+    };
+    const parts: string[] = [];
+    const walk = (node: Element): void => {
+      if (node.nodeType === 3) parts.push(node.textContent ?? '');
+      if (node.nodeType !== 1 || node.nodeName === 'STYLE' || node.nodeName === 'SCRIPT') return;
+      const placeholder = node.getAttribute?.('placeholder');
+      if (placeholder) parts.push(placeholder);
+      for (const child of Array.from(node.childNodes)) walk(child);
+    };
+    walk(body as Element);
+    return parts
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .join('\n');
+  });
+}
+
+describe('the editor in en-US, de and ja', function () {
+  this.timeout(120_000);
+  let demo: Demo | undefined;
+  let browser: Browser | undefined;
+  const temporary: string[] = [];
+
+  before(async function () {
+    requireChromium(this);
+    fs.rmSync(outputDir, { recursive: true, force: true });
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-editor-languages-'));
+    temporary.push(userDir);
+    demo = await startDemo({ editorPort: 0, userDir, eventIntervalMs: 0, output: () => undefined });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await demo?.close();
+    for (const dir of temporary) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const lang of LANGUAGES) {
+    describe(lang, () => {
+      let context: BrowserContext;
+      let editor: EditorPage;
+
+      before(async () => {
+        assert.ok(browser && demo);
+        const chosen = CHOSEN_BY[lang];
+        context = await browser.newContext({ locale: chosen.locale, viewport: { width: 1600, height: 900 } });
+        if (chosen.editorSetting) {
+          await context.addInitScript((language) => {
+            (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem(
+              'editor-language',
+              language,
+            );
+          }, chosen.editorSetting);
+        }
+        const page = await context.newPage();
+        page.setDefaultTimeout(15_000);
+        editor = new EditorPage(page, demo.editorUrl, path.join(outputDir, lang));
+        await editor.open();
+      });
+
+      after(async () => {
+        await context?.close();
+      });
+
+      afterEach(async function () {
+        if (this.currentTest?.state === 'failed') {
+          await editor
+            .screenshot(`failed-${(this.currentTest.title ?? 'test').replace(/[^\w-]+/g, '-').slice(0, 50)}`)
+            .catch(() => undefined);
+          await editor.reset();
+        }
+      });
+
+      it('palette: every TIE node under its label in this language', async () => {
+        for (const type of FLOW_TYPES) {
+          const entry = editor.page.locator(`#red-ui-palette .red-ui-palette-node[data-palette-type="${type}"]`);
+          const label = texts(lang, type).get(`${type}.paletteLabel`);
+          assert.equal(await entry.getAttribute('data-palette-label'), label, type);
+          // Drawn on lines of whole words (Node-RED breaks a word too wide for the palette), except in Japanese.
+          const lines = (await entry.locator('.red-ui-palette-label').innerText()).split('\n').map((line) => line.trim());
+          if (lang !== 'ja') assert.equal(lines.join(' '), label, `${type}: "${lines.join(' | ')}" breaks a word`);
+        }
+        await editor.page.locator('[id="red-ui-palette-container-TIE"]').scrollIntoViewIfNeeded();
+        await editor.screenshot('palette');
+        assert.deepEqual(editor.errors.splice(0), []);
+      });
+
+      it('statuses: the deployed nodes show their connection state in this language', async () => {
+        const nodeRed = flatten(
+          JSON.parse(fs.readFileSync(require.resolve(`@node-red/nodes/locales/${lang}/messages.json`), 'utf8')) as Record<string, never>,
+        );
+        const connected = nodeRed.get('common.status.connected');
+        assert.ok(connected);
+        await editor.showTab(DEMO_TAB_ID);
+        const ids = (await editor.nodesOfTab(DEMO_TAB_ID)).map((node) => node.id);
+        assert.ok(ids.length > 0);
+        for (const id of ids) {
+          await editor.page.locator(`[id="${id}"] .red-ui-flow-node-status-label`, { hasText: connected }).waitFor();
+        }
+        await editor.screenshot('statuses');
+      });
+
+      it('an edit dialog per node: its title, labels and options in this language', async () => {
+        const tab = await editor.newTab();
+        for (const [index, type] of FLOW_TYPES.entries()) {
+          await editor.showTab(tab);
+          const id = await editor.dropFromPalette(type, 260, 60 + index * 55);
+          const label = (await editor.page.locator(`[id="${id}"] .red-ui-flow-node-label`).textContent())?.trim();
+          assert.ok(
+            label && [...texts(lang, type).values()].includes(label),
+            `${type}: its label "${label}" is from the ${lang} catalogue`,
+          );
+          await editor.openNodeDialog(id);
+          const title = (await editor.tray.locator('.red-ui-tray-breadcrumbs li').last().innerText()).trim();
+          assert.equal(title, editTitle(lang, texts(lang, type).get(`${type}.paletteLabel`)!), `${type}: dialog title`);
+          const body = await formText(editor);
+          const own = texts(lang, type);
+          for (const key of [`tie.label.connection`, `tie.label.name`])
+            assert.ok(body.includes(own.get(key)!), `${type}: "${own.get(key)}"`);
+          assertNoEnglish(body, lang, type, `${type} dialog`);
+          await editor.screenshot(`dialog-${type}`);
+          await editor.closeNodeDialog('cancel');
+        }
+        assert.deepEqual(editor.errors.splice(0), []);
+      });
+
+      it('the tie-config dialog: every tab in this language', async () => {
+        await editor.openConfigNodeDialog(DEMO_CONFIG_ID);
+        const tabs = (await editor.page.locator('#tie-config-tabs li').allInnerTexts()).map((t) => t.trim());
+        const own = texts(lang, 'tie-config');
+        assert.deepEqual(
+          tabs,
+          ['connection', 'security', 'advanced', 'provision'].map((t) => own.get(`tie-config.tabs.${t}`)),
+        );
+        const body = await formText(editor);
+        for (const key of [
+          'tie-config.label.source',
+          'tie-config.label.tlsSource',
+          'tie-config.label.requestTimeout',
+          'tie-config.provision.commonName',
+        ]) {
+          assert.ok(body.includes(own.get(key)!), `"${own.get(key)}" (${key})`);
+        }
+        assertNoEnglish(body, lang, 'tie-config', 'tie-config dialog');
+        for (const tab of ['security', 'advanced', 'provision']) {
+          await editor.showDialogTab('tie-config-tabs', `tie-config-tab-${tab}`);
+          await editor.screenshot(`tie-config-${tab}`);
+        }
+        await editor.closeConfigDialog('cancel');
+        assert.deepEqual(editor.errors.splice(0), []);
+      });
+
+      it('a help page per node in this language', async () => {
+        for (const type of ['tie-config', ...FLOW_TYPES]) {
+          await editor.showHelp(type);
+          const help = editor.page.locator('.red-ui-help').filter({ visible: true }).last();
+          await help.locator('h3').first().waitFor();
+          const shown = (await help.innerText()).replace(/\s+/g, ' ');
+          assert.ok(shown.includes(helpParagraph(lang, type)), `${type}: the ${lang} help`);
+          if (lang !== 'en-US') assert.ok(!shown.includes(helpParagraph('en-US', type)), `${type}: not the English help`);
+          const sections = (await help.locator('h3').allInnerTexts()).map((s) => s.trim());
+          for (const section of helpSections(lang, type))
+            assert.ok(sections.includes(section), `${type}: "${section}" in ${sections.join(', ')}`);
+          if (type === 'tie-get-reputation') await editor.screenshot('help-tie-get-reputation');
+        }
+        assert.deepEqual(editor.errors.splice(0), []);
+      });
+    });
+  }
+});
