@@ -164,13 +164,11 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
       topics: { '/test/long-reply/echo': (request) => service.sendResponse(request, request.payload) },
     });
     const clientPem = testPki();
-    const attempt = openConnection(
+    const raw = await openConnection(
       { host: '127.0.0.1', port: broker.port },
       { clientId: 'long-reply-sender', ca: clientPem.ca.certPem, cert: clientPem.client.certPem, key: clientPem.client.keyPem, protocolVersion: 4, webSockets: false, checkHostName: false, keepaliveSec: 60, connectTimeoutMs: 5000 },
-    );
-    if (attempt instanceof Error) throw attempt;
-    const raw = await attempt.accepted;
-    cleanups.push(() => new Promise<void>((resolve) => raw.end(true, resolve)));
+    ).accepted;
+    cleanups.push(() => raw.end(true));
     const request = emptyMessage(MessageType.Request, '/test/long-reply/echo');
     request.messageId = '{long-reply}';
     request.replyToTopic = `/reply/${'r'.repeat(70_000)}`;
