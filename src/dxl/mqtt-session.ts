@@ -45,6 +45,12 @@ function withStableCode(error: Error & { code?: unknown }): Error {
   return sessionError(`MQTT protocol error from the broker: ${error.message}`, SessionErrorCode.Protocol);
 }
 
+/** A subscription error that carries the broker's SUBACK with a failure return code (0x80). */
+function refusedInSuback(error: Error & { packet?: { granted?: unknown } }): boolean {
+  const granted = error.packet?.granted;
+  return Array.isArray(granted) && granted.some((code) => typeof code === 'number' && (code & 0x80) !== 0);
+}
+
 /**
  * One mqtt.js client on one stream we opened, used once: no reconnection. The first error ends
  * the session (mqtt.js keeps some, such as a malformed packet, non-fatal; a DXL client would
@@ -91,7 +97,7 @@ class MqttJsSession implements MqttSession {
       }
       this.client.subscribe([...topics], QOS0, (error) => {
         if (!error) resolve();
-        else if (typeof (error as Error & { code?: unknown }).code === 'number') {
+        else if (refusedInSuback(error)) {
           reject(sessionError(`the broker refused the subscription to ${topics.join(', ')}`, SessionErrorCode.SubscribeRefused));
         } else reject(sessionError(`subscription to ${topics.join(', ')} not made: ${error.message}`, SessionErrorCode.Closed));
       });
