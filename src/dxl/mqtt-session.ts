@@ -15,6 +15,7 @@ export interface SessionSettings {
 /** How long a graceful end may take before the stream is destroyed. */
 const GRACEFUL_END_MS = 1000;
 const QOS0 = { qos: 0 } as const;
+const noLog = (): void => undefined;
 
 function clientOptions(settings: SessionSettings): IClientOptions {
   return {
@@ -28,6 +29,8 @@ function clientOptions(settings: SessionSettings): IClientOptions {
     reconnectPeriod: 0,
     resubscribe: false,
     queueQoSZero: false,
+    // mqtt.js logs through `debug` on every packet; checking whether it is enabled is a cost per message.
+    log: noLog,
   };
 }
 

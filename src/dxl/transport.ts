@@ -7,6 +7,7 @@ import type { BrokerEndpoint } from './broker-probe';
 import type { ProxySettings } from './config';
 import { type SessionSettings, startSession } from './mqtt-session';
 import type { ConnectionAttempt } from './session';
+import { WriteCoalescer } from './write-coalescer';
 
 export interface TransportSettings extends SessionSettings {
   ca: string | Buffer;
@@ -60,12 +61,13 @@ function openStream(endpoint: BrokerEndpoint, settings: TransportSettings): Dupl
 }
 
 /**
- * Opens one MQTT session to one broker: the stream here, MQTT by mqtt.js on it. Throws on
+ * Opens one MQTT session to one broker: the stream here (writes of one event-loop turn coalesced),
+ * MQTT by mqtt.js on it. Throws on
  * material or options that cannot be used (e.g. a key that does not match the certificate), before
  * anything is sent.
  */
 export function openConnection(endpoint: BrokerEndpoint, settings: TransportSettings): ConnectionAttempt {
-  return startSession(openStream(endpoint, settings), settings);
+  return startSession(new WriteCoalescer(openStream(endpoint, settings)), settings);
 }
 
 export type { ConnectionAttempt, MqttSession, SessionEvents } from './session';

@@ -40,6 +40,8 @@ export interface TieConfigSettings {
   protocolVersion?: string | number;
   /** Seconds. Default 30. */
   requestTimeout?: number | string;
+  /** MQTT keepalive, whole seconds from 1 to 65535. Default 60. */
+  keepalive?: number | string;
   cache?: boolean;
   /** Seconds. Default 300. */
   cacheTtl?: number | string;
@@ -60,6 +62,7 @@ export interface ConnectionTuning {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_S = 30;
+export const DEFAULT_KEEPALIVE_S = 60;
 export const DEFAULT_CACHE_TTL_S = 300;
 
 function configError(message: string): DxlError {
@@ -150,6 +153,14 @@ function requestTimeoutMs(settings: TieConfigSettings): number {
   return Math.round(settingNumber(settings.requestTimeout, DEFAULT_REQUEST_TIMEOUT_S) * 1000);
 }
 
+function keepaliveSec(settings: TieConfigSettings): number {
+  const value = settings.keepalive;
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return DEFAULT_KEEPALIVE_S;
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 0xffff) throw configError(`keepalive ${JSON.stringify(value)} is not a whole number of seconds from 1 to 65535`);
+  return n;
+}
+
 /** DxlClient options for a tie-config node. Throws DXL_CONFIG saying what to fix. */
 export function buildClientOptions(
   settings: TieConfigSettings,
@@ -160,6 +171,7 @@ export function buildClientOptions(
     checkHostName: settings.checkHostName === true,
     protocolVersion: String(settings.protocolVersion ?? '4') === '3' ? 3 : 4,
     requestTimeoutMs: requestTimeoutMs(settings),
+    keepaliveSec: keepaliveSec(settings),
     ...(tuning.reconnect ? { reconnect: tuning.reconnect } : {}),
     ...(tuning.logger ? { logger: tuning.logger } : {}),
   };
