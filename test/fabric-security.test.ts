@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import mqtt from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { type RunningFabric, startFabric } from '../src/fabric';
 import {
   type OfficialClient,
@@ -89,6 +89,25 @@ describe('fabric security and robustness', function () {
     return client;
   };
 
+  /** A bare mqtt.js client (it sends what our client refuses): does `send`, resolves once the fabric closed the connection. */
+  const sendAndBeDisconnected = async (send: (client: MqttClient) => void): Promise<void> => {
+    const client = await mqtt.connectAsync(`mqtts://127.0.0.1:${fabric.port}`, {
+      ca: caPem,
+      cert: fs.readFileSync(fabric.files.clientCert),
+      key: fs.readFileSync(fabric.files.clientKey),
+      rejectUnauthorized: true,
+      servername: 'localhost',
+      reconnectPeriod: 0,
+    });
+    try {
+      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+      send(client);
+      await closed;
+    } finally {
+      client.end(true);
+    }
+  };
+
   it('accepts a client certificate issued by the fabric CA', async () => {
     const material = { ca: caPem, cert: fs.readFileSync(fabric.files.clientCert, 'utf8'), key: fs.readFileSync(fabric.files.clientKey, 'utf8') };
     assert.equal(await tryConnect(fabric.port, material), 'connack');
@@ -110,23 +129,9 @@ describe('fabric security and robustness', function () {
     await registerOfficialService(await connect(), '/test/robust', { '/test/robust/echo': (request) => `echo ${payloadText(request).length}` });
     const received: number[] = [];
     await subscribeOfficial(await connect(), '/test/robust/events', (event) => received.push(payloadText(event).length));
-    const sender = await mqtt.connectAsync(`mqtts://127.0.0.1:${fabric.port}`, {
-      ca: caPem,
-      cert: fs.readFileSync(fabric.files.clientCert),
-      key: fs.readFileSync(fabric.files.clientKey),
-      rejectUnauthorized: true,
-      servername: 'localhost',
-      reconnectPeriod: 0,
-    });
-    try {
-      const closed = new Promise<void>((resolve) => sender.once('close', () => resolve()));
-      // The payload alone is under the limit; with its 2 length bytes and its topic the packet is not.
-      const topic = '/test/robust/oversized';
-      sender.publish(topic, Buffer.alloc(MIB - 2 - topic.length + 1), { qos: 0 });
-      await closed;
-    } finally {
-      sender.end(true);
-    }
+    // The payload alone is under the limit; with its 2 length bytes and its topic the packet is not.
+    const topic = '/test/robust/oversized';
+    await sendAndBeDisconnected((client) => client.publish(topic, Buffer.alloc(MIB - 2 - topic.length + 1), { qos: 0 }));
     const disconnects = logLines.filter((line) => /disconnected .*: an MQTT packet of type 3 and 1048577 bytes exceeds the limit of 1048576/.test(line));
     assert.equal(disconnects.length, 1, logLines.join('\n'));
 
@@ -140,21 +145,7 @@ describe('fabric security and robustness', function () {
 
   it('disconnects a client that sends an oversized QoS 1 message, and only that client', async () => {
     await registerOfficialService(await connect(), '/test/robust-qos', { '/test/robust/qos': () => 'still here' });
-    const abuser = await mqtt.connectAsync(`mqtts://127.0.0.1:${fabric.port}`, {
-      ca: caPem,
-      cert: fs.readFileSync(fabric.files.clientCert),
-      key: fs.readFileSync(fabric.files.clientKey),
-      rejectUnauthorized: true,
-      servername: 'localhost',
-      reconnectPeriod: 0,
-    });
-    try {
-      const closed = new Promise<void>((resolve) => abuser.once('close', () => resolve()));
-      abuser.publish('/test/robust/qos1', Buffer.alloc(2 * MIB), { qos: 1 }, () => undefined);
-      await closed;
-    } finally {
-      abuser.end(true);
-    }
+    await sendAndBeDisconnected((client) => client.publish('/test/robust/qos1', Buffer.alloc(2 * MIB), { qos: 1 }, () => undefined));
     const requester = await connect();
     assert.equal(payloadText(await officialRequest(requester, '/test/robust/qos', '')), 'still here');
   });
