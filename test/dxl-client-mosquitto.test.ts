@@ -137,6 +137,22 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     assert.ok(elapsed >= 390 && elapsed < 1500, `timed out after ${elapsed} ms`);
   });
 
+  it('refuses to subscribe to a topic with + or # inside a level (MQTT would refuse the whole SUBSCRIBE), and keeps working', async () => {
+    const client = await ours({ registrationTimeoutMs: 300 });
+    const refused = { code: DxlErrorCode.InvalidArgument, message: /must each fill a whole topic level/ };
+    for (const topic of ['/test/a+b', '/test/#/more', '/test/x#']) {
+      await assert.rejects(client.subscribe(topic, () => undefined), refused);
+      await assert.rejects(client.registerService({ serviceType: '/test/bad', topics: { [topic]: () => undefined } }), refused);
+    }
+    assert.equal(client.subscriptionCount, 0);
+    let onEvent: (text: string) => void = () => undefined;
+    const received = new Promise<string>((resolve) => (onEvent = resolve));
+    await client.subscribe('/test/wild/#', (message) => onEvent(message.payload.toString()));
+    await client.sendEvent('/test/wild/card', 'still subscribed');
+    assert.equal(await received, 'still subscribed');
+    assert.equal(client.connected, true);
+  });
+
   it('refuses a topic longer than MQTT can carry (65,535 UTF-8 bytes) with DXL_INVALID_ARGUMENT, and keeps working', async () => {
     const client = await ours();
     const tooLong = `/test/${'é'.repeat(32_765)}`; // 65,536 bytes in UTF-8

@@ -16,7 +16,7 @@ import { newDxlId } from './ids';
 import { type DxlMessage, type DxlPayload, MessageType, emptyMessage, payloadToBuffer } from './message';
 import { type DxlClientOptions, type ResolvedOptions, optionsFromConfig, resolveOptions } from './options';
 import { Outbox } from './outbox';
-import { oversized, topicTooLong } from './packet-limits';
+import { oversized, subscriptionTopicError, topicTooLong } from './packet-limits';
 import { PendingRequests } from './pending-requests';
 import { ServiceHost } from './services';
 import { Subscriptions } from './subscriptions';
@@ -173,8 +173,8 @@ export class DxlClient implements DxlMessaging {
   async subscribe(topic: string, handler: MessageHandler): Promise<Unsubscribe> {
     if (this.supervisor.closed) throw closedError(topic);
     if (typeof topic !== 'string' || topic === '') throw new DxlError(DxlErrorCode.InvalidArgument, 'A subscription needs a non-empty topic');
-    const longTopic = topicTooLong(topic);
-    if (longTopic) throw longTopic;
+    const badTopic = topicTooLong(topic) ?? subscriptionTopicError(topic);
+    if (badTopic) throw badTopic;
     if (typeof handler !== 'function') throw new DxlError(DxlErrorCode.InvalidArgument, 'A subscription needs a handler function');
     // A handler may subscribe twice; each subscription gets its own entry.
     const entry: MessageHandler = (message) => handler(message);

@@ -35,7 +35,7 @@ function clientOptions(settings: SessionSettings): IClientOptions {
 }
 
 /** mqtt.js errors carry no stable code of their own (a CONNACK refusal carries its number): give them ours. */
-function withStableCode(error: Error & { code?: unknown }): Error {
+function withStableCode(error: Error & { code?: unknown }, settings: SessionSettings): Error {
   if (typeof error.code === 'string') return error;
   const refused = /^Connection refused: (.*)$/.exec(error.message);
   if (refused) {
@@ -43,8 +43,12 @@ function withStableCode(error: Error & { code?: unknown }): Error {
       returnCode: error.code,
     });
   }
-  if (/connack timeout/i.test(error.message)) return sessionError('connect timeout: no CONNACK in time', SessionErrorCode.ConnectTimeout);
-  if (/keepalive timeout/i.test(error.message)) return sessionError('keepalive timeout: the broker answered nothing', SessionErrorCode.KeepaliveTimeout);
+  if (/connack timeout/i.test(error.message)) {
+    return sessionError(`connect timeout: no CONNACK within ${settings.connectTimeoutMs} ms`, SessionErrorCode.ConnectTimeout);
+  }
+  if (/keepalive timeout/i.test(error.message)) {
+    return sessionError(`keepalive timeout: the broker answered nothing for 1.5 × ${settings.keepaliveSec} s`, SessionErrorCode.KeepaliveTimeout);
+  }
   return sessionError(`MQTT protocol error from the broker: ${error.message}`, SessionErrorCode.Protocol);
 }
 
@@ -70,10 +74,11 @@ class MqttJsSession implements MqttSession {
   constructor(
     private readonly client: MqttClient,
     private readonly stream: Duplex,
+    settings: SessionSettings,
   ) {
     this.closed = new Promise((resolve) => (this.onClosed = resolve));
     client.on('message', (topic: string, payload: Buffer) => this.events?.message(topic, payload));
-    client.on('error', (error: Error) => this.fail(withStableCode(error)));
+    client.on('error', (error: Error) => this.fail(withStableCode(error, settings)));
     // mqtt.js passes on only stream errors that carry a code; the others still say why a connection ended.
     stream.on('error', (error: Error) => this.fail(error));
     client.once('close', () => this.onClose());
@@ -164,7 +169,7 @@ class MqttJsSession implements MqttSession {
 /** Runs an MQTT session over `stream` (already opening: a TLS socket or a WebSocket stream). */
 export function startSession(stream: Duplex, settings: SessionSettings): ConnectionAttempt {
   const client = new MqttClient(() => stream, clientOptions(settings));
-  const session = new MqttJsSession(client, stream);
+  const session = new MqttJsSession(client, stream, settings);
   const accepted = new Promise<MqttSession>((resolve, reject) => {
     const onConnect = (): void => {
       client.removeListener('close', onClose);
