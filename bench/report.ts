@@ -126,9 +126,10 @@ export function renderReport(input: ReportInput): string {
     const { floor, bare, ours, official } = cell.medians;
     if (!floor || !bare || !ours || !official || !CPU_TARGET_IN_FLIGHT.includes(cell.inFlight)) return [];
     if (ours.cpuMicrosPerRequest <= 1.05 * bare.cpuMicrosPerRequest && ours.cpuMicrosPerRequest <= 0.65 * official.cpuMicrosPerRequest) return [];
+    const overBare = ours.cpuMicrosPerRequest - 1.05 * bare.cpuMicrosPerRequest;
     return [
       `- ${cell.broker}, in flight ${cell.inFlight}: ours ${fixed(ours.cpuMicrosPerRequest)} µs, bare ${fixed(bare.cpuMicrosPerRequest)} µs ` +
-        `(${fixed(ours.cpuMicrosPerRequest - 1.05 * bare.cpuMicrosPerRequest)} µs over 1.05x bare), official ${fixed(official.cpuMicrosPerRequest)} µs ` +
+        `(${overBare > 0 ? `${fixed(overBare)} µs over 1.05x bare` : 'within 1.05x bare'}), official ${fixed(official.cpuMicrosPerRequest)} µs ` +
         `(0.65x is ${fixed(0.65 * official.cpuMicrosPerRequest)} µs); the round trip alone (floor) ${fixed(floor.cpuMicrosPerRequest)} µs.`,
     ];
   });
