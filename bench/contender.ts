@@ -91,18 +91,16 @@ async function bare(): Promise<Contender> {
 }
 
 /**
- * The round trip alone: one request encoded once and sent again and again over our MQTT layer,
- * each answer taken as it comes, nothing decoded. What every client pays per exchange on this
- * machine (TLS records, system calls, wake-ups) before doing any DXL or TIE work.
+ * The round trip alone: one request encoded once and sent again and again over our MQTT session
+ * (mqtt.js on our stream), each answer taken as it comes, nothing decoded. What every client pays
+ * per exchange on this machine (TLS records, system calls, wake-ups) before doing any DXL or TIE work.
  */
 async function floor(): Promise<Contender> {
   const clientId = newDxlId();
-  const attempt = openConnection(
+  const session = await openConnection(
     { host: job.broker.host, port: job.broker.port },
     { clientId, ...pem, protocolVersion: 4, webSockets: false, checkHostName: false, keepaliveSec: 60, connectTimeoutMs: 10_000 },
-  );
-  if (attempt instanceof Error) throw attempt;
-  const connection = await attempt.accepted;
+  ).accepted;
   const replyTopic = `/mcafee/client/${clientId}`;
   const request = emptyMessage(MessageType.Request, REPUTATION_TOPIC);
   request.messageId = newDxlId();
@@ -110,15 +108,15 @@ async function floor(): Promise<Contender> {
   request.payload = REQUEST_PAYLOAD;
   const bytes = encodeMessage(request);
   const waiting: Array<(value: unknown) => void> = [];
-  connection.onMessage = () => waiting.shift()?.(undefined);
-  await new Promise<void>((resolve, reject) => connection.subscribe([replyTopic], (error) => (error ? reject(error) : resolve())));
+  session.listen({ message: () => waiting.shift()?.(undefined), error: () => undefined, close: () => undefined });
+  await session.subscribe([replyTopic]);
   return {
     lookup: () =>
       new Promise((resolve) => {
         waiting.push(resolve);
-        connection.publish(REPUTATION_TOPIC, bytes);
+        session.publish(REPUTATION_TOPIC, bytes);
       }),
-    close: () => new Promise<void>((resolve) => connection.end(false, resolve)),
+    close: () => session.end(false),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   DEFAULT_BROKER_PORT,
   DEFAULT_CACHE_TTL_S,
   DEFAULT_CONCURRENCY,
+  DEFAULT_KEEPALIVE_S,
   DEFAULT_MANAGEMENT_PORT,
   DEFAULT_REQUEST_TIMEOUT_S,
   MAX_CONCURRENCY,
@@ -37,6 +38,7 @@ const LIMITS: Readonly<Record<string, number>> = {
   DEFAULT_FIRST_REFERENCES_LIMIT,
   DEFAULT_REQUEST_TIMEOUT_S,
   DEFAULT_CACHE_TTL_S,
+  DEFAULT_KEEPALIVE_S,
 };
 /** Numbers quoted as they are written (ports), not in the language's number format. */
 const NAMES: Readonly<Record<string, number>> = { DEFAULT_BROKER_PORT, DEFAULT_MANAGEMENT_PORT };

@@ -33,8 +33,11 @@ export interface MosquittoBroker {
   restart(): Promise<void>;
 }
 
-/** Starts Mosquitto with TLS and required client certificates on a free loopback port. */
-export async function startMosquitto(binary: string, options: { port?: number } = {}): Promise<MosquittoBroker> {
+/**
+ * Starts Mosquitto with TLS and required client certificates on a free loopback port; with
+ * `maxPacketSize`, it disconnects a client that sends a bigger packet, as the OpenDXL broker does.
+ */
+export async function startMosquitto(binary: string, options: { port?: number; maxPacketSize?: number } = {}): Promise<MosquittoBroker> {
   const pki = testPki();
   const port = options.port ?? (await freePort());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-mosquitto-'));
@@ -55,6 +58,7 @@ export async function startMosquitto(binary: string, options: { port?: number } 
       `keyfile ${pki.files.brokerKey}`,
       'require_certificate true',
       'use_identity_as_username false',
+      ...(options.maxPacketSize === undefined ? [] : [`max_packet_size ${options.maxPacketSize}`]),
       '',
     ].join('\n'),
   );

@@ -137,6 +137,22 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     assert.ok(elapsed >= 390 && elapsed < 1500, `timed out after ${elapsed} ms`);
   });
 
+  it('refuses to subscribe to a topic with + or # inside a level (MQTT would refuse the whole SUBSCRIBE), and keeps working', async () => {
+    const client = await ours({ registrationTimeoutMs: 300 });
+    const refused = { code: DxlErrorCode.InvalidArgument, message: /must each fill a whole topic level/ };
+    for (const topic of ['/test/a+b', '/test/#/more', '/test/x#']) {
+      await assert.rejects(client.subscribe(topic, () => undefined), refused);
+      await assert.rejects(client.registerService({ serviceType: '/test/bad', topics: { [topic]: () => undefined } }), refused);
+    }
+    assert.equal(client.subscriptionCount, 0);
+    let onEvent: (text: string) => void = () => undefined;
+    const received = new Promise<string>((resolve) => (onEvent = resolve));
+    await client.subscribe('/test/wild/#', (message) => onEvent(message.payload.toString()));
+    await client.sendEvent('/test/wild/card', 'still subscribed');
+    assert.equal(await received, 'still subscribed');
+    assert.equal(client.connected, true);
+  });
+
   it('refuses a topic longer than MQTT can carry (65,535 UTF-8 bytes) with DXL_INVALID_ARGUMENT, and keeps working', async () => {
     const client = await ours();
     const tooLong = `/test/${'é'.repeat(32_765)}`; // 65,536 bytes in UTF-8
@@ -164,13 +180,11 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
       topics: { '/test/long-reply/echo': (request) => service.sendResponse(request, request.payload) },
     });
     const clientPem = testPki();
-    const attempt = openConnection(
+    const raw = await openConnection(
       { host: '127.0.0.1', port: broker.port },
       { clientId: 'long-reply-sender', ca: clientPem.ca.certPem, cert: clientPem.client.certPem, key: clientPem.client.keyPem, protocolVersion: 4, webSockets: false, checkHostName: false, keepaliveSec: 60, connectTimeoutMs: 5000 },
-    );
-    if (attempt instanceof Error) throw attempt;
-    const raw = await attempt.accepted;
-    cleanups.push(() => new Promise<void>((resolve) => raw.end(true, resolve)));
+    ).accepted;
+    cleanups.push(() => raw.end(true));
     const request = emptyMessage(MessageType.Request, '/test/long-reply/echo');
     request.messageId = '{long-reply}';
     request.replyToTopic = `/reply/${'r'.repeat(70_000)}`;

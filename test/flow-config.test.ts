@@ -38,6 +38,17 @@ describe('flow: tie-config settings → client options', () => {
     assert.equal(options.proxy, undefined);
   });
 
+  it('takes the keepalive in whole seconds (default 60) and refuses one MQTT cannot carry', () => {
+    const brokers = [{ host: 'h', port: 1 }];
+    assert.equal(buildClientOptions({ brokers }, credentials).keepaliveSec, 60);
+    assert.equal(buildClientOptions({ brokers, keepalive: '' }, credentials).keepaliveSec, 60);
+    assert.equal(buildClientOptions({ brokers, keepalive: '1800' }, credentials).keepaliveSec, 1800);
+    assert.equal(buildClientOptions({ brokers, keepalive: 5 }, credentials).keepaliveSec, 5);
+    for (const keepalive of [0, -1, 1.5, '2.5', 65_536, 'soon']) {
+      configError(() => buildClientOptions({ brokers, keepalive }, credentials), /keepalive .* is not a whole number of seconds from 1 to 65535/);
+    }
+  });
+
   it('uses a proxy only over WebSockets, with its user from the credentials', () => {
     const settings = { brokers: [{ host: 'dxl', port: 443 }], transport: 'websockets' as const, proxyHost: 'proxy', proxyPort: '3128' };
     const options = buildClientOptions(settings, { ...credentials, proxyUser: 'u', proxyPassword: 'p' });

@@ -3,9 +3,11 @@ import { TIE_CONFIG_CREDENTIALS } from '../../src/flow/config-credentials';
 import {
   DEFAULT_BROKER_PORT,
   DEFAULT_CACHE_TTL_S,
+  DEFAULT_KEEPALIVE_S,
   DEFAULT_MANAGEMENT_PORT,
   DEFAULT_REQUEST_TIMEOUT_S,
   EXAMPLE_PROXY_PORT,
+  MAX_KEEPALIVE_S,
   MAX_PORT,
   MIN_PORT,
   MQTT_PROTOCOL_VERSIONS,
@@ -85,6 +87,13 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
         value: DEFAULT_REQUEST_TIMEOUT_S,
         validate: (v) => Number(v) > 0 || error('positive'),
       },
+      keepalive: {
+        value: DEFAULT_KEEPALIVE_S,
+        validate: (v) => {
+          const n = Number(v);
+          return (Number.isInteger(n) && n >= 1 && n <= MAX_KEEPALIVE_S) || RED._(keyOf(TYPE, `${TYPE}.error.keepalive`), { max: MAX_KEEPALIVE_S });
+        },
+      },
       cache: { value: false },
       cacheTtl: {
         value: DEFAULT_CACHE_TTL_S,
@@ -116,6 +125,7 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
 /** The form's numbers and option lists, from src/flow/limits.ts. */
 function fillConstants($: Dollar): void {
   for (const id of ['proxyPort', 'provisionPort']) $(`#node-config-input-${id}`).attr('min', MIN_PORT).attr('max', MAX_PORT);
+  $('#node-config-input-keepalive').attr('min', 1).attr('max', MAX_KEEPALIVE_S);
   $('#node-config-input-proxyPort').attr('placeholder', EXAMPLE_PROXY_PORT);
   $('#node-config-input-provisionPort').attr('placeholder', DEFAULT_MANAGEMENT_PORT);
   const versions = $('#node-config-input-protocolVersion');

@@ -24,7 +24,7 @@ Options:
   --mgmt-user <name>  its user (default ${DEFAULT_MANAGEMENT_USER}); the password is random and
                       printed at start, or taken from $${PASSWORD_VARIABLE}
   --no-mgmt           do not serve the management API
-  --quiet             do not log refused clients and dropped messages
+  --quiet             do not log refused and disconnected clients
   -h, --help          show this help
 `;
 

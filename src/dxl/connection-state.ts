@@ -40,8 +40,8 @@ const TLS_REASONS: Record<string, string> = {
 
 const NETWORK_REASONS: Record<string, string> = {
   ECONNREFUSED: 'connection refused: nothing listens on that port',
-  ECONNRESET: 'connection reset by the broker (it may have rejected our client certificate)',
-  EPIPE: 'connection reset by the broker',
+  ECONNRESET: 'connection reset by the broker or the network',
+  EPIPE: 'connection reset by the broker or the network',
   ENOTFOUND: 'host name not found',
   EAI_AGAIN: 'host name lookup failed (DNS)',
   ETIMEDOUT: 'unreachable: connection timed out',
@@ -50,13 +50,22 @@ const NETWORK_REASONS: Record<string, string> = {
   BROKER_CLOSED: 'the broker closed the connection before accepting it (does it trust our client certificate?)',
 };
 
-/** Names an error of a connection attempt for a status line. */
-export function describeConnectionError(error: unknown): { reason: string; cause: string } {
+/** A reset while connecting comes before the broker accepted us: it may be refusing our certificate. */
+const HANDSHAKE_REASONS: Record<string, string> = {
+  ECONNRESET: 'connection reset by the broker (it may have rejected our client certificate)',
+  EPIPE: 'connection reset by the broker (it may have rejected our client certificate)',
+};
+
+/**
+ * Names the error that ended a connection attempt (`connecting`, the default) or a connection that
+ * was up (`connected`) for a status line.
+ */
+export function describeConnectionError(error: unknown, phase: 'connecting' | 'connected' = 'connecting'): { reason: string; cause: string } {
   const err = error as (Error & { code?: string | number }) | undefined;
   const code = typeof err?.code === 'string' ? err.code : '';
   const tls = TLS_REASONS[code];
   if (tls) return { reason: `TLS: ${tls} (${code})`, cause: code };
-  const net = NETWORK_REASONS[code];
+  const net = (phase === 'connecting' ? HANDSHAKE_REASONS[code] : undefined) ?? NETWORK_REASONS[code];
   if (net) return { reason: `${net} (${code})`, cause: code };
   const message = err?.message ?? String(error);
   if (/connack timeout|connect timeout/i.test(message)) return { reason: 'unreachable: no answer to MQTT CONNECT in time', cause: 'CONNECT_TIMEOUT' };

@@ -1,6 +1,7 @@
 import type { RequestHandler, ServiceInfo } from './api';
 import { DxlError, DxlErrorCode } from './errors';
 import { newDxlId } from './ids';
+import { subscriptionTopicError, topicTooLong } from './packet-limits';
 import { TopicTable } from './topic-table';
 
 export const REGISTER_TOPIC = '/mcafee/service/dxl/svcregistry/register';
@@ -38,6 +39,8 @@ export class LocalServices {
     if (topics.length === 0) throw invalid(`Service ${info.serviceType} needs at least one request topic`);
     for (const topic of topics) {
       if (topic === '') throw invalid(`Service ${info.serviceType} has an empty request topic`);
+      const badTopic = topicTooLong(topic) ?? subscriptionTopicError(topic);
+      if (badTopic) throw badTopic;
       if (typeof info.topics[topic] !== 'function') throw invalid(`Service ${info.serviceType}: the handler for ${topic} is not a function`);
     }
     const metadata = info.metadata ?? {};

@@ -5,26 +5,21 @@ import { HttpsProxyAgent } from 'https-proxy-agent';
 import { WebSocket, createWebSocketStream } from 'ws';
 import type { BrokerEndpoint } from './broker-probe';
 import type { ProxySettings } from './config';
-import { BROKER_CLOSED } from './connection-state';
-import { MqttConnection } from './mqtt/connection';
-import { connectPacket } from './mqtt/packets';
+import { type SessionSettings, startSession } from './mqtt-session';
+import type { ConnectionAttempt } from './session';
+import { WriteCoalescer } from './write-coalescer';
 
-export interface TransportSettings {
-  clientId: string;
+export interface TransportSettings extends SessionSettings {
   ca: string | Buffer;
   cert: string | Buffer;
   key: string | Buffer;
   /** Passphrase of an encrypted private key. */
   passphrase?: string;
-  /** 4 = MQTT 3.1.1 (default), 3 = MQTT 3.1 as the official JS client sends. */
-  protocolVersion: 3 | 4;
   webSockets: boolean;
   /** WebSockets only: an HTTP CONNECT proxy. */
   proxy?: ProxySettings;
   /** Check the broker certificate's host name too; DXL broker certificates rarely name their host. */
   checkHostName: boolean;
-  keepaliveSec: number;
-  connectTimeoutMs: number;
 }
 
 const skipHostNameCheck = (_host: string, _cert: PeerCertificate): Error | undefined => undefined;
@@ -65,45 +60,15 @@ function openStream(endpoint: BrokerEndpoint, settings: TransportSettings): Dupl
   return createWebSocketStream(socket);
 }
 
-export interface ConnectionAttempt {
-  /** The connection, for aborting the attempt with `end(true)`. */
-  client: MqttConnection;
-  /** Resolves once the broker accepted the connection (CONNACK); rejects with the error that ended the attempt. */
-  accepted: Promise<MqttConnection>;
+/**
+ * Opens one MQTT session to one broker: the stream here (writes of one event-loop turn coalesced),
+ * MQTT by mqtt.js on it. Throws on
+ * material or options that cannot be used (e.g. a key that does not match the certificate), before
+ * anything is sent.
+ */
+export function openConnection(endpoint: BrokerEndpoint, settings: TransportSettings): ConnectionAttempt {
+  return startSession(new WriteCoalescer(openStream(endpoint, settings)), settings);
 }
 
-/** Opens one MQTT connection to one broker. */
-export function openConnection(endpoint: BrokerEndpoint, settings: TransportSettings): ConnectionAttempt | Error {
-  let client: MqttConnection;
-  try {
-    // CONNECT first: options it cannot carry fail before a socket is opened.
-    const connect = connectPacket(settings);
-    client = new MqttConnection(openStream(endpoint, settings), settings, connect);
-  } catch (error) {
-    // Bad TLS material (e.g. a key that does not match the certificate) throws here.
-    return error as Error;
-  }
-  const accepted = new Promise<MqttConnection>((resolve, reject) => {
-    let lastError: Error | undefined;
-    const onError = (error: Error): void => {
-      lastError = error;
-    };
-    const onClose = (): void => {
-      cleanup();
-      reject(lastError ?? Object.assign(new Error('connection closed by the broker before it accepted us'), { code: BROKER_CLOSED }));
-    };
-    const onConnect = (): void => {
-      cleanup();
-      resolve(client);
-    };
-    const cleanup = (): void => {
-      client.removeListener('close', onClose);
-      client.removeListener('connect', onConnect);
-      client.removeListener('error', onError);
-    };
-    client.on('error', onError);
-    client.on('close', onClose);
-    client.on('connect', onConnect);
-  });
-  return { client, accepted };
-}
+export type { ConnectionAttempt, MqttSession, SessionEvents } from './session';
+export { SessionErrorCode } from './session';

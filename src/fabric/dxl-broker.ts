@@ -15,7 +15,7 @@ const MAX_CLIENT_ID_LENGTH = 128;
 
 export interface DxlBrokerOptions {
   brokerGuid: string;
-  /** Largest DXL message (MQTT payload) accepted. */
+  /** Largest MQTT packet (remaining length) accepted; a client that sends a bigger one is disconnected. */
   maxMessageBytes: number;
   endpoints: () => BrokerEndpoints;
   /** How often expired service registrations are swept. Default one minute. */
@@ -99,8 +99,6 @@ export class DxlBroker {
       return;
     }
     const connection = new GuardedConnection(transport, this.options.maxMessageBytes, {
-      onDropped: (size) =>
-        this.log(`dropped a ${size}-byte message from ${identity.canonicalId}: over the ${this.options.maxMessageBytes}-byte limit`),
       onViolation: (reason) => this.log(`disconnected ${identity.canonicalId}: ${reason}`),
     });
     connection.on('error', () => undefined);

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DxlMessaging } from '../dxl/api';
 import { DxlClient } from '../dxl/client';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../dxl/limits';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../dxl/packet-limits';
 import { CLIENT_CONFIG_FILE, writeClientConfig } from './client-config';
 import { loadOrCreateBrokerId } from './broker-id';
 import { DxlBroker } from './dxl-broker';
@@ -48,9 +48,13 @@ export interface FabricOptions {
    * a factory; false runs the bare fabric.
    */
   simulator?: boolean | FabricServiceFactory;
-  /** Largest DXL message accepted. Default 1 MiB, as the OpenDXL broker. */
+  /**
+   * Largest MQTT packet accepted, as the OpenDXL broker counts it (the remaining length: for a
+   * PUBLISH, 2 + topic bytes + the DXL message); a client that sends a bigger one is disconnected.
+   * Default 1 MiB, as the OpenDXL broker.
+   */
   maxMessageBytes?: number;
-  /** Receives one line per notable event (refused clients, dropped messages). Silent by default. */
+  /** Receives one line per notable event (refused clients, clients disconnected for oversized packets). Silent by default. */
   log?: (line: string) => void;
   /**
    * Also serve the management API that DXL clients provision themselves from, as ePO and the
@@ -229,7 +233,7 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
         tls: serverTls,
         accept,
         log,
-        // Up to this size a message reaches the size guard, which drops it; beyond, ws closes the connection.
+        // Up to this size a message reaches the size guard, which closes the connection for it; beyond, ws does.
         maxFrameBytes: 4 * maxMessageBytes,
       });
     }

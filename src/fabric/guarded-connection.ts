@@ -2,9 +2,7 @@ import { Duplex } from 'node:stream';
 import { PacketSizeFilter } from './packet-size-filter';
 
 export interface GuardEvents {
-  /** A QoS 0 PUBLISH over the limit was dropped; the connection stays up. */
-  onDropped(payloadBytes: number): void;
-  /** The peer sent something that closes the connection. */
+  /** The peer sent a packet over the limit: the connection closes. Called once. */
   onViolation(reason: string): void;
 }
 
@@ -18,11 +16,11 @@ export class GuardedConnection extends Duplex {
 
   constructor(
     private readonly transport: Duplex,
-    maxPayloadBytes: number,
+    maxRemainingLength: number,
     private readonly events: GuardEvents,
   ) {
     super({ allowHalfOpen: false });
-    this.sizeFilter = new PacketSizeFilter(maxPayloadBytes);
+    this.sizeFilter = new PacketSizeFilter(maxRemainingLength);
     transport.on('data', (chunk: Buffer) => this.onTransportData(chunk));
     transport.on('end', () => this.push(null));
     transport.on('error', (error: Error) => this.destroy(error));
@@ -30,8 +28,7 @@ export class GuardedConnection extends Duplex {
   }
 
   private onTransportData(chunk: Buffer): void {
-    const { output, dropped, violation } = this.sizeFilter.filter(chunk);
-    for (const size of dropped) this.events.onDropped(size);
+    const { output, violation } = this.sizeFilter.filter(chunk);
     let wantsMore = true;
     for (const bytes of output) wantsMore = this.push(bytes) && wantsMore;
     if (violation) {

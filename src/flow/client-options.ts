@@ -9,7 +9,7 @@ import { type BrokerAddress, type ProxySettings, loadDxlConfig } from '../dxl/co
 import { clientOptionsFromConfig, readTlsFile } from '../dxl/config-options';
 import { DxlError, DxlErrorCode } from '../dxl/errors';
 import type { TieClientOptions } from '../tie/client';
-import { DEFAULT_CACHE_TTL_S, DEFAULT_REQUEST_TIMEOUT_S } from './limits';
+import { DEFAULT_CACHE_TTL_S, DEFAULT_KEEPALIVE_S, DEFAULT_REQUEST_TIMEOUT_S, MAX_KEEPALIVE_S } from './limits';
 import { settingNumber } from './values';
 
 export interface BrokerSetting {
@@ -41,6 +41,8 @@ export interface TieConfigSettings {
   protocolVersion?: string | number;
   /** Seconds. Default 30. */
   requestTimeout?: number | string;
+  /** MQTT keepalive, whole seconds from 1 to 65535. Default 60. */
+  keepalive?: number | string;
   cache?: boolean;
   /** Seconds. Default 300. */
   cacheTtl?: number | string;
@@ -139,6 +141,14 @@ function requestTimeoutMs(settings: TieConfigSettings): number {
   return Math.round(settingNumber(settings.requestTimeout, DEFAULT_REQUEST_TIMEOUT_S) * 1000);
 }
 
+function keepaliveSec(settings: TieConfigSettings): number {
+  const value = settings.keepalive;
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return DEFAULT_KEEPALIVE_S;
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_KEEPALIVE_S) throw configError(`keepalive ${JSON.stringify(value)} is not a whole number of seconds from 1 to ${MAX_KEEPALIVE_S}`);
+  return n;
+}
+
 /** DxlClient options for a tie-config node. Throws DXL_CONFIG saying what to fix. */
 export function buildClientOptions(
   settings: TieConfigSettings,
@@ -149,6 +159,7 @@ export function buildClientOptions(
     checkHostName: settings.checkHostName === true,
     protocolVersion: String(settings.protocolVersion ?? '4') === '3' ? 3 : 4,
     requestTimeoutMs: requestTimeoutMs(settings),
+    keepaliveSec: keepaliveSec(settings),
     ...(tuning.reconnect ? { reconnect: tuning.reconnect } : {}),
     ...(tuning.logger ? { logger: tuning.logger } : {}),
   };

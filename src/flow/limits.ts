@@ -17,6 +17,9 @@ export const EXAMPLE_PROXY_PORT = 3128;
 /** tie-config: a request's timeout and a cached reputation's lifetime, in seconds. */
 export const DEFAULT_REQUEST_TIMEOUT_S = 30;
 export const DEFAULT_CACHE_TTL_S = 300;
+/** tie-config: the MQTT keepalive interval in seconds (MQTT carries it in two bytes). */
+export const DEFAULT_KEEPALIVE_S = 60;
+export const MAX_KEEPALIVE_S = 65535;
 
 /** tie-config: the MQTT versions a DXL broker speaks, as the protocolVersion setting holds them. */
 export const MQTT_PROTOCOL_VERSIONS: ReadonlyArray<{ value: '4' | '3'; label: string }> = [

@@ -1,0 +1,186 @@
+import type { Duplex } from 'node:stream';
+import { type IClientOptions, MqttClient } from 'mqtt';
+import { BROKER_CLOSED } from './connection-state';
+import { type ConnectionAttempt, type MqttSession, type SessionEvents, SessionErrorCode, sessionError } from './session';
+
+export interface SessionSettings {
+  clientId: string;
+  /** 4 = MQTT 3.1.1, 3 = MQTT 3.1 (protocol name MQIsdp) as the official JS client sends. */
+  protocolVersion: 3 | 4;
+  /** 0 turns keepalive off. */
+  keepaliveSec: number;
+  connectTimeoutMs: number;
+}
+
+/** How long a graceful end may take before the stream is destroyed. */
+const GRACEFUL_END_MS = 1000;
+const QOS0 = { qos: 0 } as const;
+const noLog = (): void => undefined;
+
+function clientOptions(settings: SessionSettings): IClientOptions {
+  return {
+    clientId: settings.clientId,
+    protocolVersion: settings.protocolVersion,
+    protocolId: settings.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
+    clean: true,
+    keepalive: settings.keepaliveSec,
+    connectTimeout: settings.connectTimeoutMs,
+    // Broker choice, reconnection, re-subscription and the queue of unsent messages are DxlClient's.
+    reconnectPeriod: 0,
+    resubscribe: false,
+    queueQoSZero: false,
+    // mqtt.js logs through `debug` on every packet; checking whether it is enabled is a cost per message.
+    log: noLog,
+  };
+}
+
+/** mqtt.js errors carry no stable code of their own (a CONNACK refusal carries its number): give them ours. */
+function withStableCode(error: Error & { code?: unknown }, settings: SessionSettings): Error {
+  if (typeof error.code === 'string') return error;
+  const refused = /^Connection refused: (.*)$/.exec(error.message);
+  if (refused) {
+    return Object.assign(sessionError(`the broker refused the MQTT connection: ${refused[1]!.toLowerCase()}`, SessionErrorCode.ConnectionRefused), {
+      returnCode: error.code,
+    });
+  }
+  if (/connack timeout/i.test(error.message)) {
+    return sessionError(`connect timeout: no CONNACK within ${settings.connectTimeoutMs} ms`, SessionErrorCode.ConnectTimeout);
+  }
+  if (/keepalive timeout/i.test(error.message)) {
+    return sessionError(`keepalive timeout: the broker answered nothing for 1.5 × ${settings.keepaliveSec} s`, SessionErrorCode.KeepaliveTimeout);
+  }
+  return sessionError(`MQTT protocol error from the broker: ${error.message}`, SessionErrorCode.Protocol);
+}
+
+/** A subscription error that carries the broker's SUBACK with a failure return code (0x80). */
+function refusedInSuback(error: Error & { packet?: { granted?: unknown } }): boolean {
+  const granted = error.packet?.granted;
+  return Array.isArray(granted) && granted.some((code) => typeof code === 'number' && (code & 0x80) !== 0);
+}
+
+/**
+ * One mqtt.js client on one stream we opened, used once: no reconnection. The first error ends
+ * the session (mqtt.js keeps some, such as a malformed packet, non-fatal; a DXL client would
+ * rather fail over than go on with a broker that breaks the protocol).
+ */
+class MqttJsSession implements MqttSession {
+  private events: SessionEvents | undefined;
+  private firstError: Error | undefined;
+  private isClosed = false;
+  private ending = false;
+  readonly closed: Promise<void>;
+  private onClosed: () => void = () => undefined;
+
+  constructor(
+    private readonly client: MqttClient,
+    private readonly stream: Duplex,
+    settings: SessionSettings,
+  ) {
+    this.closed = new Promise((resolve) => (this.onClosed = resolve));
+    client.on('message', (topic: string, payload: Buffer) => this.events?.message(topic, payload));
+    client.on('error', (error: Error) => this.fail(withStableCode(error, settings)));
+    // mqtt.js passes on only stream errors that carry a code; the others still say why a connection ended.
+    stream.on('error', (error: Error) => this.fail(error));
+    client.once('close', () => this.onClose());
+  }
+
+  get error(): Error | undefined {
+    return this.firstError;
+  }
+
+  get finished(): boolean {
+    return this.isClosed;
+  }
+
+  publish(topic: string, payload: Buffer): void {
+    if (this.ending || this.isClosed) return;
+    this.client.publish(topic, payload, QOS0);
+  }
+
+  subscribe(topics: readonly string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.ending || this.isClosed) {
+        reject(sessionError('the MQTT session is closed', SessionErrorCode.Closed));
+        return;
+      }
+      this.client.subscribe([...topics], QOS0, (error) => {
+        if (!error) resolve();
+        else if (refusedInSuback(error)) {
+          reject(sessionError(`the broker refused the subscription to ${topics.join(', ')}`, SessionErrorCode.SubscribeRefused));
+        } else reject(sessionError(`subscription to ${topics.join(', ')} not made: ${error.message}`, SessionErrorCode.Closed));
+      });
+    });
+  }
+
+  unsubscribe(topics: readonly string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.ending || this.isClosed) {
+        reject(sessionError('the MQTT session is closed', SessionErrorCode.Closed));
+        return;
+      }
+      this.client.unsubscribe([...topics], (error) => (error ? reject(sessionError(error.message, SessionErrorCode.Closed)) : resolve()));
+    });
+  }
+
+  listen(events: SessionEvents): void {
+    this.events = events;
+    if (this.isClosed) {
+      if (this.firstError) events.error(this.firstError);
+      events.close();
+    }
+  }
+
+  end(force: boolean): Promise<void> {
+    if (this.isClosed) return this.closed;
+    if (force || this.ending) {
+      this.ending = true;
+      this.stream.destroy();
+      return this.closed;
+    }
+    this.ending = true;
+    const timer = setTimeout(() => this.stream.destroy(), GRACEFUL_END_MS);
+    void this.closed.then(() => clearTimeout(timer));
+    // Once DISCONNECT is written the session is over: no need to wait for the broker to hang up.
+    this.stream.once('finish', () => this.stream.destroy());
+    this.client.end(false);
+    return this.closed;
+  }
+
+  private fail(error: Error): void {
+    if (this.isClosed) return;
+    if (!this.firstError) {
+      this.firstError = error;
+      if (!this.ending) this.events?.error(error);
+    }
+    this.ending = true;
+    this.stream.destroy();
+  }
+
+  private onClose(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.ending = true;
+    this.client.removeAllListeners('message');
+    this.onClosed();
+    this.events?.close();
+  }
+}
+
+/** Runs an MQTT session over `stream` (already opening: a TLS socket or a WebSocket stream). */
+export function startSession(stream: Duplex, settings: SessionSettings): ConnectionAttempt {
+  const client = new MqttClient(() => stream, clientOptions(settings));
+  const session = new MqttJsSession(client, stream, settings);
+  const accepted = new Promise<MqttSession>((resolve, reject) => {
+    const onConnect = (): void => {
+      client.removeListener('close', onClose);
+      resolve(session);
+    };
+    const onClose = (): void => {
+      client.removeListener('connect', onConnect);
+      reject(session.error ?? sessionError('connection closed by the broker before it accepted us', BROKER_CLOSED));
+    };
+    client.once('connect', onConnect);
+    client.once('close', onClose);
+  });
+  return { accepted, abort: () => void session.end(true) };
+}

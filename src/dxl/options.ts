@@ -1,0 +1,120 @@
+import { type BrokerEndpoint, endpointsOf } from './broker-probe';
+import { type ValidityWindow, validityOf } from './client-certificate';
+import type { BrokerAddress, ProxySettings } from './config';
+import { DxlError, DxlErrorCode } from './errors';
+import { newDxlId } from './ids';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './packet-limits';
+import type { TransportSettings } from './transport';
+
+export interface DxlLogger {
+  warn(message: string): void;
+  debug?(message: string): void;
+}
+
+export interface DxlClientOptions {
+  /** Brokers in preference order; each may list several host names or addresses. */
+  brokers: ReadonlyArray<BrokerAddress | { host: string; port: number; id?: string }>;
+  /** PEM CA bundle that the broker's certificate must chain to. */
+  ca: string | Buffer;
+  /** PEM client certificate. */
+  cert: string | Buffer;
+  /** PEM private key. */
+  key: string | Buffer;
+  /** Passphrase of an encrypted private key. */
+  keyPassphrase?: string;
+  /** MQTT client id, also the reply-topic suffix. Default: a fresh `{uuid}`. */
+  clientId?: string;
+  /** 4 = MQTT 3.1.1 (default), 3 = MQTT 3.1. */
+  protocolVersion?: 3 | 4;
+  /** Connect over WebSockets (wss) instead of MQTT over TLS. */
+  webSockets?: boolean;
+  /** WebSockets only: an HTTP CONNECT proxy. */
+  proxy?: ProxySettings;
+  /** Also check that the broker certificate names the host. Default false: the chain is always verified. */
+  checkHostName?: boolean;
+  /** Default request timeout. Default 30 000 ms. */
+  requestTimeoutMs?: number;
+  /** Time allowed for one TLS + MQTT connect. Default 10 000 ms. */
+  connectTimeoutMs?: number;
+  /** MQTT keepalive: a broker silent for one and a half intervals is left. Default 60 s; 0 turns it off. */
+  keepaliveSec?: number;
+  /** Reconnect backoff: first delay and cap, with up to 25 % jitter added. Defaults 1 000 and 30 000 ms. */
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** How long a service registration waits for the fabric's answer. Default 10 000 ms. */
+  registrationTimeoutMs?: number;
+  /** Probe brokers (parallel TCP connect) and try the quickest first. Default true. */
+  probeBrokers?: boolean;
+  /**
+   * Largest MQTT packet the brokers accept, counted as the OpenDXL broker counts it: the PUBLISH's
+   * remaining length (2 + topic bytes + encoded DXL envelope). Default 1 MiB, the OpenDXL broker's
+   * limit: a bigger request, response or event is refused at once (DXL_INVALID_ARGUMENT) instead of
+   * being sent to a broker that would close the connection for it.
+   */
+  maxMessageBytes?: number;
+  logger?: DxlLogger;
+}
+
+/** Every option checked and defaulted, in the shape the client's parts use. */
+export interface ResolvedOptions {
+  clientId: string;
+  replyTopic: string;
+  endpoints: BrokerEndpoint[];
+  transport: TransportSettings;
+  requestTimeoutMs: number;
+  registrationTimeoutMs: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  probeBrokers: boolean;
+  maxMessageBytes: number;
+  logger: DxlLogger;
+  certificateValidity: ValidityWindow | undefined;
+}
+
+const defaultLogger: DxlLogger = { warn: (message) => console.warn(`[dxl] ${message}`) };
+
+function normaliseBroker(broker: BrokerAddress | { host: string; port: number; id?: string }): BrokerAddress {
+  if ('hosts' in broker) return broker;
+  return broker.id === undefined ? { port: broker.port, hosts: [broker.host] } : { id: broker.id, port: broker.port, hosts: [broker.host] };
+}
+
+/** Checks and defaults the options; throws DXL_CONFIG saying what is wrong. */
+export function resolveOptions(options: DxlClientOptions): ResolvedOptions {
+  if (!options.brokers || options.brokers.length === 0) {
+    throw new DxlError(DxlErrorCode.Config, 'No brokers: give at least one {host, port}');
+  }
+  for (const [name, value] of [['ca', options.ca], ['cert', options.cert], ['key', options.key]] as const) {
+    if (!value || value.length === 0) throw new DxlError(DxlErrorCode.Config, `TLS ${name} is missing: DXL brokers require mutual TLS`);
+  }
+  const keepaliveSec = options.keepaliveSec ?? 60;
+  if (!Number.isInteger(keepaliveSec) || keepaliveSec < 0 || keepaliveSec > 0xffff) {
+    throw new DxlError(DxlErrorCode.Config, `keepaliveSec must be a whole number of seconds from 0 to 65535, not ${keepaliveSec}`);
+  }
+  const clientId = options.clientId || newDxlId();
+  return {
+    clientId,
+    replyTopic: `/mcafee/client/${clientId}`,
+    endpoints: endpointsOf(options.brokers.map(normaliseBroker)),
+    transport: {
+      clientId,
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      ...(options.keyPassphrase === undefined ? {} : { passphrase: options.keyPassphrase }),
+      protocolVersion: options.protocolVersion ?? 4,
+      webSockets: options.webSockets ?? false,
+      ...(options.proxy ? { proxy: options.proxy } : {}),
+      checkHostName: options.checkHostName ?? false,
+      keepaliveSec,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    },
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    registrationTimeoutMs: options.registrationTimeoutMs ?? 10_000,
+    initialDelayMs: options.reconnect?.initialDelayMs ?? 1000,
+    maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
+    probeBrokers: options.probeBrokers ?? true,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    logger: options.logger ?? defaultLogger,
+    certificateValidity: validityOf(options.cert),
+  };
+}
+
