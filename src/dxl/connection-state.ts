@@ -16,39 +16,73 @@ export interface ConnectionState {
 /** Cause of an attempt the broker ended without a TLS or network error (e.g. it refused our client certificate). */
 export const BROKER_CLOSED = 'BROKER_CLOSED';
 
-const TLS_REASONS: Record<string, string> = {
-  SELF_SIGNED_CERT_IN_CHAIN: 'broker certificate not trusted: its chain does not end at the configured CA bundle',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'broker certificate is self-signed and not in the CA bundle',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'broker certificate not trusted: issuer not in the CA bundle',
-  UNABLE_TO_GET_ISSUER_CERT: 'broker certificate not trusted: issuer not in the CA bundle',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'broker certificate not trusted: issuer not in the CA bundle',
-  CERT_SIGNATURE_FAILURE: 'broker certificate not trusted: its signature does not verify with the CA bundle (a different CA of the same name?)',
-  CERT_HAS_EXPIRED: 'broker certificate has expired',
-  CERT_NOT_YET_VALID: 'broker certificate is not yet valid',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'broker certificate does not name this host (turn host-name checking off for DXL brokers)',
-  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: 'broker rejected our client certificate: issued by a CA it does not trust',
-  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: 'broker rejected our client certificate: it has expired',
-  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'broker rejected our client certificate',
-  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'broker requires a client certificate',
-  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'TLS handshake failed (no common protocol or cipher, or client certificate missing)',
-  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'broker rejected our client certificate: the key does not match it',
-  ERR_OSSL_X509_KEY_VALUES_MISMATCH: 'private key does not match the client certificate',
-  ERR_SSL_KEY_VALUES_MISMATCH: 'private key does not match the client certificate',
-  ERR_OSSL_PEM_NO_START_LINE: 'a certificate or key is not PEM (no BEGIN line)',
-  ERR_SSL_WRONG_VERSION_NUMBER: 'not a TLS port (is it plain MQTT?)',
+/** The kinds of connection failure a status line can name in a few words. */
+export const CONNECTION_CAUSE_KINDS = [
+  'certExpired',
+  'certNotYetValid',
+  'clientCertExpired',
+  'clientCertRejected',
+  'clientCertRequired',
+  'dnsFailure',
+  'handshakeFailed',
+  'hostNameMismatch',
+  'hostNotFound',
+  'keyMismatch',
+  'notPem',
+  'notTlsPort',
+  'refused',
+  'refusedByBroker',
+  'reset',
+  'unreachable',
+  'untrustedCa',
+] as const;
+export type ConnectionCauseKind = (typeof CONNECTION_CAUSE_KINDS)[number];
+
+interface CauseEntry {
+  /** What a person reads in the log: the full reason. */
+  reason: string;
+  kind: ConnectionCauseKind;
+  /** Shown as "TLS: <reason>". */
+  tls?: true;
+}
+
+/** Every cause of a failed connection this layer names: one table for the log's reasons and the statuses' kinds. */
+const CAUSES: Readonly<Record<string, CauseEntry>> = {
+  SELF_SIGNED_CERT_IN_CHAIN: { reason: 'broker certificate not trusted: its chain does not end at the configured CA bundle', kind: 'untrustedCa', tls: true },
+  DEPTH_ZERO_SELF_SIGNED_CERT: { reason: 'broker certificate is self-signed and not in the CA bundle', kind: 'untrustedCa', tls: true },
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: { reason: 'broker certificate not trusted: issuer not in the CA bundle', kind: 'untrustedCa', tls: true },
+  UNABLE_TO_GET_ISSUER_CERT: { reason: 'broker certificate not trusted: issuer not in the CA bundle', kind: 'untrustedCa', tls: true },
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: { reason: 'broker certificate not trusted: issuer not in the CA bundle', kind: 'untrustedCa', tls: true },
+  CERT_SIGNATURE_FAILURE: { reason: 'broker certificate not trusted: its signature does not verify with the CA bundle (a different CA of the same name?)', kind: 'untrustedCa', tls: true },
+  CERT_HAS_EXPIRED: { reason: 'broker certificate has expired', kind: 'certExpired', tls: true },
+  CERT_NOT_YET_VALID: { reason: 'broker certificate is not yet valid', kind: 'certNotYetValid', tls: true },
+  ERR_TLS_CERT_ALTNAME_INVALID: { reason: 'broker certificate does not name this host (turn host-name checking off for DXL brokers)', kind: 'hostNameMismatch', tls: true },
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: { reason: 'broker rejected our client certificate: issued by a CA it does not trust', kind: 'clientCertRejected', tls: true },
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: { reason: 'broker rejected our client certificate: it has expired', kind: 'clientCertExpired', tls: true },
+  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: { reason: 'broker rejected our client certificate', kind: 'clientCertRejected', tls: true },
+  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: { reason: 'broker requires a client certificate', kind: 'clientCertRequired', tls: true },
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: { reason: 'TLS handshake failed (no common protocol or cipher, or client certificate missing)', kind: 'handshakeFailed', tls: true },
+  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: { reason: 'broker rejected our client certificate: the key does not match it', kind: 'keyMismatch', tls: true },
+  ERR_OSSL_X509_KEY_VALUES_MISMATCH: { reason: 'private key does not match the client certificate', kind: 'keyMismatch', tls: true },
+  ERR_SSL_KEY_VALUES_MISMATCH: { reason: 'private key does not match the client certificate', kind: 'keyMismatch', tls: true },
+  ERR_OSSL_PEM_NO_START_LINE: { reason: 'a certificate or key is not PEM (no BEGIN line)', kind: 'notPem', tls: true },
+  ERR_SSL_WRONG_VERSION_NUMBER: { reason: 'not a TLS port (is it plain MQTT?)', kind: 'notTlsPort', tls: true },
+  ECONNREFUSED: { reason: 'connection refused: nothing listens on that port', kind: 'refused' },
+  ECONNRESET: { reason: 'connection reset by the broker or the network', kind: 'reset' },
+  EPIPE: { reason: 'connection reset by the broker or the network', kind: 'reset' },
+  ENOTFOUND: { reason: 'host name not found', kind: 'hostNotFound' },
+  EAI_AGAIN: { reason: 'host name lookup failed (DNS)', kind: 'dnsFailure' },
+  ETIMEDOUT: { reason: 'unreachable: connection timed out', kind: 'unreachable' },
+  EHOSTUNREACH: { reason: 'unreachable: no route to host', kind: 'unreachable' },
+  ENETUNREACH: { reason: 'unreachable: network is down', kind: 'unreachable' },
+  BROKER_CLOSED: { reason: 'the broker closed the connection before accepting it (does it trust our client certificate?)', kind: 'refusedByBroker' },
+  CONNECT_TIMEOUT: { reason: 'unreachable: no answer to MQTT CONNECT in time', kind: 'unreachable' },
 };
 
-const NETWORK_REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused: nothing listens on that port',
-  ECONNRESET: 'connection reset by the broker or the network',
-  EPIPE: 'connection reset by the broker or the network',
-  ENOTFOUND: 'host name not found',
-  EAI_AGAIN: 'host name lookup failed (DNS)',
-  ETIMEDOUT: 'unreachable: connection timed out',
-  EHOSTUNREACH: 'unreachable: no route to host',
-  ENETUNREACH: 'unreachable: network is down',
-  BROKER_CLOSED: 'the broker closed the connection before accepting it (does it trust our client certificate?)',
-};
+/** The kind of a connection cause, for a short status text; undefined for a cause this layer does not name. */
+export function connectionCauseKind(cause: string): ConnectionCauseKind | undefined {
+  return Object.hasOwn(CAUSES, cause) ? CAUSES[cause]!.kind : undefined;
+}
 
 /** A reset while connecting comes before the broker accepted us: it may be refusing our certificate. */
 const HANDSHAKE_REASONS: Record<string, string> = {
@@ -63,15 +97,15 @@ const HANDSHAKE_REASONS: Record<string, string> = {
 export function describeConnectionError(error: unknown, phase: 'connecting' | 'connected' = 'connecting'): { reason: string; cause: string } {
   const err = error as (Error & { code?: string | number }) | undefined;
   const code = typeof err?.code === 'string' ? err.code : '';
-  const tls = TLS_REASONS[code];
-  if (tls) return { reason: `TLS: ${tls} (${code})`, cause: code };
-  const net = (phase === 'connecting' ? HANDSHAKE_REASONS[code] : undefined) ?? NETWORK_REASONS[code];
-  if (net) return { reason: `${net} (${code})`, cause: code };
+  const entry = Object.hasOwn(CAUSES, code) ? CAUSES[code] : undefined;
+  if (entry?.tls) return { reason: `TLS: ${entry.reason} (${code})`, cause: code };
+  const network = (phase === 'connecting' ? HANDSHAKE_REASONS[code] : undefined) ?? entry?.reason;
+  if (network) return { reason: `${network} (${code})`, cause: code };
   const message = err?.message ?? String(error);
-  if (/connack timeout|connect timeout/i.test(message)) return { reason: 'unreachable: no answer to MQTT CONNECT in time', cause: 'CONNECT_TIMEOUT' };
-  if (/alert unknown ca/i.test(message)) return { reason: `TLS: ${TLS_REASONS.ERR_SSL_TLSV1_ALERT_UNKNOWN_CA}`, cause: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' };
+  if (/connack timeout|connect timeout/i.test(message)) return { reason: CAUSES.CONNECT_TIMEOUT!.reason, cause: 'CONNECT_TIMEOUT' };
+  if (/alert unknown ca/i.test(message)) return { reason: `TLS: ${CAUSES.ERR_SSL_TLSV1_ALERT_UNKNOWN_CA!.reason}`, cause: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' };
   if (/certificate required|peer did not return a certificate/i.test(message)) {
-    return { reason: `TLS: ${TLS_REASONS.ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED}`, cause: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' };
+    return { reason: `TLS: ${CAUSES.ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED!.reason}`, cause: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' };
   }
   return { reason: code ? `${message} (${code})` : message, cause: code || 'UNKNOWN' };
 }

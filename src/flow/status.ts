@@ -5,7 +5,7 @@
  * reason of a failure goes to the log, not here.
  */
 import { CLIENT_CERT_EXPIRED, CLIENT_CERT_NOT_YET_VALID } from '../dxl/client-certificate';
-import { BROKER_CLOSED, type ConnectionState } from '../dxl/connection-state';
+import { BROKER_CLOSED, CONNECTION_CAUSE_KINDS, type ConnectionState, connectionCauseKind } from '../dxl/connection-state';
 import { errorStatusLabel } from './errors';
 import { type UserText, userText } from './text';
 
@@ -24,46 +24,18 @@ export const StatusText = {
 /** The cause a SharedConnection gives when the config node's settings cannot make a client. */
 export const CONFIG_ERROR_CAUSE = 'CONFIG';
 
-const SHORT_CAUSES: Readonly<Record<string, string>> = {
+/** Causes of the layers above the DXL connection's own (src/dxl/connection-state.ts names those). */
+const OUR_CAUSES: Readonly<Record<string, string>> = {
   [CONFIG_ERROR_CAUSE]: 'configError',
-  SELF_SIGNED_CERT_IN_CHAIN: 'untrustedCa',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'untrustedCa',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'untrustedCa',
-  UNABLE_TO_GET_ISSUER_CERT: 'untrustedCa',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'untrustedCa',
-  CERT_SIGNATURE_FAILURE: 'untrustedCa',
-  CERT_HAS_EXPIRED: 'certExpired',
-  CERT_NOT_YET_VALID: 'certNotYetValid',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'hostNameMismatch',
-  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: 'clientCertRejected',
-  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: 'clientCertExpired',
   [CLIENT_CERT_EXPIRED]: 'clientCertExpired',
   [CLIENT_CERT_NOT_YET_VALID]: 'clientCertNotYetValid',
-  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'clientCertRejected',
-  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'clientCertRequired',
-  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'handshakeFailed',
-  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'keyMismatch',
-  ERR_OSSL_X509_KEY_VALUES_MISMATCH: 'keyMismatch',
-  ERR_SSL_KEY_VALUES_MISMATCH: 'keyMismatch',
-  ERR_OSSL_PEM_NO_START_LINE: 'notPem',
-  ERR_SSL_WRONG_VERSION_NUMBER: 'notTlsPort',
-  ECONNREFUSED: 'refused',
-  ECONNRESET: 'reset',
-  EPIPE: 'reset',
-  ENOTFOUND: 'hostNotFound',
-  EAI_AGAIN: 'dnsFailure',
-  ETIMEDOUT: 'unreachable',
-  EHOSTUNREACH: 'unreachable',
-  ENETUNREACH: 'unreachable',
-  CONNECT_TIMEOUT: 'unreachable',
   CLOSED: 'lost',
-  [BROKER_CLOSED]: 'refusedByBroker',
 };
 
 /** A few words for a connection failure's cause (an OpenSSL/Node code or one of ours). */
 export function shortCause(cause: string | undefined): UserText {
   if (cause === undefined) return StatusText.disconnected;
-  const known = SHORT_CAUSES[cause];
+  const known = Object.hasOwn(OUR_CAUSES, cause) ? OUR_CAUSES[cause] : connectionCauseKind(cause);
   if (known !== undefined) return userText(`tie.cause.${known}`);
   if (cause.startsWith('ERR_SSL') || cause.startsWith('ERR_TLS')) return userText('tie.cause.tlsError');
   return userText('tie.cause.cannotConnect');
@@ -71,7 +43,7 @@ export function shortCause(cause: string | undefined): UserText {
 
 /** Every key shortCause can give (for the catalogue test). */
 export const CAUSE_KEYS: readonly string[] = [
-  ...new Set([...Object.values(SHORT_CAUSES), 'tlsError', 'cannotConnect'].map((name) => `tie.cause.${name}`)),
+  ...new Set([...Object.values(OUR_CAUSES), ...CONNECTION_CAUSE_KINDS, 'tlsError', 'cannotConnect'].map((name) => `tie.cause.${name}`)),
 ];
 
 function isSetupProblem(state: ConnectionState): boolean {
