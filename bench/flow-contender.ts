@@ -38,8 +38,25 @@ function flows(): object[] {
   };
   const worker =
     job.mode === 'events'
-      ? { id: 'bench-node', type: 'tie-reputation-change', z: 'bench-tab', connection: 'bench-config', subject: 'file', filter: 'all', wires: [['bench-sink']] }
-      : { id: 'bench-node', type: 'tie-get-reputation', z: 'bench-tab', connection: 'bench-config', subject: 'file', input: 'payload', inputType: 'msg', wires: [['bench-sink']] };
+      ? {
+          id: 'bench-node',
+          type: 'tie-reputation-change',
+          z: 'bench-tab',
+          connection: 'bench-config',
+          subject: 'file',
+          filter: 'all',
+          wires: [['bench-sink']],
+        }
+      : {
+          id: 'bench-node',
+          type: 'tie-get-reputation',
+          z: 'bench-tab',
+          connection: 'bench-config',
+          subject: 'file',
+          input: 'payload',
+          inputType: 'msg',
+          wires: [['bench-sink']],
+        };
   // An empty change node: the cheapest core node to listen on.
   const sink = { id: 'bench-sink', type: 'change', z: 'bench-tab', rules: [], wires: [] };
   return [{ id: 'bench-tab', type: 'tab', label: 'bench' }, config, worker, sink];
@@ -50,7 +67,10 @@ async function startRuntime(): Promise<NodeRedRuntime> {
   fs.mkdirSync(path.join(userDir, 'node_modules'));
   fs.symlinkSync(root, path.join(userDir, 'node_modules', 'node-red-contrib-tie'), 'junction');
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows()));
-  fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'bench', private: true, dependencies: { 'node-red-contrib-tie': '*' } }));
+  fs.writeFileSync(
+    path.join(userDir, 'package.json'),
+    JSON.stringify({ name: 'bench', private: true, dependencies: { 'node-red-contrib-tie': '*' } }),
+  );
   process.on('exit', () => fs.rmSync(userDir, { recursive: true, force: true }));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const RED = require('node-red') as NodeRedRuntime;

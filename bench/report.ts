@@ -125,7 +125,8 @@ export function renderReport(input: ReportInput): string {
   const cpuNotes = input.cells.flatMap((cell) => {
     const { floor, bare, ours, official } = cell.medians;
     if (!floor || !bare || !ours || !official || !CPU_TARGET_IN_FLIGHT.includes(cell.inFlight)) return [];
-    if (ours.cpuMicrosPerRequest <= 1.05 * bare.cpuMicrosPerRequest && ours.cpuMicrosPerRequest <= 0.65 * official.cpuMicrosPerRequest) return [];
+    if (ours.cpuMicrosPerRequest <= 1.05 * bare.cpuMicrosPerRequest && ours.cpuMicrosPerRequest <= 0.65 * official.cpuMicrosPerRequest)
+      return [];
     const overBare = ours.cpuMicrosPerRequest - 1.05 * bare.cpuMicrosPerRequest;
     return [
       `- ${cell.broker}, in flight ${cell.inFlight}: ours ${fixed(ours.cpuMicrosPerRequest)} µs, bare ${fixed(bare.cpuMicrosPerRequest)} µs ` +
@@ -154,7 +155,7 @@ export function renderFlowSection(results: FlowResult[], cells: Cell[]): string 
     '',
     'A running Node-RED runtime (embedded, no editor) with this package: messages into `tie-get-reputation` kept 16 in',
     'flight (cache off, then on: every lookup after the first is a hit), and reputation-change events published by',
-    'another process into `tie-reputation-change`. CPU is the Node-RED process\'s.',
+    "another process into `tie-reputation-change`. CPU is the Node-RED process's.",
     '',
     '| broker | flow | CPU µs/msg | msg/s | above the library | target |',
     '| --- | --- | ---: | ---: | ---: | --- |',

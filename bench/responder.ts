@@ -49,7 +49,13 @@ client.on('connect', () => {
     register.messageId = newDxlId();
     register.replyToTopic = replyTopic;
     register.payload = Buffer.from(
-      JSON.stringify({ serviceType: '/bench/tie', metaData: {}, requestChannels: [REPUTATION_TOPIC], ttlMins: 60, serviceGuid: newDxlId() }),
+      JSON.stringify({
+        serviceType: '/bench/tie',
+        metaData: {},
+        requestChannels: [REPUTATION_TOPIC],
+        ttlMins: 60,
+        serviceGuid: newDxlId(),
+      }),
     );
     client.publish(register.destinationTopic, encodeMessage(register), { qos: 0 });
   });

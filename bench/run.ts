@@ -32,7 +32,9 @@ const scale = quick ? 0.25 : 1;
 const requestsAt = (inFlight: number): number => Math.round((inFlight === 1 ? 8000 : 30_000) * scale);
 
 function runNode(script: string, arg: unknown, nodeFlags: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeFlags, path.join(__dirname, script), JSON.stringify(arg)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, [...nodeFlags, path.join(__dirname, script), JSON.stringify(arg)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 /** Resolves with the rest of the first stdout line that starts with `prefix` (peers may print their own lines). */
@@ -82,8 +84,22 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-bench-fabric-'));
   const fabric = await startFabric({ port: 0, dataDir, simulator: false });
   const brokers: BrokerTarget[] = [
-    { name: 'mosquitto', host: mosquitto.host, port: mosquitto.port, ca: pki.files.caCert, cert: pki.files.clientCert, key: pki.files.clientKey },
-    { name: 'fabric', host: fabric.host, port: fabric.port, ca: fabric.files.caCert, cert: fabric.files.clientCert, key: fabric.files.clientKey },
+    {
+      name: 'mosquitto',
+      host: mosquitto.host,
+      port: mosquitto.port,
+      ca: pki.files.caCert,
+      cert: pki.files.clientCert,
+      key: pki.files.clientKey,
+    },
+    {
+      name: 'fabric',
+      host: fabric.host,
+      port: fabric.port,
+      ca: fabric.files.caCert,
+      cert: fabric.files.clientCert,
+      key: fabric.files.clientKey,
+    },
   ];
   const responders = brokers.map((broker) => runNode('responder.js', { ...broker, register: broker.name === 'fabric' }));
   try {
@@ -118,7 +134,9 @@ async function main(): Promise<void> {
     let soak: ContenderResult | undefined;
     if (soakRequests > 0) {
       process.stdout.write(`memory run: ${soakRequests} requests through ours...\n`);
-      soak = await runContender({ kind: 'ours', broker: brokers[0]!, inFlight: 256, requests: soakRequests, warmup: 20_000 }, ['--expose-gc']);
+      soak = await runContender({ kind: 'ours', broker: brokers[0]!, inFlight: 256, requests: soakRequests, warmup: 20_000 }, [
+        '--expose-gc',
+      ]);
     }
     const mosquittoVersion = spawnSync(binary, ['-h'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() || 'mosquitto';
     const report = renderReport({

@@ -98,5 +98,9 @@ export = function registerTieConfig(RED: NodeRedApi): void {
   // ePO or the OpenDXL console; the password is used for the call only. Files are written only to
   // a folder the user typed.
   RED.httpAdmin.post('/tie-config/provision', RED.auth.needsPermission('tie-config.write'), provisioningHandler(provisionForEditor));
-  RED.httpAdmin.post('/tie-config/update-brokers', RED.auth.needsPermission('tie-config.write'), provisioningHandler(updateBrokersForEditor));
+  RED.httpAdmin.post(
+    '/tie-config/update-brokers',
+    RED.auth.needsPermission('tie-config.write'),
+    provisioningHandler(updateBrokersForEditor),
+  );
 };

@@ -16,7 +16,12 @@ export = function registerTieReputationChange(RED: NodeRedApi): void {
     const filter = isReputationChangeFilter(definition.filter) ? definition.filter : 'all';
     const subjects: Subject[] =
       definition.subject === 'both' ? ['file', 'certificate'] : [definition.subject === 'certificate' ? 'certificate' : 'file'];
-    setupEventNode(RED, this, definition, subjects.map((subject) => reputationChangeSource(subject, filter)));
+    setupEventNode(
+      RED,
+      this,
+      definition,
+      subjects.map((subject) => reputationChangeSource(subject, filter)),
+    );
   }
   RED.nodes.registerType('tie-reputation-change', TieReputationChangeNode);
 };

@@ -24,15 +24,20 @@ interface SetExternalDefinition extends RequestNodeDefinition {
 export = function registerTieSetExternalReputation(RED: NodeRedApi): void {
   function TieSetExternalReputationNode(this: NodeInstance, definition: SetExternalDefinition): void {
     RED.nodes.createNode(this, definition);
-    setupRequestNode(RED, this, { ...definition, subject: 'file' }, {
-      operation: (d) => externalReputationOperation({ checkFirst: d.checkFirst !== false }),
-      defaults: (d) => ({
-        trustLevel: typedOrMsg(d.trustLevel, d.trustLevelType, 'trustLevel'),
-        fileType: typedOrMsg(d.fileType, d.fileTypeType, 'fileType'),
-        filename: typedOrMsg(d.filename, d.filenameType, 'filename'),
-        comment: typedOrMsg(d.comment, d.commentType, 'comment'),
-      }),
-    });
+    setupRequestNode(
+      RED,
+      this,
+      { ...definition, subject: 'file' },
+      {
+        operation: (d) => externalReputationOperation({ checkFirst: d.checkFirst !== false }),
+        defaults: (d) => ({
+          trustLevel: typedOrMsg(d.trustLevel, d.trustLevelType, 'trustLevel'),
+          fileType: typedOrMsg(d.fileType, d.fileTypeType, 'fileType'),
+          filename: typedOrMsg(d.filename, d.filenameType, 'filename'),
+          comment: typedOrMsg(d.comment, d.commentType, 'comment'),
+        }),
+      },
+    );
   }
   RED.nodes.registerType('tie-set-external-reputation', TieSetExternalReputationNode);
 };

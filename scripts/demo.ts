@@ -82,7 +82,10 @@ function linkPackage(userDir: string): void {
   fs.symlinkSync(root, link, 'junction');
   const manifest = path.join(userDir, 'package.json');
   if (!fs.existsSync(manifest)) {
-    fs.writeFileSync(manifest, JSON.stringify({ name: 'node-red-project', private: true, dependencies: { 'node-red-contrib-tie': '*' } }, null, 2));
+    fs.writeFileSync(
+      manifest,
+      JSON.stringify({ name: 'node-red-project', private: true, dependencies: { 'node-red-contrib-tie': '*' } }, null, 2),
+    );
   }
 }
 

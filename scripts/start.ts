@@ -65,7 +65,8 @@ function advice(error: Error): string {
       ? `Is Node-RED or another npm start running? Choose another editor port: PORT=${error.port === 1881 ? 1882 : 1881} npm start (${ownFolder}).`
       : `Choose another fabric port (TIE_FABRIC_PORT=0 picks a free one): TIE_FABRIC_PORT=0 npm start.`;
   }
-  if (error instanceof DemoUserDirInUse) return `Stop it, or give this one a user directory and port of its own: PORT=1881 TIE_USER_DIR=.node-red-data-2 npm start.`;
+  if (error instanceof DemoUserDirInUse)
+    return `Stop it, or give this one a user directory and port of its own: PORT=1881 TIE_USER_DIR=.node-red-data-2 npm start.`;
   return '';
 }
 

@@ -90,7 +90,10 @@ describe('npm start: taken ports and a second instance', function () {
 
   it('refuses a taken fabric port, naming it and TIE_FABRIC_PORT', async () => {
     const unused = path.join(tempDir(), 'never-written');
-    const run = await finished(startScript({ PORT: String(await freePort()), TIE_FABRIC_PORT: String(fabricPort), TIE_USER_DIR: unused }), 20_000);
+    const run = await finished(
+      startScript({ PORT: String(await freePort()), TIE_FABRIC_PORT: String(fabricPort), TIE_USER_DIR: unused }),
+      20_000,
+    );
     assert.notEqual(run.code, 0);
     assert.match(run.stderr, new RegExp(`port ${fabricPort} \\(the DXL fabric\\) is already in use`));
     assert.match(run.stderr, /TIE_FABRIC_PORT=0 npm start/);

@@ -58,7 +58,9 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
 
   it('gets its answer from a service of the official client', async () => {
     const official = await theirs();
-    await serveOfficialOnPlainMqtt(official, '/test/official-service', { '/test/official/echo': (request) => `echo:${payloadText(request)}` });
+    await serveOfficialOnPlainMqtt(official, '/test/official-service', {
+      '/test/official/echo': (request) => `echo:${payloadText(request)}`,
+    });
 
     const client = await ours();
     const response = await client.request('/test/official/echo', 'hello', { timeoutMs: 3000 });
@@ -141,7 +143,10 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     const client = await ours({ registrationTimeoutMs: 300 });
     const refused = { code: DxlErrorCode.InvalidArgument, message: /must each fill a whole topic level/ };
     for (const topic of ['/test/a+b', '/test/#/more', '/test/x#']) {
-      await assert.rejects(client.subscribe(topic, () => undefined), refused);
+      await assert.rejects(
+        client.subscribe(topic, () => undefined),
+        refused,
+      );
       await assert.rejects(client.registerService({ serviceType: '/test/bad', topics: { [topic]: () => undefined } }), refused);
     }
     assert.equal(client.subscriptionCount, 0);
@@ -163,7 +168,10 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     };
     await assert.rejects(client.request(tooLong, 'x'), refused);
     await assert.rejects(client.sendEvent(tooLong, 'x'), refused);
-    await assert.rejects(client.subscribe(tooLong, () => undefined), refused);
+    await assert.rejects(
+      client.subscribe(tooLong, () => undefined),
+      refused,
+    );
     const longest = `/test/${'a'.repeat(0xffff - 6)}`;
     let onEvent: (text: string) => void = () => undefined;
     const received = new Promise<string>((resolve) => (onEvent = resolve));
@@ -182,7 +190,17 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     const clientPem = testPki();
     const raw = await openConnection(
       { host: '127.0.0.1', port: broker.port },
-      { clientId: 'long-reply-sender', ca: clientPem.ca.certPem, cert: clientPem.client.certPem, key: clientPem.client.keyPem, protocolVersion: 4, webSockets: false, checkHostName: false, keepaliveSec: 60, connectTimeoutMs: 5000 },
+      {
+        clientId: 'long-reply-sender',
+        ca: clientPem.ca.certPem,
+        cert: clientPem.client.certPem,
+        key: clientPem.client.keyPem,
+        protocolVersion: 4,
+        webSockets: false,
+        checkHostName: false,
+        keepaliveSec: 60,
+        connectTimeoutMs: 5000,
+      },
     ).accepted;
     cleanups.push(() => raw.end(true));
     const request = emptyMessage(MessageType.Request, '/test/long-reply/echo');
@@ -198,7 +216,10 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
 
   it('refuses a keepalive MQTT cannot carry when the client is made', () => {
     for (const keepaliveSec of [-1, 1.5, 65_536]) {
-      assert.throws(() => ourClient([broker], { keepaliveSec }), { code: DxlErrorCode.Config, message: /keepaliveSec must be a whole number of seconds from 0 to 65535/ });
+      assert.throws(() => ourClient([broker], { keepaliveSec }), {
+        code: DxlErrorCode.Config,
+        message: /keepaliveSec must be a whole number of seconds from 0 to 65535/,
+      });
     }
   });
 
@@ -271,7 +292,10 @@ describe('DxlClient TLS failures, failover and reconnection', function () {
       assert.match(error.message, /TLS: broker certificate not trusted/);
       return true;
     });
-    assert.match(wrongCa.connectionState.cause ?? '', /SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/);
+    assert.match(
+      wrongCa.connectionState.cause ?? '',
+      /SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/,
+    );
     assert.notEqual(wrongCa.connectionState.status, 'closed');
   });
 
@@ -309,7 +333,10 @@ describe('DxlClient TLS failures, failover and reconnection', function () {
     assert.equal(subscriber.connectionState.broker, `127.0.0.1:${first.port}`);
 
     await first.stop();
-    await eventually(() => subscriber.connected && subscriber.connectionState.broker === `127.0.0.1:${second.port}`, 'failover to the second broker');
+    await eventually(
+      () => subscriber.connected && subscriber.connectionState.broker === `127.0.0.1:${second.port}`,
+      'failover to the second broker',
+    );
 
     const publisher = client([second]);
     await publisher.connect({ timeoutMs: 5000 });

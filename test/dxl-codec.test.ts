@@ -194,7 +194,11 @@ describe('DXL codec', () => {
 
   it('rejects what is not a DXL message with DXL_MALFORMED', () => {
     for (const hex of ['', '02', '0209', '02 00 c3'.replace(/ /g, ''), '0200d9ff41', '020090']) {
-      assert.throws(() => decodeMessage(Buffer.from(hex, 'hex')), (error: { code?: string }) => error.code === DxlErrorCode.Malformed, hex);
+      assert.throws(
+        () => decodeMessage(Buffer.from(hex, 'hex')),
+        (error: { code?: string }) => error.code === DxlErrorCode.Malformed,
+        hex,
+      );
     }
   });
 });

@@ -100,7 +100,11 @@ describe('dxlclient.config', () => {
   it('reports a config without brokers, a bad UseWebSockets and an incomplete proxy', () => {
     const noBrokers = GOOD.replace(/\[Brokers\][^[]*/, '').replace(/\[BrokersWebSockets\][^[]*/, '');
     expectConfigError(() => parseDxlConfig(noBrokers, '/x'), 'no brokers');
-    expectConfigError(() => parseDxlConfig(GOOD.replace('UseWebSockets=false', 'UseWebSockets=maybe'), '/x'), '[General] UseWebSockets', 'maybe');
+    expectConfigError(
+      () => parseDxlConfig(GOOD.replace('UseWebSockets=false', 'UseWebSockets=maybe'), '/x'),
+      '[General] UseWebSockets',
+      'maybe',
+    );
     expectConfigError(() => parseDxlConfig(GOOD.replace('Password=se;cr#et', ''), '/x'), '[Proxy] User', 'Password is missing');
     expectConfigError(() => parseDxlConfig(GOOD.replace('Port=3128', 'Port=http'), '/x'), '[Proxy] Port', '"http" is not a port');
   });

@@ -98,7 +98,10 @@ for (const [name, start] of Object.entries(targets)) {
       await client.sendEvent(LONG_TOPIC, payload);
       assert.equal(await received, payload.length);
 
-      await client.registerService({ serviceType: '/test/limits', topics: { '/test/limits/echo': (request) => client.sendResponse(request, request.payload) } });
+      await client.registerService({
+        serviceType: '/test/limits',
+        topics: { '/test/limits/echo': (request) => client.sendResponse(request, request.payload) },
+      });
       assert.equal((await client.request('/test/limits/echo', 'still here', { timeoutMs: 5000 })).payload.toString(), 'still here');
       assert.deepEqual(
         states.filter((state) => state.status !== 'connected'),

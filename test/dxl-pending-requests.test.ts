@@ -38,7 +38,12 @@ describe('pending requests: one timer for every timeout', () => {
       ],
     );
     const at = Object.fromEntries(outcomes.map(({ id, afterMs }) => [id, afterMs]));
-    for (const [id, timeoutMs] of [['fast', 100], ['middle', 200], ['unsent', 250], ['slow', 300]] as const) {
+    for (const [id, timeoutMs] of [
+      ['fast', 100],
+      ['middle', 200],
+      ['unsent', 250],
+      ['slow', 300],
+    ] as const) {
       assert.ok(at[id]! >= timeoutMs - 2 && at[id]! < timeoutMs + 150, `${id} expired after ${at[id]} ms, not ${timeoutMs}`);
     }
   });
@@ -49,7 +54,10 @@ describe('pending requests: one timer for every timeout', () => {
     const onWarning = (warning: Error): void => void warnings.push(warning.name);
     process.on('warning', onWarning);
     try {
-      const outcome = pending.add('forever', '/t', 3e9, true).then(() => 'answered', () => 'rejected');
+      const outcome = pending.add('forever', '/t', 3e9, true).then(
+        () => 'answered',
+        () => 'rejected',
+      );
       await new Promise((resolve) => setTimeout(resolve, 50));
       pending.settle(responseTo('forever'));
       assert.equal(await outcome, 'answered');

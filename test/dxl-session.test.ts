@@ -64,7 +64,10 @@ describe('MQTT session against scripted brokers', function () {
     sessions.push(await open(broker, { keepaliveSec: 300 }), await open(broker, { protocolVersion: 3, clientId: 'v31' }));
     const connects = broker.received.filter((packet) => packet.cmd === 'connect');
     assert.deepEqual(
-      connects.map((packet) => packet.cmd === 'connect' && [packet.protocolId, packet.protocolVersion, packet.clean, packet.keepalive, packet.clientId]),
+      connects.map(
+        (packet) =>
+          packet.cmd === 'connect' && [packet.protocolId, packet.protocolVersion, packet.clean, packet.keepalive, packet.clientId],
+      ),
       [
         ['MQTT', 4, true, 300, 'session-test'],
         ['MQIsdp', 3, true, 60, 'v31'],
@@ -73,8 +76,13 @@ describe('MQTT session against scripted brokers', function () {
   });
 
   it("reports a refused CONNECT with the broker's reason and a stable code", async () => {
-    const broker = await start({ onPacket: (packet, send) => packet.cmd === 'connect' && send({ cmd: 'connack', returnCode: 5, sessionPresent: false }) });
-    await assert.rejects(open(broker), { code: SessionErrorCode.ConnectionRefused, message: /refused the MQTT connection: not authorized/ });
+    const broker = await start({
+      onPacket: (packet, send) => packet.cmd === 'connect' && send({ cmd: 'connack', returnCode: 5, sessionPresent: false }),
+    });
+    await assert.rejects(open(broker), {
+      code: SessionErrorCode.ConnectionRefused,
+      message: /refused the MQTT connection: not authorized/,
+    });
 
     const client = ourClient([broker], { probeBrokers: false });
     try {
@@ -93,14 +101,19 @@ describe('MQTT session against scripted brokers', function () {
   });
 
   it('leaves a broker that stops answering after the keepalive (KEEPALIVE_TIMEOUT), having pinged it', async () => {
-    const broker = await start({ onPacket: (packet, send) => packet.cmd === 'connect' && send({ cmd: 'connack', returnCode: 0, sessionPresent: false }) });
+    const broker = await start({
+      onPacket: (packet, send) => packet.cmd === 'connect' && send({ cmd: 'connack', returnCode: 0, sessionPresent: false }),
+    });
     const session = await open(broker, { keepaliveSec: 1 });
     const started = Date.now();
     const error = await ending(session);
     assert.equal(error.code, SessionErrorCode.KeepaliveTimeout);
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 900 && elapsed < 4000, `closed after ${elapsed} ms`);
-    assert.ok(broker.received.some((packet) => packet.cmd === 'pingreq'), 'a PINGREQ was sent');
+    assert.ok(
+      broker.received.some((packet) => packet.cmd === 'pingreq'),
+      'a PINGREQ was sent',
+    );
   });
 
   it('rejects a subscription the broker refuses (SUBACK 0x80) with SUBSCRIBE_REFUSED', async () => {
@@ -140,7 +153,11 @@ describe('MQTT session against scripted brokers', function () {
     const session = await open(broker);
     sessions.push(session);
     const messages: string[] = [];
-    session.listen({ message: (topic, payload) => messages.push(`${topic}=${payload.toString()}`), error: () => undefined, close: () => undefined });
+    session.listen({
+      message: (topic, payload) => messages.push(`${topic}=${payload.toString()}`),
+      error: () => undefined,
+      close: () => undefined,
+    });
     await session.subscribe(['q1', 'q2']);
     deliver();
     await eventually(() => broker.received.some((packet) => packet.cmd === 'pubcomp'), 'PUBCOMP');
@@ -206,7 +223,9 @@ describe('MQTT session against scripted brokers', function () {
     try {
       await client.connect({ timeoutMs: 5000 });
       // The client reconnects at once: the state it passes through is caught as it changes.
-      const lost = new Promise<ConnectionState>((resolve) => client.onStateChange((next) => next.status === 'reconnecting' && resolve(next)));
+      const lost = new Promise<ConnectionState>((resolve) =>
+        client.onStateChange((next) => next.status === 'reconnecting' && resolve(next)),
+      );
       reset();
       const state = await lost;
       assert.equal(state.cause, 'ECONNRESET');

@@ -4,7 +4,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TieClient } from '../src/tie/client';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { type FlowNode, type TestMessage, allOurNodes, collect, coreNode, eventually, helper, node, sleep } from './support/node-red-helper';
+import {
+  type FlowNode,
+  type TestMessage,
+  allOurNodes,
+  collect,
+  coreNode,
+  eventually,
+  helper,
+  node,
+  sleep,
+} from './support/node-red-helper';
 
 /* Every example flow deploys against the embedded fabric as shipped (connection left empty and
  * filled with the one tie-config, as the editor does on import), and every inject gives what its
@@ -70,13 +80,19 @@ const PROMISES: Record<string, Record<string, Promise_>> = {
       at: { 'batch, in input order': 1 },
       check: (received) => {
         const [msg] = received['batch, in input order']!;
-        assert.deepEqual((msg!.verdict as Verdict[]).map((v) => v.category), ['trusted', 'malicious', 'unknown']);
+        assert.deepEqual(
+          (msg!.verdict as Verdict[]).map((v) => v.category),
+          ['trusted', 'malicious', 'unknown'],
+        );
       },
     },
     'a certificate: trusted': { at: { reputations: 1 }, check: ({ reputations }) => assert.equal(category(reputations![0]!), 'trusted') },
   },
   'set-reputation': {
-    'buildtool.exe: Known Trusted, "Succeeded"': { at: { outcome: 1 }, check: ({ outcome }) => assert.equal(outcome![0]!.payload, 'Succeeded') },
+    'buildtool.exe: Known Trusted, "Succeeded"': {
+      at: { outcome: 1 },
+      check: ({ outcome }) => assert.equal(outcome![0]!.payload, 'Succeeded'),
+    },
   },
   'set-external-reputation': {
     'invoice.pdf.exe: no verdict yet, "Sent"': { at: { outcome: 1 }, check: ({ outcome }) => assert.equal(outcome![0]!.payload, 'Sent') },
@@ -84,12 +100,18 @@ const PROMISES: Record<string, Record<string, Promise_>> = {
       at: { outcome: 1 },
       check: ({ outcome }) => {
         assert.equal(outcome![0]!.payload, 'Skipped');
-        assert.match((outcome![0]!.outcome as { reason: string }).reason, /^Global Threat Intelligence \(GTI\) already has a definitive reputation/);
+        assert.match(
+          (outcome![0]!.outcome as { reason: string }).reason,
+          /^Global Threat Intelligence \(GTI\) already has a definitive reputation/,
+        );
       },
     },
   },
   'first-references': {
-    'notepad.exe: 3 first systems': { at: { 'first systems': 1 }, check: (received) => assert.equal(received['first systems']![0]!.count, 3) },
+    'notepad.exe: 3 first systems': {
+      at: { 'first systems': 1 },
+      check: (received) => assert.equal(received['first systems']![0]!.count, 3),
+    },
   },
   'reputation-change': {
     'rollout.exe: trusted, then malicious': {
@@ -101,9 +123,12 @@ const PROMISES: Record<string, Record<string, Promise_>> = {
     },
   },
   'showcase-triage': {
-    'look up notepad.exe: trusted': { at: { 'lookup result': 1 }, check: (received) => assert.equal(category(received['lookup result']![0]!), 'trusted') },
+    'look up notepad.exe: trusted': {
+      at: { 'lookup result': 1 },
+      check: (received) => assert.equal(category(received['lookup result']![0]!), 'trusted'),
+    },
   },
-  'detection': {},
+  detection: {},
   'first-instance': {},
 };
 
@@ -127,7 +152,8 @@ describe('example flows', function () {
     config.brokers = [{ host: fabric.fabric.host, port: fabric.fabric.port }];
     await helper.load([...allOurNodes(), ...coreNodes], imported, { [CONFIG_ID]: fabric.credentials });
     // Comment nodes have no runtime.
-    for (const n of flow.filter((n) => n.type !== 'comment')) assert.ok(helper.getNode(n.id), `node ${n.type} "${n.name ?? n.id}" did not start`);
+    for (const n of flow.filter((n) => n.type !== 'comment'))
+      assert.ok(helper.getNode(n.id), `node ${n.type} "${n.name ?? n.id}" did not start`);
     // Event nodes subscribe on deploy.
     await sleep(300);
   }
@@ -143,16 +169,33 @@ describe('example flows', function () {
 
   it('ships one example per flow node and a showcase, each with an explaining comment and a promise for every inject', () => {
     const types = new Set(EXAMPLES.flatMap((name) => example(name).map((n) => n.type)));
-    for (const type of ['tie-get-reputation', 'tie-set-reputation', 'tie-set-external-reputation', 'tie-first-references', 'tie-reputation-change', 'tie-detection', 'tie-first-instance']) {
+    for (const type of [
+      'tie-get-reputation',
+      'tie-set-reputation',
+      'tie-set-external-reputation',
+      'tie-first-references',
+      'tie-reputation-change',
+      'tie-detection',
+      'tie-first-instance',
+    ]) {
       assert.ok(types.has(type), `no example uses ${type}`);
     }
     assert.ok(EXAMPLES.includes('showcase-triage'));
     assert.deepEqual(Object.keys(PROMISES).sort(), EXAMPLES, 'every example, and only those, has its promises here');
     for (const name of EXAMPLES) {
       const flow = example(name);
-      assert.ok(flow.some((n) => n.type === 'comment'), `${name} has no comment`);
-      assert.ok(flow.every((n) => n.type !== 'tie-config'), `${name} must not carry its own tie-config`);
-      assert.ok(flow.filter((n) => 'connection' in n).every((n) => n.connection === ''), `${name}: connection must be empty`);
+      assert.ok(
+        flow.some((n) => n.type === 'comment'),
+        `${name} has no comment`,
+      );
+      assert.ok(
+        flow.every((n) => n.type !== 'tie-config'),
+        `${name} must not carry its own tie-config`,
+      );
+      assert.ok(
+        flow.filter((n) => 'connection' in n).every((n) => n.connection === ''),
+        `${name}: connection must be empty`,
+      );
       const injects = flow.filter((n) => n.type === 'inject').map((n) => n.name as string);
       assert.deepEqual(injects.sort(), Object.keys(PROMISES[name]!).sort(), `${name}: inject labels`);
     }
@@ -166,10 +209,17 @@ describe('example flows', function () {
       reset();
       node(inject.id).receive({});
       const expected = Object.values(promise.at).reduce((sum, count) => sum + count, 0);
-      await eventually(() => total(received) >= expected, () => `"${inject.name}": ${expected} messages; got ${JSON.stringify(received).slice(0, 800)}`);
+      await eventually(
+        () => total(received) >= expected,
+        () => `"${inject.name}": ${expected} messages; got ${JSON.stringify(received).slice(0, 800)}`,
+      );
       await sleep(200);
       for (const [debug, count] of Object.entries({ ...Object.fromEntries(Object.keys(received).map((k) => [k, 0])), ...promise.at })) {
-        assert.equal(received[debug]!.length, count, `"${inject.name}": messages at "${debug}": ${JSON.stringify(received[debug]).slice(0, 600)}`);
+        assert.equal(
+          received[debug]!.length,
+          count,
+          `"${inject.name}": messages at "${debug}": ${JSON.stringify(received[debug]).slice(0, 600)}`,
+        );
       }
       promise.check?.(received);
     }
@@ -193,7 +243,10 @@ describe('example flows', function () {
     for (const [detection, branch, payload] of cases) {
       reset();
       await simulator.publishDetection(detection);
-      await eventually(() => received[branch]!.length === 1, () => `${detection?.name} → "${branch}"; got ${JSON.stringify(received).slice(0, 800)}`);
+      await eventually(
+        () => received[branch]!.length === 1,
+        () => `${detection?.name} → "${branch}"; got ${JSON.stringify(received).slice(0, 800)}`,
+      );
       await sleep(200);
       assert.equal(total(received), 1, `only "${branch}" acts on ${detection?.name}`);
       if (payload !== undefined) assert.equal(received[branch]![0]!.payload, payload);
@@ -223,7 +276,10 @@ describe('example flows', function () {
     await tie.setFileReputation(85, { md5: randomBytes(16).toString('hex') }, 'together.exe', 'example test');
     await fabric.simulator!.publishDetection();
     await fabric.simulator!.publishFirstInstance();
-    await eventually(() => received['every change']!.length >= 1 && received.detections!.length >= 1 && received['first instances']!.length >= 1, 'one message at each event debug node');
+    await eventually(
+      () => received['every change']!.length >= 1 && received.detections!.length >= 1 && received['first instances']!.length >= 1,
+      'one message at each event debug node',
+    );
     assert.equal(received['every change']![0]!.topic, '/mcafee/event/tie/file/repchange/broadcast');
   });
 });
@@ -260,7 +316,11 @@ describe("the showcase on the simulator's periodic events", function () {
     const start = events;
     for (const branch of branches) node(byName(flow, branch, 'debug').id).on('input', () => (firstRun[branch] ??= events - start));
     const errors = collect(byName(flow, 'TIE errors', 'debug').id);
-    await eventually(() => Object.keys(firstRun).length === branches.length, () => `every branch; ran ${JSON.stringify(firstRun)} after ${events - start} events`, 30_000);
+    await eventually(
+      () => Object.keys(firstRun).length === branches.length,
+      () => `every branch; ran ${JSON.stringify(firstRun)} after ${events - start} events`,
+      30_000,
+    );
     for (const branch of branches) {
       assert.ok(firstRun[branch]! <= EVENTS_IN_3_MINUTES_AT_5_S, `"${branch}" first ran after ${firstRun[branch]} events`);
     }

@@ -74,7 +74,10 @@ describe('tie-fabric command', function () {
       try {
         const response = await officialRequest(client, '/mcafee/service/dxl/svcregistry/query', '{}');
         const { services } = JSON.parse(payloadText(response)) as { services: Record<string, { serviceType: string }> };
-        assert.deepEqual(Object.values(services).map((service) => service.serviceType), expectedServices);
+        assert.deepEqual(
+          Object.values(services).map((service) => service.serviceType),
+          expectedServices,
+        );
       } finally {
         await closeOfficialClient(client);
       }

@@ -175,7 +175,9 @@ describe('fabric with our DxlClient', function () {
 
   it('talks to the official client both ways', async () => {
     const official = await theirs();
-    await registerOfficialService(official, '/test/official-side', { '/test/ours/official-echo': (request) => `official ${payloadText(request)}` });
+    await registerOfficialService(official, '/test/official-side', {
+      '/test/ours/official-echo': (request) => `official ${payloadText(request)}`,
+    });
     const client = await ours(otherClient);
     assert.equal((await client.request('/test/ours/official-echo', 'hi')).payload.toString(), 'official hi');
 

@@ -16,7 +16,10 @@ import {
 
 function readDataDir(dir: string): Record<string, string> {
   return Object.fromEntries(
-    ['ca.crt', 'ca.key', 'broker.crt', 'client.crt', 'client.key', 'broker.json'].map((name) => [name, fs.readFileSync(path.join(dir, name), 'utf8')]),
+    ['ca.crt', 'ca.key', 'broker.crt', 'client.crt', 'client.key', 'broker.json'].map((name) => [
+      name,
+      fs.readFileSync(path.join(dir, name), 'utf8'),
+    ]),
   );
 }
 
@@ -82,7 +85,10 @@ describe('fabric lifecycle and data directory', function () {
   it('lists the WebSocket listener in the config when it runs', async () => {
     const fabric = await start({ webSocketPort: 0 });
     assert.ok(fabric.webSocketPort);
-    assert.match(fs.readFileSync(fabric.configPath, 'utf8'), new RegExp(`\\[BrokersWebSockets\\]\\n\\S+;${fabric.webSocketPort};127\\.0\\.0\\.1`));
+    assert.match(
+      fs.readFileSync(fabric.configPath, 'utf8'),
+      new RegExp(`\\[BrokersWebSockets\\]\\n\\S+;${fabric.webSocketPort};127\\.0\\.0\\.1`),
+    );
   });
 
   it('issues new certificates when its CA is gone', async () => {

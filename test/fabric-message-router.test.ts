@@ -42,7 +42,11 @@ const bystander = identity('d');
 
 function registerService(router: DxlMessageRouter, serviceGuid: string, channels: string[]): void {
   const registration = { serviceType: '/svc', serviceGuid, requestChannels: channels, metaData: { k: 'v' }, ttlMins: 60 };
-  router.onClientPublish(owner, '/mcafee/service/dxl/svcregistry/register', request('/mcafee/service/dxl/svcregistry/register', { payload: Buffer.from(JSON.stringify(registration)) }));
+  router.onClientPublish(
+    owner,
+    '/mcafee/service/dxl/svcregistry/register',
+    request('/mcafee/service/dxl/svcregistry/register', { payload: Buffer.from(JSON.stringify(registration)) }),
+  );
 }
 
 describe('fabric message router', () => {
@@ -70,7 +74,11 @@ describe('fabric message router', () => {
   it('refuses a registration whose metaData values are not strings', () => {
     const { router, registry, published } = setup();
     const bad = { serviceGuid: '{s1}', serviceType: '/svc', requestChannels: ['/t'], metaData: { k: { nested: true } } };
-    router.onClientPublish(owner, '/mcafee/service/dxl/svcregistry/register', request('/mcafee/service/dxl/svcregistry/register', { payload: Buffer.from(JSON.stringify(bad)) }));
+    router.onClientPublish(
+      owner,
+      '/mcafee/service/dxl/svcregistry/register',
+      request('/mcafee/service/dxl/svcregistry/register', { payload: Buffer.from(JSON.stringify(bad)) }),
+    );
     assert.equal(registry.size, 0);
     assert.equal(published[0]?.messageType, MessageType.ErrorResponse);
     assert.match(published[0]!.errorMessage, /metaData values must be strings/);

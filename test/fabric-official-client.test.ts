@@ -103,7 +103,11 @@ describe('fabric with the official @opendxl/dxl-client', function () {
     assert.equal(seen.sourceBrokerId, fabric.brokerId);
     assert.deepEqual(seen.brokerIds, [fabric.brokerId]);
 
-    const query = await officialRequest(requester, '/mcafee/service/dxl/svcregistry/query', JSON.stringify({ serviceGuid: info.serviceId }));
+    const query = await officialRequest(
+      requester,
+      '/mcafee/service/dxl/svcregistry/query',
+      JSON.stringify({ serviceGuid: info.serviceId }),
+    );
     const entry = (JSON.parse(payloadText(query)) as { services: Record<string, { serviceType: string; requestChannels: string[] }> })
       .services[info.serviceId];
     assert.equal(entry?.serviceType, '/test/echo-service');

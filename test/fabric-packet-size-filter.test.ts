@@ -63,14 +63,23 @@ describe('fabric packet size filter', () => {
     const before = Buffer.concat([publish('/before', 5), PINGREQ]);
     const longTopic = `/${'t'.repeat(50)}`;
     // 2 + 51 + 48 = 101: the payload alone is within the limit, the packet is not.
-    const offenders = [publish(longTopic, 48), publish('/big', 101), publish('/big', 101, 1), subscribe(`/${'x'.repeat(120)}`), publish('/huge', 70_000)];
+    const offenders = [
+      publish(longTopic, 48),
+      publish('/big', 101),
+      publish('/big', 101, 1),
+      subscribe(`/${'x'.repeat(120)}`),
+      publish('/huge', 70_000),
+    ];
     for (const offending of offenders) {
       for (const split of SPLITS) {
         const { output, violation } = run(100, Buffer.concat([before, offending, before]), split);
         assert.match(violation ?? '', /exceeds the limit of 100/, `split ${split}`);
         // What went on is what came before, at most followed by the first bytes of the offending header.
         assert.deepEqual(output.subarray(0, before.length), before, `split ${split}`);
-        assert.ok(output.length - before.length < 5, `split ${split}: ${output.length - before.length} bytes of the offending packet passed`);
+        assert.ok(
+          output.length - before.length < 5,
+          `split ${split}: ${output.length - before.length} bytes of the offending packet passed`,
+        );
       }
     }
   });

@@ -109,7 +109,11 @@ describe('fabric security and robustness', function () {
   };
 
   it('accepts a client certificate issued by the fabric CA', async () => {
-    const material = { ca: caPem, cert: fs.readFileSync(fabric.files.clientCert, 'utf8'), key: fs.readFileSync(fabric.files.clientKey, 'utf8') };
+    const material = {
+      ca: caPem,
+      cert: fs.readFileSync(fabric.files.clientCert, 'utf8'),
+      key: fs.readFileSync(fabric.files.clientKey, 'utf8'),
+    };
     assert.equal(await tryConnect(fabric.port, material), 'connack');
   });
 
@@ -126,13 +130,17 @@ describe('fabric security and robustness', function () {
   });
 
   it('disconnects a client whose packet is over 1 MiB with the topic counted, logs it once, and leaves everyone else alone', async () => {
-    await registerOfficialService(await connect(), '/test/robust', { '/test/robust/echo': (request) => `echo ${payloadText(request).length}` });
+    await registerOfficialService(await connect(), '/test/robust', {
+      '/test/robust/echo': (request) => `echo ${payloadText(request).length}`,
+    });
     const received: number[] = [];
     await subscribeOfficial(await connect(), '/test/robust/events', (event) => received.push(payloadText(event).length));
     // The payload alone is under the limit; with its 2 length bytes and its topic the packet is not.
     const topic = '/test/robust/oversized';
     await sendAndBeDisconnected((client) => client.publish(topic, Buffer.alloc(MIB - 2 - topic.length + 1), { qos: 0 }));
-    const disconnects = logLines.filter((line) => /disconnected .*: an MQTT packet of type 3 and 1048577 bytes exceeds the limit of 1048576/.test(line));
+    const disconnects = logLines.filter((line) =>
+      /disconnected .*: an MQTT packet of type 3 and 1048577 bytes exceeds the limit of 1048576/.test(line),
+    );
     assert.equal(disconnects.length, 1, logLines.join('\n'));
 
     // Everyone else is still connected, and the service still answers.

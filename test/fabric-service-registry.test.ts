@@ -57,8 +57,17 @@ describe('fabric service registry', () => {
     registry.register(entry('s1', ['/t'], 'conn-1'));
     registry.register(entry('s2', ['/t'], 'conn-2'));
     registry.register(entry('s3', ['/u'], 'conn-1'));
-    assert.deepEqual(registry.removeOwner('conn-1').map((removed) => removed.serviceGuid).sort(), ['s1', 's3']);
-    assert.deepEqual([1, 2].map(() => registry.select('/t')?.serviceGuid), ['s2', 's2']);
+    assert.deepEqual(
+      registry
+        .removeOwner('conn-1')
+        .map((removed) => removed.serviceGuid)
+        .sort(),
+      ['s1', 's3'],
+    );
+    assert.deepEqual(
+      [1, 2].map(() => registry.select('/t')?.serviceGuid),
+      ['s2', 's2'],
+    );
     assert.equal(registry.select('/u'), undefined);
   });
 
@@ -73,7 +82,10 @@ describe('fabric service registry', () => {
     now = 12 * 60_000;
     assert.deepEqual(registry.expire(), []);
     now = 12 * 60_000 + 1;
-    assert.deepEqual(registry.expire().map((expired) => expired.serviceGuid), ['short']);
+    assert.deepEqual(
+      registry.expire().map((expired) => expired.serviceGuid),
+      ['short'],
+    );
     assert.equal(registry.select('/t'), undefined);
     assert.equal(registry.select('/u')?.serviceGuid, 'long');
   });
@@ -82,8 +94,17 @@ describe('fabric service registry', () => {
     const registry = new ServiceRegistry();
     registry.register(entry('s1', ['/t']));
     registry.register({ ...entry('s2', ['/u']), serviceType: '/other' });
-    assert.deepEqual(registry.query().map((found) => found.serviceGuid), ['s1', 's2']);
-    assert.deepEqual(registry.query({ serviceGuid: 's2' }).map((found) => found.serviceGuid), ['s2']);
-    assert.deepEqual(registry.query({ serviceType: '/test/service' }).map((found) => found.serviceGuid), ['s1']);
+    assert.deepEqual(
+      registry.query().map((found) => found.serviceGuid),
+      ['s1', 's2'],
+    );
+    assert.deepEqual(
+      registry.query({ serviceGuid: 's2' }).map((found) => found.serviceGuid),
+      ['s2'],
+    );
+    assert.deepEqual(
+      registry.query({ serviceType: '/test/service' }).map((found) => found.serviceGuid),
+      ['s1'],
+    );
   });
 });

@@ -45,11 +45,18 @@ describe('flow: ordered batches', () => {
     assert.equal(results[0]?.ok, true);
     assert.equal(results[4], undefined);
 
-    const all = await runOrdered([1, 2, 3], async (n) => {
-      if (n === 2) throw new Error('two');
-      return n;
-    }, { concurrency: 1 });
-    assert.deepEqual(all.map((r) => r?.ok), [true, false, true]);
+    const all = await runOrdered(
+      [1, 2, 3],
+      async (n) => {
+        if (n === 2) throw new Error('two');
+        return n;
+      },
+      { concurrency: 1 },
+    );
+    assert.deepEqual(
+      all.map((r) => r?.ok),
+      [true, false, true],
+    );
   });
 
   it('answers an empty batch with no results', async () => {

@@ -22,7 +22,15 @@ describe('flow: tie-config settings → client options', () => {
 
   it('builds MQTT/TLS options from the form and PEM credentials', () => {
     const options = buildClientOptions(
-      { brokers: [{ host: 'dxl1;10.0.0.5', port: '8883', id: '{b1}' }, { host: 'dxl2', port: 8883 }], requestTimeout: '2.5', clientId: ' me ', protocolVersion: '3' },
+      {
+        brokers: [
+          { host: 'dxl1;10.0.0.5', port: '8883', id: '{b1}' },
+          { host: 'dxl2', port: 8883 },
+        ],
+        requestTimeout: '2.5',
+        clientId: ' me ',
+        protocolVersion: '3',
+      },
       credentials,
     );
     assert.deepEqual(options.brokers, [
@@ -45,7 +53,10 @@ describe('flow: tie-config settings → client options', () => {
     assert.equal(buildClientOptions({ brokers, keepalive: '1800' }, credentials).keepaliveSec, 1800);
     assert.equal(buildClientOptions({ brokers, keepalive: 5 }, credentials).keepaliveSec, 5);
     for (const keepalive of [0, -1, 1.5, '2.5', 65_536, 'soon']) {
-      configError(() => buildClientOptions({ brokers, keepalive }, credentials), /keepalive .* is not a whole number of seconds from 1 to 65535/);
+      configError(
+        () => buildClientOptions({ brokers, keepalive }, credentials),
+        /keepalive .* is not a whole number of seconds from 1 to 65535/,
+      );
     }
   });
 
@@ -59,12 +70,22 @@ describe('flow: tie-config settings → client options', () => {
 
   it('reads PEM files from server paths, naming a missing one but never echoing contents', () => {
     const options = buildClientOptions(
-      { brokers: [{ host: 'h', port: 1 }], tlsSource: 'files', caFile: pki.files.caCert, certFile: pki.files.clientCert, keyFile: pki.files.clientKey },
+      {
+        brokers: [{ host: 'h', port: 1 }],
+        tlsSource: 'files',
+        caFile: pki.files.caCert,
+        certFile: pki.files.clientCert,
+        keyFile: pki.files.clientKey,
+      },
       {},
     );
     assert.equal(options.key.toString(), pki.client.keyPem);
     configError(
-      () => buildClientOptions({ brokers: [{ host: 'h', port: 1 }], tlsSource: 'files', caFile: '/nonexistent/ca.pem', certFile: 'x', keyFile: 'y' }, {}),
+      () =>
+        buildClientOptions(
+          { brokers: [{ host: 'h', port: 1 }], tlsSource: 'files', caFile: '/nonexistent/ca.pem', certFile: 'x', keyFile: 'y' },
+          {},
+        ),
       /CA bundle file \/nonexistent\/ca\.pem: file not found/,
     );
   });
@@ -88,7 +109,10 @@ describe('flow: tie-config settings → client options', () => {
     configError(() => brokersFromSettings([]), /No brokers/);
     configError(() => brokersFromSettings([{ host: ' ', port: 1 }]), /broker 1: no host/);
     configError(() => brokersFromSettings([{ host: 'h', port: 'x' }]), /broker 1: port "x" is not a port/);
-    configError(() => buildClientOptions({ brokers: [{ host: 'h', port: 1 }] }, { caPem: pki.ca.certPem }), /missing: paste or upload the client certificate, private key/);
+    configError(
+      () => buildClientOptions({ brokers: [{ host: 'h', port: 1 }] }, { caPem: pki.ca.certPem }),
+      /missing: paste or upload the client certificate, private key/,
+    );
     configError(
       () => buildClientOptions({ brokers: [{ host: 'h', port: 1 }] }, { ...credentials, keyPem: 'secret-but-not-pem' }),
       /private key is not PEM/,

@@ -44,7 +44,16 @@ function passes(filter: ReputationChangeFilter, message: ReturnType<typeof empty
 
 describe('flow: event messages and filters', () => {
   it('turns a reputation change into the Python callback dict plus both verdicts and the DXL metadata', () => {
-    const message = change([[1, 99], [3, 0]], [[1, 99], [3, 85]]);
+    const message = change(
+      [
+        [1, 99],
+        [3, 0],
+      ],
+      [
+        [1, 99],
+        [3, 85],
+      ],
+    );
     const decoded = decodeReputationChange(decodeEvent(message, transformReputationChangeEvent), 'file');
     const out = reputationChangeMessage(decoded, message);
     assert.equal(out.topic, TieTopic.FILE_REPUTATION_CHANGE_EVENT);
@@ -58,9 +67,36 @@ describe('flow: event messages and filters', () => {
   });
 
   it('filters on the effective trust level: changed, now malicious, now trusted', () => {
-    const override = change([[1, 99], [3, 0]], [[1, 99], [3, 99]]); // verdict 99 → 99
-    const toMalicious = change([[1, 50], [3, 0]], [[1, 50], [3, 15]]);
-    const toTrusted = change([[1, 1], [3, 0]], [[1, 1], [3, 85]]);
+    const override = change(
+      [
+        [1, 99],
+        [3, 0],
+      ],
+      [
+        [1, 99],
+        [3, 99],
+      ],
+    ); // verdict 99 → 99
+    const toMalicious = change(
+      [
+        [1, 50],
+        [3, 0],
+      ],
+      [
+        [1, 50],
+        [3, 15],
+      ],
+    );
+    const toTrusted = change(
+      [
+        [1, 1],
+        [3, 0],
+      ],
+      [
+        [1, 1],
+        [3, 85],
+      ],
+    );
     const stillMalicious = change([[1, 1]], [[1, 15]]);
     assert.equal(passes('all', override), true);
     assert.equal(passes('effective-changed', override), false);
@@ -88,15 +124,22 @@ describe('flow: event messages and filters', () => {
   });
 
   it('decodes first instances and refuses events that are not TIE payloads', () => {
-    const message = event(TieTopic.FILE_FIRST_INSTANCE_EVENT, { agentGuid: 'g', name: 'MORPH.EXE', hashes: [{ type: 'md5', value: 'MdvozEQ9LKf9I2rAClL7Fw==' }] });
+    const message = event(TieTopic.FILE_FIRST_INSTANCE_EVENT, {
+      agentGuid: 'g',
+      name: 'MORPH.EXE',
+      hashes: [{ type: 'md5', value: 'MdvozEQ9LKf9I2rAClL7Fw==' }],
+    });
     const out = firstInstanceMessage(decodeEvent(message, transformFirstInstanceEvent), message);
     assert.deepEqual(out.payload, { agentGuid: 'g', name: 'MORPH.EXE', hashes: { md5: '31dbe8cc443d2ca7fd236ac00a52fb17' } });
-    assert.throws(() => decodeEvent(event(TieTopic.FILE_FIRST_INSTANCE_EVENT, 'not json'), transformFirstInstanceEvent), (error: unknown) => {
-      assert.ok(error instanceof TieError);
-      assert.equal(error.code, 'TIE_INVALID_RESPONSE');
-      assert.match(error.message, /^event on \/mcafee\/event\/tie\/file\/firstinstance is not JSON: /);
-      return true;
-    });
+    assert.throws(
+      () => decodeEvent(event(TieTopic.FILE_FIRST_INSTANCE_EVENT, 'not json'), transformFirstInstanceEvent),
+      (error: unknown) => {
+        assert.ok(error instanceof TieError);
+        assert.equal(error.code, 'TIE_INVALID_RESPONSE');
+        assert.match(error.message, /^event on \/mcafee\/event\/tie\/file\/firstinstance is not JSON: /);
+        return true;
+      },
+    );
   });
 });
 
@@ -105,18 +148,44 @@ describe('flow: check-first External reputation', () => {
     Object.fromEntries(levels.map(([p, t]) => [p, rep(p, t)])) as unknown as Reputations;
 
   it('sends when no provider but External is definitive (Not Set and Unknown are not)', () => {
-    assert.equal(decideExternalReputation(reputations([[1, 50], [3, 0]])).send, true);
-    assert.equal(decideExternalReputation(reputations([[1, 50], [15, 99]])).send, true);
+    assert.equal(
+      decideExternalReputation(
+        reputations([
+          [1, 50],
+          [3, 0],
+        ]),
+      ).send,
+      true,
+    );
+    assert.equal(
+      decideExternalReputation(
+        reputations([
+          [1, 50],
+          [15, 99],
+        ]),
+      ).send,
+      true,
+    );
     assert.equal(decideExternalReputation({}).send, true);
   });
 
   it('skips, naming the provider, when another provider is definitive', () => {
-    const decision = decideExternalReputation(reputations([[1, 99], [3, 0]]));
+    const decision = decideExternalReputation(
+      reputations([
+        [1, 99],
+        [3, 0],
+      ]),
+    );
     assert.equal(decision.send, false);
     if (decision.send) return;
     assert.equal(decision.providerId, 1);
     assert.match(decision.reason, /^Global Threat Intelligence \(GTI\) already has a definitive reputation \(Known Trusted, 99\)/);
-    const enterprise = decideExternalReputation(reputations([[1, 50], [3, 15]]));
+    const enterprise = decideExternalReputation(
+      reputations([
+        [1, 50],
+        [3, 15],
+      ]),
+    );
     assert.equal(enterprise.send, false);
     if (!enterprise.send) assert.equal(enterprise.providerId, 3);
   });

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { TieNodeError } from '../src/flow/errors';
 import { parseBatch, parseItem } from '../src/flow/items';
 import { parseText, settingInteger } from '../src/flow/values';
-import { fileTypeFromUser as parseFileType, queryLimitFromUser as parseQueryLimit, trustLevelFromUser as parseTrustLevel } from '../src/tie/arguments';
+import {
+  fileTypeFromUser as parseFileType,
+  queryLimitFromUser as parseQueryLimit,
+  trustLevelFromUser as parseTrustLevel,
+} from '../src/tie/arguments';
 import { TieError } from '../src/tie/errors';
 
 const MD5 = 'f2c7bb8acc97f92e987a2d4087d021b1';
@@ -35,14 +39,23 @@ describe('flow: input items', () => {
   it('keeps the settings the node accepts and refuses any other property, naming it', () => {
     const item = parseItem({ sha256: SHA256, trustLevel: 99, filename: 'a.exe' }, 'file', ['trustLevel', 'filename'], 'msg.payload');
     assert.deepEqual(item.settings, { trustLevel: 99, filename: 'a.exe' });
-    invalid(() => parseItem({ sha256: SHA256, trustlevel: 99 }, 'file', ['trustLevel'], 'msg.payload'), /msg\.payload has an unknown property "trustlevel".*trustLevel/);
+    invalid(
+      () => parseItem({ sha256: SHA256, trustlevel: 99 }, 'file', ['trustLevel'], 'msg.payload'),
+      /msg\.payload has an unknown property "trustlevel".*trustLevel/,
+    );
     invalid(() => parseItem({ sha256: SHA256, queryLimit: 3 }, 'file', [], 'msg.payload'), /unknown property "queryLimit"/);
   });
 
   it('refuses malformed hashes with the input named and the reason', () => {
-    invalid(() => parseItem('abc', 'file', [], 'msg.payload'), /^msg\.payload: hash "abc" has 3 hexadecimal characters; expected 32 \(md5\), 40 \(sha1\) or 64 \(sha256\)/);
+    invalid(
+      () => parseItem('abc', 'file', [], 'msg.payload'),
+      /^msg\.payload: hash "abc" has 3 hexadecimal characters; expected 32 \(md5\), 40 \(sha1\) or 64 \(sha256\)/,
+    );
     invalid(() => parseItem(`${MD5.slice(0, 31)}g`, 'file', [], 'msg.payload'), /not hexadecimal: character "g" at position 32/);
-    invalid(() => parseItem({ md5: SHA1 }, 'file', [], 'msg.hashes'), /^msg\.hashes: md5 hash .* has 40 hexadecimal characters; an md5 hash has 32/);
+    invalid(
+      () => parseItem({ md5: SHA1 }, 'file', [], 'msg.hashes'),
+      /^msg\.hashes: md5 hash .* has 40 hexadecimal characters; an md5 hash has 32/,
+    );
     invalid(() => parseItem({ hashes: { md5: MD5 }, sha1: SHA1 }, 'file', [], 'x'), /gives hashes twice/);
     invalid(() => parseItem(undefined, 'file', [], 'msg.payload'), /msg\.payload is empty/);
     invalid(() => parseItem(42, 'file', [], 'msg.payload'), /must be a file hash .* got number/);
@@ -86,7 +99,10 @@ describe('flow: setting values', () => {
     assert.equal(parseTrustLevel('Most Likely Trusted', 'l'), 85);
     assert.equal(parseTrustLevel('known-trusted-installer', 'l'), 100);
     assert.equal(parseTrustLevel(0, 'l'), 0);
-    refused(() => parseTrustLevel(98, 'msg.trustLevel'), /msg\.trustLevel 98 is not a TIE trust level: expected one of 100 \(Known Trusted Installer\), 99/);
+    refused(
+      () => parseTrustLevel(98, 'msg.trustLevel'),
+      /msg\.trustLevel 98 is not a TIE trust level: expected one of 100 \(Known Trusted Installer\), 99/,
+    );
     refused(() => parseTrustLevel('trusted', 'msg.trustLevel'), /"trusted" is not a TIE trust level/);
     refused(() => parseTrustLevel(undefined, 'msg.trustLevel'), /msg\.trustLevel was not specified/);
   });

@@ -51,7 +51,10 @@ describe('flow: shared connection', function () {
     assert.equal(reputations[1]?.trustLevel, 99);
     await shared.close();
     assert.equal(shared.state.status, 'closed');
-    assert.throws(() => shared.tie(), (error: unknown) => error instanceof DxlError && error.code === 'DXL_CLOSED');
+    assert.throws(
+      () => shared.tie(),
+      (error: unknown) => error instanceof DxlError && error.code === 'DXL_CLOSED',
+    );
   });
 
   it('closes at once when the last node is removed, and lingers when it only restarts', async () => {
@@ -74,7 +77,7 @@ describe('flow: shared connection', function () {
     assert.ok(Date.now() - started < 2000, `closed in ${Date.now() - started} ms`);
   });
 
-  it('holds subscriptions per node and removes exactly that node\'s', async () => {
+  it("holds subscriptions per node and removes exactly that node's", async () => {
     const shared = connection();
     shared.register('a', () => undefined);
     shared.register('b', () => undefined);
@@ -102,7 +105,10 @@ describe('flow: shared connection', function () {
       reason: 'TLS material missing: paste or upload the CA bundle, client certificate, private key (DXL brokers require mutual TLS)',
       cause: 'CONFIG',
     });
-    assert.throws(() => shared.tie(), (error: unknown) => error instanceof DxlError && error.code === 'DXL_CONFIG');
+    assert.throws(
+      () => shared.tie(),
+      (error: unknown) => error instanceof DxlError && error.code === 'DXL_CONFIG',
+    );
   });
 });
 
@@ -122,7 +128,10 @@ describe('flow: subscription registry', () => {
 
   it('forgets a failed subscription and passes the failure on', async () => {
     const registry = new SubscriptionRegistry();
-    await assert.rejects(registry.add('n1', () => Promise.reject(new Error('nope'))), /nope/);
+    await assert.rejects(
+      registry.add('n1', () => Promise.reject(new Error('nope'))),
+      /nope/,
+    );
     assert.equal(registry.count(), 0);
   });
 });

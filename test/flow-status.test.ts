@@ -8,28 +8,47 @@ import { userText as t } from '../src/flow/text';
 describe('flow: statuses', () => {
   it('shows the connection state with a short reason', () => {
     assert.deepEqual(connectionStatus({ status: 'connected', broker: 'h:1' }), { fill: 'green', shape: 'dot', text: StatusText.connected });
-    assert.deepEqual(connectionStatus({ status: 'connecting', broker: 'dxl1:8883' }), { fill: 'yellow', shape: 'ring', text: t('tie.status.connectingTo', { broker: 'dxl1:8883' }) });
+    assert.deepEqual(connectionStatus({ status: 'connecting', broker: 'dxl1:8883' }), {
+      fill: 'yellow',
+      shape: 'ring',
+      text: t('tie.status.connectingTo', { broker: 'dxl1:8883' }),
+    });
     assert.deepEqual(connectionStatus({ status: 'connecting', cause: 'SELF_SIGNED_CERT_IN_CHAIN', reason: 'TLS: ...' }), {
       fill: 'red',
       shape: 'ring',
       text: t('tie.cause.untrustedCa'),
     });
-    assert.deepEqual(connectionStatus({ status: 'reconnecting', cause: 'ECONNREFUSED' }), { fill: 'yellow', shape: 'ring', text: t('tie.cause.refused') });
+    assert.deepEqual(connectionStatus({ status: 'reconnecting', cause: 'ECONNREFUSED' }), {
+      fill: 'yellow',
+      shape: 'ring',
+      text: t('tie.cause.refused'),
+    });
     assert.deepEqual(connectionStatus({ status: 'reconnecting', cause: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' }), {
       fill: 'red',
       shape: 'ring',
       text: t('tie.cause.clientCertRejected'),
     });
-    assert.deepEqual(connectionStatus({ status: 'closed', cause: 'CONFIG' }), { fill: 'red', shape: 'ring', text: t('tie.cause.configError') });
-    assert.deepEqual(connectionStatus({ status: 'closed' }), { fill: 'red', shape: 'ring', text: StatusText.disconnected });
-    assert.deepEqual(connectionStatus({ status: 'reconnecting', cause: 'ERR_SSL_SOMETHING_NEW' }).text, t('tie.cause.tlsError'));
-    assert.deepEqual(connectionStatus({ status: 'connecting', cause: 'BROKER_CLOSED', reason: 'the broker closed the connection before accepting it' }), {
+    assert.deepEqual(connectionStatus({ status: 'closed', cause: 'CONFIG' }), {
       fill: 'red',
       shape: 'ring',
-      text: t('tie.cause.refusedByBroker'),
+      text: t('tie.cause.configError'),
     });
-    assert.deepEqual(connectionStatus({ status: 'connecting', cause: 'UNKNOWN', reason: 'something odd' }).text, t('tie.cause.cannotConnect'));
-    for (const cause of ['ETIMEDOUT', 'CONNECT_TIMEOUT', 'EHOSTUNREACH']) assert.deepEqual(connectionStatus({ status: 'connecting', cause }).text, t('tie.cause.unreachable'));
+    assert.deepEqual(connectionStatus({ status: 'closed' }), { fill: 'red', shape: 'ring', text: StatusText.disconnected });
+    assert.deepEqual(connectionStatus({ status: 'reconnecting', cause: 'ERR_SSL_SOMETHING_NEW' }).text, t('tie.cause.tlsError'));
+    assert.deepEqual(
+      connectionStatus({ status: 'connecting', cause: 'BROKER_CLOSED', reason: 'the broker closed the connection before accepting it' }),
+      {
+        fill: 'red',
+        shape: 'ring',
+        text: t('tie.cause.refusedByBroker'),
+      },
+    );
+    assert.deepEqual(
+      connectionStatus({ status: 'connecting', cause: 'UNKNOWN', reason: 'something odd' }).text,
+      t('tie.cause.cannotConnect'),
+    );
+    for (const cause of ['ETIMEDOUT', 'CONNECT_TIMEOUT', 'EHOSTUNREACH'])
+      assert.deepEqual(connectionStatus({ status: 'connecting', cause }).text, t('tie.cause.unreachable'));
   });
 
   it('folds a request node activity into its status while connected', () => {
@@ -39,7 +58,11 @@ describe('flow: statuses', () => {
     assert.deepEqual(activity.status(connected), { fill: 'blue', shape: 'dot', text: t('tie.status.requesting', { count: 1 }) });
     activity.progress(3, 10);
     assert.deepEqual(activity.status(connected).text, t('tie.status.batch', { settled: 3, total: 10 }));
-    assert.deepEqual(activity.status({ status: 'connecting', broker: 'b:1' }), { fill: 'yellow', shape: 'ring', text: t('tie.status.batchWaiting', { settled: 3, total: 10 }) });
+    assert.deepEqual(activity.status({ status: 'connecting', broker: 'b:1' }), {
+      fill: 'yellow',
+      shape: 'ring',
+      text: t('tie.status.batchWaiting', { settled: 3, total: 10 }),
+    });
     activity.finished({ errorCode: 'DXL_TIMEOUT' });
     assert.deepEqual(activity.status(connected), { fill: 'red', shape: 'dot', text: t('tie.error.timeout') });
     activity.started();

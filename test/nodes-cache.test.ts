@@ -23,7 +23,10 @@ describe('tie-config reputation cache', function () {
       topics: {
         [TieTopic.GET_FILE_REPUTATION]: (request) => {
           requests++;
-          client.sendResponse(request, JSON.stringify({ props: {}, reputations: [{ providerId: 1, trustLevel, createDate: 1, attributes: {} }] }));
+          client.sendResponse(
+            request,
+            JSON.stringify({ props: {}, reputations: [{ providerId: 1, trustLevel, createDate: 1, attributes: {} }] }),
+          );
         },
       },
     });
@@ -51,7 +54,12 @@ describe('tie-config reputation cache', function () {
     assert.equal(requests, 1, 'the second lookup came from the cache');
 
     trustLevel = 1;
-    const change = { hashes: [{ type: 'md5', value: Buffer.from(NOTEPAD.md5, 'hex').toString('base64') }], newReputations: { reputations: [] }, oldReputations: { reputations: [] }, updateTime: 1 };
+    const change = {
+      hashes: [{ type: 'md5', value: Buffer.from(NOTEPAD.md5, 'hex').toString('base64') }],
+      newReputations: { reputations: [] },
+      oldReputations: { reputations: [] },
+      updateTime: 1,
+    };
     await (await bare.client()).sendEvent(TieTopic.FILE_REPUTATION_CHANGE_EVENT, JSON.stringify(change));
     let level: number | undefined;
     for (let attempt = 0; attempt < 100 && level !== 1; attempt++) {

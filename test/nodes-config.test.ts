@@ -12,7 +12,20 @@ import path from 'node:path';
 import type { SharedConnection } from '../src/flow/shared-connection';
 import type { Reputations } from '../src/tie/types';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
-import { type FlowNode, type NodeModule, catchAndComplete, caughtError, eventually, helper, nextMessage, node, onTab, ourNode, statusBecomes, statusHistory } from './support/node-red-helper';
+import {
+  type FlowNode,
+  type NodeModule,
+  catchAndComplete,
+  caughtError,
+  eventually,
+  helper,
+  nextMessage,
+  node,
+  onTab,
+  ourNode,
+  statusBecomes,
+  statusHistory,
+} from './support/node-red-helper';
 import { NOTEPAD } from './support/node-red-samples';
 import { testPki } from '../test-kit/pki-fixture';
 
@@ -28,7 +41,8 @@ function everythingLogged(): string {
   for (const args of helper.log().args) texts.push(JSON.stringify(args));
   const proto = Object.getPrototypeOf(node('config')) as Record<string, { getCalls?: () => Array<{ args: unknown[] }> }>;
   for (const method of ['warn', 'error', 'log', 'status', 'debug']) {
-    for (const call of proto[method]?.getCalls?.() ?? []) texts.push(call.args.map((arg) => (arg instanceof Error ? arg.message : JSON.stringify(arg))).join(' '));
+    for (const call of proto[method]?.getCalls?.() ?? [])
+      texts.push(call.args.map((arg) => (arg instanceof Error ? arg.message : JSON.stringify(arg))).join(' '));
   }
   return texts.join('\n');
 }
@@ -52,7 +66,15 @@ describe('tie-config', function () {
 
   function usersOf(configId: string): FlowNode[] {
     return onTab([
-      { id: 'get', type: 'tie-get-reputation', connection: configId, subject: 'file', input: 'payload', inputType: 'msg', wires: [['out']] },
+      {
+        id: 'get',
+        type: 'tie-get-reputation',
+        connection: configId,
+        subject: 'file',
+        input: 'payload',
+        inputType: 'msg',
+        wires: [['out']],
+      },
       { id: 'events', type: 'tie-detection', connection: configId, wires: [[]] },
       { id: 'out', type: 'helper' },
     ]);
@@ -74,7 +96,10 @@ describe('tie-config', function () {
 
         await fabric.close();
         for (const id of ['get', 'events']) await statusBecomes(node(id), { fill: 'yellow', shape: 'ring', text: 'connection refused' });
-        assert.ok(statusHistory(node('events')).some((s) => s.text === 'connection lost'), 'the drop itself was shown');
+        assert.ok(
+          statusHistory(node('events')).some((s) => s.text === 'connection lost'),
+          'the drop itself was shown',
+        );
         assert.equal(connectionOf().state.status, 'reconnecting');
 
         const output = nextMessage('out', 10000);
@@ -85,7 +110,10 @@ describe('tie-config', function () {
         for (const id of ['get', 'events']) await statusBecomes(node(id), { fill: 'green', text: CONNECTED }, 10000);
         const msg = await output;
         assert.equal((msg.payload as Reputations)[1]?.trustLevel, 99, 'the request that waited was answered');
-        const logged = helper.log().args.map((args) => JSON.stringify(args)).join('\n');
+        const logged = helper
+          .log()
+          .args.map((args) => JSON.stringify(args))
+          .join('\n');
         assert.match(logged, new RegExp(`connected to 127\\.0\\.0\\.1:${port}`));
       } finally {
         await fabric.close();
@@ -126,7 +154,10 @@ describe('tie-config', function () {
     }
 
     it('connects with everything from a dxlclient.config on the server', async () => {
-      const reputations = await reputationThrough({ id: 'config', type: 'tie-config', source: 'file', configFile: test.fabric.configPath }, {});
+      const reputations = await reputationThrough(
+        { id: 'config', type: 'tie-config', source: 'file', configFile: test.fabric.configPath },
+        {},
+      );
       assert.equal(reputations[1]?.trustLevel, 99);
     });
 
@@ -217,7 +248,7 @@ describe('tie-config', function () {
       await statusBecomes(node('get'), { fill: 'red', text: 'TLS: key mismatch' });
       const caught = nextMessage('caught');
       node('get').receive({ payload: NOTEPAD.md5 });
-      const error = caughtError((await caught));
+      const error = caughtError(await caught);
       assert.match(error.code, /^DXL_/);
       const logged = everythingLogged() + error.message;
       for (const pem of [foreignKey, test.credentials.keyPem]) {
@@ -235,8 +266,11 @@ describe('tie-config', function () {
       red.auth = {
         needsPermission: (permission: string) => {
           permissions.push(permission);
-          return (request: { headers: Record<string, string> }, response: { status(code: number): { json(body: unknown): void } }, next: () => void) =>
-            request.headers['x-allowed'] ? next() : response.status(401).json({ message: 'unauthorized' });
+          return (
+            request: { headers: Record<string, string> },
+            response: { status(code: number): { json(body: unknown): void } },
+            next: () => void,
+          ) => (request.headers['x-allowed'] ? next() : response.status(401).json({ message: 'unauthorized' }));
         },
       };
       ourNode('tie-config')(red);
@@ -252,8 +286,13 @@ describe('tie-config', function () {
       const refused = await helper.request().post('/tie-config/import').send({ config: CONFIG_TEXT });
       assert.equal(refused.status, 401);
 
-      const agent = helper.request() as unknown as { post(url: string): { set(h: string, v: string): { send(b: unknown): Promise<{ status: number; body: Record<string, unknown> }> } } };
-      const accepted = await agent.post('/tie-config/import').set('x-allowed', '1').send({ config: CONFIG_TEXT, files: { 'ca.crt': test.credentials.caPem } });
+      const agent = helper.request() as unknown as {
+        post(url: string): { set(h: string, v: string): { send(b: unknown): Promise<{ status: number; body: Record<string, unknown> }> } };
+      };
+      const accepted = await agent
+        .post('/tie-config/import')
+        .set('x-allowed', '1')
+        .send({ config: CONFIG_TEXT, files: { 'ca.crt': test.credentials.caPem } });
       assert.equal(accepted.status, 200);
       assert.deepEqual(accepted.body.brokers, [{ host: 'dxl.corp', port: 8883, id: '{b}' }]);
       assert.deepEqual(accepted.body.missing, ['client.crt', 'passwd']);
@@ -264,8 +303,8 @@ describe('tie-config', function () {
       assert.equal(bad.body.code, 'DXL_CONFIG');
 
       const routes = (
-        (helper as unknown as { _httpAdmin: { _router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } } })._httpAdmin._router.stack
-      )
+        helper as unknown as { _httpAdmin: { _router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } } }
+      )._httpAdmin._router.stack
         .filter((layer) => layer.route?.path.startsWith('/tie-config'))
         .map((layer) => `${Object.keys(layer.route!.methods).join(',')} ${layer.route!.path}`);
       assert.deepEqual(routes, ['post /tie-config/import', 'post /tie-config/provision', 'post /tie-config/update-brokers']);

@@ -4,7 +4,20 @@ import { TieTopic } from '../src/tie/topics';
 import type { ReputationChangeEvent } from '../src/tie/types';
 import type { Verdict } from '../src/tie/verdict';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
-import { type FlowNode, type TestMessage, catchAndComplete, caughtError, collect, eventually, helper, node, onTab, ourNode, sleep, statusBecomes } from './support/node-red-helper';
+import {
+  type FlowNode,
+  type TestMessage,
+  catchAndComplete,
+  caughtError,
+  collect,
+  eventually,
+  helper,
+  node,
+  onTab,
+  ourNode,
+  sleep,
+  statusBecomes,
+} from './support/node-red-helper';
 import { newCertificate, newFile } from './support/node-red-samples';
 
 const CONNECTED = 'node-red:common.status.connected';
@@ -35,7 +48,14 @@ describe('event nodes', function () {
         { id: 'file', type: 'tie-reputation-change', connection: 'config', subject: 'file', filter: 'all', wires: [['out-file']] },
         { id: 'cert', type: 'tie-reputation-change', connection: 'config', subject: 'certificate', filter: 'all', wires: [['out-cert']] },
         { id: 'both', type: 'tie-reputation-change', connection: 'config', subject: 'both', filter: 'all', wires: [['out-both']] },
-        { id: 'malicious', type: 'tie-reputation-change', connection: 'config', subject: 'file', filter: 'now-malicious', wires: [['out-malicious']] },
+        {
+          id: 'malicious',
+          type: 'tie-reputation-change',
+          connection: 'config',
+          subject: 'file',
+          filter: 'now-malicious',
+          wires: [['out-malicious']],
+        },
         { id: 'detection', type: 'tie-detection', connection: 'config', wires: [['out-detection']] },
         { id: 'first', type: 'tie-first-instance', connection: 'config', wires: [['out-first']] },
         ...EVENT_NODES.map((id) => ({ id: `out-${id}`, type: 'helper' })),
@@ -51,7 +71,10 @@ describe('event nodes', function () {
     const received = await loadAll();
     const file = newFile();
     await tie.setFileReputation(15, { sha256: file.sha256 }, 'evil.exe');
-    await eventually(() => received.file!.length === 1 && received.both!.length === 1 && received.malicious!.length === 1, 'three deliveries');
+    await eventually(
+      () => received.file!.length === 1 && received.both!.length === 1 && received.malicious!.length === 1,
+      'three deliveries',
+    );
     const msg = received.file![0]!;
     assert.equal(msg.topic, TieTopic.FILE_REPUTATION_CHANGE_EVENT);
     const payload = msg.payload as ReputationChangeEvent;
@@ -88,7 +111,10 @@ describe('event nodes', function () {
     Object.defineProperty(JSON, 'parse', { ...original, value: counting });
     try {
       await dxl.sendEvent(TieTopic.FILE_REPUTATION_CHANGE_EVENT, text);
-      await eventually(() => received.file!.length === 1 && received.both!.length === 1 && received.malicious!.length === 1, 'three deliveries');
+      await eventually(
+        () => received.file!.length === 1 && received.both!.length === 1 && received.malicious!.length === 1,
+        'three deliveries',
+      );
       await sleep(100);
     } finally {
       Object.defineProperty(JSON, 'parse', original);
@@ -130,7 +156,13 @@ describe('event nodes', function () {
     await eventually(() => received.detection!.length === 1, 'the detection');
     const msg = received.detection![0]!;
     assert.equal(msg.topic, TieTopic.FILE_DETECTION_EVENT);
-    const payload = msg.payload as { agentGuid: string; name: string; hashes: Record<string, string>; localReputation: number; remediationAction: number };
+    const payload = msg.payload as {
+      agentGuid: string;
+      name: string;
+      hashes: Record<string, string>;
+      localReputation: number;
+      remediationAction: number;
+    };
     assert.equal(payload.agentGuid, '{agent}');
     assert.equal(payload.name, 'FOCUS_MALWARE2.EXE');
     assert.equal(payload.remediationAction, 5);
@@ -161,7 +193,14 @@ describe('event nodes', function () {
         const [config, credentials] = configNodeFor(test);
         await helper.load(
           modules,
-          [...catchAndComplete([]), config, ...onTab([{ id: 'events', type, connection: 'config', ...properties, wires: [['out']] }, { id: 'out', type: 'helper' }])],
+          [
+            ...catchAndComplete([]),
+            config,
+            ...onTab([
+              { id: 'events', type, connection: 'config', ...properties, wires: [['out']] },
+              { id: 'out', type: 'helper' },
+            ]),
+          ],
           credentials,
         );
         await statusBecomes(node('events'), { text: CONNECTED });
@@ -193,7 +232,10 @@ describe('event nodes', function () {
         await helper.load(modules, flow, { broken: {} });
         // Catch → helper delivery is asynchronous: listening right after load sees it.
         const caught = collect('caught');
-        await eventually(() => caught.length >= 2, () => `2 errors, got ${caught.length}`);
+        await eventually(
+          () => caught.length >= 2,
+          () => `2 errors, got ${caught.length}`,
+        );
         await sleep(100);
         const codes = caught.map((msg) => `${(msg.error as { source: { id: string } }).source.id} ${caughtError(msg).code}`).sort();
         assert.deepEqual(codes, ['misconfigured DXL_CONFIG', 'orphan TIE_NO_CONFIG'], 'once per node, even on two topics');

@@ -31,7 +31,10 @@ describe('tie-first-references', function () {
     node('node').receive({ payload: NOTEPAD.sha1 });
     const msg = await output;
     const references = msg.payload as FirstReference[];
-    assert.deepEqual(references.map((r) => r.agentGuid), SEED_AGENT_GUIDS);
+    assert.deepEqual(
+      references.map((r) => r.agentGuid),
+      SEED_AGENT_GUIDS,
+    );
     assert.equal(references[0]!.date, 1475873692);
     assert.equal(msg.count, 3);
     assert.equal(msg.firstSeen, '2016-10-07T20:54:52.000Z');
@@ -46,7 +49,10 @@ describe('tie-first-references', function () {
     output = nextMessage('out');
     node('node').receive({ payload: [{ md5: NOTEPAD.md5, queryLimit: 1 }, newFile().sha256] });
     const msg = await output;
-    assert.deepEqual((msg.payload as FirstReference[][]).map((list) => list.length), [1, 0]);
+    assert.deepEqual(
+      (msg.payload as FirstReference[][]).map((list) => list.length),
+      [1, 0],
+    );
     assert.deepEqual(msg.count, [1, 0]);
     assert.deepEqual(msg.firstSeen, ['2016-10-07T20:54:52.000Z', null]);
   });
@@ -62,7 +68,7 @@ describe('tie-first-references', function () {
     await load();
     const caught = nextMessage('caught');
     node('node').receive({ payload: NOTEPAD.md5, queryLimit: -3 });
-    const error = caughtError((await caught));
+    const error = caughtError(await caught);
     assert.equal(error.code, 'TIE_INVALID_INPUT');
     assert.match(error.message, /queryLimit -3 is not a query limit/);
   });

@@ -42,7 +42,13 @@ describe('tie-get-reputation', function () {
     assert.equal(verdict.trustLevelName, 'Known Trusted');
     assert.equal(verdict.providerName, 'Global Threat Intelligence (GTI)');
     assert.equal(verdict.basis, 'provider');
-    assert.deepEqual(verdict.enterprise, { serverVersion: '1.1.0.265', firstContact: '2015-12-30T19:14:35.000Z', prevalence: 17, enterpriseSize: 21, fileNameCount: 0 });
+    assert.deepEqual(verdict.enterprise, {
+      serverVersion: '1.1.0.265',
+      firstContact: '2015-12-30T19:14:35.000Z',
+      prevalence: 17,
+      enterpriseSize: 21,
+      fileNameCount: 0,
+    });
     assert.equal((await completed).topic, 'keep me', 'the Complete node gets the same msg');
     assert.deepEqual(lastStatus(node('node')), { fill: 'green', shape: 'dot', text: 'node-red:common.status.connected' });
   });
@@ -136,12 +142,19 @@ describe('tie-get-reputation', function () {
     }
     await statusBecomes(node('node'), { fill: 'red', text: 'invalid input' });
     const shown = statusHistory(node('node')).map((status) => status.text ?? '');
-    assert.deepEqual(shown.filter((text) => /requesting|batch/.test(text)), [], `statuses: ${shown.join(', ')}`);
+    assert.deepEqual(
+      shown.filter((text) => /requesting|batch/.test(text)),
+      [],
+      `statuses: ${shown.join(', ')}`,
+    );
     // A valid lookup afterwards still shows its request and clears the red dot.
     const output = nextMessage('out');
     node('node').receive({ payload: NOTEPAD.md5 });
     await output;
-    assert.ok(statusHistory(node('node')).some((status) => status.text === 'requesting (1)'), 'a sent request shows "requesting (1)"');
+    assert.ok(
+      statusHistory(node('node')).some((status) => status.text === 'requesting (1)'),
+      'a sent request shows "requesting (1)"',
+    );
     await statusBecomes(node('node'), { fill: 'green', text: 'node-red:common.status.connected' });
   });
 });

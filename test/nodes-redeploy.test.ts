@@ -7,7 +7,19 @@ import assert from 'node:assert/strict';
 import { TieClient } from '../src/tie/client';
 import type { SharedConnection } from '../src/flow/shared-connection';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
-import { type FlowNode, type TestMessage, TAB, collect, eventually, helper, node, onTab, ourNode, sleep, statusBecomes } from './support/node-red-helper';
+import {
+  type FlowNode,
+  type TestMessage,
+  TAB,
+  collect,
+  eventually,
+  helper,
+  node,
+  onTab,
+  ourNode,
+  sleep,
+  statusBecomes,
+} from './support/node-red-helper';
 import { newFile } from './support/node-red-samples';
 
 const EVENT_NODES = ['changes', 'detections', 'firsts'] as const;
@@ -37,7 +49,15 @@ describe('event subscriptions across redeploys', function () {
         config,
         ...onTab([
           // A new name each generation: a "modified nodes" deploy restarts exactly these three.
-          { id: 'changes', type: 'tie-reputation-change', name: `changes ${generation}`, connection: 'config', subject: 'both', filter: 'all', wires: [['out-changes']] },
+          {
+            id: 'changes',
+            type: 'tie-reputation-change',
+            name: `changes ${generation}`,
+            connection: 'config',
+            subject: 'both',
+            filter: 'all',
+            wires: [['out-changes']],
+          },
           { id: 'detections', type: 'tie-detection', name: `detections ${generation}`, connection: 'config', wires: [['out-detections']] },
           { id: 'firsts', type: 'tie-first-instance', name: `firsts ${generation}`, connection: 'config', wires: [['out-firsts']] },
           ...EVENT_NODES.map((id) => ({ id: `out-${id}`, type: 'helper' })),
@@ -55,7 +75,10 @@ describe('event subscriptions across redeploys', function () {
     await tie.setFileReputation(1, { sha256: file.sha256 });
     await test.simulator!.publishDetection({ hashes: file, name: 'ONCE.EXE' });
     await test.simulator!.publishFirstInstance({ hashes: newFile(), name: 'FIRST.EXE' });
-    await eventually(() => EVENT_NODES.every((id) => received[id]!.length >= 1), () => `deliveries ${JSON.stringify(Object.fromEntries(EVENT_NODES.map((id) => [id, received[id]!.length])))}`);
+    await eventually(
+      () => EVENT_NODES.every((id) => received[id]!.length >= 1),
+      () => `deliveries ${JSON.stringify(Object.fromEntries(EVENT_NODES.map((id) => [id, received[id]!.length])))}`,
+    );
     await sleep(300); // duplicates, if any, would arrive now
     for (const id of EVENT_NODES) assert.equal(received[id]!.length, 1, `${id} received ${received[id]!.length} messages`);
     assert.equal((received.changes![0]!.payload as { hashes: { sha256: string } }).hashes.sha256, file.sha256);
@@ -79,7 +102,10 @@ describe('event subscriptions across redeploys', function () {
     }
     assert.equal(node('config'), configBefore, 'partial deploys kept the config node');
     assert.equal(connection().state.status, 'connected', 'and its connection');
-    await eventually(() => connection().subscriptionCount() === 4, () => `4 subscriptions, not ${connection().subscriptionCount()}`);
+    await eventually(
+      () => connection().subscriptionCount() === 4,
+      () => `4 subscriptions, not ${connection().subscriptionCount()}`,
+    );
     assert.equal(connection().userCount, 3);
     await eachEventOnce();
 
@@ -98,8 +124,15 @@ describe('event subscriptions across redeploys', function () {
     await helper.load(modules, first, credentials);
     await eventually(() => connection().subscriptionCount() === 4, '4 subscriptions');
     const [withoutDetections] = flow(0);
-    await helper.setFlows(withoutDetections.filter((n) => n.id !== 'detections'), 'nodes', credentials);
-    await eventually(() => connection().subscriptionCount() === 3, () => `3 subscriptions, not ${connection().subscriptionCount()}`);
+    await helper.setFlows(
+      withoutDetections.filter((n) => n.id !== 'detections'),
+      'nodes',
+      credentials,
+    );
+    await eventually(
+      () => connection().subscriptionCount() === 3,
+      () => `3 subscriptions, not ${connection().subscriptionCount()}`,
+    );
     assert.equal(connection().userCount, 2);
     const received = collect('out-firsts');
     await test.simulator!.publishFirstInstance({ hashes: newFile() });

@@ -8,7 +8,19 @@ import type { ServiceRegistration } from '../src/dxl/api';
 import type { DxlMessage } from '../src/dxl/message';
 import { TieTopic } from '../src/tie/topics';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { type FlowNode, type TestMessage, catchAndComplete, caughtError, helper, nextMessage, node, onTab, ourNode, sleep, statusBecomes } from './support/node-red-helper';
+import {
+  type FlowNode,
+  type TestMessage,
+  catchAndComplete,
+  caughtError,
+  helper,
+  nextMessage,
+  node,
+  onTab,
+  ourNode,
+  sleep,
+  statusBecomes,
+} from './support/node-red-helper';
 import { requestFlow } from './support/node-red-request-flow';
 import { freePort } from '../test-kit/ports';
 import { EICAR, NOTEPAD } from './support/node-red-samples';
@@ -24,7 +36,12 @@ interface RequestNodeCase {
 const CASES: RequestNodeCase[] = [
   { type: 'tie-get-reputation', properties: { subject: 'file' }, msg: { payload: NOTEPAD.md5 }, parsesAnswer: true },
   { type: 'tie-set-reputation', properties: { subject: 'file' }, msg: { payload: NOTEPAD.md5, trustLevel: 99 }, parsesAnswer: false },
-  { type: 'tie-set-external-reputation', properties: { checkFirst: true }, msg: { payload: NOTEPAD.md5, trustLevel: 99, filename: 'n.exe' }, parsesAnswer: true },
+  {
+    type: 'tie-set-external-reputation',
+    properties: { checkFirst: true },
+    msg: { payload: NOTEPAD.md5, trustLevel: 99, filename: 'n.exe' },
+    parsesAnswer: true,
+  },
   { type: 'tie-first-references', properties: { subject: 'file' }, msg: { payload: NOTEPAD.md5 }, parsesAnswer: true },
 ];
 
@@ -154,7 +171,10 @@ describe('request nodes: errors reach Catch nodes with their code', function () 
         if (request.payload.toString().includes(Buffer.from(EICAR.md5, 'hex').toString('base64'))) {
           client.sendErrorResponse(request, 0, 'Could not find reputation');
         } else {
-          client.sendResponse(request, JSON.stringify({ props: {}, reputations: [{ providerId: 1, trustLevel: 99, createDate: 1, attributes: {} }] }));
+          client.sendResponse(
+            request,
+            JSON.stringify({ props: {}, reputations: [{ providerId: 1, trustLevel: 99, createDate: 1, attributes: {} }] }),
+          );
         }
       });
     }
@@ -186,17 +206,25 @@ describe('request nodes: errors reach Catch nodes with their code', function () 
       assert.equal(payload[1], null);
       assert.equal((msg.verdict as unknown[])[1], null);
       const errors = msg.errors as Array<{ index: number; code: string; message: string }>;
-      assert.deepEqual(errors.map((e) => [e.index, e.code]), [[1, 'DXL_ERROR_RESPONSE']]);
+      assert.deepEqual(
+        errors.map((e) => [e.index, e.code]),
+        [[1, 'DXL_ERROR_RESPONSE']],
+      );
       await completed;
     });
   });
 
   it('tie-set-external-reputation without the check: DXL_DISCONNECTED when the report cannot be published', async () => {
     const port = await freePort();
-    const [flow, credentials] = requestFlow(bare, 'tie-set-external-reputation', { checkFirst: false }, {
-      brokers: [{ host: '127.0.0.1', port }],
-      requestTimeout: 0.5,
-    });
+    const [flow, credentials] = requestFlow(
+      bare,
+      'tie-set-external-reputation',
+      { checkFirst: false },
+      {
+        brokers: [{ host: '127.0.0.1', port }],
+        requestTimeout: 0.5,
+      },
+    );
     await helper.load(modules, flow, credentials);
     await expectCaught(CASES[2]!, 'DXL_DISCONNECTED', /Not connected to a DXL broker within 500 ms/, 'connection refused');
   });

@@ -26,7 +26,7 @@ describe('tie-set-external-reputation', function () {
     await helper.load(modules, flow, credentials);
   }
 
-  it('skips, and says why, when another provider already has a definitive reputation (the sample\'s check)', async () => {
+  it("skips, and says why, when another provider already has a definitive reputation (the sample's check)", async () => {
     await load({ trustLevel: '70', trustLevelType: 'tie-level' });
     const output = nextMessage('out');
     const completed = nextMessage('completed');
@@ -45,7 +45,15 @@ describe('tie-set-external-reputation', function () {
   it('sends when no provider is definitive, and TIE then has the External reputation', async () => {
     await load();
     const output = nextMessage('out');
-    node('node').receive({ payload: { hashes: UNKNOWN_FILE, trustLevel: 'MIGHT_BE_TRUSTED', fileType: 'PEEXE', filename: 'random.exe', comment: 'External Reputation set via OpenDXL' } });
+    node('node').receive({
+      payload: {
+        hashes: UNKNOWN_FILE,
+        trustLevel: 'MIGHT_BE_TRUSTED',
+        fileType: 'PEEXE',
+        filename: 'random.exe',
+        comment: 'External Reputation set via OpenDXL',
+      },
+    });
     const msg = await output;
     assert.equal(msg.payload, 'Sent');
     const outcome = msg.outcome as Record<string, unknown>;
@@ -86,12 +94,12 @@ describe('tie-set-external-reputation', function () {
     await load({ checkFirst: false });
     let caught = nextMessage('caught');
     node('node').receive({ payload: newFile().md5, trustLevel: 0 });
-    let error = caughtError((await caught));
+    let error = caughtError(await caught);
     assert.equal(error.code, 'TIE_INVALID_INPUT');
     assert.match(error.message, /trustLevel was not specified \(0, Not Set/);
     caught = nextMessage('caught');
     node('node').receive({ payload: newFile().md5, trustLevel: 99, fileType: 'EXE2' });
-    error = caughtError((await caught));
+    error = caughtError(await caught);
     assert.match(error.message, /fileType "EXE2" is not a TIE file type/);
   });
 });

@@ -58,7 +58,13 @@ describe('tie-set-reputation', function () {
     const msg = await output;
     assert.deepEqual(msg.payload, ['Succeeded', 'Succeeded']);
     const outcomes = msg.outcome as Array<{ trustLevel: number; comment: string; filename?: string }>;
-    assert.deepEqual(outcomes.map((o) => [o.trustLevel, o.comment, o.filename]), [[99, 'bulk', undefined], [1, 'bulk', 'bad.exe']]);
+    assert.deepEqual(
+      outcomes.map((o) => [o.trustLevel, o.comment, o.filename]),
+      [
+        [99, 'bulk', undefined],
+        [1, 'bulk', 'bad.exe'],
+      ],
+    );
     assert.equal((await tie.getFileReputation({ md5: a.md5 }))[3]?.trustLevel, 99);
     assert.equal((await tie.getFileReputation({ sha1: b.sha1 }))[3]?.trustLevel, 1);
   });
@@ -78,12 +84,12 @@ describe('tie-set-reputation', function () {
     const file = newFile();
     let caught = nextMessage('caught');
     node('node').receive({ payload: file.md5 });
-    let error = caughtError((await caught));
+    let error = caughtError(await caught);
     assert.equal(error.code, 'TIE_INVALID_INPUT');
     assert.match(error.message, /^msg\.payload: trustLevel was not specified/);
     caught = nextMessage('caught');
     node('node').receive({ payload: file.md5, trustLevel: 42 });
-    error = caughtError((await caught));
+    error = caughtError(await caught);
     assert.match(error.message, /trustLevel 42 is not a TIE trust level/);
     await statusBecomes(node('node'), { text: 'invalid input' });
     const reputations = await tie.getFileReputation({ md5: file.md5 });
@@ -94,7 +100,7 @@ describe('tie-set-reputation', function () {
     await load({ subject: 'certificate', trustLevel: '85', trustLevelType: 'tie-level' });
     const caught = nextMessage('caught');
     node('node').receive({ payload: { sha1: newCertificate().sha1, filename: 'x' } });
-    const error = caughtError((await caught));
+    const error = caughtError(await caught);
     assert.equal(error.code, 'TIE_INVALID_INPUT');
     assert.match(error.message, /unknown property "filename"/);
   });

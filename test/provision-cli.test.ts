@@ -53,7 +53,10 @@ interface PrintedManagement {
 async function startTieFabric(dataDir: string): Promise<{ child: ChildProcess; printed: PrintedManagement; logged: () => string }> {
   const env = { ...process.env };
   delete env.TIE_FABRIC_MGMT_PASSWORD;
-  const child = spawn(process.execPath, [TIE_FABRIC, '--port', '0', '--no-simulator', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TIE_FABRIC, '--port', '0', '--no-simulator', '--data-dir', dataDir], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -61,7 +64,8 @@ async function startTieFabric(dataDir: string): Promise<{ child: ChildProcess; p
   const deadline = Date.now() + 15_000;
   for (;;) {
     const match = /Management: +https:\/\/127\.0\.0\.1:(\d+).*\n +user: +(\S+)\n +password: +(\S+)\n +server CA: +(.+)\n/.exec(stdout);
-    if (match) return { child, printed: { port: match[1]!, user: match[2]!, password: match[3]!, ca: match[4]!.trim() }, logged: () => stderr };
+    if (match)
+      return { child, printed: { port: match[1]!, user: match[2]!, password: match[3]!, ca: match[4]!.trim() }, logged: () => stderr };
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`tie-fabric printed no management lines: ${stdout}`);
@@ -99,13 +103,18 @@ describe('tie-dxl and tie-fabric command lines', function () {
     assert.equal(printed.ca, path.join(root, 'fabric', 'ca.crt'));
 
     const dir = path.join(root, 'provisioned');
-    const run = await tieDxl(['provision', dir, '127.0.0.1', 'cli-client', ...serverArgs(), '--organization', 'Tests'], { password: printed.password });
+    const run = await tieDxl(['provision', dir, '127.0.0.1', 'cli-client', ...serverArgs(), '--organization', 'Tests'], {
+      password: printed.password,
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Provisioned "cli-client" from 127\.0\.0\.1\./);
     assert.ok(!(run.stdout + run.stderr).includes(printed.password));
     assert.deepEqual(fs.readdirSync(dir).sort(), ['ca-bundle.crt', 'client.crt', 'client.csr', 'client.key', 'dxlclient.config']);
     assert.equal(fs.statSync(path.join(dir, 'client.key')).mode & 0o777, 0o600);
-    assert.match(fs.readFileSync(path.join(dir, 'dxlclient.config'), 'utf8'), /^\[General\]\n#UseWebSockets=false\n\n\[Certs\]\nBrokerCertChain=ca-bundle\.crt\nCertFile=client\.crt\nPrivateKey=client\.key\n\n\[Brokers\]\n\{/);
+    assert.match(
+      fs.readFileSync(path.join(dir, 'dxlclient.config'), 'utf8'),
+      /^\[General\]\n#UseWebSockets=false\n\n\[Certs\]\nBrokerCertChain=ca-bundle\.crt\nCertFile=client\.crt\nPrivateKey=client\.key\n\n\[Brokers\]\n\{/,
+    );
 
     const official = await connectOfficialClientFromConfig(path.join(dir, 'dxlclient.config'));
     await closeOfficialClient(official);

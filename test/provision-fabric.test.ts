@@ -80,7 +80,13 @@ describe('provisioning against the fabric', function () {
       const dir = tempDir();
       try {
         const files = writeProvisionedConfig(path.join(dir, 'dxl'), provisioned);
-        assert.deepEqual(fs.readdirSync(path.join(dir, 'dxl')).sort(), ['ca-bundle.crt', 'client.crt', 'client.csr', 'client.key', 'dxlclient.config']);
+        assert.deepEqual(fs.readdirSync(path.join(dir, 'dxl')).sort(), [
+          'ca-bundle.crt',
+          'client.crt',
+          'client.csr',
+          'client.key',
+          'dxlclient.config',
+        ]);
         assert.equal(fs.statSync(files.key).mode & 0o777, 0o600);
         assert.equal(fs.readFileSync(files.key, 'utf8'), provisioned.keyPem);
 
@@ -94,7 +100,8 @@ describe('provisioning against the fabric', function () {
 
         assert.throws(
           () => writeProvisionedConfig(path.join(dir, 'dxl'), provisioned),
-          (error: unknown) => error instanceof ProvisionError && error.code === ProvisionErrorCode.Files && /dxlclient\.config/.test(error.message),
+          (error: unknown) =>
+            error instanceof ProvisionError && error.code === ProvisionErrorCode.Files && /dxlclient\.config/.test(error.message),
         );
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -105,7 +112,9 @@ describe('provisioning against the fabric', function () {
       const withWs = await startManagementFabric({ webSocketPort: await freePort() });
       try {
         const client = await provisionDxlClient(withWs.server(), { commonName: 'ws-client' });
-        assert.deepEqual(client.webSocketBrokers, [{ id: withWs.fabric.brokerId, port: withWs.fabric.webSocketPort, hosts: ['127.0.0.1'] }]);
+        assert.deepEqual(client.webSocketBrokers, [
+          { id: withWs.fabric.brokerId, port: withWs.fabric.webSocketPort, hosts: ['127.0.0.1'] },
+        ]);
         const options = provisionedClientOptions(client, { webSockets: true });
         assert.equal(options.webSockets, true);
         assert.equal(await connectAndAsk(options), withWs.fabric.brokerId);
@@ -124,7 +133,11 @@ describe('provisioning against the fabric', function () {
 
       const dir = tempDir();
       try {
-        const stale = { ...provisioned, caBundlePem: testPki().otherCa.certPem, brokers: [{ id: '{old}', port: await freePort(), hosts: ['127.0.0.1'] }] };
+        const stale = {
+          ...provisioned,
+          caBundlePem: testPki().otherCa.certPem,
+          brokers: [{ id: '{old}', port: await freePort(), hosts: ['127.0.0.1'] }],
+        };
         const files = writeProvisionedConfig(dir, stale);
         fs.appendFileSync(files.config, '; kept comment\n[Proxy]\nAddress=proxy.example\nPort=3128\n');
         await assert.rejects(connectAndAsk(provisionedClientOptions(stale), 1000), 'the stale config does not connect');
@@ -157,7 +170,7 @@ describe('provisioning against the fabric', function () {
       assert.ok(!error.message.includes(wrong) && !JSON.stringify(error).includes(wrong));
     });
 
-    it('a malformed CSR: PROVISION_COMMAND_FAILED with the server\'s reason', async () => {
+    it("a malformed CSR: PROVISION_COMMAND_FAILED with the server's reason", async () => {
       const error = await rejectsWith(
         runManagementCommand(test.server(), ManagementCommand.provision, { csrString: 'not a CSR' }),
         ProvisionErrorCode.CommandFailed,
@@ -167,7 +180,11 @@ describe('provisioning against the fabric', function () {
     });
 
     it('a CSR whose signature does not match its key, or with a short key: refused with the reason', async () => {
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+      const { privateKey } = generateKeyPairSync('rsa', {
+        modulusLength: 1024,
+        privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      });
       const weakKey = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
       const weak = forge.pki.createCertificationRequest();
       weak.publicKey = forge.pki.setRsaPublicKey(weakKey.n, weakKey.e);
@@ -180,7 +197,18 @@ describe('provisioning against the fabric', function () {
       );
 
       // The last byte of the DER is the signature's: flipping it breaks the signature, not the syntax.
-      const der = Buffer.from(forge.util.encode64(forge.asn1.toDer(forge.pki.certificationRequestToAsn1(forge.pki.certificationRequestFromPem((await generateKeyAndCsr({ commonName: 'tampered' })).csrPem))).getBytes()), 'base64');
+      const der = Buffer.from(
+        forge.util.encode64(
+          forge.asn1
+            .toDer(
+              forge.pki.certificationRequestToAsn1(
+                forge.pki.certificationRequestFromPem((await generateKeyAndCsr({ commonName: 'tampered' })).csrPem),
+              ),
+            )
+            .getBytes(),
+        ),
+        'base64',
+      );
       der[der.length - 1] = der[der.length - 1]! ^ 0xff;
       const tampered = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE REQUEST-----\n`;
       await rejectsWith(
@@ -195,7 +223,9 @@ describe('provisioning against the fabric', function () {
       await rejectsWith(
         provisionDxlClient(test.server({ ca: testPki().otherCa.certPem }), { commonName: 'x' }),
         ProvisionErrorCode.UntrustedServer,
-        new RegExp(`does not verify against the CA certificate\\(s\\) given.*${brokerCert.fingerprint256}.*trust this server without verification`),
+        new RegExp(
+          `does not verify against the CA certificate\\(s\\) given.*${brokerCert.fingerprint256}.*trust this server without verification`,
+        ),
       );
     });
 
@@ -207,13 +237,25 @@ describe('provisioning against the fabric', function () {
     });
 
     it('an unknown command: PROVISION_COMMAND_FAILED; nothing listening: PROVISION_UNREACHABLE', async () => {
-      await rejectsWith(runManagementCommand(test.server(), 'Nope.nothing'), ProvisionErrorCode.CommandFailed, /Unknown command: Nope\.nothing/);
+      await rejectsWith(
+        runManagementCommand(test.server(), 'Nope.nothing'),
+        ProvisionErrorCode.CommandFailed,
+        /Unknown command: Nope\.nothing/,
+      );
       await rejectsWith(fetchBrokerUpdate(test.server({ port: await freePort() })), ProvisionErrorCode.Unreachable, /connection refused/);
     });
 
     it('bad arguments are refused before anything is sent', async () => {
-      await rejectsWith(provisionDxlClient(test.server(), { commonName: '  ' }), ProvisionErrorCode.InvalidArgument, /common name \(CN\) is empty/);
-      await rejectsWith(provisionDxlClient(test.server({ password: '' }), { commonName: 'x' }), ProvisionErrorCode.InvalidArgument, /password is missing/);
+      await rejectsWith(
+        provisionDxlClient(test.server(), { commonName: '  ' }),
+        ProvisionErrorCode.InvalidArgument,
+        /common name \(CN\) is empty/,
+      );
+      await rejectsWith(
+        provisionDxlClient(test.server({ password: '' }), { commonName: 'x' }),
+        ProvisionErrorCode.InvalidArgument,
+        /password is missing/,
+      );
       await rejectsWith(fetchBrokerUpdate(test.server({ ca: 'not pem' })), ProvisionErrorCode.InvalidArgument, /holds no PEM certificate/);
     });
   });

@@ -33,12 +33,21 @@ describe('provisioning: key, CSR and config text', function () {
     const byName = Object.fromEntries(requested.map((e) => [e.name, e]));
     assert.equal(byName.basicConstraints?.cA, false);
     assert.equal(byName.extKeyUsage?.clientAuth, true);
-    assert.deepEqual((byName.subjectAltName?.altNames as Array<{ value: string }>).map((n) => n.value), ['flows-01.acme.example']);
+    assert.deepEqual(
+      (byName.subjectAltName?.altNames as Array<{ value: string }>).map((n) => n.value),
+      ['flows-01.acme.example'],
+    );
   });
 
   it('refuses a bad country code or an overlong common name before making a key', async () => {
-    await assert.rejects(generateKeyAndCsr({ commonName: 'x', subject: { country: 'Germany' } }), (e: unknown) => e instanceof ProvisionError && /two-letter code/.test(e.message));
-    await assert.rejects(generateKeyAndCsr({ commonName: 'x'.repeat(65) }), (e: unknown) => e instanceof ProvisionError && /at most 64/.test(e.message));
+    await assert.rejects(
+      generateKeyAndCsr({ commonName: 'x', subject: { country: 'Germany' } }),
+      (e: unknown) => e instanceof ProvisionError && /two-letter code/.test(e.message),
+    );
+    await assert.rejects(
+      generateKeyAndCsr({ commonName: 'x'.repeat(65) }),
+      (e: unknown) => e instanceof ProvisionError && /at most 64/.test(e.message),
+    );
   });
 
   it('formats a dxlclient.config the clients read: commented UseWebSockets, relative file names, every broker', () => {
@@ -54,17 +63,24 @@ describe('provisioning: key, CSR and config text', function () {
     assert.deepEqual(config.brokers, brokers);
     assert.equal(config.privateKey, '/etc/dxl/node-red.key');
     assert.equal(config.useWebSockets, false);
-    assert.equal(parseDxlConfig(formatProvisionedConfig({ brokers, webSocketBrokers: [{ port: 443, hosts: ['w'] }] }, files, true), '/x').useWebSockets, true);
+    assert.equal(
+      parseDxlConfig(formatProvisionedConfig({ brokers, webSocketBrokers: [{ port: 443, hosts: ['w'] }] }, files, true), '/x')
+        .useWebSockets,
+      true,
+    );
     assert.throws(() => configFilePaths('/etc/dxl', '../evil'), /plain file name/);
   });
 
-  it('replaces a section\'s entries, keeping comments, other sections and CRLF line ends; adds a missing section', () => {
+  it("replaces a section's entries, keeping comments, other sections and CRLF line ends; adds a missing section", () => {
     const text = '[Certs]\r\nCertFile=c.crt\r\n\r\n[Brokers]\r\n# production\r\nold=old;1;gone\r\n\r\n[Proxy]\r\nAddress=p\r\n';
     assert.equal(
       replaceSectionEntries(text, 'Brokers', ['{n}={n};8883;new']),
       '[Certs]\r\nCertFile=c.crt\r\n\r\n[Brokers]\r\n{n}={n};8883;new\r\n# production\r\n\r\n[Proxy]\r\nAddress=p\r\n',
     );
-    assert.equal(replaceSectionEntries('[Certs]\nA=b\n', 'BrokersWebSockets', ['w=w;443;h']), '[Certs]\nA=b\n\n[BrokersWebSockets]\nw=w;443;h\n');
+    assert.equal(
+      replaceSectionEntries('[Certs]\nA=b\n', 'BrokersWebSockets', ['w=w;443;h']),
+      '[Certs]\nA=b\n\n[BrokersWebSockets]\nw=w;443;h\n',
+    );
     assert.equal(replaceSectionEntries('[Certs]\nA=b\n', 'BrokersWebSockets', []), '[Certs]\nA=b\n');
   });
 });

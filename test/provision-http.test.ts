@@ -100,20 +100,30 @@ describe('management client over HTTPS', function () {
     it('follows a redirect on the same server, carrying its cookies and the credentials', async () => {
       server.script = (request, response) => {
         if (request.url?.startsWith('/remote/')) {
-          response.writeHead(302, { Location: '/core/login?next=1', 'Set-Cookie': ['JSESSIONID=abc123; Path=/; Secure', 'orion=xyz; HttpOnly'] });
+          response.writeHead(302, {
+            Location: '/core/login?next=1',
+            'Set-Cookie': ['JSESSIONID=abc123; Path=/; Secure', 'orion=xyz; HttpOnly'],
+          });
           return response.end();
         }
         if (request.headers.cookie !== 'JSESSIONID=abc123; orion=xyz') return answer(400, 'no cookie')(request, response);
         answer(200, 'OK:\n"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----"')(request, response);
       };
       assert.match(await fetchCaBundle(settings), /BEGIN CERTIFICATE/);
-      assert.deepEqual(server.seen.map((r) => r.path), ['/remote/DxlClientMgmt.createClientCaBundle?%3Aoutput=json', '/core/login?next=1']);
+      assert.deepEqual(
+        server.seen.map((r) => r.path),
+        ['/remote/DxlClientMgmt.createClientCaBundle?%3Aoutput=json', '/core/login?next=1'],
+      );
       assert.ok(server.seen[1]!.headers.authorization, 'credentials on the redirected request');
     });
 
     it(`stops a redirect loop after ${MAX_REDIRECTS} redirects`, async () => {
       server.script = answer(302, '', { Location: '/remote/again' });
-      const error = await failsWith(fetchCaBundle(settings), ProvisionErrorCode.Redirect, /still redirected after 5 redirects \(a redirect loop\?\)/);
+      const error = await failsWith(
+        fetchCaBundle(settings),
+        ProvisionErrorCode.Redirect,
+        /still redirected after 5 redirects \(a redirect loop\?\)/,
+      );
       assert.equal(error.httpStatus, 302);
       assert.equal(server.seen.length, MAX_REDIRECTS + 1);
     });
@@ -121,9 +131,17 @@ describe('management client over HTTPS', function () {
     it('does not follow a redirect to another port, host or scheme: the credentials stay', async () => {
       const other = await scriptedServer();
       try {
-        for (const location of [`https://127.0.0.1:${other.port}/remote/x`, `https://localhost:${server.port}/remote/x`, `http://127.0.0.1:${server.port}/remote/x`]) {
+        for (const location of [
+          `https://127.0.0.1:${other.port}/remote/x`,
+          `https://localhost:${server.port}/remote/x`,
+          `http://127.0.0.1:${server.port}/remote/x`,
+        ]) {
           server.script = answer(302, '', { Location: location });
-          await failsWith(fetchCaBundle(settings), ProvisionErrorCode.Redirect, /redirects to another host, port or scheme are not followed/);
+          await failsWith(
+            fetchCaBundle(settings),
+            ProvisionErrorCode.Redirect,
+            /redirects to another host, port or scheme are not followed/,
+          );
         }
         assert.equal(other.seen.length, 0, 'the other server was never asked');
       } finally {
@@ -140,9 +158,17 @@ describe('management client over HTTPS', function () {
   describe('statuses and framing', () => {
     it('HTTP 403: not allowed to run the command; HTTP 500: the status, named', async () => {
       server.script = answer(403, 'Forbidden');
-      await failsWith(fetchBrokerList(settings), ProvisionErrorCode.Unauthorized, /HTTP 403, user "epo-admin" may not run DxlClientMgmt\.getBrokerList/);
+      await failsWith(
+        fetchBrokerList(settings),
+        ProvisionErrorCode.Unauthorized,
+        /HTTP 403, user "epo-admin" may not run DxlClientMgmt\.getBrokerList/,
+      );
       server.script = answer(500, 'boom');
-      const error = await failsWith(fetchBrokerList(settings), ProvisionErrorCode.HttpStatus, /getBrokerList failed with HTTP 500 Internal Server Error/);
+      const error = await failsWith(
+        fetchBrokerList(settings),
+        ProvisionErrorCode.HttpStatus,
+        /getBrokerList failed with HTTP 500 Internal Server Error/,
+      );
       assert.equal(error.httpStatus, 500);
     });
 
@@ -157,19 +183,30 @@ describe('management client over HTTPS', function () {
 
     it('an Error answer quotes the server, with the password masked if it echoes it', async () => {
       server.script = answer(200, `Error 0 :\r\nLogin failed for password ${PASSWORD}`);
-      const error = await failsWith(fetchCaBundle(settings), ProvisionErrorCode.CommandFailed, /failed with status "Error 0": Login failed for password \*{8}/);
+      const error = await failsWith(
+        fetchCaBundle(settings),
+        ProvisionErrorCode.CommandFailed,
+        /failed with status "Error 0": Login failed for password \*{8}/,
+      );
       assert.equal(error.serverMessage, 'Login failed for password ********');
     });
 
     it('reads a broker list spelled "hostname" or "hostName", and refuses a provisioning package with fewer than three parts', async () => {
-      const list = { brokers: [{ guid: '{a}', hostname: 'dxl1.corp', ipAddress: '10.0.0.1', port: 8883 }], webSocketBrokers: [{ guid: '{a}', hostName: 'dxl1.corp', ipAddress: '10.0.0.1', port: '443' }] };
+      const list = {
+        brokers: [{ guid: '{a}', hostname: 'dxl1.corp', ipAddress: '10.0.0.1', port: 8883 }],
+        webSocketBrokers: [{ guid: '{a}', hostName: 'dxl1.corp', ipAddress: '10.0.0.1', port: '443' }],
+      };
       server.script = answer(200, `OK:\r\n${JSON.stringify(JSON.stringify(list))}`);
       assert.deepEqual(await fetchBrokerList(settings), {
         brokers: [{ id: '{a}', port: 8883, hosts: ['dxl1.corp', '10.0.0.1'] }],
         webSocketBrokers: [{ id: '{a}', port: 443, hosts: ['dxl1.corp', '10.0.0.1'] }],
       });
       server.script = answer(200, `OK:\r\n${JSON.stringify(`${testPki().ca.certPem},${testPki().client.certPem}`)}`);
-      await failsWith(provisionDxlClient(settings, { commonName: 'x' }), ProvisionErrorCode.BadResponse, /expected "CA bundle,certificate,brokers\[,WebSocket brokers\]", got 2 part/);
+      await failsWith(
+        provisionDxlClient(settings, { commonName: 'x' }),
+        ProvisionErrorCode.BadResponse,
+        /expected "CA bundle,certificate,brokers\[,WebSocket brokers\]", got 2 part/,
+      );
     });
 
     it('refuses a certificate that is not for the key it made', async () => {

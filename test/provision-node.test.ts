@@ -33,8 +33,11 @@ describe('tie-config Provision and Update brokers', function () {
     red.auth = {
       needsPermission: (permission: string) => {
         permissions.push(permission);
-        return (request: { headers: Record<string, string> }, response: { status(code: number): { json(body: unknown): void } }, next: () => void) =>
-          request.headers['x-allowed'] ? next() : response.status(401).json({ message: 'unauthorized' });
+        return (
+          request: { headers: Record<string, string> },
+          response: { status(code: number): { json(body: unknown): void } },
+          next: () => void,
+        ) => (request.headers['x-allowed'] ? next() : response.status(401).json({ message: 'unauthorized' }));
       },
     };
     ourNode('tie-config')(red);
@@ -57,7 +60,14 @@ describe('tie-config Provision and Update brokers', function () {
   }
 
   function form(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-    return { host: test.management.host, port: test.management.port, user: test.management.user, password: MANAGEMENT_PASSWORD, caPem: test.caPem, ...overrides };
+    return {
+      host: test.management.host,
+      port: test.management.port,
+      user: test.management.user,
+      password: MANAGEMENT_PASSWORD,
+      caPem: test.caPem,
+      ...overrides,
+    };
   }
 
   async function loadConfigOnly(): Promise<void> {
@@ -81,7 +91,9 @@ describe('tie-config Provision and Update brokers', function () {
     const flow: FlowNode[] = [
       ...catchAndComplete([]),
       { id: 'config', type: 'tie-config', brokers: result.brokers, transport: result.transport, tlsSource: 'credentials' },
-      ...onTab([{ id: 'get', type: 'tie-get-reputation', connection: 'config', subject: 'file', input: 'payload', inputType: 'msg', wires: [[]] }]),
+      ...onTab([
+        { id: 'get', type: 'tie-get-reputation', connection: 'config', subject: 'file', input: 'payload', inputType: 'msg', wires: [[]] },
+      ]),
     ];
     await helper.load([ourNode('tie-config'), ourNode('tie-get-reputation')], flow, {
       config: { caPem: result.caPem, certPem: result.certPem, keyPem: result.keyPem! },

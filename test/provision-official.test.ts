@@ -101,7 +101,7 @@ describe('the official dxlclient command line against the fabric', function () {
     assert.equal(fs.readFileSync(path.join(dir, 'ca-bundle.crt'), 'utf8').trim(), test.caPem.trim());
   });
 
-  it('provisionconfig with a wrong password fails on the fabric\'s HTTP 401 and writes no certificate', async () => {
+  it("provisionconfig with a wrong password fails on the fabric's HTTP 401 and writes no certificate", async () => {
     const run = await runOfficial(['provisionconfig', dir, '127.0.0.1', 'refused', ...serverArgs('wrong-password')]);
     assert.notEqual(run.code, 0);
     assert.match(run.stderr + run.stdout, /401/);

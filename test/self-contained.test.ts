@@ -61,7 +61,12 @@ describe('the repository is self-contained', () => {
 
   it('names no folder beside the checkout', () => {
     const outside = /\.\.\/shared\b|shared\/(?:data|spec|seeds)\/|\/work\//;
-    const named = files.filter((file) => file !== path.join(root, 'test', 'self-contained.test.ts') && outside.test(fs.readFileSync(file, 'utf8')));
-    assert.deepEqual(named.map((file) => path.relative(root, file)), []);
+    const named = files.filter(
+      (file) => file !== path.join(root, 'test', 'self-contained.test.ts') && outside.test(fs.readFileSync(file, 'utf8')),
+    );
+    assert.deepEqual(
+      named.map((file) => path.relative(root, file)),
+      [],
+    );
   });
 });

@@ -26,7 +26,9 @@ describe('TieClient', () => {
       const { dxl, tie } = cannedTie();
       const reputations = await tie.getFileReputation(NOTEPAD.hex);
       assert.deepEqual(reputations, NOTEPAD.reputations);
-      assert.deepEqual(dxl.requests, [{ topic: TieTopic.GET_FILE_REPUTATION, payload: JSON.stringify(SAMPLE_wireExamples.getFileReputationRequest_python) }]);
+      assert.deepEqual(dxl.requests, [
+        { topic: TieTopic.GET_FILE_REPUTATION, payload: JSON.stringify(SAMPLE_wireExamples.getFileReputationRequest_python) },
+      ]);
     });
 
     it('set file reputation', async () => {
@@ -39,7 +41,12 @@ describe('TieClient', () => {
     it('get and set certificate reputation, public key as a separate field', async () => {
       const { dxl, tie } = cannedTie();
       assert.deepEqual(await tie.getCertificateReputation(SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1), SAMPLE_CERT.reputations);
-      await tie.setCertificateReputation(TrustLevel.KNOWN_TRUSTED, SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1, 'Reputation set via OpenDXL');
+      await tie.setCertificateReputation(
+        TrustLevel.KNOWN_TRUSTED,
+        SAMPLE_CERT.sha1,
+        SAMPLE_CERT.publicKeySha1,
+        'Reputation set via OpenDXL',
+      );
       await tie.getCertificateReputation(SAMPLE_CERT.sha1);
       assert.deepEqual(JSON.parse(dxl.requests[0].payload), SAMPLE_wireExamples.getCertReputationRequest);
       assert.deepEqual(JSON.parse(dxl.requests[1].payload), SAMPLE_wireExamples.setCertReputationRequest_python);
@@ -78,8 +85,16 @@ describe('TieClient', () => {
       const { dxl, tie } = cannedTie();
       await rejectsWith(tie.getFileReputation({ md5: 'xyz' }), INVALID, 'md5 hash "xyz" is not hexadecimal: character "x" at position 1');
       await rejectsWith(tie.getFileReputation({}), INVALID, 'no hashes given: expected at least one of md5, sha1 or sha256');
-      await rejectsWith(tie.getCertificateReputation(NOTEPAD.hex.md5), INVALID, `certificate sha1 "${NOTEPAD.hex.md5}" has 32 hexadecimal characters; a sha1 hash has 40`);
-      await rejectsWith(tie.getFileFirstReferences({ sha1: NOTEPAD.hex.md5 }), INVALID, /^sha1 hash .* has 32 hexadecimal characters; a sha1 hash has 40$/);
+      await rejectsWith(
+        tie.getCertificateReputation(NOTEPAD.hex.md5),
+        INVALID,
+        `certificate sha1 "${NOTEPAD.hex.md5}" has 32 hexadecimal characters; a sha1 hash has 40`,
+      );
+      await rejectsWith(
+        tie.getFileFirstReferences({ sha1: NOTEPAD.hex.md5 }),
+        INVALID,
+        /^sha1 hash .* has 32 hexadecimal characters; a sha1 hash has 40$/,
+      );
       assert.equal(dxl.requests.length, 0);
     });
 
@@ -93,7 +108,11 @@ describe('TieClient', () => {
         INVALID,
         'trustLevel 42 is not a TIE trust level: expected one of 100, 99, 85, 70, 50, 30, 15, 1, 0',
       );
-      await rejectsWith(tie.setFileReputation(99, NOTEPAD.hex, anyLevel(7) as unknown as string), INVALID, 'filename must be a string, got number');
+      await rejectsWith(
+        tie.setFileReputation(99, NOTEPAD.hex, anyLevel(7) as unknown as string),
+        INVALID,
+        'filename must be a string, got number',
+      );
       assert.equal(dxl.requests.length, 0);
       await tie.setFileReputation(anyLevel('85'), NOTEPAD.hex);
       assert.equal(JSON.parse(dxl.requests[0].payload).trustLevel, 85);
@@ -107,7 +126,11 @@ describe('TieClient', () => {
       await rejectsWith(tie.setExternalFileReputation(42, {}, FileType.PEEXE), INVALID, 'TrustLevel was not a valid entry');
       await rejectsWith(tie.setExternalFileReputation(70, {}, FileType.PEEXE), INVALID, 'File hashes were not specified');
       await rejectsWith(tie.setExternalFileReputation(70, '', FileType.PEEXE), INVALID, 'File hashes were not specified');
-      await rejectsWith(tie.setExternalFileReputation(70, { md5: '12' }), INVALID, 'md5 hash "12" has 2 hexadecimal characters; an md5 hash has 32');
+      await rejectsWith(
+        tie.setExternalFileReputation(70, { md5: '12' }),
+        INVALID,
+        'md5 hash "12" has 2 hexadecimal characters; an md5 hash has 32',
+      );
       assert.equal(dxl.events.length, 0);
       await tie.setExternalFileReputation(TrustLevel.MIGHT_BE_TRUSTED, NOTEPAD.hex.md5.toUpperCase());
       assert.deepEqual(JSON.parse(dxl.events[0].payload), {
@@ -120,7 +143,11 @@ describe('TieClient', () => {
     it('query limit must be a whole number of at least 1', async () => {
       const { tie } = cannedTie();
       await rejectsWith(tie.getFileFirstReferences(NOTEPAD.hex, 0), INVALID, 'queryLimit must be a whole number of at least 1, got 0');
-      await rejectsWith(tie.getCertificateFirstReferences(SAMPLE_CERT.sha1, undefined, 2.5), INVALID, 'queryLimit must be a whole number of at least 1, got 2.5');
+      await rejectsWith(
+        tie.getCertificateFirstReferences(SAMPLE_CERT.sha1, undefined, 2.5),
+        INVALID,
+        'queryLimit must be a whole number of at least 1, got 2.5',
+      );
     });
   });
 
@@ -132,7 +159,11 @@ describe('TieClient', () => {
       await dxl.registerService({ serviceType: 'silent', topics: { [TieTopic.GET_FILE_FIRST_REFERENCES]: () => undefined } });
       const tie = new TieClient(dxl, { requestTimeoutMs: 50 });
       await rejectsWith(tie.getFileReputation(NOTEPAD.hex), DxlErrorCode.ErrorResponse, 'Could not find reputation');
-      await rejectsWith(tie.getCertificateReputation(SAMPLE_CERT.sha1), DxlErrorCode.ServiceUnavailable, 'unable to locate service for request');
+      await rejectsWith(
+        tie.getCertificateReputation(SAMPLE_CERT.sha1),
+        DxlErrorCode.ServiceUnavailable,
+        'unable to locate service for request',
+      );
       await rejectsWith(tie.getFileFirstReferences(NOTEPAD.hex), DxlErrorCode.Timeout, /No response/);
     });
 
@@ -142,7 +173,11 @@ describe('TieClient', () => {
       dxl.serve(TieTopic.GET_CERT_REPUTATION, () => ({ payload: '"text"' }));
       const tie = new TieClient(dxl);
       await rejectsWith(tie.getFileReputation(NOTEPAD.hex), TieErrorCode.InvalidResponse, /is not JSON: /);
-      await rejectsWith(tie.getCertificateReputation(SAMPLE_CERT.sha1), TieErrorCode.InvalidResponse, 'reputation response is not a JSON object');
+      await rejectsWith(
+        tie.getCertificateReputation(SAMPLE_CERT.sha1),
+        TieErrorCode.InvalidResponse,
+        'reputation response is not a JSON object',
+      );
     });
   });
 
@@ -165,7 +200,10 @@ describe('TieClient', () => {
       assert.deepEqual(got[1], got[0]);
       assert.notEqual(got[1], got[0], 'a copy for the second handler');
       // The first handler has no error handler (nor the client): its error goes back to the DXL client, after the second got its own.
-      assert.throws(() => dxl.deliver(topic, 'not json'), { code: TieErrorCode.InvalidResponse, message: /^event on \/mcafee\/event\/tie\/file\/detection is not JSON: / });
+      assert.throws(() => dxl.deliver(topic, 'not json'), {
+        code: TieErrorCode.InvalidResponse,
+        message: /^event on \/mcafee\/event\/tie\/file\/detection is not JSON: /,
+      });
       assert.equal(errors.length, 1);
       assert.match(errors[0]!, /is not JSON/);
       await first();
@@ -194,7 +232,11 @@ describe('TieClient', () => {
       const { tie, count } = cachedTie();
       const first = await tie.getFileReputation(NOTEPAD.hex);
       first[1].trustLevel = 0;
-      const second = await tie.getFileReputation({ sha256: NOTEPAD.hex.sha256, md5: NOTEPAD.hex.md5.toUpperCase(), sha1: NOTEPAD.hex.sha1 });
+      const second = await tie.getFileReputation({
+        sha256: NOTEPAD.hex.sha256,
+        md5: NOTEPAD.hex.md5.toUpperCase(),
+        sha1: NOTEPAD.hex.sha1,
+      });
       assert.equal(count(TieTopic.GET_FILE_REPUTATION), 1);
       assert.deepEqual(second, NOTEPAD.reputations);
     });
@@ -311,7 +353,11 @@ describe('TieClient', () => {
       await tie.close();
       await rejectsWith(tie.getFileReputation(NOTEPAD.hex), TieErrorCode.Closed, 'The TIE client is closed');
       await rejectsWith(tie.setCertificateReputation(99, SAMPLE_CERT.sha1), TieErrorCode.Closed, 'The TIE client is closed');
-      await rejectsWith(tie.onFileDetection(() => undefined), TieErrorCode.Closed, 'The TIE client is closed');
+      await rejectsWith(
+        tie.onFileDetection(() => undefined),
+        TieErrorCode.Closed,
+        'The TIE client is closed',
+      );
       assert.equal(dxl.requests.length, 0);
       assert.deepEqual(dxl.subscribedTopics, []);
     });

@@ -86,23 +86,41 @@ describe('TIE hashes', () => {
       assert.deepEqual(normalizeHashes(NOTEPAD.hex.sha256.toUpperCase()), { sha256: NOTEPAD.hex.sha256 });
       assert.equal(hashTypeForLength(40), 'sha1');
       assert.equal(hashTypeForLength(41), undefined);
-      throwsInvalid(() => normalizeBareHash('abcd'), 'hash "abcd" has 4 hexadecimal characters; expected 32 (md5), 40 (sha1) or 64 (sha256)');
+      throwsInvalid(
+        () => normalizeBareHash('abcd'),
+        'hash "abcd" has 4 hexadecimal characters; expected 32 (md5), 40 (sha1) or 64 (sha256)',
+      );
     });
 
     it('refuses what is not a hash set', () => {
       throwsInvalid(() => normalizeHashes({}), 'no hashes given: expected at least one of md5, sha1 or sha256');
       throwsInvalid(() => normalizeHashes({ md5: null }), 'no hashes given: expected at least one of md5, sha1 or sha256');
-      throwsInvalid(() => normalizeHashes(undefined), 'hashes must be an object such as {"md5": "<32 hex digits>"} or a hex string, got undefined');
-      throwsInvalid(() => normalizeHashes([NOTEPAD.hex.md5]), 'hashes must be an object such as {"md5": "<32 hex digits>"} or a hex string, got an array');
+      throwsInvalid(
+        () => normalizeHashes(undefined),
+        'hashes must be an object such as {"md5": "<32 hex digits>"} or a hex string, got undefined',
+      );
+      throwsInvalid(
+        () => normalizeHashes([NOTEPAD.hex.md5]),
+        'hashes must be an object such as {"md5": "<32 hex digits>"} or a hex string, got an array',
+      );
       throwsInvalid(() => normalizeHashes({ sha512: 'ab' }), 'unknown hash type "sha512": expected md5, sha1 or sha256');
-      throwsInvalid(() => normalizeHashes({ md5: NOTEPAD.hex.md5, MD5: NOTEPAD.hex.md5.replace('f', '0') }), 'md5 hash given twice with different values');
-      throwsInvalid(() => normalizeHashes({ md5: NOTEPAD.hex.sha1 }), `md5 hash "${NOTEPAD.hex.sha1}" has 40 hexadecimal characters; an md5 hash has 32`);
+      throwsInvalid(
+        () => normalizeHashes({ md5: NOTEPAD.hex.md5, MD5: NOTEPAD.hex.md5.replace('f', '0') }),
+        'md5 hash given twice with different values',
+      );
+      throwsInvalid(
+        () => normalizeHashes({ md5: NOTEPAD.hex.sha1 }),
+        `md5 hash "${NOTEPAD.hex.sha1}" has 40 hexadecimal characters; an md5 hash has 32`,
+      );
     });
   });
 
   describe('normalizeCertificateHashes', () => {
     it('requires a sha1 and treats an empty public key as absent', () => {
-      assert.deepEqual(normalizeCertificateHashes(SAMPLE_CERT.sha1.toUpperCase(), ''), { sha1: SAMPLE_CERT.sha1, publicKeySha1: undefined });
+      assert.deepEqual(normalizeCertificateHashes(SAMPLE_CERT.sha1.toUpperCase(), ''), {
+        sha1: SAMPLE_CERT.sha1,
+        publicKeySha1: undefined,
+      });
       assert.deepEqual(normalizeCertificateHashes(SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1), {
         sha1: SAMPLE_CERT.sha1,
         publicKeySha1: SAMPLE_CERT.publicKeySha1,
@@ -139,7 +157,10 @@ describe('TIE hashes', () => {
 
     it('rejects a list that is not one, as an invalid response', () => {
       assert.throws(() => fromWireHashes('x'), { code: TieErrorCode.InvalidResponse, message: 'hashes is not a list of {type, value}' });
-      assert.throws(() => fromWireHashes([{ type: 'md5' }]), { code: TieErrorCode.InvalidResponse, message: 'hashes[0] lacks a string type or value' });
+      assert.throws(() => fromWireHashes([{ type: 'md5' }]), {
+        code: TieErrorCode.InvalidResponse,
+        message: 'hashes[0] lacks a string type or value',
+      });
     });
   });
 });

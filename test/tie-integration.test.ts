@@ -25,7 +25,17 @@ import {
 } from './support/official-client';
 import { ourClient } from './support/our-client';
 import { testPki } from '../test-kit/pki-fixture';
-import { CERT1, EICAR, NOTEPAD, SAMPLE_CERT, SAMPLE_certRepChange, SAMPLE_detectionUnitTest, SAMPLE_firstInstanceUnitTest, SAMPLE_repChangeUnitTest, SAMPLE_wireExamples } from './support/tie-samples';
+import {
+  CERT1,
+  EICAR,
+  NOTEPAD,
+  SAMPLE_CERT,
+  SAMPLE_certRepChange,
+  SAMPLE_detectionUnitTest,
+  SAMPLE_firstInstanceUnitTest,
+  SAMPLE_repChangeUnitTest,
+  SAMPLE_wireExamples,
+} from './support/tie-samples';
 
 // ---- the official clients, typed as far as these tests use them ----
 
@@ -34,8 +44,20 @@ type Callback<T> = (error: OfficialRequestError | null, result: T) => void;
 interface OfficialTieClient {
   getFileReputation(callback: Callback<Record<string, unknown>>, hashes: Record<string, string>): void;
   getCertificateReputation(callback: Callback<Record<string, unknown>>, sha1: string, publicKeySha1?: string): void;
-  setFileReputation(callback: (error: OfficialRequestError | null) => void, trustLevel: number, hashes: Record<string, string>, filename?: string, comment?: string): void;
-  setCertificateReputation(callback: (error: OfficialRequestError | null) => void, trustLevel: number, sha1: string, publicKeySha1?: string, comment?: string): void;
+  setFileReputation(
+    callback: (error: OfficialRequestError | null) => void,
+    trustLevel: number,
+    hashes: Record<string, string>,
+    filename?: string,
+    comment?: string,
+  ): void;
+  setCertificateReputation(
+    callback: (error: OfficialRequestError | null) => void,
+    trustLevel: number,
+    sha1: string,
+    publicKeySha1?: string,
+    comment?: string,
+  ): void;
   getFileFirstReferences(callback: Callback<unknown[]>, hashes: Record<string, string>, queryLimit?: number): void;
   getCertificateFirstReferences(callback: Callback<unknown[]>, sha1: string, publicKeySha1?: string, queryLimit?: number): void;
   addFileReputationChangeCallback(fn: (event: ReputationChangeEvent, original: OfficialMessage) => void): void;
@@ -45,10 +67,15 @@ interface OfficialTieClient {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { TieClient: OfficialTieClient } = require('@opendxl/dxl-tie-client') as { TieClient: new (client: OfficialClient) => OfficialTieClient };
+const { TieClient: OfficialTieClient } = require('@opendxl/dxl-tie-client') as {
+  TieClient: new (client: OfficialClient) => OfficialTieClient;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const officialDxl = require('@opendxl/dxl-client') as {
-  ServiceRegistrationInfo: new (client: OfficialClient, serviceType: string) => {
+  ServiceRegistrationInfo: new (
+    client: OfficialClient,
+    serviceType: string,
+  ) => {
     addTopic(topic: string, callback: (request: OfficialMessage) => void): void;
   };
   Response: new (request: OfficialMessage) => { payload: string };
@@ -172,19 +199,28 @@ for (const brokerKind of BROKERS) {
 
       it('gets file reputations: notepad.exe and EICAR as the Python tests expect them', async () => {
         assert.deepEqual(await call((cb) => tie.getFileReputation(cb, NOTEPAD.hex)), NOTEPAD.reputations);
-        const eicar = (await call<Record<string, unknown>>((cb) => tie.getFileReputation(cb, EICAR.hex))) as Record<string, { trustLevel: number }>;
+        const eicar = (await call<Record<string, unknown>>((cb) => tie.getFileReputation(cb, EICAR.hex))) as Record<
+          string,
+          { trustLevel: number }
+        >;
         assert.deepEqual([eicar['1'].trustLevel, eicar['3'].trustLevel], [1, 0]);
       });
 
       it('gets certificate reputations with and without the public key', async () => {
-        assert.deepEqual(await call((cb) => tie.getCertificateReputation(cb, SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1)), SAMPLE_CERT.reputations);
+        assert.deepEqual(
+          await call((cb) => tie.getCertificateReputation(cb, SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1)),
+          SAMPLE_CERT.reputations,
+        );
         assert.deepEqual(await call((cb) => tie.getCertificateReputation(cb, SAMPLE_CERT.sha1)), SAMPLE_CERT.reputations);
       });
 
       it('gets first references, honouring the query limit', async () => {
         assert.deepEqual(await call((cb) => tie.getFileFirstReferences(cb, NOTEPAD.hex)), NOTEPAD.agents);
         assert.deepEqual(await call((cb) => tie.getFileFirstReferences(cb, NOTEPAD.hex, 2)), NOTEPAD.agents.slice(0, 2));
-        assert.deepEqual(await call((cb) => tie.getCertificateFirstReferences(cb, SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1, 1)), SAMPLE_CERT.agents.slice(0, 1));
+        assert.deepEqual(
+          await call((cb) => tie.getCertificateFirstReferences(cb, SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1, 1)),
+          SAMPLE_CERT.agents.slice(0, 1),
+        );
       });
 
       it('sets a file reputation, gets it back, and its callback receives our reputation-change event', async () => {
@@ -193,8 +229,19 @@ for (const brokerKind of BROKERS) {
           if (event.hashes?.md5 === EICAR.hex.md5) changed.resolve({ event, topic: original.destinationTopic });
         });
         await officialSubscriptionsLive(official);
-        await call<void>((cb) => tie.setFileReputation((error) => cb(error, undefined), TrustLevel.MOST_LIKELY_MALICIOUS, EICAR.hex, 'EICAR', 'set by the official client'));
-        const after = (await call<Record<string, unknown>>((cb) => tie.getFileReputation(cb, EICAR.hex))) as Record<string, { trustLevel: number }>;
+        await call<void>((cb) =>
+          tie.setFileReputation(
+            (error) => cb(error, undefined),
+            TrustLevel.MOST_LIKELY_MALICIOUS,
+            EICAR.hex,
+            'EICAR',
+            'set by the official client',
+          ),
+        );
+        const after = (await call<Record<string, unknown>>((cb) => tie.getFileReputation(cb, EICAR.hex))) as Record<
+          string,
+          { trustLevel: number }
+        >;
         assert.equal(after['3'].trustLevel, 15);
         const { event, topic } = await changed.promise;
         assert.equal(topic, TieTopic.FILE_REPUTATION_CHANGE_EVENT);
@@ -209,8 +256,12 @@ for (const brokerKind of BROKERS) {
         const changed = defer<ReputationChangeEvent>();
         tie.addCertificateReputationChangeCallback((event) => changed.resolve(event));
         await officialSubscriptionsLive(official);
-        await call<void>((cb) => tie.setCertificateReputation((error) => cb(error, undefined), TrustLevel.MOST_LIKELY_TRUSTED, CERT1.sha1, CERT1.publicKeySha1));
-        const after = (await call<Record<string, unknown>>((cb) => tie.getCertificateReputation(cb, CERT1.sha1, CERT1.publicKeySha1))) as Record<string, { trustLevel: number }>;
+        await call<void>((cb) =>
+          tie.setCertificateReputation((error) => cb(error, undefined), TrustLevel.MOST_LIKELY_TRUSTED, CERT1.sha1, CERT1.publicKeySha1),
+        );
+        const after = (await call<Record<string, unknown>>((cb) =>
+          tie.getCertificateReputation(cb, CERT1.sha1, CERT1.publicKeySha1),
+        )) as Record<string, { trustLevel: number }>;
         assert.equal(after['4'].trustLevel, 85);
         const event = await changed.promise;
         assert.deepEqual(event.hashes, { sha1: CERT1.sha1 });
@@ -227,13 +278,21 @@ for (const brokerKind of BROKERS) {
         await simulator.publishDetection({ hashes: EICAR.hex, name: 'EICAR.COM', agentGuid: '{agent-1}' });
         const sent = await simulator.publishFirstInstance({ name: 'NEW.EXE', agentGuid: '{agent-2}' });
         const detection = await detected.promise;
-        assert.deepEqual([detection.hashes, detection.name, detection.agentGuid, detection.localReputation], [EICAR.hex, 'EICAR.COM', '{agent-1}', 1]);
+        assert.deepEqual(
+          [detection.hashes, detection.name, detection.agentGuid, detection.localReputation],
+          [EICAR.hex, 'EICAR.COM', '{agent-1}', 1],
+        );
         const instance = await first.promise;
         assert.equal(instance.name, 'NEW.EXE');
         assert.equal(instance.hashes?.sha256, Buffer.from(sent.hashes[2].value, 'base64').toString('hex'));
         // The new file is now known, with that first reference.
-        const refs = (await call<unknown[]>((cb) => tie.getFileFirstReferences(cb, instance.hashes as Record<string, string>))) as Array<{ agentGuid: string }>;
-        assert.deepEqual(refs.map((r) => r.agentGuid), ['{agent-2}']);
+        const refs = (await call<unknown[]>((cb) => tie.getFileFirstReferences(cb, instance.hashes as Record<string, string>))) as Array<{
+          agentGuid: string;
+        }>;
+        assert.deepEqual(
+          refs.map((r) => r.agentGuid),
+          ['{agent-2}'],
+        );
       });
 
       it('gets an error response, not silence, for a request the simulator refuses', async () => {
@@ -253,7 +312,10 @@ for (const brokerKind of BROKERS) {
         let external: number | undefined;
         const deadline = Date.now() + 5000;
         while (external === undefined && Date.now() < deadline) {
-          const reps = (await call<Record<string, unknown>>((cb) => tie.getFileReputation(cb, NOTEPAD.hex))) as Record<string, { trustLevel: number }>;
+          const reps = (await call<Record<string, unknown>>((cb) => tie.getFileReputation(cb, NOTEPAD.hex))) as Record<
+            string,
+            { trustLevel: number }
+          >;
           external = reps['15']?.trustLevel;
           if (external === undefined) await new Promise((r) => setTimeout(r, 20));
         }
@@ -272,7 +334,10 @@ for (const brokerKind of BROKERS) {
         service = await broker.officialClient();
         closers.push(() => closeOfficialClient(service));
         const info = new officialDxl.ServiceRegistrationInfo(service, '/mcafee/service/tie');
-        const answer = (request: OfficialMessage, build: (payload: { hashes?: Array<{ type: string; value: string }> }) => string | undefined): void => {
+        const answer = (
+          request: OfficialMessage,
+          build: (payload: { hashes?: Array<{ type: string; value: string }> }) => string | undefined,
+        ): void => {
           const payload = JSON.parse(String(request.payload));
           received.push({ topic: request.destinationTopic, payload });
           const body = build(payload);
@@ -287,7 +352,11 @@ for (const brokerKind of BROKERS) {
         const isNotepad = (payload: { hashes?: Array<{ type: string; value: string }> }): boolean =>
           (payload.hashes ?? []).every((h) => h.value === (NOTEPAD.base64 as Record<string, string>)[h.type]);
         info.addTopic(TieTopic.GET_FILE_REPUTATION, (request) =>
-          answer(request, (p) => (isNotepad(p) ? JSON.stringify({ props: { serverTime: 1, submitMetaData: 1 }, reputations: Object.values(NOTEPAD.reputations) }) : undefined)),
+          answer(request, (p) =>
+            isNotepad(p)
+              ? JSON.stringify({ props: { serverTime: 1, submitMetaData: 1 }, reputations: Object.values(NOTEPAD.reputations) })
+              : undefined,
+          ),
         );
         info.addTopic(TieTopic.GET_CERT_REPUTATION, (request) =>
           answer(request, () => JSON.stringify({ props: { serverTime: 1 }, reputations: Object.values(SAMPLE_CERT.reputations) })),
@@ -295,8 +364,9 @@ for (const brokerKind of BROKERS) {
         info.addTopic(TieTopic.SET_FILE_REPUTATION, (request) => answer(request, () => ''));
         info.addTopic(TieTopic.GET_FILE_FIRST_REFERENCES, (request) => answer(request, () => JSON.stringify({ agents: NOTEPAD.agents })));
         const registered = new Promise<void>((resolve, reject) =>
-          (service as unknown as { registerServiceAsync(i: object, cb: (e: Error | null) => void): void }).registerServiceAsync(info, (e) =>
-            e ? reject(e) : resolve(),
+          (service as unknown as { registerServiceAsync(i: object, cb: (e: Error | null) => void): void }).registerServiceAsync(
+            info,
+            (e) => (e ? reject(e) : resolve()),
           ),
         );
         dxl = await broker.ourClient();
@@ -308,7 +378,10 @@ for (const brokerKind of BROKERS) {
           // A plain broker never answers the registration: wait until the service's subscription is live.
           const deadline = Date.now() + 10_000;
           for (;;) {
-            const answered = await tie.getFileReputation(NOTEPAD.hex).then(() => true, (e: { code?: string }) => e.code !== DxlErrorCode.Timeout);
+            const answered = await tie.getFileReputation(NOTEPAD.hex).then(
+              () => true,
+              (e: { code?: string }) => e.code !== DxlErrorCode.Timeout,
+            );
             if (answered) break;
             if (Date.now() > deadline) throw new Error('the official service never answered');
           }
@@ -321,7 +394,10 @@ for (const brokerKind of BROKERS) {
       it('gets file and certificate reputations, sending what the official clients send', async () => {
         assert.deepEqual(await tie.getFileReputation(NOTEPAD.hex), NOTEPAD.reputations);
         assert.deepEqual(await tie.getCertificateReputation(SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1), SAMPLE_CERT.reputations);
-        assert.deepEqual(received[0], { topic: TieTopic.GET_FILE_REPUTATION, payload: SAMPLE_wireExamples.getFileReputationRequest_python });
+        assert.deepEqual(received[0], {
+          topic: TieTopic.GET_FILE_REPUTATION,
+          payload: SAMPLE_wireExamples.getFileReputationRequest_python,
+        });
         assert.deepEqual(received[1], { topic: TieTopic.GET_CERT_REPUTATION, payload: SAMPLE_wireExamples.getCertReputationRequest });
       });
 

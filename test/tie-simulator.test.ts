@@ -20,7 +20,11 @@ async function startSimulator(options: TieSimulatorOptions = {}) {
 }
 
 /** Sends a raw request and returns the raw response text, or the error's code and message. */
-async function raw(dxl: LoopbackDxl, topic: string, payload: string): Promise<string | { code: string; message: string; fabricCode?: number }> {
+async function raw(
+  dxl: LoopbackDxl,
+  topic: string,
+  payload: string,
+): Promise<string | { code: string; message: string; fabricCode?: number }> {
   try {
     return (await dxl.request(topic, payload)).payload.toString('utf8');
   } catch (error) {
@@ -51,7 +55,10 @@ describe('TIE simulator (in process)', () => {
       const { dxl, tie } = await startSimulator();
       assert.deepEqual(await tie.getFileFirstReferences(NOTEPAD.hex), NOTEPAD.agents);
       assert.deepEqual(await tie.getFileFirstReferences(NOTEPAD.hex, 2), NOTEPAD.agents.slice(0, 2));
-      assert.deepEqual(await tie.getCertificateFirstReferences(SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1, 1), SAMPLE_CERT.agents.slice(0, 1));
+      assert.deepEqual(
+        await tie.getCertificateFirstReferences(SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1, 1),
+        SAMPLE_CERT.agents.slice(0, 1),
+      );
       const text = await raw(dxl, TieTopic.GET_FILE_FIRST_REFERENCES, JSON.stringify({ queryLimit: 1, hashes: toWireHashes(NOTEPAD.hex) }));
       assert.deepEqual(JSON.parse(text as string), { totalCount: 3, agents: NOTEPAD.agents.slice(0, 1) });
       assert.deepEqual(await tie.getFileFirstReferences(EICAR.hex), []);
@@ -60,7 +67,11 @@ describe('TIE simulator (in process)', () => {
     it('answers a get like TIE: props with serverTime, attribute values as strings', async () => {
       const { dxl } = await startSimulator();
       // Python sends scanType; the base client's sample sent agentGuid: both are ignored. A trailing NUL too.
-      const text = await raw(dxl, TieTopic.GET_FILE_REPUTATION, `${JSON.stringify({ hashes: toWireHashes(NOTEPAD.hex), scanType: 3, agentGuid: 'x' })}\0`);
+      const text = await raw(
+        dxl,
+        TieTopic.GET_FILE_REPUTATION,
+        `${JSON.stringify({ hashes: toWireHashes(NOTEPAD.hex), scanType: 3, agentGuid: 'x' })}\0`,
+      );
       const response = JSON.parse(text as string);
       assert.deepEqual(response.props, { serverTime: NOW, submitMetaData: 1 });
       assert.equal(response.reputations.length, 2);
@@ -76,7 +87,13 @@ describe('TIE simulator (in process)', () => {
       assert.equal(reps[3].trustLevel, 0);
       const verdict = computeVerdict(reps);
       assert.equal(verdict.definitive, false);
-      assert.deepEqual(verdict.enterprise, { serverVersion: '1.4.0.190', firstContact: new Date(NOW * 1000).toISOString(), prevalence: 0, enterpriseSize: 42, fileNameCount: 1 });
+      assert.deepEqual(verdict.enterprise, {
+        serverVersion: '1.4.0.190',
+        firstContact: new Date(NOW * 1000).toISOString(),
+        prevalence: 0,
+        enterpriseSize: 42,
+        fileNameCount: 1,
+      });
       assert.deepEqual(await tie.getFileReputation(ALL_ZERO), reps, 'stable across lookups');
       const cert = await tie.getCertificateReputation('1'.repeat(40));
       assert.deepEqual(Object.keys(cert), ['2', '4']);
@@ -163,7 +180,13 @@ describe('TIE simulator (in process)', () => {
       assert.equal(events[0].oldReputations?.[15], undefined);
       assert.equal(events[0].newReputations?.[15].trustLevel, 99);
       // The set-external sample's workflow on UNKNOWN_FILE (no definitive reputation): the fallback decides.
-      await tie.setExternalFileReputation(TrustLevel.MIGHT_BE_TRUSTED, UNKNOWN_FILE.hex, FileType.PEEXE, 'random.exe', 'External Reputation set via OpenDXL');
+      await tie.setExternalFileReputation(
+        TrustLevel.MIGHT_BE_TRUSTED,
+        UNKNOWN_FILE.hex,
+        FileType.PEEXE,
+        'random.exe',
+        'External Reputation set via OpenDXL',
+      );
       await settle();
       const verdict = computeVerdict(await tie.getFileReputation(UNKNOWN_FILE.hex));
       assert.deepEqual([verdict.trustLevel, verdict.basis], [70, 'external-fallback']);
@@ -190,14 +213,42 @@ describe('TIE simulator (in process)', () => {
       [TieTopic.GET_FILE_REPUTATION, '{"hashes": []}', 'No hashes were specified'],
       [TieTopic.GET_FILE_REPUTATION, '{}', 'No hashes were specified'],
       [TieTopic.GET_FILE_REPUTATION, '{"hashes": [{"type": "md5", "value": "abc"}]}', 'Invalid hashes[0] (md5): not standard base64'],
-      [TieTopic.GET_FILE_REPUTATION, '{"hashes": [{"type": "md5", "value": "dGVzdA=="}]}', 'Invalid hashes[0] (md5): 4 bytes instead of 16'],
+      [
+        TieTopic.GET_FILE_REPUTATION,
+        '{"hashes": [{"type": "md5", "value": "dGVzdA=="}]}',
+        'Invalid hashes[0] (md5): 4 bytes instead of 16',
+      ],
       [TieTopic.GET_FILE_REPUTATION, '{"hashes": [{"type": "sha512", "value": "dGVzdA=="}]}', 'Unsupported hash type "sha512" for a file'],
-      [TieTopic.GET_CERT_REPUTATION, `{"hashes": [{"type": "md5", "value": "${NOTEPAD.base64.md5}"}]}`, 'Unsupported hash type "md5" for a certificate'],
-      [TieTopic.GET_FILE_FIRST_REFERENCES, `{"queryLimit": -1, "hashes": [{"type": "md5", "value": "${NOTEPAD.base64.md5}"}]}`, 'Invalid queryLimit -1: expected a whole number'],
-      [TieTopic.SET_FILE_REPUTATION, `{"trustLevel": 42, "providerId": 3, "hashes": [{"type": "md5", "value": "${NOTEPAD.base64.md5}"}]}`, 'Unknown trust level 42: expected one of 100, 99, 85, 70, 50, 30, 15, 1, 0'],
-      [TieTopic.SET_FILE_REPUTATION, `{"providerId": 3, "hashes": [{"type": "md5", "value": "${NOTEPAD.base64.md5}"}]}`, 'No trust level was specified'],
-      [TieTopic.SET_FILE_REPUTATION, `{"trustLevel": 99, "providerId": 1, "hashes": [{"type": "md5", "value": "${NOTEPAD.base64.md5}"}]}`, 'Provider 1 cannot be set on this topic: it sets the Enterprise provider (3)'],
-      [TieTopic.SET_CERT_REPUTATION, `{"trustLevel": 99, "providerId": 4, "hashes": [{"type": "sha1", "value": "${NOTEPAD.base64.sha1}"}], "publicKeySha1": 5}`, 'Invalid publicKeySha1: not standard base64'],
+      [
+        TieTopic.GET_CERT_REPUTATION,
+        `{"hashes": [{"type": "md5", "value": "${NOTEPAD.base64.md5}"}]}`,
+        'Unsupported hash type "md5" for a certificate',
+      ],
+      [
+        TieTopic.GET_FILE_FIRST_REFERENCES,
+        `{"queryLimit": -1, "hashes": [{"type": "md5", "value": "${NOTEPAD.base64.md5}"}]}`,
+        'Invalid queryLimit -1: expected a whole number',
+      ],
+      [
+        TieTopic.SET_FILE_REPUTATION,
+        `{"trustLevel": 42, "providerId": 3, "hashes": [{"type": "md5", "value": "${NOTEPAD.base64.md5}"}]}`,
+        'Unknown trust level 42: expected one of 100, 99, 85, 70, 50, 30, 15, 1, 0',
+      ],
+      [
+        TieTopic.SET_FILE_REPUTATION,
+        `{"providerId": 3, "hashes": [{"type": "md5", "value": "${NOTEPAD.base64.md5}"}]}`,
+        'No trust level was specified',
+      ],
+      [
+        TieTopic.SET_FILE_REPUTATION,
+        `{"trustLevel": 99, "providerId": 1, "hashes": [{"type": "md5", "value": "${NOTEPAD.base64.md5}"}]}`,
+        'Provider 1 cannot be set on this topic: it sets the Enterprise provider (3)',
+      ],
+      [
+        TieTopic.SET_CERT_REPUTATION,
+        `{"trustLevel": 99, "providerId": 4, "hashes": [{"type": "sha1", "value": "${NOTEPAD.base64.sha1}"}], "publicKeySha1": 5}`,
+        'Invalid publicKeySha1: not standard base64',
+      ],
     ];
     for (const [topic, payload, message] of cases) {
       it(`${topic.replace('/mcafee/service/tie/', '')}: ${String(message)}`, async () => {
@@ -233,7 +284,14 @@ describe('TIE simulator (in process)', () => {
       // The simulator is closed now: its service is gone.
       assert.equal((refs as { code?: string }).code, DxlErrorCode.ServiceUnavailable);
       const detection = detections[0];
-      assert.deepEqual(Object.keys(detection).sort(), ['agentGuid', 'detectionTime', 'hashes', 'localReputation', 'name', 'remediationAction']);
+      assert.deepEqual(Object.keys(detection).sort(), [
+        'agentGuid',
+        'detectionTime',
+        'hashes',
+        'localReputation',
+        'name',
+        'remediationAction',
+      ]);
       assert.equal(detection.detectionTime, NOW);
       assert.equal(detection.localReputation, 1);
       assert.equal(detection.remediationAction, 5);
@@ -243,14 +301,26 @@ describe('TIE simulator (in process)', () => {
       const { tie, simulator } = await startSimulator({ periodicEvents: { intervalMs: 10 }, seed: 5 });
       const events: Array<{ kind: string; md5?: string; category?: string }> = [];
       const categoryOf = async (hashes: Record<string, string | undefined>): Promise<string> =>
-        computeVerdict(await tie.getFileReputation(Object.fromEntries(Object.entries(hashes).filter(([, v]) => v !== undefined)) as Record<string, string>)).category;
+        computeVerdict(
+          await tie.getFileReputation(
+            Object.fromEntries(Object.entries(hashes).filter(([, v]) => v !== undefined)) as Record<string, string>,
+          ),
+        ).category;
       await tie.onFileDetection((event) => events.push({ kind: 'detection', md5: event.hashes?.md5 }));
       await tie.onFileFirstInstance((event) => events.push({ kind: 'first instance', md5: event.hashes?.md5 }));
       while (events.length < 8) await new Promise((r) => setTimeout(r, 10));
       const seen = events.slice(0, 8);
-      assert.deepEqual(seen.map((e) => e.kind), ['detection', 'first instance', 'detection', 'detection', 'detection', 'first instance', 'detection', 'detection']);
+      assert.deepEqual(
+        seen.map((e) => e.kind),
+        ['detection', 'first instance', 'detection', 'detection', 'detection', 'first instance', 'detection', 'detection'],
+      );
       for (const cycle of [0, 4]) {
-        const [malicious, first, fresh, trusted] = seen.slice(cycle, cycle + 4) as [typeof seen[0], typeof seen[0], typeof seen[0], typeof seen[0]];
+        const [malicious, first, fresh, trusted] = seen.slice(cycle, cycle + 4) as [
+          (typeof seen)[0],
+          (typeof seen)[0],
+          (typeof seen)[0],
+          (typeof seen)[0],
+        ];
         assert.equal(await categoryOf({ md5: malicious.md5 }), 'malicious');
         assert.equal(fresh.md5, first.md5, 'the file just seen first is detected next');
         assert.ok(['unknown', 'not-set'].includes(await categoryOf({ md5: fresh.md5 })), 'without a verdict');
@@ -323,6 +393,10 @@ describe('TIE simulator (in process)', () => {
     await simulator.close();
     assert.deepEqual(dxl.serviceTopics, []);
     assert.deepEqual(dxl.subscribedTopics, []);
-    await rejectsWith(new TieClient(dxl).getFileReputation(NOTEPAD.hex), DxlErrorCode.ServiceUnavailable, 'unable to locate service for request');
+    await rejectsWith(
+      new TieClient(dxl).getFileReputation(NOTEPAD.hex),
+      DxlErrorCode.ServiceUnavailable,
+      'unable to locate service for request',
+    );
   });
 });

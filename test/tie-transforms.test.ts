@@ -12,7 +12,21 @@ import {
 } from '../src/tie';
 import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../src/tie';
 import { LoopbackDxl, settle } from './support/tie-loopback';
-import { NOTEPAD, SAMPLE_certRepChange, SAMPLE_detectionDocs, SAMPLE_detectionUnitTest, SAMPLE_docstringTransformed, SAMPLE_firstInstanceDocs, SAMPLE_firstInstanceUnitTest, SAMPLE_getFileResponse, SAMPLE_notepadWire, SAMPLE_overridden, SAMPLE_repChangeUnitTest, SAMPLE_wikiTransformed, SAMPLE_wikiWire } from './support/tie-samples';
+import {
+  NOTEPAD,
+  SAMPLE_certRepChange,
+  SAMPLE_detectionDocs,
+  SAMPLE_detectionUnitTest,
+  SAMPLE_docstringTransformed,
+  SAMPLE_firstInstanceDocs,
+  SAMPLE_firstInstanceUnitTest,
+  SAMPLE_getFileResponse,
+  SAMPLE_notepadWire,
+  SAMPLE_overridden,
+  SAMPLE_repChangeUnitTest,
+  SAMPLE_wikiTransformed,
+  SAMPLE_wikiWire,
+} from './support/tie-samples';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -36,12 +50,12 @@ describe('TIE transforms reproduce the official clients field for field', () => 
       assert.deepEqual(transformReputationChangeEvent(copy(SAMPLE_certRepChange.raw)), SAMPLE_certRepChange.transformed);
     });
 
-    it('the Python client\'s reputation-change example: the output printed by on_reputation_change', () => {
+    it("the Python client's reputation-change example: the output printed by on_reputation_change", () => {
       const raw = rawRepChange(SAMPLE_wikiTransformed, SAMPLE_wikiWire);
       assert.deepEqual(transformReputationChangeEvent(raw), SAMPLE_wikiTransformed);
     });
 
-    it('the Python client\'s callback docs: the example reputation change dict', () => {
+    it("the Python client's callback docs: the example reputation change dict", () => {
       const raw = rawRepChange(SAMPLE_docstringTransformed, SAMPLE_notepadWire);
       assert.deepEqual(transformReputationChangeEvent(raw), SAMPLE_docstringTransformed);
     });
@@ -64,7 +78,7 @@ describe('TIE transforms reproduce the official clients field for field', () => 
       assert.deepEqual(transformDetectionEvent(copy(SAMPLE_detectionUnitTest.raw)), SAMPLE_detectionUnitTest.transformed);
     });
 
-    it('the Python client\'s callback docs: the example detection dict (TEST_MALWARE.EXE)', () => {
+    it("the Python client's callback docs: the example detection dict (TEST_MALWARE.EXE)", () => {
       const raw = {
         ...copy(SAMPLE_detectionDocs.raw),
         agentGuid: '{68125cd6-a5d8-11e6-348e-000c29663178}',
@@ -89,7 +103,7 @@ describe('TIE transforms reproduce the official clients field for field', () => 
       assert.deepEqual(transformFirstInstanceEvent(copy(SAMPLE_firstInstanceUnitTest.raw)), SAMPLE_firstInstanceUnitTest.transformed);
     });
 
-    it('the Python client\'s callback docs: the example first instance dict (MORPH.EXE)', () => {
+    it("the Python client's callback docs: the example first instance dict (MORPH.EXE)", () => {
       const raw = { ...copy(SAMPLE_firstInstanceDocs.raw), agentGuid: '{68125cd6-a5d8-11e6-348e-000c29663178}' };
       assert.deepEqual(transformFirstInstanceEvent(raw), SAMPLE_firstInstanceDocs.transformed_docs);
     });
@@ -112,13 +126,21 @@ describe('TIE transforms reproduce the official clients field for field', () => 
     });
 
     it('keeps unknown fields and attribute ids', () => {
-      const reputations = transformReputations([{ providerId: 3, trustLevel: 0, createDate: 1, attributes: { '2098277': '256' }, extra: 'x' }]);
+      const reputations = transformReputations([
+        { providerId: 3, trustLevel: 0, createDate: 1, attributes: { '2098277': '256' }, extra: 'x' },
+      ]);
       assert.deepEqual(reputations, { '3': { providerId: 3, trustLevel: 0, createDate: 1, attributes: { '2098277': '256' }, extra: 'x' } });
     });
 
     it('refuses payloads that are not TIE reputations', () => {
-      assert.throws(() => transformReputationResponse([]), { code: TieErrorCode.InvalidResponse, message: 'reputation response is not a JSON object' });
-      assert.throws(() => transformReputationResponse({ reputations: {} }), { code: TieErrorCode.InvalidResponse, message: 'reputations is not a list' });
+      assert.throws(() => transformReputationResponse([]), {
+        code: TieErrorCode.InvalidResponse,
+        message: 'reputation response is not a JSON object',
+      });
+      assert.throws(() => transformReputationResponse({ reputations: {} }), {
+        code: TieErrorCode.InvalidResponse,
+        message: 'reputations is not a list',
+      });
       assert.throws(() => transformReputationResponse({ reputations: [{ trustLevel: 1 }] }), {
         code: TieErrorCode.InvalidResponse,
         message: 'reputations[0] is not a reputation with a numeric providerId',
@@ -136,7 +158,13 @@ describe('TIE transforms reproduce the official clients field for field', () => 
     it('delivers each event kind as the Python callbacks receive it, with the DXL message', async () => {
       const dxl = new LoopbackDxl();
       const tie = new TieClient(dxl);
-      const got: { repChange?: ReputationChangeEvent; cert?: ReputationChangeEvent; detection?: DetectionEvent; first?: FirstInstanceEvent; topic?: string } = {};
+      const got: {
+        repChange?: ReputationChangeEvent;
+        cert?: ReputationChangeEvent;
+        detection?: DetectionEvent;
+        first?: FirstInstanceEvent;
+        topic?: string;
+      } = {};
       await tie.onFileReputationChange((event, message) => {
         got.repChange = event;
         got.topic = message.destinationTopic;

@@ -168,7 +168,13 @@ describe('TIE verdict precedence', () => {
     assert.equal(verdict.providerId, 1);
     assert.equal(verdict.providerName, 'Global Threat Intelligence (GTI)');
     assert.equal(verdict.basis, 'provider');
-    assert.deepEqual(verdict.enterprise, { serverVersion: '1.1.0.265', firstContact: '2015-12-30T19:14:35.000Z', prevalence: 17, enterpriseSize: 21, fileNameCount: 0 });
+    assert.deepEqual(verdict.enterprise, {
+      serverVersion: '1.1.0.265',
+      firstContact: '2015-12-30T19:14:35.000Z',
+      prevalence: 17,
+      enterpriseSize: 21,
+      fileNameCount: 0,
+    });
     assert.deepEqual(verdict.gti, { originalResponse: '2139160704' });
   });
 
@@ -192,7 +198,10 @@ describe('TIE verdict precedence', () => {
 
   it('UNKNOWN when nothing is definitive but a provider said UNKNOWN; NOT_SET otherwise', () => {
     const unknown = computeVerdict(reps(rep(1, 50), rep(3, 0)));
-    assert.deepEqual([unknown.trustLevel, unknown.providerId, unknown.basis, unknown.definitive, unknown.category], [50, 1, 'unknown', false, 'unknown']);
+    assert.deepEqual(
+      [unknown.trustLevel, unknown.providerId, unknown.basis, unknown.definitive, unknown.category],
+      [50, 1, 'unknown', false, 'unknown'],
+    );
     const none = computeVerdict(reps(rep(1, 0), rep(3, 0)));
     assert.deepEqual([none.trustLevel, none.providerId, none.providerName, none.basis, none.category], [0, null, null, 'none', 'not-set']);
     assert.equal(computeVerdict({}).basis, 'none');

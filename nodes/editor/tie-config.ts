@@ -91,7 +91,10 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
         value: DEFAULT_KEEPALIVE_S,
         validate: (v) => {
           const n = Number(v);
-          return (Number.isInteger(n) && n >= 1 && n <= MAX_KEEPALIVE_S) || RED._(keyOf(TYPE, `${TYPE}.error.keepalive`), { max: MAX_KEEPALIVE_S });
+          return (
+            (Number.isInteger(n) && n >= 1 && n <= MAX_KEEPALIVE_S) ||
+            RED._(keyOf(TYPE, `${TYPE}.error.keepalive`), { max: MAX_KEEPALIVE_S })
+          );
         },
       },
       cache: { value: false },

@@ -17,7 +17,12 @@ export interface EventNodeDefinition extends NodeDefinition {
   connection?: string;
 }
 
-export function setupEventNode(RED: NodeRedApi, node: NodeInstance, definition: EventNodeDefinition, sources: readonly EventSource[]): void {
+export function setupEventNode(
+  RED: NodeRedApi,
+  node: NodeInstance,
+  definition: EventNodeDefinition,
+  sources: readonly EventSource[],
+): void {
   const translate = translator(RED);
   const setStatus = statusSetter(node, translate);
   const errors = catchableReporter(RED, node);

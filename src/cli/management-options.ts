@@ -49,8 +49,14 @@ export interface ManagementValues {
 
 /** A clearer refusal than "unknown option" for the official command's -p/--password. */
 function refusePasswordArgument(argv: readonly string[]): void {
-  if (argv.some((arg) => arg === '-p' || arg.startsWith('-p') && !arg.startsWith('--') || arg === '--password' || arg.startsWith('--password='))) {
-    throw new UsageError(`the password is not taken as an argument (other users could read it from the process list): set $${PASSWORD_VARIABLE}, use --password-stdin, or let tie-dxl ask`);
+  if (
+    argv.some(
+      (arg) => arg === '-p' || (arg.startsWith('-p') && !arg.startsWith('--')) || arg === '--password' || arg.startsWith('--password='),
+    )
+  ) {
+    throw new UsageError(
+      `the password is not taken as an argument (other users could read it from the process list): set $${PASSWORD_VARIABLE}, use --password-stdin, or let tie-dxl ask`,
+    );
   }
 }
 
@@ -102,7 +108,8 @@ async function user(values: ManagementValues): Promise<string> {
 
 /** The server settings from the parsed options; asks for what is missing when on a terminal. */
 export async function managementServer(host: string, values: ManagementValues): Promise<ManagementServer> {
-  if (values.truststore && values['trust-unverified-server']) throw new UsageError('give either --truststore or --trust-unverified-server, not both');
+  if (values.truststore && values['trust-unverified-server'])
+    throw new UsageError('give either --truststore or --trust-unverified-server, not both');
   let proxy;
   try {
     proxy = values['no-proxy'] ? undefined : values.proxy ? parseProxy(values.proxy) : proxyFromEnvironment(host);

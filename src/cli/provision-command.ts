@@ -84,7 +84,10 @@ export async function runProvision(argv: string[], out: (text: string) => void, 
   configFilePaths(configDir, filePrefix);
   // Refuse before anything is signed, rather than after.
   const existing = values.force ? [] : existingConfigFiles(configDir, filePrefix);
-  if (existing.length > 0) throw new UsageError(`${configDir} already holds ${existing.map((file) => path.basename(file)).join(', ')}: use --force to overwrite, or another folder`);
+  if (existing.length > 0)
+    throw new UsageError(
+      `${configDir} already holds ${existing.map((file) => path.basename(file)).join(', ')}: use --force to overwrite, or another folder`,
+    );
 
   const server = await managementServer(host, values);
   warnUnverified(server, warn);

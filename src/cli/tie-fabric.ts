@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { DEFAULT_FABRIC_HOST, DEFAULT_FABRIC_PORT, type FabricOptions, type RunningFabric, defaultDataDir, startFabric } from '../fabric/fabric';
+import {
+  DEFAULT_FABRIC_HOST,
+  DEFAULT_FABRIC_PORT,
+  type FabricOptions,
+  type RunningFabric,
+  defaultDataDir,
+  startFabric,
+} from '../fabric/fabric';
 import { DEFAULT_MANAGEMENT_PORT, DEFAULT_MANAGEMENT_USER } from '../fabric/management-service';
 
 /** Sets the management password instead of a random one (kept off the command line, where ps shows it). */

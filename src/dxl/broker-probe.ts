@@ -45,11 +45,7 @@ function tcpConnectTime(endpoint: BrokerEndpoint, timeoutMs: number, signal?: Ab
  * Orders endpoints quickest first by a parallel plain TCP connect; those that did
  * not answer keep their list order at the end, so they are still tried.
  */
-export async function orderByResponseTime(
-  endpoints: BrokerEndpoint[],
-  timeoutMs = 1000,
-  signal?: AbortSignal,
-): Promise<BrokerEndpoint[]> {
+export async function orderByResponseTime(endpoints: BrokerEndpoint[], timeoutMs = 1000, signal?: AbortSignal): Promise<BrokerEndpoint[]> {
   if (endpoints.length < 2) return endpoints;
   const times = await Promise.all(endpoints.map((endpoint) => tcpConnectTime(endpoint, timeoutMs, signal)));
   return endpoints

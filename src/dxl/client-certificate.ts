@@ -44,7 +44,10 @@ export function clientCertificateFailure(
     return { reason: `TLS: our client certificate expired on ${day(window.notAfter)}: the broker refuses it`, cause: CLIENT_CERT_EXPIRED };
   }
   if (now < window.notBefore) {
-    return { reason: `TLS: our client certificate is not valid before ${day(window.notBefore)}: the broker refuses it`, cause: CLIENT_CERT_NOT_YET_VALID };
+    return {
+      reason: `TLS: our client certificate is not valid before ${day(window.notBefore)}: the broker refuses it`,
+      cause: CLIENT_CERT_NOT_YET_VALID,
+    };
   }
   return undefined;
 }

@@ -1,12 +1,4 @@
-import type {
-  DxlMessaging,
-  EventOptions,
-  MessageHandler,
-  RequestOptions,
-  ServiceInfo,
-  ServiceRegistration,
-  Unsubscribe,
-} from './api';
+import type { DxlMessaging, EventOptions, MessageHandler, RequestOptions, ServiceInfo, ServiceRegistration, Unsubscribe } from './api';
 import { decodeMessage, encodeMessage } from './codec';
 import type { DxlConfig } from './config';
 import type { ConnectionState } from './connection-state';
@@ -67,7 +59,9 @@ export class DxlClient implements DxlMessaging {
       lost: () => this.pending.failSent(),
       message: (topic, payload) => this.onMessage(topic, payload),
     });
-    this.pending = new PendingRequests((topic, timeoutMs) => this.supervisor.disconnectedError(`within the request timeout (${timeoutMs} ms)`, topic));
+    this.pending = new PendingRequests((topic, timeoutMs) =>
+      this.supervisor.disconnectedError(`within the request timeout (${timeoutMs} ms)`, topic),
+    );
     this.outbox = new Outbox(this.pending, this.options.requestTimeoutMs, (when, topic) => this.supervisor.disconnectedError(when, topic));
     const supervisor = this.supervisor;
     this.services = new ServiceHost(
@@ -173,7 +167,8 @@ export class DxlClient implements DxlMessaging {
 
   async subscribe(topic: string, handler: MessageHandler): Promise<Unsubscribe> {
     if (this.supervisor.closed) throw closedError(topic);
-    if (typeof topic !== 'string' || topic === '') throw new DxlError(DxlErrorCode.InvalidArgument, 'A subscription needs a non-empty topic');
+    if (typeof topic !== 'string' || topic === '')
+      throw new DxlError(DxlErrorCode.InvalidArgument, 'A subscription needs a non-empty topic');
     const badTopic = topicTooLong(topic) ?? subscriptionTopicError(topic);
     if (badTopic) throw badTopic;
     if (typeof handler !== 'function') throw new DxlError(DxlErrorCode.InvalidArgument, 'A subscription needs a handler function');

@@ -218,16 +218,51 @@ class EnvelopeReader {
     if (tag >= 0xe0) return tag - 0x100;
     let value: number;
     switch (tag) {
-      case 0xcc: this.need(1); value = buf[this.offset]!; this.offset += 1; return value;
-      case 0xcd: this.need(2); value = buf.readUInt16BE(this.offset); this.offset += 2; return value;
-      case 0xce: this.need(4); value = buf.readUInt32BE(this.offset); this.offset += 4; return value;
-      case 0xcf: this.need(8); value = Number(buf.readBigUInt64BE(this.offset)); this.offset += 8; return value;
-      case 0xd0: this.need(1); value = buf.readInt8(this.offset); this.offset += 1; return value;
-      case 0xd1: this.need(2); value = buf.readInt16BE(this.offset); this.offset += 2; return value;
-      case 0xd2: this.need(4); value = buf.readInt32BE(this.offset); this.offset += 4; return value;
-      case 0xd3: this.need(8); value = Number(buf.readBigInt64BE(this.offset)); this.offset += 8; return value;
-      case 0xc0: return 0;
-      default: this.offset--; return this.fail(`expected an integer, found 0x${tag.toString(16)}`);
+      case 0xcc:
+        this.need(1);
+        value = buf[this.offset]!;
+        this.offset += 1;
+        return value;
+      case 0xcd:
+        this.need(2);
+        value = buf.readUInt16BE(this.offset);
+        this.offset += 2;
+        return value;
+      case 0xce:
+        this.need(4);
+        value = buf.readUInt32BE(this.offset);
+        this.offset += 4;
+        return value;
+      case 0xcf:
+        this.need(8);
+        value = Number(buf.readBigUInt64BE(this.offset));
+        this.offset += 8;
+        return value;
+      case 0xd0:
+        this.need(1);
+        value = buf.readInt8(this.offset);
+        this.offset += 1;
+        return value;
+      case 0xd1:
+        this.need(2);
+        value = buf.readInt16BE(this.offset);
+        this.offset += 2;
+        return value;
+      case 0xd2:
+        this.need(4);
+        value = buf.readInt32BE(this.offset);
+        this.offset += 4;
+        return value;
+      case 0xd3:
+        this.need(8);
+        value = Number(buf.readBigInt64BE(this.offset));
+        this.offset += 8;
+        return value;
+      case 0xc0:
+        return 0;
+      default:
+        this.offset--;
+        return this.fail(`expected an integer, found 0x${tag.toString(16)}`);
     }
   }
 
@@ -237,11 +272,23 @@ class EnvelopeReader {
     const tag = buf[this.offset++]!;
     let length: number;
     if (tag >= 0xa0 && tag <= 0xbf) length = tag & 0x1f;
-    else if (tag === 0xd9 || tag === 0xc4) { this.need(1); length = buf[this.offset]!; this.offset += 1; }
-    else if (tag === 0xda || tag === 0xc5) { this.need(2); length = buf.readUInt16BE(this.offset); this.offset += 2; }
-    else if (tag === 0xdb || tag === 0xc6) { this.need(4); length = buf.readUInt32BE(this.offset); this.offset += 4; }
-    else if (tag === 0xc0) return -1;
-    else { this.offset--; return this.fail(`expected a string, found 0x${tag.toString(16)}`); }
+    else if (tag === 0xd9 || tag === 0xc4) {
+      this.need(1);
+      length = buf[this.offset]!;
+      this.offset += 1;
+    } else if (tag === 0xda || tag === 0xc5) {
+      this.need(2);
+      length = buf.readUInt16BE(this.offset);
+      this.offset += 2;
+    } else if (tag === 0xdb || tag === 0xc6) {
+      this.need(4);
+      length = buf.readUInt32BE(this.offset);
+      this.offset += 4;
+    } else if (tag === 0xc0) return -1;
+    else {
+      this.offset--;
+      return this.fail(`expected a string, found 0x${tag.toString(16)}`);
+    }
     this.need(length);
     return length;
   }
@@ -271,10 +318,19 @@ class EnvelopeReader {
     const tag = buf[this.offset++]!;
     let count: number;
     if (tag >= 0x90 && tag <= 0x9f) count = tag & 0x0f;
-    else if (tag === 0xdc) { this.need(2); count = buf.readUInt16BE(this.offset); this.offset += 2; }
-    else if (tag === 0xdd) { this.need(4); count = buf.readUInt32BE(this.offset); this.offset += 4; }
-    else if (tag === 0xc0) return [];
-    else { this.offset--; return this.fail(`expected an array, found 0x${tag.toString(16)}`); }
+    else if (tag === 0xdc) {
+      this.need(2);
+      count = buf.readUInt16BE(this.offset);
+      this.offset += 2;
+    } else if (tag === 0xdd) {
+      this.need(4);
+      count = buf.readUInt32BE(this.offset);
+      this.offset += 4;
+    } else if (tag === 0xc0) return [];
+    else {
+      this.offset--;
+      return this.fail(`expected an array, found 0x${tag.toString(16)}`);
+    }
     if (count > buf.length - this.offset) this.fail('array longer than the message');
     const values = new Array<string>(count);
     for (let i = 0; i < count; i++) values[i] = this.str();

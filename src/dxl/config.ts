@@ -71,7 +71,14 @@ export function parseBrokerLine(value: string): BrokerAddress | string {
     const candidates = id === undefined ? `"${rest[0]}"` : `neither "${id}" nor "${rest[0] ?? ''}"`;
     return `no port: ${candidates} is a port (1-65535); expected "[id;]port;host[;ip]"`;
   }
-  const hosts = [...new Set(rest.slice(1).filter((host) => host !== '').map(stripBrackets))];
+  const hosts = [
+    ...new Set(
+      rest
+        .slice(1)
+        .filter((host) => host !== '')
+        .map(stripBrackets),
+    ),
+  ];
   if (hosts.length === 0) return 'no host after the port; expected "[id;]port;host[;ip]"';
   return id === undefined || id === '' ? { port, hosts } : { id, port, hosts };
 }
@@ -144,7 +151,11 @@ export function parseDxlConfig(text: string, baseDir: string, source = DEFAULT_N
     throw configError(source, '', 'no brokers: add a line to [Brokers] or [BrokersWebSockets]');
   }
   if (useWebSockets && webSocketBrokers.length === 0) {
-    throw configError(source, atLine(useWs ?? { line: 0 }, 'General', 'UseWebSockets'), 'WebSockets are on but [BrokersWebSockets] is empty');
+    throw configError(
+      source,
+      atLine(useWs ?? { line: 0 }, 'General', 'UseWebSockets'),
+      'WebSockets are on but [BrokersWebSockets] is empty',
+    );
   }
 
   const config: DxlConfig = {

@@ -48,21 +48,57 @@ interface CauseEntry {
 
 /** Every cause of a failed connection this layer names: one table for the log's reasons and the statuses' kinds. */
 const CAUSES: Readonly<Record<string, CauseEntry>> = {
-  SELF_SIGNED_CERT_IN_CHAIN: { reason: 'broker certificate not trusted: its chain does not end at the configured CA bundle', kind: 'untrustedCa', tls: true },
+  SELF_SIGNED_CERT_IN_CHAIN: {
+    reason: 'broker certificate not trusted: its chain does not end at the configured CA bundle',
+    kind: 'untrustedCa',
+    tls: true,
+  },
   DEPTH_ZERO_SELF_SIGNED_CERT: { reason: 'broker certificate is self-signed and not in the CA bundle', kind: 'untrustedCa', tls: true },
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: { reason: 'broker certificate not trusted: issuer not in the CA bundle', kind: 'untrustedCa', tls: true },
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: {
+    reason: 'broker certificate not trusted: issuer not in the CA bundle',
+    kind: 'untrustedCa',
+    tls: true,
+  },
   UNABLE_TO_GET_ISSUER_CERT: { reason: 'broker certificate not trusted: issuer not in the CA bundle', kind: 'untrustedCa', tls: true },
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: { reason: 'broker certificate not trusted: issuer not in the CA bundle', kind: 'untrustedCa', tls: true },
-  CERT_SIGNATURE_FAILURE: { reason: 'broker certificate not trusted: its signature does not verify with the CA bundle (a different CA of the same name?)', kind: 'untrustedCa', tls: true },
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: {
+    reason: 'broker certificate not trusted: issuer not in the CA bundle',
+    kind: 'untrustedCa',
+    tls: true,
+  },
+  CERT_SIGNATURE_FAILURE: {
+    reason: 'broker certificate not trusted: its signature does not verify with the CA bundle (a different CA of the same name?)',
+    kind: 'untrustedCa',
+    tls: true,
+  },
   CERT_HAS_EXPIRED: { reason: 'broker certificate has expired', kind: 'certExpired', tls: true },
   CERT_NOT_YET_VALID: { reason: 'broker certificate is not yet valid', kind: 'certNotYetValid', tls: true },
-  ERR_TLS_CERT_ALTNAME_INVALID: { reason: 'broker certificate does not name this host (turn host-name checking off for DXL brokers)', kind: 'hostNameMismatch', tls: true },
-  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: { reason: 'broker rejected our client certificate: issued by a CA it does not trust', kind: 'clientCertRejected', tls: true },
-  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: { reason: 'broker rejected our client certificate: it has expired', kind: 'clientCertExpired', tls: true },
+  ERR_TLS_CERT_ALTNAME_INVALID: {
+    reason: 'broker certificate does not name this host (turn host-name checking off for DXL brokers)',
+    kind: 'hostNameMismatch',
+    tls: true,
+  },
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: {
+    reason: 'broker rejected our client certificate: issued by a CA it does not trust',
+    kind: 'clientCertRejected',
+    tls: true,
+  },
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: {
+    reason: 'broker rejected our client certificate: it has expired',
+    kind: 'clientCertExpired',
+    tls: true,
+  },
   ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: { reason: 'broker rejected our client certificate', kind: 'clientCertRejected', tls: true },
   ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: { reason: 'broker requires a client certificate', kind: 'clientCertRequired', tls: true },
-  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: { reason: 'TLS handshake failed (no common protocol or cipher, or client certificate missing)', kind: 'handshakeFailed', tls: true },
-  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: { reason: 'broker rejected our client certificate: the key does not match it', kind: 'keyMismatch', tls: true },
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: {
+    reason: 'TLS handshake failed (no common protocol or cipher, or client certificate missing)',
+    kind: 'handshakeFailed',
+    tls: true,
+  },
+  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: {
+    reason: 'broker rejected our client certificate: the key does not match it',
+    kind: 'keyMismatch',
+    tls: true,
+  },
   ERR_OSSL_X509_KEY_VALUES_MISMATCH: { reason: 'private key does not match the client certificate', kind: 'keyMismatch', tls: true },
   ERR_SSL_KEY_VALUES_MISMATCH: { reason: 'private key does not match the client certificate', kind: 'keyMismatch', tls: true },
   ERR_OSSL_PEM_NO_START_LINE: { reason: 'a certificate or key is not PEM (no BEGIN line)', kind: 'notPem', tls: true },
@@ -75,7 +111,10 @@ const CAUSES: Readonly<Record<string, CauseEntry>> = {
   ETIMEDOUT: { reason: 'unreachable: connection timed out', kind: 'unreachable' },
   EHOSTUNREACH: { reason: 'unreachable: no route to host', kind: 'unreachable' },
   ENETUNREACH: { reason: 'unreachable: network is down', kind: 'unreachable' },
-  BROKER_CLOSED: { reason: 'the broker closed the connection before accepting it (does it trust our client certificate?)', kind: 'refusedByBroker' },
+  BROKER_CLOSED: {
+    reason: 'the broker closed the connection before accepting it (does it trust our client certificate?)',
+    kind: 'refusedByBroker',
+  },
   CONNECT_TIMEOUT: { reason: 'unreachable: no answer to MQTT CONNECT in time', kind: 'unreachable' },
 };
 
@@ -94,7 +133,10 @@ const HANDSHAKE_REASONS: Record<string, string> = {
  * Names the error that ended a connection attempt (`connecting`, the default) or a connection that
  * was up (`connected`) for a status line.
  */
-export function describeConnectionError(error: unknown, phase: 'connecting' | 'connected' = 'connecting'): { reason: string; cause: string } {
+export function describeConnectionError(
+  error: unknown,
+  phase: 'connecting' | 'connected' = 'connecting',
+): { reason: string; cause: string } {
   const err = error as (Error & { code?: string | number }) | undefined;
   const code = typeof err?.code === 'string' ? err.code : '';
   const entry = Object.hasOwn(CAUSES, code) ? CAUSES[code] : undefined;
@@ -103,9 +145,13 @@ export function describeConnectionError(error: unknown, phase: 'connecting' | 'c
   if (network) return { reason: `${network} (${code})`, cause: code };
   const message = err?.message ?? String(error);
   if (/connack timeout|connect timeout/i.test(message)) return { reason: CAUSES.CONNECT_TIMEOUT!.reason, cause: 'CONNECT_TIMEOUT' };
-  if (/alert unknown ca/i.test(message)) return { reason: `TLS: ${CAUSES.ERR_SSL_TLSV1_ALERT_UNKNOWN_CA!.reason}`, cause: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' };
+  if (/alert unknown ca/i.test(message))
+    return { reason: `TLS: ${CAUSES.ERR_SSL_TLSV1_ALERT_UNKNOWN_CA!.reason}`, cause: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' };
   if (/certificate required|peer did not return a certificate/i.test(message)) {
-    return { reason: `TLS: ${CAUSES.ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED!.reason}`, cause: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' };
+    return {
+      reason: `TLS: ${CAUSES.ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED!.reason}`,
+      cause: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+    };
   }
   return { reason: code ? `${message} (${code})` : message, cause: code || 'UNKNOWN' };
 }

@@ -41,14 +41,17 @@ export class LocalServices {
       if (topic === '') throw invalid(`Service ${info.serviceType} has an empty request topic`);
       const badTopic = topicTooLong(topic) ?? subscriptionTopicError(topic);
       if (badTopic) throw badTopic;
-      if (typeof info.topics[topic] !== 'function') throw invalid(`Service ${info.serviceType}: the handler for ${topic} is not a function`);
+      if (typeof info.topics[topic] !== 'function')
+        throw invalid(`Service ${info.serviceType}: the handler for ${topic} is not a function`);
     }
     const metadata = info.metadata ?? {};
     for (const [key, value] of Object.entries(metadata)) {
-      if (typeof value !== 'string') throw invalid(`Service ${info.serviceType}: metadata ${key} must be a string (the broker reads it as one)`);
+      if (typeof value !== 'string')
+        throw invalid(`Service ${info.serviceType}: metadata ${key} must be a string (the broker reads it as one)`);
     }
     const ttlMins = info.ttlMins ?? 60;
-    if (!Number.isInteger(ttlMins) || ttlMins < 1) throw invalid(`Service ${info.serviceType}: ttlMins must be a whole number of minutes, at least 1`);
+    if (!Number.isInteger(ttlMins) || ttlMins < 1)
+      throw invalid(`Service ${info.serviceType}: ttlMins must be a whole number of minutes, at least 1`);
     const serviceId = info.serviceId ?? newDxlId();
     if (this.byId.has(serviceId)) throw invalid(`Service id ${serviceId} is already registered by this client`);
 

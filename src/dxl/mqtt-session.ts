@@ -39,15 +39,21 @@ function withStableCode(error: Error & { code?: unknown }, settings: SessionSett
   if (typeof error.code === 'string') return error;
   const refused = /^Connection refused: (.*)$/.exec(error.message);
   if (refused) {
-    return Object.assign(sessionError(`the broker refused the MQTT connection: ${refused[1]!.toLowerCase()}`, SessionErrorCode.ConnectionRefused), {
-      returnCode: error.code,
-    });
+    return Object.assign(
+      sessionError(`the broker refused the MQTT connection: ${refused[1]!.toLowerCase()}`, SessionErrorCode.ConnectionRefused),
+      {
+        returnCode: error.code,
+      },
+    );
   }
   if (/connack timeout/i.test(error.message)) {
     return sessionError(`connect timeout: no CONNACK within ${settings.connectTimeoutMs} ms`, SessionErrorCode.ConnectTimeout);
   }
   if (/keepalive timeout/i.test(error.message)) {
-    return sessionError(`keepalive timeout: the broker answered nothing for 1.5 × ${settings.keepaliveSec} s`, SessionErrorCode.KeepaliveTimeout);
+    return sessionError(
+      `keepalive timeout: the broker answered nothing for 1.5 × ${settings.keepaliveSec} s`,
+      SessionErrorCode.KeepaliveTimeout,
+    );
   }
   return sessionError(`MQTT protocol error from the broker: ${error.message}`, SessionErrorCode.Protocol);
 }

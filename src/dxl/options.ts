@@ -82,7 +82,11 @@ export function resolveOptions(options: DxlClientOptions): ResolvedOptions {
   if (!options.brokers || options.brokers.length === 0) {
     throw new DxlError(DxlErrorCode.Config, 'No brokers: give at least one {host, port}');
   }
-  for (const [name, value] of [['ca', options.ca], ['cert', options.cert], ['key', options.key]] as const) {
+  for (const [name, value] of [
+    ['ca', options.ca],
+    ['cert', options.cert],
+    ['key', options.key],
+  ] as const) {
     if (!value || value.length === 0) throw new DxlError(DxlErrorCode.Config, `TLS ${name} is missing: DXL brokers require mutual TLS`);
   }
   const keepaliveSec = options.keepaliveSec ?? 60;
@@ -117,4 +121,3 @@ export function resolveOptions(options: DxlClientOptions): ResolvedOptions {
     certificateValidity: validityOf(options.cert),
   };
 }
-

@@ -31,7 +31,10 @@ export function subscriptionTopicError(topic: string): DxlError | undefined {
   const levels = topic.split('/');
   const bad = levels.some((level, index) => (level === '#' ? index !== levels.length - 1 : level !== '+' && /[+#]/.test(level)));
   if (!bad) return undefined;
-  return new DxlError(DxlErrorCode.InvalidArgument, `Cannot subscribe to ${topic}: in MQTT, + and # must each fill a whole topic level, and # must be the last`);
+  return new DxlError(
+    DxlErrorCode.InvalidArgument,
+    `Cannot subscribe to ${topic}: in MQTT, + and # must each fill a whole topic level, and # must be the last`,
+  );
 }
 
 /** The remaining length of the QoS 0 PUBLISH that carries `payloadBytes` on `topic`. */
@@ -47,5 +50,9 @@ export function oversized(kind: 'request' | 'response' | 'event', topic: string,
   if (2 + topic.length * 3 + payload.length <= limit) return undefined;
   const size = publishRemainingLength(topic, payload.length);
   if (size <= limit) return undefined;
-  return new DxlError(DxlErrorCode.InvalidArgument, `The ${kind} on ${topic} is ${size} bytes: over the ${limit} bytes a DXL broker accepts`, { topic });
+  return new DxlError(
+    DxlErrorCode.InvalidArgument,
+    `The ${kind} on ${topic} is ${size} bytes: over the ${limit} bytes a DXL broker accepts`,
+    { topic },
+  );
 }

@@ -40,7 +40,9 @@ export class ServiceHost {
     service.ttlTimer.unref();
     const acknowledged = await this.sendRegistration(service.serviceId, true);
     if (!acknowledged && !this.client.closed) {
-      this.logger.debug?.(`service ${service.serviceType} ${service.serviceId}: the fabric did not answer its registration (plain MQTT broker?)`);
+      this.logger.debug?.(
+        `service ${service.serviceType} ${service.serviceId}: the fabric did not answer its registration (plain MQTT broker?)`,
+      );
     }
     return {
       serviceId: service.serviceId,
@@ -96,7 +98,8 @@ export class ServiceHost {
       return true;
     } catch (error) {
       const dxlError = error as DxlError;
-      const silent = dxlError.code === DxlErrorCode.Timeout || dxlError.code === DxlErrorCode.Disconnected || dxlError.code === DxlErrorCode.Closed;
+      const silent =
+        dxlError.code === DxlErrorCode.Timeout || dxlError.code === DxlErrorCode.Disconnected || dxlError.code === DxlErrorCode.Closed;
       if (silent) return false;
       if (propagateRejection) {
         await this.unregister(serviceId, false);

@@ -25,8 +25,7 @@ export interface TransportSettings extends SessionSettings {
 const skipHostNameCheck = (_host: string, _cert: PeerCertificate): Error | undefined => undefined;
 
 function proxyAgent(proxy: ProxySettings): HttpsProxyAgent<string> {
-  const credentials =
-    proxy.user === undefined ? '' : `${encodeURIComponent(proxy.user)}:${encodeURIComponent(proxy.password ?? '')}@`;
+  const credentials = proxy.user === undefined ? '' : `${encodeURIComponent(proxy.user)}:${encodeURIComponent(proxy.password ?? '')}@`;
   return new HttpsProxyAgent(`http://${credentials}${proxy.address}:${proxy.port}`);
 }
 

@@ -27,7 +27,9 @@ function parseRequest(csrPem: string): forge.pki.CertificateSigningRequest {
     csr = forge.pki.certificationRequestFromPem(csrPem.replace(/NEW CERTIFICATE REQUEST/g, 'CERTIFICATE REQUEST'));
   } catch (error) {
     const reason = (error as Error).message;
-    throw new CsrRejected(/not RSA/i.test(reason) ? 'only RSA keys are supported' : `the certificate signing request cannot be read (${reason})`);
+    throw new CsrRejected(
+      /not RSA/i.test(reason) ? 'only RSA keys are supported' : `the certificate signing request cannot be read (${reason})`,
+    );
   }
   let signed: boolean;
   try {

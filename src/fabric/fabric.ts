@@ -117,7 +117,13 @@ async function withinTimeout(step: Promise<unknown>, timeoutMs: number): Promise
     timer.unref();
   });
   try {
-    await Promise.race([step.then(() => undefined, () => undefined), timeout]);
+    await Promise.race([
+      step.then(
+        () => undefined,
+        () => undefined,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -217,7 +223,9 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
   const shutdown = async (): Promise<void> => {
     if (service) await withinTimeout(service.close(), 2 * CLOSE_STEP_TIMEOUT_MS);
     if (management) await withinTimeout(management.close(), CLOSE_STEP_TIMEOUT_MS);
-    await Promise.all([mqttListener, webSocketListener].map((listener) => listener && withinTimeout(listener.close(), CLOSE_STEP_TIMEOUT_MS)));
+    await Promise.all(
+      [mqttListener, webSocketListener].map((listener) => listener && withinTimeout(listener.close(), CLOSE_STEP_TIMEOUT_MS)),
+    );
     await withinTimeout(broker.close(), CLOSE_STEP_TIMEOUT_MS);
   };
 

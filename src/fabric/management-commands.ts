@@ -58,7 +58,8 @@ function brokerLines(records: BrokerRecord[]): string {
 
 function provision(query: URLSearchParams, context: ManagementContext): CommandAnswer {
   const csr = query.get('csrString');
-  if (csr === null || csr.trim() === '') return { ok: false, errorNumber: ManagementErrorNumber.invalidParameter, message: 'Missing parameter csrString' };
+  if (csr === null || csr.trim() === '')
+    return { ok: false, errorNumber: ManagementErrorNumber.invalidParameter, message: 'Missing parameter csrString' };
   try {
     const signed = signClientRequest(context.ca, csr);
     const { brokers, webSocketBrokers } = brokerRecords(context.endpoints());
@@ -69,7 +70,11 @@ function provision(query: URLSearchParams, context: ManagementContext): CommandA
   } catch (error) {
     if (!(error instanceof CsrRejected)) throw error;
     context.log(`management: refused a certificate signing request: ${error.message}`);
-    return { ok: false, errorNumber: ManagementErrorNumber.invalidParameter, message: `Invalid certificate signing request: ${error.message}` };
+    return {
+      ok: false,
+      errorNumber: ManagementErrorNumber.invalidParameter,
+      message: `Invalid certificate signing request: ${error.message}`,
+    };
   }
 }
 

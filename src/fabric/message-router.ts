@@ -82,11 +82,7 @@ export class DxlMessageRouter {
     const rule = this.rules.get(payload);
     if (!rule) return true;
     if (rule.brokerIds.length > 0 && !rule.brokerIds.includes(this.brokerGuid)) return false;
-    if (
-      rule.clientIds.length > 0 &&
-      !rule.clientIds.includes(subscriber.instanceId) &&
-      !rule.clientIds.includes(subscriber.canonicalId)
-    ) {
+    if (rule.clientIds.length > 0 && !rule.clientIds.includes(subscriber.instanceId) && !rule.clientIds.includes(subscriber.canonicalId)) {
       return false;
     }
     rule.deliveries++;

@@ -97,8 +97,9 @@ export function loadOrCreateFabricPki(dataDir: string, options: FabricPkiOptions
   const simulator = leaf(PkiFileName.simulatorCert, PkiFileName.simulatorKey, () =>
     issueCertificate(authority, { commonName: 'tie-fabric TIE simulator', usage: 'client' }),
   );
-  const files = Object.fromEntries(
-    Object.entries(PkiFileName).map(([key, name]) => [key, path.join(dataDir, name)]),
-  ) as Record<keyof typeof PkiFileName, string>;
+  const files = Object.fromEntries(Object.entries(PkiFileName).map(([key, name]) => [key, path.join(dataDir, name)])) as Record<
+    keyof typeof PkiFileName,
+    string
+  >;
   return { ca, broker, client, simulator, files, createdCa };
 }

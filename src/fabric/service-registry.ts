@@ -95,9 +95,7 @@ export class ServiceRegistry {
   /** Removes entries older than their TTL plus the grace period; returns them. */
   expire(): ServiceEntry[] {
     const now = this.now();
-    const expired = [...this.byGuid.values()].filter(
-      (entry) => now - entry.registrationTime > entry.ttlMins * 60_000 + this.ttlGraceMs,
-    );
+    const expired = [...this.byGuid.values()].filter((entry) => now - entry.registrationTime > entry.ttlMins * 60_000 + this.ttlGraceMs);
     for (const entry of expired) this.remove(entry.serviceGuid);
     return expired;
   }

@@ -126,8 +126,7 @@ export function parseExternalReport(payload: Buffer): ExternalReport {
     }
   }
   if (Object.keys(hex).length === 0) throw new BadTieRequest('External report without file hashes');
-  const score =
-    reputation !== null && typeof reputation === 'object' ? (reputation as JsonObject).score : undefined;
+  const score = reputation !== null && typeof reputation === 'object' ? (reputation as JsonObject).score : undefined;
   if (!isTrustLevel(score) || score === 0) throw new BadTieRequest(`External report with an invalid score ${JSON.stringify(score)}`);
   const fileType = type === undefined || type === null ? 0 : type;
   if (!isFileType(fileType)) throw new BadTieRequest(`External report with an unknown file type ${JSON.stringify(type)}`);

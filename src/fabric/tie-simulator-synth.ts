@@ -55,7 +55,12 @@ export class ReputationSynthesizer {
     const now = this.clock();
     return [
       { providerId: FileProvider.GTI, trustLevel: this.gtiTrustLevel(key), createDate: now, attributes: { '2120340': '0' } },
-      { providerId: FileProvider.ENTERPRISE, trustLevel: TrustLevel.NOT_SET, createDate: now, attributes: this.enterpriseAttributes('file') },
+      {
+        providerId: FileProvider.ENTERPRISE,
+        trustLevel: TrustLevel.NOT_SET,
+        createDate: now,
+        attributes: this.enterpriseAttributes('file'),
+      },
     ];
   }
 

@@ -124,9 +124,7 @@ export class TieSimulator {
     this.state = 'starting';
     this.loadState();
     try {
-      this.unsubscribeReports = await this.dxl.subscribe(TieTopic.EXTERNAL_FILE_REPORT_EVENT, (message) =>
-        this.onExternalReport(message),
-      );
+      this.unsubscribeReports = await this.dxl.subscribe(TieTopic.EXTERNAL_FILE_REPORT_EVENT, (message) => this.onExternalReport(message));
       this.registration = await this.dxl.registerService({
         serviceType: this.serviceType,
         topics: {
@@ -135,8 +133,7 @@ export class TieSimulator {
           [TieTopic.SET_FILE_REPUTATION]: (request) => this.answer(request, () => this.setReputation(request, 'file')),
           [TieTopic.SET_CERT_REPUTATION]: (request) => this.answer(request, () => this.setReputation(request, 'certificate')),
           [TieTopic.GET_FILE_FIRST_REFERENCES]: (request) => this.answer(request, () => this.firstReferences(request, 'file')),
-          [TieTopic.GET_CERT_FIRST_REFERENCES]: (request) =>
-            this.answer(request, () => this.firstReferences(request, 'certificate')),
+          [TieTopic.GET_CERT_FIRST_REFERENCES]: (request) => this.answer(request, () => this.firstReferences(request, 'certificate')),
         },
       });
     } catch (error) {
@@ -181,7 +178,9 @@ export class TieSimulator {
    * Publishes a detection event in TIE's wire format. By default a known-malicious file from the
    * store, detected on one of the sample agents now.
    */
-  async publishDetection(detail: Partial<{ hashes: HexHashes; name: string; agentGuid: string; localReputation: number }> = {}): Promise<RawDetectionEvent> {
+  async publishDetection(
+    detail: Partial<{ hashes: HexHashes; name: string; agentGuid: string; localReputation: number }> = {},
+  ): Promise<RawDetectionEvent> {
     let hashes = detail.hashes;
     let name = detail.name;
     if (hashes === undefined) {
@@ -439,7 +438,9 @@ export class TieSimulator {
       }
     } catch (error) {
       const aside = this.persistence.quarantine();
-      this.onError(new Error(`The TIE simulator state was unreadable (${toError(error).message}); moved to ${aside}, starting from the seed`));
+      this.onError(
+        new Error(`The TIE simulator state was unreadable (${toError(error).message}); moved to ${aside}, starting from the seed`),
+      );
       state = undefined;
     }
     for (const item of this.store.all()) if (item.generated) this.generated.push(item);

@@ -99,8 +99,10 @@ const PEM_BEGIN_RE = /-----BEGIN [A-Z0-9 ]+-----/;
 export function checkPem(pem: string, what: 'CA bundle' | 'client certificate' | 'private key'): void {
   if (!PEM_BEGIN_RE.test(pem)) throw configError(`The ${what} is not PEM: expected a "-----BEGIN ...-----" line`);
   if (what === 'private key') {
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) throw configError('The private key is not a PEM private key (no "BEGIN ... PRIVATE KEY" line)');
-    if (/ENCRYPTED/.test(pem)) throw configError('The private key is encrypted: give it unencrypted (e.g. openssl pkey -in key.pem -out plain.pem)');
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem))
+      throw configError('The private key is not a PEM private key (no "BEGIN ... PRIVATE KEY" line)');
+    if (/ENCRYPTED/.test(pem))
+      throw configError('The private key is encrypted: give it unencrypted (e.g. openssl pkey -in key.pem -out plain.pem)');
   } else if (!/-----BEGIN CERTIFICATE-----/.test(pem)) {
     throw configError(`The ${what} holds no certificate (no "BEGIN CERTIFICATE" line)`);
   }
@@ -111,7 +113,8 @@ function tlsFromCredentials(credentials: TieConfigCredentials): { ca: string; ce
   const cert = text(credentials.certPem);
   const key = text(credentials.keyPem);
   const missing = [!ca && 'CA bundle', !cert && 'client certificate', !key && 'private key'].filter(Boolean);
-  if (missing.length > 0) throw configError(`TLS material missing: paste or upload the ${missing.join(', ')} (DXL brokers require mutual TLS)`);
+  if (missing.length > 0)
+    throw configError(`TLS material missing: paste or upload the ${missing.join(', ')} (DXL brokers require mutual TLS)`);
   checkPem(ca, 'CA bundle');
   checkPem(cert, 'client certificate');
   checkPem(key, 'private key');
@@ -122,7 +125,11 @@ function tlsFromFiles(settings: TieConfigSettings): { ca: Buffer; cert: Buffer; 
   const files = { ca: text(settings.caFile), cert: text(settings.certFile), key: text(settings.keyFile) };
   const missing = [!files.ca && 'CA bundle', !files.cert && 'client certificate', !files.key && 'private key'].filter(Boolean);
   if (missing.length > 0) throw configError(`TLS file paths missing: ${missing.join(', ')}`);
-  return { ca: readTlsFile(files.ca, 'CA bundle'), cert: readTlsFile(files.cert, 'Client certificate'), key: readTlsFile(files.key, 'Private key') };
+  return {
+    ca: readTlsFile(files.ca, 'CA bundle'),
+    cert: readTlsFile(files.cert, 'Client certificate'),
+    key: readTlsFile(files.key, 'Private key'),
+  };
 }
 
 function proxyFromSettings(settings: TieConfigSettings, credentials: TieConfigCredentials): ProxySettings | undefined {
@@ -145,7 +152,8 @@ function keepaliveSec(settings: TieConfigSettings): number {
   const value = settings.keepalive;
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return DEFAULT_KEEPALIVE_S;
   const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_KEEPALIVE_S) throw configError(`keepalive ${JSON.stringify(value)} is not a whole number of seconds from 1 to ${MAX_KEEPALIVE_S}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_KEEPALIVE_S)
+    throw configError(`keepalive ${JSON.stringify(value)} is not a whole number of seconds from 1 to ${MAX_KEEPALIVE_S}`);
   return n;
 }
 

@@ -93,7 +93,10 @@ function saveFolder(body: Record<string, unknown>): string | undefined {
   if (!path.isAbsolute(folder)) throw invalid('The folder to save the files in must be an absolute path on the server');
   // Checked before anything is signed; the names are ours, so no listing of the folder is shown.
   if (existingConfigFiles(folder).length > 0) {
-    throw new ProvisionError(ProvisionErrorCode.Files, `${folder} already holds a dxlclient.config or its files: choose an empty or new folder`);
+    throw new ProvisionError(
+      ProvisionErrorCode.Files,
+      `${folder} already holds a dxlclient.config or its files: choose an empty or new folder`,
+    );
   }
   return folder;
 }

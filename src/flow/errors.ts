@@ -15,10 +15,7 @@ export const NodeErrorCode = {
   Internal: 'TIE_INTERNAL',
 } as const;
 
-export type NodeErrorCodeValue =
-  | DxlErrorCodeValue
-  | TieErrorCodeValue
-  | (typeof NodeErrorCode)[keyof typeof NodeErrorCode];
+export type NodeErrorCodeValue = DxlErrorCodeValue | TieErrorCodeValue | (typeof NodeErrorCode)[keyof typeof NodeErrorCode];
 
 /** Where a failure belongs, beside its code and message. */
 export interface NodeErrorDetails {

@@ -48,11 +48,7 @@ export const CAUSE_KEYS: readonly string[] = [
 
 function isSetupProblem(state: ConnectionState): boolean {
   const cause = state.cause ?? '';
-  return (
-    cause === CONFIG_ERROR_CAUSE ||
-    cause === BROKER_CLOSED ||
-    /^(ERR_|CERT_|UNABLE_|SELF_|DEPTH_|CLIENT_CERT_)/.test(cause)
-  );
+  return cause === CONFIG_ERROR_CAUSE || cause === BROKER_CLOSED || /^(ERR_|CERT_|UNABLE_|SELF_|DEPTH_|CLIENT_CERT_)/.test(cause);
 }
 
 /** The status every node shows for the shared connection; `undefined` means no connection at all yet. */
@@ -67,7 +63,11 @@ export function connectionStatus(state: ConnectionState | undefined): NodeStatus
         // A failed attempt: red when the setup is wrong (TLS, config), yellow when the network may come back.
         return { fill: isSetupProblem(state) ? 'red' : 'yellow', shape: 'ring', text: shortCause(state.cause) };
       }
-      return { fill: 'yellow', shape: 'ring', text: state.broker ? userText('tie.status.connectingTo', { broker: state.broker }) : StatusText.connecting };
+      return {
+        fill: 'yellow',
+        shape: 'ring',
+        text: state.broker ? userText('tie.status.connectingTo', { broker: state.broker }) : StatusText.connecting,
+      };
     case 'closed':
       if (state.cause === CONFIG_ERROR_CAUSE) return { fill: 'red', shape: 'ring', text: shortCause(state.cause) };
       return { fill: 'red', shape: 'ring', text: StatusText.disconnected };
@@ -102,7 +102,9 @@ export class RequestActivity {
   status(connection: ConnectionState | undefined): NodeStatus {
     const base = connectionStatus(connection);
     if (this.inFlight > 0) {
-      const params: Record<string, number> = this.batch ? { settled: this.batch.settled, total: this.batch.total } : { count: this.inFlight };
+      const params: Record<string, number> = this.batch
+        ? { settled: this.batch.settled, total: this.batch.total }
+        : { count: this.inFlight };
       const activity = this.batch ? 'batch' : 'requesting';
       return connection?.status === 'connected'
         ? { fill: 'blue', shape: 'dot', text: userText(`tie.status.${activity}`, params) }
@@ -144,6 +146,10 @@ export class EventActivity {
     if (connection?.status !== 'connected') return base;
     if (!this.subscribed) return { fill: 'yellow', shape: 'dot', text: userText('tie.status.subscribing') };
     if (this.count === 0) return base;
-    return { fill: 'green', shape: 'dot', text: userText(this.count === 1 ? 'tie.status.event' : 'tie.status.events', { count: this.count }) };
+    return {
+      fill: 'green',
+      shape: 'dot',
+      text: userText(this.count === 1 ? 'tie.status.event' : 'tie.status.events', { count: this.count }),
+    };
   }
 }

@@ -38,7 +38,10 @@ function filesError(message: string, cause?: unknown): ProvisionError {
 /** The paths `writeProvisionedConfig` writes in `dir`. */
 export function configFilePaths(dir: string, filePrefix = DEFAULT_FILE_PREFIX): ConfigFiles {
   if (!/^[A-Za-z0-9._-]+$/.test(filePrefix) || filePrefix.startsWith('.')) {
-    throw new ProvisionError(ProvisionErrorCode.InvalidArgument, `The file prefix "${filePrefix}" must be a plain file name (letters, digits, ".", "_", "-")`);
+    throw new ProvisionError(
+      ProvisionErrorCode.InvalidArgument,
+      `The file prefix "${filePrefix}" must be a plain file name (letters, digits, ".", "_", "-")`,
+    );
   }
   const at = (name: string): string => path.join(path.resolve(dir), name);
   return {
@@ -62,7 +65,11 @@ function brokerLine(broker: BrokerAddress, index: number): string {
 }
 
 /** The text of a dxlclient.config naming the files by their base names. */
-export function formatProvisionedConfig(client: Pick<ProvisionedClient, 'brokers' | 'webSocketBrokers'>, files: ConfigFiles, useWebSockets = false): string {
+export function formatProvisionedConfig(
+  client: Pick<ProvisionedClient, 'brokers' | 'webSocketBrokers'>,
+  files: ConfigFiles,
+  useWebSockets = false,
+): string {
   return [
     '[General]',
     `${useWebSockets ? '' : '#'}UseWebSockets=${useWebSockets}`,
@@ -95,7 +102,8 @@ export function writeProvisionedConfig(dir: string, client: ProvisionedClient, o
   const files = configFilePaths(dir, options.filePrefix);
   if (!options.overwrite) {
     const existing = existingConfigFiles(dir, options.filePrefix);
-    if (existing.length > 0) throw filesError(`Not overwriting existing files: ${existing.join(', ')} (choose another folder, or overwrite)`);
+    if (existing.length > 0)
+      throw filesError(`Not overwriting existing files: ${existing.join(', ')} (choose another folder, or overwrite)`);
   }
   try {
     // The folder will hold a private key: keep it to its owner.

@@ -53,12 +53,14 @@ function invalid(message: string): ProvisionError {
 function subjectAttributes(options: CsrOptions): forge.pki.CertificateField[] {
   const commonName = options.commonName.trim();
   if (commonName === '') throw invalid('The common name (CN) is empty: name this client, e.g. "node-red-tie"');
-  if (commonName.length > MAX_COMMON_NAME) throw invalid(`The common name is ${commonName.length} characters long; at most ${MAX_COMMON_NAME} are allowed`);
+  if (commonName.length > MAX_COMMON_NAME)
+    throw invalid(`The common name is ${commonName.length} characters long; at most ${MAX_COMMON_NAME} are allowed`);
   const attributes: forge.pki.CertificateField[] = [{ name: 'commonName', value: commonName }];
   for (const [field, shortName] of SUBJECT_FIELDS) {
     const value = options.subject?.[field]?.trim();
     if (!value) continue;
-    if (field === 'country' && !/^[A-Za-z]{2}$/.test(value)) throw invalid(`The country must be a two-letter code such as "US", not "${value}"`);
+    if (field === 'country' && !/^[A-Za-z]{2}$/.test(value))
+      throw invalid(`The country must be a two-letter code such as "US", not "${value}"`);
     attributes.push({ shortName, value });
   }
   return attributes;

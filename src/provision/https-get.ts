@@ -91,7 +91,13 @@ export function httpsGet(server: ResolvedManagementServer, path: string, headers
     }, server.timeoutMs);
     const fail = (error: unknown): void => {
       clearTimeout(timer);
-      reject(error instanceof ProvisionError ? error : isUntrustedCertificateError(error) ? error : connectionError(error, where, server.timeoutMs));
+      reject(
+        error instanceof ProvisionError
+          ? error
+          : isUntrustedCertificateError(error)
+            ? error
+            : connectionError(error, where, server.timeoutMs),
+      );
     };
     request.on('error', fail);
     request.on('response', (response) => {
@@ -101,7 +107,9 @@ export function httpsGet(server: ResolvedManagementServer, path: string, headers
         size += chunk.length;
         if (size > MAX_BODY_BYTES) {
           response.destroy();
-          fail(new ProvisionError(ProvisionErrorCode.BadResponse, `${where}: the answer is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MiB`));
+          fail(
+            new ProvisionError(ProvisionErrorCode.BadResponse, `${where}: the answer is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MiB`),
+          );
           return;
         }
         chunks.push(chunk);

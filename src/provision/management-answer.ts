@@ -26,15 +26,23 @@ export function parseManagementAnswer(body: string, where: string, redact: (text
   const detail = body.slice(colon + 1).trim();
   if (status !== 'OK') {
     const reason = redact(detail);
-    throw new ProvisionError(ProvisionErrorCode.CommandFailed, `${where} failed with status "${quoted(redact(status))}": ${quoted(reason) || '(no reason given)'}`, {
-      serverMessage: reason,
-    });
+    throw new ProvisionError(
+      ProvisionErrorCode.CommandFailed,
+      `${where} failed with status "${quoted(redact(status))}": ${quoted(reason) || '(no reason given)'}`,
+      {
+        serverMessage: reason,
+      },
+    );
   }
   try {
     return JSON.parse(detail) as unknown;
   } catch (error) {
-    throw new ProvisionError(ProvisionErrorCode.BadResponse, `${where} answered OK but its detail is not valid JSON (${(error as Error).message})`, {
-      cause: error,
-    });
+    throw new ProvisionError(
+      ProvisionErrorCode.BadResponse,
+      `${where} answered OK but its detail is not valid JSON (${(error as Error).message})`,
+      {
+        cause: error,
+      },
+    );
   }
 }

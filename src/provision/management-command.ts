@@ -17,7 +17,9 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 export type CommandQuery = Readonly<Record<string, string>>;
 
 function commandPath(command: string, query: CommandQuery): string {
-  const pairs = Object.entries({ ...query, ':output': 'json' }).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+  const pairs = Object.entries({ ...query, ':output': 'json' }).map(
+    ([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`,
+  );
   return `/remote/${encodeURIComponent(command)}?${pairs.join('&')}`;
 }
 
@@ -47,12 +49,17 @@ function sameServer(url: URL, server: ResolvedManagementServer): boolean {
 /** The next path to ask for, or an error: redirects only stay on the same server. */
 function redirectTarget(answer: HttpAnswer, currentPath: string, server: ResolvedManagementServer, where: string): string {
   const location = answer.headers.location;
-  if (!location) throw new ProvisionError(ProvisionErrorCode.Redirect, `${where} redirected (HTTP ${answer.status}) without a Location`, { httpStatus: answer.status });
+  if (!location)
+    throw new ProvisionError(ProvisionErrorCode.Redirect, `${where} redirected (HTTP ${answer.status}) without a Location`, {
+      httpStatus: answer.status,
+    });
   let next: URL;
   try {
     next = new URL(location, `${serverOrigin(server)}${currentPath}`);
   } catch {
-    throw new ProvisionError(ProvisionErrorCode.Redirect, `${where} redirected (HTTP ${answer.status}) to an invalid Location`, { httpStatus: answer.status });
+    throw new ProvisionError(ProvisionErrorCode.Redirect, `${where} redirected (HTTP ${answer.status}) to an invalid Location`, {
+      httpStatus: answer.status,
+    });
   }
   if (!sameServer(next, server)) {
     const target = maskSecret(`${next.protocol}//${next.host}${next.pathname}`, server.password);
@@ -69,10 +76,18 @@ function statusError(answer: HttpAnswer, where: string, server: ResolvedManageme
   const status = answer.status;
   const details = { httpStatus: status };
   if (status === 401) {
-    return new ProvisionError(ProvisionErrorCode.Unauthorized, `${where}: HTTP 401, the server refused user "${server.user}": wrong user name or password`, details);
+    return new ProvisionError(
+      ProvisionErrorCode.Unauthorized,
+      `${where}: HTTP 401, the server refused user "${server.user}": wrong user name or password`,
+      details,
+    );
   }
   if (status === 403) {
-    return new ProvisionError(ProvisionErrorCode.Unauthorized, `${where}: HTTP 403, user "${server.user}" may not run ${command}: give it that permission on the server`, details);
+    return new ProvisionError(
+      ProvisionErrorCode.Unauthorized,
+      `${where}: HTTP 403, user "${server.user}" may not run ${command}: give it that permission on the server`,
+      details,
+    );
   }
   const reason = answer.statusMessage ? ` ${maskSecret(answer.statusMessage, server.password)}` : '';
   return new ProvisionError(ProvisionErrorCode.HttpStatus, `${where} failed with HTTP ${status}${reason}`, details);
@@ -81,7 +96,9 @@ function statusError(answer: HttpAnswer, where: string, server: ResolvedManageme
 async function untrustedServerError(error: unknown, server: ResolvedManagementServer): Promise<ProvisionError> {
   const code = String((error as NodeJS.ErrnoException).code);
   const presented = await presentedCertificate(server);
-  const which = presented ? ` It presented "${presented.subject}", issued by "${presented.issuer}", SHA-256 fingerprint ${presented.fingerprint256}.` : '';
+  const which = presented
+    ? ` It presented "${presented.subject}", issued by "${presented.issuer}", SHA-256 fingerprint ${presented.fingerprint256}.`
+    : '';
   const against = server.ca !== undefined ? 'the CA certificate(s) given' : "Node's public root CAs (and its host name)";
   return new ProvisionError(
     ProvisionErrorCode.UntrustedServer,
@@ -91,7 +108,12 @@ async function untrustedServerError(error: unknown, server: ResolvedManagementSe
 }
 
 /** The body of the first non-redirect 2xx answer. */
-async function fetchFollowingRedirects(server: ResolvedManagementServer, command: string, query: CommandQuery, where: string): Promise<string> {
+async function fetchFollowingRedirects(
+  server: ResolvedManagementServer,
+  command: string,
+  query: CommandQuery,
+  where: string,
+): Promise<string> {
   const cookies = new Map<string, string>();
   let path = commandPath(command, query);
   for (let redirects = 0; ; redirects += 1) {
@@ -103,9 +125,13 @@ async function fetchFollowingRedirects(server: ResolvedManagementServer, command
     }
     if (REDIRECT_STATUSES.has(answer.status)) {
       if (redirects === MAX_REDIRECTS) {
-        throw new ProvisionError(ProvisionErrorCode.Redirect, `${where}: still redirected after ${MAX_REDIRECTS} redirects (a redirect loop?)`, {
-          httpStatus: answer.status,
-        });
+        throw new ProvisionError(
+          ProvisionErrorCode.Redirect,
+          `${where}: still redirected after ${MAX_REDIRECTS} redirects (a redirect loop?)`,
+          {
+            httpStatus: answer.status,
+          },
+        );
       }
       rememberCookies(cookies, answer.headers);
       path = redirectTarget(answer, path, server, where);

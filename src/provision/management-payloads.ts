@@ -27,7 +27,8 @@ function badAnswer(where: string, problem: string): ProvisionError {
 /** PEM text with one trailing newline; checked to hold at least one certificate. */
 function certificatesPem(text: string, what: string, where: string): string {
   const pem = text.trim();
-  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem)) throw badAnswer(where, `the ${what} holds no PEM certificate`);
+  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem))
+    throw badAnswer(where, `the ${what} holds no PEM certificate`);
   return `${pem}\n`;
 }
 
@@ -46,7 +47,8 @@ function brokerLines(text: string | undefined, where: string): BrokerAddress[] {
 }
 
 export function parseProvisioningPackage(detail: unknown, where: string): ProvisioningPackage {
-  if (typeof detail !== 'string') throw badAnswer(where, `expected a JSON string holding the provisioning package, got ${detail === null ? 'null' : typeof detail}`);
+  if (typeof detail !== 'string')
+    throw badAnswer(where, `expected a JSON string holding the provisioning package, got ${detail === null ? 'null' : typeof detail}`);
   const parts = detail.split(',');
   if (parts.length < 3) throw badAnswer(where, `expected "CA bundle,certificate,brokers[,WebSocket brokers]", got ${parts.length} part(s)`);
   const result: ProvisioningPackage = {
@@ -60,7 +62,8 @@ export function parseProvisioningPackage(detail: unknown, where: string): Provis
 }
 
 export function parseCaBundle(detail: unknown, where: string): string {
-  if (typeof detail !== 'string') throw badAnswer(where, `expected a JSON string holding the CA bundle, got ${detail === null ? 'null' : typeof detail}`);
+  if (typeof detail !== 'string')
+    throw badAnswer(where, `expected a JSON string holding the CA bundle, got ${detail === null ? 'null' : typeof detail}`);
   return certificatesPem(detail, 'CA bundle', where);
 }
 
@@ -74,9 +77,12 @@ interface BrokerRecord {
 
 function brokerFromRecord(record: BrokerRecord, where: string): BrokerAddress {
   const port = typeof record.port === 'string' ? Number(record.port) : record.port;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw badAnswer(where, `broker ${JSON.stringify(record)} has no valid port`);
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+    throw badAnswer(where, `broker ${JSON.stringify(record)} has no valid port`);
   // Documentation disagrees on "hostName" and "hostname"; servers send "hostName".
-  const hosts = [record.hostName ?? record.hostname, record.ipAddress].filter((host): host is string => typeof host === 'string' && host.trim() !== '');
+  const hosts = [record.hostName ?? record.hostname, record.ipAddress].filter(
+    (host): host is string => typeof host === 'string' && host.trim() !== '',
+  );
   const unique = [...new Set(hosts.map((host) => host.trim().replace(/^\[|\]$/g, '')))];
   if (unique.length === 0) throw badAnswer(where, `broker ${JSON.stringify(record)} has no host name or address`);
   const id = typeof record.guid === 'string' && record.guid.trim() !== '' ? record.guid.trim() : undefined;

@@ -41,7 +41,8 @@ export function resolveManagementServer(server: ManagementServer): ResolvedManag
   const host = typeof server.host === 'string' ? server.host.trim() : '';
   if (host === '' || /[/\s@?#]/.test(host)) throw invalid('The management server host is missing or not a host name or address');
   const port = server.port ?? DEFAULT_MANAGEMENT_PORT;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(`The management server port ${String(port)} is not a port (1-65535)`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw invalid(`The management server port ${String(port)} is not a port (1-65535)`);
   if (typeof server.user !== 'string' || server.user === '') throw invalid('The management server user is missing');
   if (typeof server.password !== 'string' || server.password === '') throw invalid('The management server password is missing');
   if (server.user.includes(':')) throw invalid('The management server user name cannot contain ":"');

@@ -76,7 +76,10 @@ export async function fetchCaBundle(server: ManagementServer): Promise<string> {
 
 /** The brokers the server knows now (`getBrokerList`). */
 export async function fetchBrokerList(server: ManagementServer): Promise<BrokerList> {
-  return parseBrokerList(await runManagementCommand(server, ManagementCommand.brokerList), commandUrl(server, ManagementCommand.brokerList));
+  return parseBrokerList(
+    await runManagementCommand(server, ManagementCommand.brokerList),
+    commandUrl(server, ManagementCommand.brokerList),
+  );
 }
 
 /** The CA bundle and the broker list, for updating a configuration; fails if no broker is listed. */
@@ -84,7 +87,10 @@ export async function fetchBrokerUpdate(server: ManagementServer): Promise<Broke
   const caBundlePem = await fetchCaBundle(server);
   const list = await fetchBrokerList(server);
   if (list.brokers.length === 0 && list.webSocketBrokers.length === 0) {
-    throw new ProvisionError(ProvisionErrorCode.BadResponse, `${commandUrl(server, ManagementCommand.brokerList)}: the server lists no broker`);
+    throw new ProvisionError(
+      ProvisionErrorCode.BadResponse,
+      `${commandUrl(server, ManagementCommand.brokerList)}: the server lists no broker`,
+    );
   }
   return { caBundlePem, ...list };
 }

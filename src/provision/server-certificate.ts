@@ -41,7 +41,11 @@ export function presentedCertificate(server: ResolvedManagementServer): Promise<
     socket.once('secureConnect', () => {
       const certificate = socket.getPeerCertificate();
       if (!certificate || !certificate.fingerprint256) return done(undefined);
-      done({ fingerprint256: certificate.fingerprint256, subject: distinguishedName(certificate.subject), issuer: distinguishedName(certificate.issuer) });
+      done({
+        fingerprint256: certificate.fingerprint256,
+        subject: distinguishedName(certificate.subject),
+        issuer: distinguishedName(certificate.issuer),
+      });
     });
     socket.once('error', () => done(undefined));
   });

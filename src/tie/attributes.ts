@@ -89,13 +89,7 @@ export function decodeAggregate(value: string): AggregateReputation {
 
 /** As the official clients' tuple/array: `[count, max, min, last, average]`. */
 export function aggregateToArray(aggregate: AggregateReputation): [number, number, number, number, number] {
-  return [
-    aggregate.count,
-    aggregate.maxTrustLevel,
-    aggregate.minTrustLevel,
-    aggregate.lastTrustLevel,
-    aggregate.averageTrustLevel,
-  ];
+  return [aggregate.count, aggregate.maxTrustLevel, aggregate.minTrustLevel, aggregate.lastTrustLevel, aggregate.averageTrustLevel];
 }
 
 export function encodeAggregate(aggregate: AggregateReputation): string {

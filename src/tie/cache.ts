@@ -108,7 +108,12 @@ export class ReputationCache {
     const { key, hashes } = ticket;
     const existing = this.entries.get(key);
     if (existing !== undefined) this.remove(key, existing);
-    this.entries.set(key, { json: JSON.stringify(value), ...(derived === undefined ? {} : { derivedJson: JSON.stringify(derived) }), expiresAt: this.now() + this.ttlMs, hashes });
+    this.entries.set(key, {
+      json: JSON.stringify(value),
+      ...(derived === undefined ? {} : { derivedJson: JSON.stringify(derived) }),
+      expiresAt: this.now() + this.ttlMs,
+      hashes,
+    });
     for (const hash of hashes) {
       let keys = this.keysByHash.get(hash);
       if (keys === undefined) this.keysByHash.set(hash, (keys = new Set()));

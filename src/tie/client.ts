@@ -16,14 +16,7 @@ import {
   transformReputationChangeEvent,
   transformReputationResponse,
 } from './transforms';
-import type {
-  DetectionEvent,
-  FirstInstanceEvent,
-  FirstReference,
-  HashDict,
-  ReputationChangeEvent,
-  Reputations,
-} from './types';
+import type { DetectionEvent, FirstInstanceEvent, FirstReference, HashDict, ReputationChangeEvent, Reputations } from './types';
 
 export interface TieClientOptions {
   /**

@@ -251,9 +251,7 @@ const ATD_TO_TRUST_LEVEL: ReadonlyMap<number, TrustLevelValue> = new Map([
   [AtdTrustLevel.KNOWN_MALICIOUS, TrustLevel.KNOWN_MALICIOUS],
 ]);
 
-const FILE_TYPE_NAMES: ReadonlyMap<number, string> = new Map(
-  Object.entries(FileType).map(([name, value]) => [value, name]),
-);
+const FILE_TYPE_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(FileType).map(([name, value]) => [value, name]));
 
 /** "Known Trusted" for 99; `Trust level <n>` for a value outside the table. */
 export function trustLevelName(trustLevel: number): string {

@@ -47,14 +47,29 @@ export class EventFeeds {
   }
 
   /** Delivers the events of `topic`, decoded by `transform`, to `handler`; resolves once subscribed. */
-  listen<T>(topic: string, transform: (payload: unknown) => T, handler: EventHandler<T>, onError?: EventErrorHandler): Promise<Unsubscribe> {
+  listen<T>(
+    topic: string,
+    transform: (payload: unknown) => T,
+    handler: EventHandler<T>,
+    onError?: EventErrorHandler,
+  ): Promise<Unsubscribe> {
     const listener: Listener = { handler: handler as EventHandler<unknown>, onError };
-    return this.join(topic, transform, (feed) => feed.listeners.add(listener), (feed) => feed.listeners.delete(listener));
+    return this.join(
+      topic,
+      transform,
+      (feed) => feed.listeners.add(listener),
+      (feed) => feed.listeners.delete(listener),
+    );
   }
 
   /** Calls `observer` with the parsed payload of every event of `topic` (never transformed for it); errors are its own. */
   observe(topic: string, transform: (payload: unknown) => unknown, observer: (payload: unknown) => void): Promise<Unsubscribe> {
-    return this.join(topic, transform, (feed) => feed.observers.add(observer), (feed) => feed.observers.delete(observer));
+    return this.join(
+      topic,
+      transform,
+      (feed) => feed.observers.add(observer),
+      (feed) => feed.observers.delete(observer),
+    );
   }
 
   private async join(
@@ -131,7 +146,10 @@ function deliver(feed: Feed, message: DxlMessage): void {
     try {
       event = feed.transform(payload);
     } catch (error) {
-      failure = error instanceof TieError ? error : invalidResponse(`event on ${message.destinationTopic} is not a TIE payload: ${errorText(error)}`, error);
+      failure =
+        error instanceof TieError
+          ? error
+          : invalidResponse(`event on ${message.destinationTopic} is not a TIE payload: ${errorText(error)}`, error);
     }
   }
   let unhandled: Error | undefined;

@@ -81,9 +81,7 @@ export function normalizeBareHash(value: unknown, label = 'hash'): { type: HashT
   const hex = checkedHex(value, label);
   const type = HASH_TYPE_BY_LENGTH.get(hex.length);
   if (type === undefined) {
-    throw invalidInput(
-      `${label} ${quote(hex)} has ${hex.length} hexadecimal characters; expected 32 (md5), 40 (sha1) or 64 (sha256)`,
-    );
+    throw invalidInput(`${label} ${quote(hex)} has ${hex.length} hexadecimal characters; expected 32 (md5), 40 (sha1) or 64 (sha256)`);
   }
   return { type, hex };
 }
@@ -104,9 +102,7 @@ export function normalizeHashes(input: unknown): HashDict {
     return { [type]: hex };
   }
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw invalidInput(
-      `hashes must be an object such as {"md5": "<32 hex digits>"} or a hex string, got ${describeType(input)}`,
-    );
+    throw invalidInput(`hashes must be an object such as {"md5": "<32 hex digits>"} or a hex string, got ${describeType(input)}`);
   }
   const out: HashDict = {};
   let count = 0;
@@ -140,10 +136,7 @@ export function frozenNormalizedHashes(input: unknown): HashDict {
 }
 
 /** Validates a certificate SHA-1 (required) and its public-key SHA-1 (optional: undefined, null or ""). */
-export function normalizeCertificateHashes(
-  sha1: unknown,
-  publicKeySha1?: unknown,
-): { sha1: string; publicKeySha1: string | undefined } {
+export function normalizeCertificateHashes(sha1: unknown, publicKeySha1?: unknown): { sha1: string; publicKeySha1: string | undefined } {
   if (sha1 === undefined || sha1 === null || sha1 === '') {
     throw invalidInput('certificate sha1 is required');
   }

@@ -4,14 +4,7 @@
  */
 import { invalidResponse } from './errors';
 import { fromWireHashes, receivedBase64ToHex } from './hashes';
-import type {
-  DetectionEvent,
-  FirstInstanceEvent,
-  FirstReference,
-  Reputation,
-  ReputationChangeEvent,
-  Reputations,
-} from './types';
+import type { DetectionEvent, FirstInstanceEvent, FirstReference, Reputation, ReputationChangeEvent, Reputations } from './types';
 
 type JsonObject = Record<string, unknown>;
 

@@ -79,11 +79,7 @@ function reputationAt(reputations: Reputations, key: number | string): Reputatio
 export function hasDefinitiveReputation(reputations: Reputations): boolean {
   for (const key in reputations) {
     const reputation = reputationAt(reputations, key);
-    if (
-      reputation !== undefined &&
-      reputation.providerId !== FileProvider.EXTERNAL &&
-      isDefinitiveTrustLevel(reputation.trustLevel)
-    ) {
+    if (reputation !== undefined && reputation.providerId !== FileProvider.EXTERNAL && isDefinitiveTrustLevel(reputation.trustLevel)) {
       return true;
     }
   }

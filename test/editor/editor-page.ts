@@ -89,12 +89,19 @@ export class EditorPage {
   async open(): Promise<void> {
     await this.page.goto(this.editorUrl);
     await this.page.waitForFunction(
-      () => typeof RED !== 'undefined' && RED.nodes !== undefined && $('#red-ui-palette .red-ui-palette-node').length > 0 && RED.workspaces.active() !== '',
+      () =>
+        typeof RED !== 'undefined' &&
+        RED.nodes !== undefined &&
+        $('#red-ui-palette .red-ui-palette-node').length > 0 &&
+        RED.workspaces.active() !== '',
       null,
       { timeout: 30_000 },
     );
     // The loading spinner goes when the flows are in.
-    await this.page.locator('#red-ui-loading-progress').waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
+    await this.page
+      .locator('#red-ui-loading-progress')
+      .waitFor({ state: 'hidden', timeout: 30_000 })
+      .catch(() => undefined);
   }
 
   async screenshot(name: string): Promise<string> {
@@ -215,7 +222,15 @@ export class EditorPage {
     return this.tray.locator('.red-ui-tray-body').evaluate((body) => {
       const empty: string[] = [];
       for (const field of Array.from(body.querySelectorAll('input, select, textarea'))) {
-        const element = field as unknown as { id: string; name?: string; type?: string; value: string; placeholder?: string; offsetParent: unknown; tagName: string };
+        const element = field as unknown as {
+          id: string;
+          name?: string;
+          type?: string;
+          value: string;
+          placeholder?: string;
+          offsetParent: unknown;
+          tagName: string;
+        };
         // Hidden fields, and the decoys Node-RED adds against password managers (red-ui-trap-*).
         if (element.offsetParent === null || element.id.startsWith('red-ui-trap')) continue;
         if (element.tagName === 'INPUT' && ['checkbox', 'radio', 'file', 'button', 'hidden'].includes(element.type ?? '')) continue;
@@ -249,10 +264,15 @@ export class EditorPage {
   async reset(): Promise<void> {
     for (let i = 0; i < 5; i++) {
       const cancel = this.page
-        .locator('#node-config-dialog-cancel, #node-dialog-cancel, .ui-dialog button:has-text("Cancel"), .red-ui-notification button:has-text("Cancel")')
+        .locator(
+          '#node-config-dialog-cancel, #node-dialog-cancel, .ui-dialog button:has-text("Cancel"), .red-ui-notification button:has-text("Cancel")',
+        )
         .filter({ visible: true });
       if ((await cancel.count()) === 0) break;
-      await cancel.last().click({ timeout: 2000 }).catch(() => undefined);
+      await cancel
+        .last()
+        .click({ timeout: 2000 })
+        .catch(() => undefined);
       await this.page.waitForTimeout(400);
     }
     await this.page.keyboard.press('Escape').catch(() => undefined);
@@ -355,12 +375,9 @@ export class EditorPage {
   async deploy(): Promise<void> {
     await this.page.locator('#red-ui-header-button-deploy').click();
     const confirm = this.page.locator('.red-ui-editor-dialog button, .ui-dialog button', { hasText: /^Confirm deploy$/ });
-    await this.page
-      .locator('.red-ui-notification', { hasText: 'Successfully deployed' })
-      .or(confirm)
-      .first()
-      .waitFor({ timeout: 15_000 });
-    if (await confirm.isVisible()) throw new Error(`Deploy asked for confirmation: ${await this.page.locator('.ui-dialog:visible').innerText()}`);
+    await this.page.locator('.red-ui-notification', { hasText: 'Successfully deployed' }).or(confirm).first().waitFor({ timeout: 15_000 });
+    if (await confirm.isVisible())
+      throw new Error(`Deploy asked for confirmation: ${await this.page.locator('.ui-dialog:visible').innerText()}`);
     await this.page.waitForFunction(() => !RED.nodes.dirty());
     await this.dismissNotifications();
   }

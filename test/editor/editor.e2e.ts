@@ -261,7 +261,11 @@ describe('the editor in a real browser', function () {
     await editor.showPalette(false);
     await page.setViewportSize({ width: 1680, height: 720 });
     await editor.dismissNotifications();
-    await page.locator('.red-ui-notification').first().waitFor({ state: 'detached' }).catch(() => undefined);
+    await page
+      .locator('.red-ui-notification')
+      .first()
+      .waitFor({ state: 'detached' })
+      .catch(() => undefined);
     await page.waitForTimeout(500);
     const file = await editor.screenshot('showcase');
     if (/^(1|true)$/i.test(process.env.TIE_EDITOR_UPDATE_DOCS ?? '')) {
@@ -299,7 +303,11 @@ describe('the editor in a real browser', function () {
         // A TypedInput for each property with a "<name>Type" companion.
         const properties = (await editor.snapshot(id)).properties;
         const typed = Object.keys(properties).filter((key) => key.endsWith('Type') && key.slice(0, -4) in properties);
-        assert.equal(await tray.locator('.red-ui-typedInput-container:visible').count(), typed.length, `${dialog.type}: TypedInputs for ${typed.join(', ')}`);
+        assert.equal(
+          await tray.locator('.red-ui-typedInput-container:visible').count(),
+          typed.length,
+          `${dialog.type}: TypedInputs for ${typed.join(', ')}`,
+        );
         await dialog.edit(editor);
         await editor.screenshot(`dialog-${dialog.type}`);
         await editor.closeNodeDialog('done');
@@ -329,7 +337,8 @@ describe('the editor in a real browser', function () {
     it('shows the demo connection read from a dxlclient.config, on tabs', async () => {
       await editor.openConfigNodeDialog(DEMO_CONFIG_ID);
       const tabs = await editor.page.locator('#tie-config-tabs li').allInnerTexts();
-      for (const tab of ['Connection', 'Security', 'Advanced']) assert.ok(tabs.map((t) => t.trim()).includes(tab), `tab ${tab} in ${tabs.join(', ')}`);
+      for (const tab of ['Connection', 'Security', 'Advanced'])
+        assert.ok(tabs.map((t) => t.trim()).includes(tab), `tab ${tab} in ${tabs.join(', ')}`);
       assert.ok(await editor.page.locator('#tie-config-tab-connection').isVisible(), 'the Connection tab is shown first');
       assert.equal(await editor.page.inputValue('#node-config-input-source'), 'file');
       assert.equal(await editor.page.inputValue('#node-config-input-configFile'), demo?.fabric.configPath);
@@ -342,11 +351,15 @@ describe('the editor in a real browser', function () {
 
     it('the demo connection is a complete node: every property the editor has, and no empty field on any tab, from the file or the form', async () => {
       const config = await editor.snapshot(DEMO_CONFIG_ID);
-      const missing = Object.entries(config.properties).filter(([, value]) => value === undefined).map(([key]) => key);
+      const missing = Object.entries(config.properties)
+        .filter(([, value]) => value === undefined)
+        .map(([key]) => key);
       assert.deepEqual(missing, [], 'properties the demo tie-config lacks');
       await editor.openConfigNodeDialog(DEMO_CONFIG_ID);
       const page = editor.page;
-      const tabs = await page.locator('#tie-config-tabs li a').evaluateAll((links) => links.map((a) => (a.getAttribute('href') ?? '').slice(1)));
+      const tabs = await page
+        .locator('#tie-config-tabs li a')
+        .evaluateAll((links) => links.map((a) => (a.getAttribute('href') ?? '').slice(1)));
       assert.ok(tabs.length >= 3, `tabs: ${tabs.join(', ')}`);
       const emptyOnTabs = async (): Promise<string[]> => {
         const empty: string[] = [];
@@ -378,7 +391,10 @@ describe('the editor in a real browser', function () {
       await editor.openConnectionDialog('add');
       const page = editor.page;
       // One default broker row; add a second.
-      assert.deepEqual(await page.locator('.tie-broker-host').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)), ['127.0.0.1']);
+      assert.deepEqual(
+        await page.locator('.tie-broker-host').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)),
+        ['127.0.0.1'],
+      );
       await page.fill('#node-config-input-name', 'two brokers');
       await page.locator('.node-config-input-brokers-container-row .red-ui-editableList-addButton').click();
       await page.locator('.tie-broker-host').nth(1).fill('broker2.example');
@@ -427,10 +443,10 @@ describe('the editor in a real browser', function () {
 
       // Shown again as saved.
       await editor.openConnectionDialog('edit');
-      assert.deepEqual(await page.locator('.tie-broker-host').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)), [
-        '127.0.0.1',
-        'broker2.example',
-      ]);
+      assert.deepEqual(
+        await page.locator('.tie-broker-host').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)),
+        ['127.0.0.1', 'broker2.example'],
+      );
       assert.equal(await page.inputValue('#node-config-input-transport'), 'websockets');
       assert.ok(await page.locator('#node-config-input-proxyHost').isVisible(), 'the proxy row for WebSockets');
       await editor.closeConfigDialog('cancel');
@@ -505,7 +521,9 @@ describe('the editor in a real browser', function () {
             .locator(`[id="${node.id}"] .red-ui-flow-node-status-label`, { hasText: /^connected$/ })
             .waitFor({ timeout: 15_000 })
             .catch(async () => {
-              throw new Error(`${tab}: ${node.type} "${node.name ?? node.id}" shows "${await editor.drawnStatus(node.id)}", not "connected"`);
+              throw new Error(
+                `${tab}: ${node.type} "${node.name ?? node.id}" shows "${await editor.drawnStatus(node.id)}", not "connected"`,
+              );
             });
         }
         const example = [...imported.entries()].find(([, id]) => id === tab)?.[0];
@@ -546,9 +564,17 @@ describe('the editor in a real browser', function () {
       await editor.openConnectionDialog('add');
       const page = editor.page;
       await page.fill('#node-config-input-name', 'imported config');
-      await page.setInputFiles('#tie-config-import-file', [fabric.configPath, fabric.files.caCert, fabric.files.clientCert, fabric.files.clientKey]);
+      await page.setInputFiles('#tie-config-import-file', [
+        fabric.configPath,
+        fabric.files.caCert,
+        fabric.files.clientCert,
+        fabric.files.clientKey,
+      ]);
       await page.locator('.red-ui-notification', { hasText: 'Imported 1 broker(s).' }).waitFor();
-      assert.deepEqual(await page.locator('.tie-broker-port').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)), [String(fabric.port)]);
+      assert.deepEqual(
+        await page.locator('.tie-broker-port').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)),
+        [String(fabric.port)],
+      );
       await editor.showDialogTab('tie-config-tabs', 'tie-config-tab-security');
       assert.match(await page.inputValue('#node-config-input-caPem'), /^-----BEGIN CERTIFICATE-----/);
       assert.match(await page.inputValue('#node-config-input-certPem'), /^-----BEGIN CERTIFICATE-----/);

@@ -20,7 +20,19 @@ const GET_ID = 'prov-get';
 interface EditorNode {
   status?: { text?: string; fill?: string };
 }
-type EditorWindow = { RED: { nodes: { node(id: string): EditorNode | null; getType(type: string): unknown; import(nodes: object[]): unknown; dirty(d: boolean): void }; view: { redraw(): void }; editor: { editConfig(name: string, type: string, id: string): void }; workspaces: { active(): string } } };
+type EditorWindow = {
+  RED: {
+    nodes: {
+      node(id: string): EditorNode | null;
+      getType(type: string): unknown;
+      import(nodes: object[]): unknown;
+      dirty(d: boolean): void;
+    };
+    view: { redraw(): void };
+    editor: { editConfig(name: string, type: string, id: string): void };
+    workspaces: { active(): string };
+  };
+};
 type EditorDocument = { document: { getElementById(id: string): { textContent: string | null } | null } };
 
 describe('tie-config editor: Provision in the browser', function () {
@@ -34,15 +46,25 @@ describe('tie-config editor: Provision in the browser', function () {
   before(async function () {
     requireChromium(this);
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-provision-editor-'));
-    demo = await startDemo({ editorPort: 0, userDir, eventIntervalMs: 0, management: { port: 0, password: PASSWORD }, output: () => undefined });
+    demo = await startDemo({
+      editorPort: 0,
+      userDir,
+      eventIntervalMs: 0,
+      management: { port: 0, password: PASSWORD },
+      output: () => undefined,
+    });
     caPem = fs.readFileSync(demo.fabric.files.caCert, 'utf8');
     browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
     page = await browser.newPage();
     await page.goto(demo.editorUrl);
-    await page.waitForFunction(() => {
-      const red = (globalThis as unknown as Partial<EditorWindow>).RED;
-      return Boolean(red?.nodes?.getType?.('tie-config') && red.workspaces?.active?.());
-    }, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const red = (globalThis as unknown as Partial<EditorWindow>).RED;
+        return Boolean(red?.nodes?.getType?.('tie-config') && red.workspaces?.active?.());
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
   });
   after(async () => {
     await browser?.close();
@@ -58,7 +80,18 @@ describe('tie-config editor: Provision in the browser', function () {
         const z = RED.workspaces.active();
         RED.nodes.import([
           { id: configId, type: 'tie-config', name: 'provisioned' },
-          { id: getId, type: 'tie-get-reputation', z, x: 200, y: 100, connection: configId, subject: 'file', input: 'payload', inputType: 'msg', wires: [[]] },
+          {
+            id: getId,
+            type: 'tie-get-reputation',
+            z,
+            x: 200,
+            y: 100,
+            connection: configId,
+            subject: 'file',
+            input: 'payload',
+            inputType: 'msg',
+            wires: [[]],
+          },
         ]);
         RED.nodes.dirty(true);
         RED.view.redraw();
@@ -78,7 +111,14 @@ describe('tie-config editor: Provision in the browser', function () {
     await page.uncheck('#node-config-input-provisionTrustUnverified');
     await page.fill('#node-config-input-provisionCommonName', 'editor-client');
     await page.click('#tie-config-provision-button');
-    await page.waitForFunction(() => /Provisioned: 1 broker/.test((globalThis as unknown as EditorDocument).document.getElementById('tie-config-provision-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () =>
+        /Provisioned: 1 broker/.test(
+          (globalThis as unknown as EditorDocument).document.getElementById('tie-config-provision-result')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 20_000 },
+    );
     assert.equal(await page.inputValue('#tie-config-provision-password'), '', 'the password field is cleared after the call');
     assert.match(await page.inputValue('#node-config-input-keyPem'), /BEGIN PRIVATE KEY/);
     assert.equal(await page.inputValue('.tie-broker-port'), String(demo.fabric.port));

@@ -14,7 +14,19 @@
  */
 import assert from 'node:assert/strict';
 import type { SharedConnection } from '../../src/flow/shared-connection';
-import { type FlowNode, catchAndComplete, collect, eventually, helper, node, onTab, ourNode, sleep, statusBecomes, statusHistory } from '../support/node-red-helper';
+import {
+  type FlowNode,
+  catchAndComplete,
+  collect,
+  eventually,
+  helper,
+  node,
+  onTab,
+  ourNode,
+  sleep,
+  statusBecomes,
+  statusHistory,
+} from '../support/node-red-helper';
 import { NOTEPAD, EICAR, UNKNOWN_FILE, newFile } from '../support/node-red-samples';
 import { BROKER_KINDS, type KillableBroker, startKillableBroker } from './support/brokers';
 import { type Figures, recordFigures } from './support/figures';
@@ -34,7 +46,10 @@ function connectionState(): string {
 
 function configWarnings(): string[] {
   const spy = node('config').warn as unknown as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> };
-  return spy.getCalls().filter((call) => call.thisValue === node('config')).map((call) => String(call.args[0]));
+  return spy
+    .getCalls()
+    .filter((call) => call.thisValue === node('config'))
+    .map((call) => String(call.args[0]));
 }
 
 for (const kind of BROKER_KINDS) {
@@ -74,7 +89,15 @@ for (const kind of BROKER_KINDS) {
             requestTimeout: REQUEST_TIMEOUT_S,
           },
           ...onTab([
-            { id: 'get', type: 'tie-get-reputation', connection: 'config', subject: 'file', input: 'payload', inputType: 'msg', wires: [['out']] },
+            {
+              id: 'get',
+              type: 'tie-get-reputation',
+              connection: 'config',
+              subject: 'file',
+              input: 'payload',
+              inputType: 'msg',
+              wires: [['out']],
+            },
             { id: 'detections', type: 'tie-detection', connection: 'config', wires: [['out-detections']] },
             { id: 'out', type: 'helper' },
             { id: 'out-detections', type: 'helper' },
@@ -123,26 +146,40 @@ for (const kind of BROKER_KINDS) {
         load.stop();
       }
       const sent = load.sent;
-      await eventually(() => allEnded(sent, completed, caught), () => {
-        const r = report(sent, completed, caught);
-        return `every message ended; ${r.missing.length} still open`;
-      }, (REQUEST_TIMEOUT_S + 5) * 1000);
+      await eventually(
+        () => allEnded(sent, completed, caught),
+        () => {
+          const r = report(sent, completed, caught);
+          return `every message ended; ${r.missing.length} still open`;
+        },
+        (REQUEST_TIMEOUT_S + 5) * 1000,
+      );
       await sleep(300); // a second done() would arrive now
       const ledger = report(sent, completed, caught);
 
       assert.deepEqual(ledger.duplicates, [], 'no message ended twice');
       assert.deepEqual(ledger.missing, [], 'no message left hanging');
-      assert.deepEqual(Object.keys(ledger.failedByCode), ['DXL_DISCONNECTED'], `only DXL_DISCONNECTED: ${JSON.stringify(ledger.failedByCode)}`);
+      assert.deepEqual(
+        Object.keys(ledger.failedByCode),
+        ['DXL_DISCONNECTED'],
+        `only DXL_DISCONNECTED: ${JSON.stringify(ledger.failedByCode)}`,
+      );
       const disconnected = ledger.failedByCode.DXL_DISCONNECTED ?? 0;
       assert.ok(disconnected >= CYCLES, `requests in flight at each kill failed at once: ${disconnected}`);
       const failedSeqs = new Set(caught.map((msg) => msg.seq as number));
       for (const [from, to] of outages) {
         const waited = Array.from({ length: to - from }, (_, i) => from + i).filter((seq) => !failedSeqs.has(seq));
-        assert.ok(waited.length > 0.9 * (to - from), `messages sent while the broker was down waited and succeeded: ${waited.length} of ${to - from}`);
+        assert.ok(
+          waited.length > 0.9 * (to - from),
+          `messages sent while the broker was down waited and succeeded: ${waited.length} of ${to - from}`,
+        );
       }
       assert.equal(detections.length, CYCLES, 'one detection per restart, no duplicate subscription');
       const history = statusHistory(node('detections')).map((status) => status.text);
-      assert.ok(history.includes('connection refused') || history.includes('connection lost'), `the outage was shown: ${history.join(', ')}`);
+      assert.ok(
+        history.includes('connection refused') || history.includes('connection lost'),
+        `the outage was shown: ${history.join(', ')}`,
+      );
       const warnings = configWarnings();
       assert.ok(warnings.length <= 2 * CYCLES, `the loss and the refusals logged once per outage, not per retry:\n${warnings.join('\n')}`);
       assert.equal(warnings.filter((line) => /lost connection/.test(line)).length, CYCLES);

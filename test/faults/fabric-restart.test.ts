@@ -17,7 +17,7 @@ import { NOTEPAD } from '../support/node-red-samples';
 describe('faults: a client reconnecting to a fabric that is still starting', function () {
   this.timeout(30_000);
 
-  it('is admitted once the fabric\'s TIE service is registered, and its waiting request is answered', async () => {
+  it("is admitted once the fabric's TIE service is registered, and its waiting request is answered", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-faults-starting-'));
     const port = await freePort();
     // A first start only makes the PKI the client needs.

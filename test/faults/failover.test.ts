@@ -76,7 +76,15 @@ for (const kind of BROKER_KINDS) {
             requestTimeout: 15,
           },
           ...onTab([
-            { id: 'get', type: 'tie-get-reputation', connection: 'config', subject: 'file', input: 'payload', inputType: 'msg', wires: [['out']] },
+            {
+              id: 'get',
+              type: 'tie-get-reputation',
+              connection: 'config',
+              subject: 'file',
+              input: 'payload',
+              inputType: 'msg',
+              wires: [['out']],
+            },
             { id: 'out', type: 'helper' },
           ]),
         ],
@@ -97,7 +105,11 @@ for (const kind of BROKER_KINDS) {
           const killedAt = Date.now();
           await kill(sides[inUse]!);
           const other = `127.0.0.1:${sides[1 - inUse]!.relay.port}`;
-          await eventually(() => connection().state.status === 'connected' && connection().state.broker === other, `failover to ${other}`, 10_000);
+          await eventually(
+            () => connection().state.status === 'connected' && connection().state.broker === other,
+            `failover to ${other}`,
+            10_000,
+          );
           failoverMs.push(Date.now() - killedAt);
           await revive(sides[inUse]!);
         }
@@ -126,7 +138,10 @@ for (const kind of BROKER_KINDS) {
       const ledger = report(sent, completed, caught);
       assert.deepEqual(ledger.duplicates, []);
       assert.deepEqual(ledger.missing, []);
-      assert.ok(Object.keys(ledger.failedByCode).every((code) => code === 'DXL_DISCONNECTED'), JSON.stringify(ledger.failedByCode));
+      assert.ok(
+        Object.keys(ledger.failedByCode).every((code) => code === 'DXL_DISCONNECTED'),
+        JSON.stringify(ledger.failedByCode),
+      );
       for (const ms of failoverMs) assert.ok(ms < FAILOVER_BOUND_MS, `failover took ${ms} ms (bound ${FAILOVER_BOUND_MS} ms)`);
       // The relay opens once the service is back, so the client waits at most one backoff step (cap + 25 %) and a connect.
       assert.ok(recoveryMs < MAX_DELAY_MS * 1.25 + 1000, `recovered ${recoveryMs} ms after the broker came back`);

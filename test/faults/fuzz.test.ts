@@ -11,7 +11,14 @@ import { decodeMessage, encodeMessage } from '../../src/dxl/codec';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import { type DxlMessage, MessageType, emptyMessage } from '../../src/dxl/message';
 import vectorsFixture from '../fixtures/dxl-test-vectors.json';
-import { REPUTATION_CHANGE_FILTERS, decodeReputationChange, detectionMessage, firstInstanceMessage, passesReputationChangeFilter, reputationChangeMessage } from '../../src/flow/events';
+import {
+  REPUTATION_CHANGE_FILTERS,
+  decodeReputationChange,
+  detectionMessage,
+  firstInstanceMessage,
+  passesReputationChangeFilter,
+  reputationChangeMessage,
+} from '../../src/flow/events';
 import { decodeEvent } from '../../src/tie/event-feeds';
 import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../../src/tie/transforms';
 import { TieNodeError } from '../../src/flow/errors';
@@ -85,13 +92,25 @@ function wireSeeds(): Buffer[] {
 
 /** What a decoded message must look like whatever the bytes were. */
 function checkShape(message: DxlMessage): string | undefined {
-  const strings = ['messageId', 'sourceClientId', 'sourceBrokerId', 'sourceTenantGuid', 'sourceClientInstanceId', 'replyToTopic', 'serviceId', 'requestMessageId', 'errorMessage'] as const;
+  const strings = [
+    'messageId',
+    'sourceClientId',
+    'sourceBrokerId',
+    'sourceTenantGuid',
+    'sourceClientInstanceId',
+    'replyToTopic',
+    'serviceId',
+    'requestMessageId',
+    'errorMessage',
+  ] as const;
   for (const field of strings) if (typeof message[field] !== 'string') return `${field} is ${typeof message[field]}`;
   for (const field of ['brokerIds', 'clientIds', 'destinationTenantGuids'] as const) {
-    if (!Array.isArray(message[field]) || message[field].some((value) => typeof value !== 'string')) return `${field} is not a list of strings`;
+    if (!Array.isArray(message[field]) || message[field].some((value) => typeof value !== 'string'))
+      return `${field} is not a list of strings`;
   }
   if (!Buffer.isBuffer(message.payload)) return 'payload is not a Buffer';
-  if (!Number.isInteger(message.errorCode) || message.errorCode < 0 || message.errorCode > 0xffffffff) return `errorCode ${message.errorCode} is not an unsigned 32-bit value`;
+  if (!Number.isInteger(message.errorCode) || message.errorCode < 0 || message.errorCode > 0xffffffff)
+    return `errorCode ${message.errorCode} is not an unsigned 32-bit value`;
   if (!(message.messageType >= 0 && message.messageType <= 3)) return `messageType ${message.messageType}`;
   if (Object.values(message.otherFields).some((value) => typeof value !== 'string')) return 'otherFields holds a non-string';
   return undefined;
@@ -115,24 +134,39 @@ function allowedTieError(error: unknown): boolean {
 function throughEventDecoders(payload: Buffer, failures: Failures, replay: string): number {
   let decoded = 0;
   const attempts: Array<[string, () => unknown]> = [
-    ['file reputation change', () => {
-      const message = eventMessage(TieTopic.FILE_REPUTATION_CHANGE_EVENT, payload);
-      const change = decodeReputationChange(decodeEvent(message, transformReputationChangeEvent), 'file');
-      for (const filter of REPUTATION_CHANGE_FILTERS) passesReputationChangeFilter(filter, change);
-      return reputationChangeMessage(change, message);
-    }],
-    ['certificate reputation change', () => {
-      const message = eventMessage(TieTopic.CERT_REPUTATION_CHANGE_EVENT, payload);
-      return reputationChangeMessage(decodeReputationChange(decodeEvent(message, transformReputationChangeEvent), 'certificate'), message);
-    }],
-    ['detection', () => {
-      const message = eventMessage(TieTopic.FILE_DETECTION_EVENT, payload);
-      return detectionMessage(decodeEvent(message, transformDetectionEvent), message);
-    }],
-    ['first instance', () => {
-      const message = eventMessage(TieTopic.FILE_FIRST_INSTANCE_EVENT, payload);
-      return firstInstanceMessage(decodeEvent(message, transformFirstInstanceEvent), message);
-    }],
+    [
+      'file reputation change',
+      () => {
+        const message = eventMessage(TieTopic.FILE_REPUTATION_CHANGE_EVENT, payload);
+        const change = decodeReputationChange(decodeEvent(message, transformReputationChangeEvent), 'file');
+        for (const filter of REPUTATION_CHANGE_FILTERS) passesReputationChangeFilter(filter, change);
+        return reputationChangeMessage(change, message);
+      },
+    ],
+    [
+      'certificate reputation change',
+      () => {
+        const message = eventMessage(TieTopic.CERT_REPUTATION_CHANGE_EVENT, payload);
+        return reputationChangeMessage(
+          decodeReputationChange(decodeEvent(message, transformReputationChangeEvent), 'certificate'),
+          message,
+        );
+      },
+    ],
+    [
+      'detection',
+      () => {
+        const message = eventMessage(TieTopic.FILE_DETECTION_EVENT, payload);
+        return detectionMessage(decodeEvent(message, transformDetectionEvent), message);
+      },
+    ],
+    [
+      'first instance',
+      () => {
+        const message = eventMessage(TieTopic.FILE_FIRST_INSTANCE_EVENT, payload);
+        return firstInstanceMessage(decodeEvent(message, transformFirstInstanceEvent), message);
+      },
+    ],
   ];
   for (const [what, attempt] of attempts) {
     try {
@@ -205,7 +239,10 @@ describe('faults: malformed traffic, fuzzed', function () {
     }
     Object.assign(figures, { wireCases: WIRE_CASES, wireAccepted: accepted, wireMalformed: malformed, wireFailures: failures.count });
     failures.assertNone(seed, WIRE_CASES);
-    assert.ok(accepted > WIRE_CASES / 20 && malformed > WIRE_CASES / 20, `both outcomes exercised: ${accepted} accepted, ${malformed} malformed`);
+    assert.ok(
+      accepted > WIRE_CASES / 20 && malformed > WIRE_CASES / 20,
+      `both outcomes exercised: ${accepted} accepted, ${malformed} malformed`,
+    );
   });
 
   it(`decodes ${EVENT_CASES} random and mutated TIE events in every event node's decoder with no error but TIE_INVALID_RESPONSE`, () => {
@@ -221,7 +258,12 @@ describe('faults: malformed traffic, fuzzed', function () {
       else payload = Buffer.from(JSON.stringify(randomJson(prng)));
       decoded += throughEventDecoders(payload, failures, `case ${i} (${payload.toString('utf8').slice(0, 200)})`);
     }
-    Object.assign(figures, { eventCases: EVENT_CASES, eventDecoderRuns: EVENT_CASES * 4, eventDecoded: decoded, eventFailures: failures.count });
+    Object.assign(figures, {
+      eventCases: EVENT_CASES,
+      eventDecoderRuns: EVENT_CASES * 4,
+      eventDecoded: decoded,
+      eventFailures: failures.count,
+    });
     failures.assertNone(seed + 1, EVENT_CASES);
     assert.ok(decoded > EVENT_CASES / 4, `well-formed enough events still decode: ${decoded}`);
   });
@@ -236,7 +278,9 @@ describe('faults: malformed traffic, fuzzed', function () {
     let answered = 0;
     for (let i = 0; i < RESPONSE_CASES; i++) {
       const source: Json = prng.pick(RESPONSE_SEEDS);
-      current = prng.chance(0.7) ? Buffer.from(JSON.stringify(mutateJson(source, prng))) : mutateBytes(Buffer.from(JSON.stringify(source)), prng, [Buffer.from('{}')]);
+      current = prng.chance(0.7)
+        ? Buffer.from(JSON.stringify(mutateJson(source, prng)))
+        : mutateBytes(Buffer.from(JSON.stringify(source)), prng, [Buffer.from('{}')]);
       const replay = `case ${i} (${current.toString('utf8').slice(0, 200)})`;
       const runs: Array<[string, () => Promise<unknown>]> = [
         ['file reputation', () => getReputationOperation.run(tie, file)],
@@ -253,7 +297,12 @@ describe('faults: malformed traffic, fuzzed', function () {
       }
     }
     await tie.close();
-    Object.assign(figures, { responseCases: RESPONSE_CASES, responseOperationRuns: RESPONSE_CASES * 3, responsesAnswered: answered, responseFailures: failures.count });
+    Object.assign(figures, {
+      responseCases: RESPONSE_CASES,
+      responseOperationRuns: RESPONSE_CASES * 3,
+      responsesAnswered: answered,
+      responseFailures: failures.count,
+    });
     failures.assertNone(seed + 2, RESPONSE_CASES);
     assert.ok(answered > RESPONSE_CASES / 4, `well-formed enough responses still answer: ${answered}`);
   });

@@ -12,7 +12,19 @@ import { MessageType, emptyMessage } from '../../src/dxl/message';
 import { TieTopic } from '../../src/tie/topics';
 import type { Reputations } from '../../src/tie/types';
 import { type TestFabric, configNodeFor, startTestFabric } from '../support/node-red-fabric';
-import { type FlowNode, catchAndComplete, collect, eventually, helper, nextMessage, node, onTab, ourNode, sleep, statusBecomes } from '../support/node-red-helper';
+import {
+  type FlowNode,
+  catchAndComplete,
+  collect,
+  eventually,
+  helper,
+  nextMessage,
+  node,
+  onTab,
+  ourNode,
+  sleep,
+  statusBecomes,
+} from '../support/node-red-helper';
 import { NOTEPAD, newFile } from '../support/node-red-samples';
 import { type Figures, recordFigures } from './support/figures';
 import { mutateBytes } from './support/mutations';
@@ -24,7 +36,20 @@ const CLIENT_ID = 'faults-malformed-client';
 const REPLY_TOPIC = `/mcafee/client/${CLIENT_ID}`;
 
 /** Texts that are not a TIE event: not JSON, JSON of the wrong shape, hashes that are not a list. */
-const NOT_TIE_EVENTS = ['not json', '{"hashes": [', '', '\u0000\u0001\u0002', '[1,2', '"text"', '42', 'null', '[]', '{"hashes":"x"}', '{"hashes":[null]}', '{"hashes":[{"type":1,"value":2}]}'];
+const NOT_TIE_EVENTS = [
+  'not json',
+  '{"hashes": [',
+  '',
+  '\u0000\u0001\u0002',
+  '[1,2',
+  '"text"',
+  '42',
+  'null',
+  '[]',
+  '{"hashes":"x"}',
+  '{"hashes":[null]}',
+  '{"hashes":[{"type":1,"value":2}]}',
+];
 
 interface ErrorReport {
   code: string;
@@ -69,7 +94,15 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
       ...catchAndComplete(['get']),
       config,
       ...onTab([
-        { id: 'get', type: 'tie-get-reputation', connection: 'config', subject: 'file', input: 'payload', inputType: 'msg', wires: [['out']] },
+        {
+          id: 'get',
+          type: 'tie-get-reputation',
+          connection: 'config',
+          subject: 'file',
+          input: 'payload',
+          inputType: 'msg',
+          wires: [['out']],
+        },
         { id: 'changes', type: 'tie-reputation-change', connection: 'config', subject: 'both', filter: 'all', wires: [['out-changes']] },
         { id: 'detections', type: 'tie-detection', connection: 'config', wires: [['out-detections']] },
         { id: 'firsts', type: 'tie-first-instance', connection: 'config', wires: [['out-firsts']] },
@@ -92,16 +125,32 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
   it('reports each event that is not TIE JSON to Catch once per event and node, and keeps delivering good ones', async () => {
     await loadFlow();
     const caught = collect('caught');
-    const topics = [TieTopic.FILE_REPUTATION_CHANGE_EVENT, TieTopic.CERT_REPUTATION_CHANGE_EVENT, TieTopic.FILE_DETECTION_EVENT, TieTopic.FILE_FIRST_INSTANCE_EVENT];
+    const topics = [
+      TieTopic.FILE_REPUTATION_CHANGE_EVENT,
+      TieTopic.CERT_REPUTATION_CHANGE_EVENT,
+      TieTopic.FILE_DETECTION_EVENT,
+      TieTopic.FILE_FIRST_INSTANCE_EVENT,
+    ];
     for (const topic of topics) for (const text of NOT_TIE_EVENTS) await peer.sendEvent(topic, text);
     const expected = topics.length * NOT_TIE_EVENTS.length;
-    await eventually(() => caught.length >= expected, () => `${expected} reports, got ${caught.length}`);
+    await eventually(
+      () => caught.length >= expected,
+      () => `${expected} reports, got ${caught.length}`,
+    );
     await sleep(200);
     assert.equal(caught.length, expected, 'one report per malformed event and node');
-    assert.ok(caught.every((msg) => (msg.error as ErrorReport).code === 'TIE_INVALID_RESPONSE'), 'all TIE_INVALID_RESPONSE');
+    assert.ok(
+      caught.every((msg) => (msg.error as ErrorReport).code === 'TIE_INVALID_RESPONSE'),
+      'all TIE_INVALID_RESPONSE',
+    );
     const bySource = new Map<string, number>();
-    for (const msg of caught) bySource.set((msg.error as ErrorReport).source.id, (bySource.get((msg.error as ErrorReport).source.id) ?? 0) + 1);
-    assert.deepEqual(Object.fromEntries(bySource), { changes: 2 * NOT_TIE_EVENTS.length, detections: NOT_TIE_EVENTS.length, firsts: NOT_TIE_EVENTS.length });
+    for (const msg of caught)
+      bySource.set((msg.error as ErrorReport).source.id, (bySource.get((msg.error as ErrorReport).source.id) ?? 0) + 1);
+    assert.deepEqual(Object.fromEntries(bySource), {
+      changes: 2 * NOT_TIE_EVENTS.length,
+      detections: NOT_TIE_EVENTS.length,
+      firsts: NOT_TIE_EVENTS.length,
+    });
     await stillWorks();
     figures.malformedEventsSent = expected;
     figures.malformedEventReports = caught.length;
@@ -124,7 +173,11 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
       await raw.publish(topics[sent % topics.length]!, bytes);
       sent++;
     }
-    await eventually(() => warnings('config', /malformed/).length === 3, () => `3 warnings, got ${warnings('config', /malformed/).join(' | ')}`, 10_000);
+    await eventually(
+      () => warnings('config', /malformed/).length === 3,
+      () => `3 warnings, got ${warnings('config', /malformed/).join(' | ')}`,
+      10_000,
+    );
     await sleep(300);
     const said = warnings('config', /malformed/);
     assert.equal(said.length, 3, 'the 1st, 1000th and 2000th');
@@ -140,7 +193,16 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
     const bare = await startTestFabric({ simulator: false });
     try {
       const service = await bare.client();
-      const GARBAGE = ['not json', '', '[]', '"text"', '{"reputations": 5}', '{"reputations": [null]}', '{"reputations": [{"trustLevel": 99}]}', '\u0000'];
+      const GARBAGE = [
+        'not json',
+        '',
+        '[]',
+        '"text"',
+        '{"reputations": 5}',
+        '{"reputations": [null]}',
+        '{"reputations": [{"trustLevel": 99}]}',
+        '\u0000',
+      ];
       let answered = 0;
       await service.registerService({
         serviceType: '/mcafee/service/tie',
@@ -150,11 +212,17 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
       const caught = collect('caught');
       const completed = collect('completed');
       for (let i = 0; i < 2 * GARBAGE.length; i++) node('get').receive({ payload: NOTEPAD.md5, seq: i });
-      await eventually(() => caught.length === 2 * GARBAGE.length, () => `${2 * GARBAGE.length} errors, got ${caught.length}`);
+      await eventually(
+        () => caught.length === 2 * GARBAGE.length,
+        () => `${2 * GARBAGE.length} errors, got ${caught.length}`,
+      );
       await sleep(100);
       assert.equal(completed.length, 0);
       assert.deepEqual([...new Set(caught.map((msg) => (msg.error as ErrorReport).code))], ['TIE_INVALID_RESPONSE']);
-      assert.deepEqual(caught.map((msg) => msg.seq).sort((a, b) => Number(a) - Number(b)), Array.from({ length: 2 * GARBAGE.length }, (_, i) => i));
+      assert.deepEqual(
+        caught.map((msg) => msg.seq).sort((a, b) => Number(a) - Number(b)),
+        Array.from({ length: 2 * GARBAGE.length }, (_, i) => i),
+      );
       figures.garbageResponses = caught.length;
     } finally {
       await helper.unload();
@@ -169,7 +237,9 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
       message.messageId = '{blast}';
       message.replyToTopic = REPLY_TOPIC;
       message.requestMessageId = '{request}';
-      message.payload = Buffer.from(JSON.stringify({ hashes: [{ type: 'md5', value: Buffer.from(NOTEPAD.md5, 'hex').toString('base64') }] }));
+      message.payload = Buffer.from(
+        JSON.stringify({ hashes: [{ type: 'md5', value: Buffer.from(NOTEPAD.md5, 'hex').toString('base64') }] }),
+      );
       return encodeMessage(message);
     });
     const topics = [
@@ -188,7 +258,11 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
     for (let i = 0; i < BLAST; i++) await raw.publish(topics[i % topics.length]!, mutateBytes(prng.pick(seeds), prng, seeds));
     await sleep(500);
     await stillWorks();
-    const newcomer = await rawPublisher(test.fabric, { ca: test.credentials.caPem, cert: test.credentials.certPem, key: test.credentials.keyPem });
+    const newcomer = await rawPublisher(test.fabric, {
+      ca: test.credentials.caPem,
+      cert: test.credentials.certPem,
+      key: test.credentials.keyPem,
+    });
     await newcomer.close();
     figures.mutatedEnvelopesBlasted = BLAST;
   });

@@ -71,7 +71,11 @@ describe('faults: reconnection and its log', function () {
     while (cleanups.length) await cleanups.pop()!();
   });
 
-  function client(brokers: Array<{ host: string; port: number }>, warnings: string[], options: Partial<ConstructorParameters<typeof DxlClient>[0]> = {}): DxlClient {
+  function client(
+    brokers: Array<{ host: string; port: number }>,
+    warnings: string[],
+    options: Partial<ConstructorParameters<typeof DxlClient>[0]> = {},
+  ): DxlClient {
     const created = new DxlClient({
       brokers,
       ca: pem.ca,
@@ -89,7 +93,9 @@ describe('faults: reconnection and its log', function () {
     const door = await slammingDoor();
     cleanups.push(() => door.close());
     const warnings: string[] = [];
-    client([{ host: '127.0.0.1', port: door.port }], warnings).connect().catch(() => undefined);
+    client([{ host: '127.0.0.1', port: door.port }], warnings)
+      .connect()
+      .catch(() => undefined);
     await eventually(() => door.attempts.length >= 7, '7 attempts', 15_000);
     const gaps = door.attempts.slice(1, 7).map((at, i) => at - door.attempts[i]!);
     gaps.forEach((gap, i) => {
@@ -102,7 +108,7 @@ describe('faults: reconnection and its log', function () {
     figures.backoffAttempts = door.attempts.length;
   });
 
-  it('logs each broker\'s failure once per change of reason, not once per retry, with two brokers failing differently', async () => {
+  it("logs each broker's failure once per change of reason, not once per retry, with two brokers failing differently", async () => {
     const door = await slammingDoor();
     cleanups.push(() => door.close());
     const other = await startFabric({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'tie-faults-other-ca-')), simulator: false });
@@ -154,7 +160,12 @@ describe('faults: reconnection and its log', function () {
   it('names an expired client certificate even when the broker only closes the connection', async () => {
     const expired = issueCertificate(
       { certPem: pem.ca, keyPem: pem.caKey },
-      { commonName: 'expired-client', usage: 'client', notBefore: new Date(Date.now() - 400 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) },
+      {
+        commonName: 'expired-client',
+        usage: 'client',
+        notBefore: new Date(Date.now() - 400 * 86_400_000),
+        notAfter: new Date(Date.now() - 86_400_000),
+      },
     );
     const warnings: string[] = [];
     const stale = client([{ host: '127.0.0.1', port: fabric.port }], warnings, { cert: expired.certPem, key: expired.keyPem });

@@ -65,7 +65,14 @@ function snapshot(withFlow: boolean): Snapshot {
 
 describe('faults: 200 full and partial redeploys', function () {
   this.timeout(300_000);
-  const modules = ['tie-config', 'tie-get-reputation', 'tie-set-reputation', 'tie-reputation-change', 'tie-detection', 'tie-first-instance'].map(ourNode);
+  const modules = [
+    'tie-config',
+    'tie-get-reputation',
+    'tie-set-reputation',
+    'tie-reputation-change',
+    'tie-detection',
+    'tie-first-instance',
+  ].map(ourNode);
   let broker: KillableBroker;
   let peer: ServicePeer;
   let peerTie: TieClient;
@@ -98,10 +105,29 @@ describe('faults: 200 full and partial redeploys', function () {
         requestTimeout: 5,
       },
       ...onTab([
-        { id: 'get', type: 'tie-get-reputation', name: name('get'), connection: 'config', subject: 'file', input: 'payload', inputType: 'msg', wires: [['out']] },
+        {
+          id: 'get',
+          type: 'tie-get-reputation',
+          name: name('get'),
+          connection: 'config',
+          subject: 'file',
+          input: 'payload',
+          inputType: 'msg',
+          wires: [['out']],
+        },
         { id: 'set', type: 'tie-set-reputation', name: name('set'), connection: 'config', subject: 'file', wires: [['out']] },
-        { id: 'changes', type: 'tie-reputation-change', name: name('changes'), connection: 'config', subject: 'both', filter: 'all', wires: [['out-changes']] },
-        ...(withDetections ? [{ id: 'detections', type: 'tie-detection', name: name('detections'), connection: 'config', wires: [['out-detections']] }] : []),
+        {
+          id: 'changes',
+          type: 'tie-reputation-change',
+          name: name('changes'),
+          connection: 'config',
+          subject: 'both',
+          filter: 'all',
+          wires: [['out-changes']],
+        },
+        ...(withDetections
+          ? [{ id: 'detections', type: 'tie-detection', name: name('detections'), connection: 'config', wires: [['out-detections']] }]
+          : []),
         { id: 'firsts', type: 'tie-first-instance', name: name('firsts'), connection: 'config', wires: [['out-firsts']] },
         { id: 'out', type: 'helper' },
         ...EVENT_NODES.map((id) => ({ id: `out-${id}`, type: 'helper' })),
@@ -109,7 +135,9 @@ describe('faults: 200 full and partial redeploys', function () {
     ];
   }
 
-  const credentials = (): Record<string, Record<string, string>> => ({ config: { caPem: broker.pem.ca, certPem: broker.pem.cert, keyPem: broker.pem.key } });
+  const credentials = (): Record<string, Record<string, string>> => ({
+    config: { caPem: broker.pem.ca, certPem: broker.pem.cert, keyPem: broker.pem.key },
+  });
 
   /** What deploy number `i` (1-based) is: every fourth a full one, the others partial of two kinds; every tenth removes the detection node. */
   function plan(i: number): { type: DeployType; withDetections: boolean } {
@@ -125,7 +153,10 @@ describe('faults: 200 full and partial redeploys', function () {
 
   async function eachEventOnce(withDetections: boolean): Promise<void> {
     const expected = withDetections ? EVENT_NODES : EVENT_NODES.filter((id) => id !== 'detections');
-    await eventually(() => connection().subscriptionCount() === (withDetections ? 4 : 3), () => `subscriptions ${connection().subscriptionCount()}`);
+    await eventually(
+      () => connection().subscriptionCount() === (withDetections ? 4 : 3),
+      () => `subscriptions ${connection().subscriptionCount()}`,
+    );
     await sleep(100); // the SUBACKs of subscriptions just made
     const received: Record<string, TestMessage[]> = Object.fromEntries(expected.map((id) => [id, collect(`out-${id}`)]));
     const file = newFile();

@@ -11,7 +11,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { testPki } from '../../test-kit/pki-fixture';
 import { type TestFabric, configNodeFor, startTestFabric } from '../support/node-red-fabric';
-import { type FlowNode, type TestMessage, catchAndComplete, collect, eventually, helper, node, onTab, ourNode, sleep, statusBecomes } from '../support/node-red-helper';
+import {
+  type FlowNode,
+  type TestMessage,
+  catchAndComplete,
+  collect,
+  eventually,
+  helper,
+  node,
+  onTab,
+  ourNode,
+  sleep,
+  statusBecomes,
+} from '../support/node-red-helper';
 import { NOTEPAD } from '../support/node-red-samples';
 import { recordFigures } from './support/figures';
 
@@ -60,7 +72,9 @@ function everythingNodesSaid(seen: string[]): number {
 
 interface AdminAgent {
   get(url: string): Promise<{ status: number; text: string; body: unknown }>;
-  post(url: string): { set(header: string, value: string): { send(body: unknown): Promise<{ status: number; text: string; body: unknown }> } };
+  post(url: string): {
+    set(header: string, value: string): { send(body: unknown): Promise<{ status: number; text: string; body: unknown }> };
+  };
 }
 
 describe('faults: secrets', function () {
@@ -111,9 +125,18 @@ describe('faults: secrets', function () {
     const caFile = path.join(dir, 'ca.crt');
     fs.writeFileSync(caFile, test.credentials.caPem);
     const bareBase64Key = path.join(dir, 'key-body.txt');
-    fs.writeFileSync(bareBase64Key, fabricKey.split('\n').filter((line) => !line.startsWith('-----')).join('\n'));
+    fs.writeFileSync(
+      bareBase64Key,
+      fabricKey
+        .split('\n')
+        .filter((line) => !line.startsWith('-----'))
+        .join('\n'),
+    );
     const goodConfigFile = path.join(dir, 'dxlclient.config');
-    fs.writeFileSync(goodConfigFile, `[Certs]\nBrokerCertChain=${caFile}\nCertFile=${certFile}\nPrivateKey=${keyFile}\n[Brokers]\n{b}={b};${test.fabric.port};127.0.0.1\n`);
+    fs.writeFileSync(
+      goodConfigFile,
+      `[Certs]\nBrokerCertChain=${caFile}\nCertFile=${certFile}\nPrivateKey=${keyFile}\n[Brokers]\n{b}={b};${test.fabric.port};127.0.0.1\n`,
+    );
 
     const base = configNodeFor(test)[0];
     const good = test.credentials;
@@ -121,12 +144,32 @@ describe('faults: secrets', function () {
       { name: 'key as a credential', config: base, credentials: good, connects: true },
       { name: 'key that does not match', config: base, credentials: { ...good, keyPem: foreignKey }, connects: false },
       { name: 'wrong CA bundle', config: base, credentials: { ...good, caPem: pki.otherCa.certPem }, connects: false },
-      { name: 'key pasted as the certificate and the certificate as the key', config: base, credentials: { ...good, certPem: fabricKey, keyPem: good.certPem }, connects: false },
+      {
+        name: 'key pasted as the certificate and the certificate as the key',
+        config: base,
+        credentials: { ...good, certPem: fabricKey, keyPem: good.certPem },
+        connects: false,
+      },
       { name: 'key pasted as the CA bundle', config: base, credentials: { ...good, caPem: fabricKey }, connects: false },
       { name: 'key in a file', config: { ...base, tlsSource: 'files', caFile, certFile, keyFile }, credentials: {}, connects: true },
-      { name: 'key through a dxlclient.config', config: { ...base, source: 'file', configFile: goodConfigFile }, credentials: {}, connects: true },
-      { name: 'the key file chosen as the dxlclient.config', config: { ...base, source: 'file', configFile: keyFile }, credentials: {}, connects: false },
-      { name: 'a bare base64 key chosen as the dxlclient.config', config: { ...base, source: 'file', configFile: bareBase64Key }, credentials: {}, connects: false },
+      {
+        name: 'key through a dxlclient.config',
+        config: { ...base, source: 'file', configFile: goodConfigFile },
+        credentials: {},
+        connects: true,
+      },
+      {
+        name: 'the key file chosen as the dxlclient.config',
+        config: { ...base, source: 'file', configFile: keyFile },
+        credentials: {},
+        connects: false,
+      },
+      {
+        name: 'a bare base64 key chosen as the dxlclient.config',
+        config: { ...base, source: 'file', configFile: bareBase64Key },
+        credentials: {},
+        connects: false,
+      },
     ];
 
     const seen: string[] = [];
@@ -139,7 +182,15 @@ describe('faults: secrets', function () {
           ...catchAndComplete(['get']),
           { ...setup.config, id: 'config', requestTimeout: 1 },
           ...onTab([
-            { id: 'get', type: 'tie-get-reputation', connection: 'config', subject: 'file', input: 'payload', inputType: 'msg', wires: [['out']] },
+            {
+              id: 'get',
+              type: 'tie-get-reputation',
+              connection: 'config',
+              subject: 'file',
+              input: 'payload',
+              inputType: 'msg',
+              wires: [['out']],
+            },
             { id: 'events', type: 'tie-detection', connection: 'config', wires: [[]] },
             { id: 'out', type: 'helper' },
           ]),
@@ -182,7 +233,10 @@ describe('faults: secrets', function () {
     const everything = seen.join('\n');
 
     const leaks: string[] = [];
-    for (const [name, pem] of [['fabric client key', fabricKey], ['foreign key', foreignKey]] as const) {
+    for (const [name, pem] of [
+      ['fabric client key', fabricKey],
+      ['foreign key', foreignKey],
+    ] as const) {
       for (const piece of keyMaterial(pem)) {
         const at = everything.indexOf(piece);
         if (at >= 0) leaks.push(`${name}, after ${JSON.stringify(everything.slice(Math.max(0, at - 100), at))}`);
@@ -205,7 +259,11 @@ describe('faults: secrets', function () {
     const untrusted = (): Record<string, string> => ({ ...test.credentials, caPem: testPki().otherCa.certPem });
 
     async function refusedWith(config: FlowNode, credentials: Record<string, string>): Promise<void> {
-      await helper.load(modules, [...catchAndComplete([]), config, ...onTab([{ id: 'events', type: 'tie-detection', connection: 'config', wires: [[]] }])], { config: credentials });
+      await helper.load(
+        modules,
+        [...catchAndComplete([]), config, ...onTab([{ id: 'events', type: 'tie-detection', connection: 'config', wires: [[]] }])],
+        { config: credentials },
+      );
       try {
         await statusBecomes(node('events'), { fill: 'red', text: 'TLS: untrusted CA' }, 10_000);
         await sleep(300);
@@ -223,7 +281,10 @@ describe('faults: secrets', function () {
 
     it('ignores properties a flow might carry to turn verification off', async () => {
       const [config] = configNodeFor(test);
-      await refusedWith({ ...config, rejectUnauthorized: false, tls: { rejectUnauthorized: false }, verifyServerCert: false, insecure: true }, untrusted());
+      await refusedWith(
+        { ...config, rejectUnauthorized: false, tls: { rejectUnauthorized: false }, verifyServerCert: false, insecure: true },
+        untrusted(),
+      );
     });
 
     it('keeps verifying when NODE_TLS_REJECT_UNAUTHORIZED=0 is set in the environment', async () => {
@@ -244,7 +305,10 @@ describe('faults: secrets', function () {
     it('verifies over secure WebSockets too', async () => {
       const ws = await startTestFabric({ webSockets: true, simulator: false });
       try {
-        const [config] = configNodeFor(ws, 'config', { brokers: [{ host: '127.0.0.1', port: ws.fabric.webSocketPort }], transport: 'websockets' });
+        const [config] = configNodeFor(ws, 'config', {
+          brokers: [{ host: '127.0.0.1', port: ws.fabric.webSocketPort }],
+          transport: 'websockets',
+        });
         await refusedWith(config, { ...ws.credentials, caPem: testPki().otherCa.certPem });
       } finally {
         await ws.close();

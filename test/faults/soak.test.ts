@@ -82,9 +82,25 @@ describe('faults: soak', function () {
       modules,
       [
         ...catchAndComplete(['get']),
-        { id: 'config', type: 'tie-config', brokers: [{ host: fabric.host, port: fabric.port }], transport: 'mqtt', tlsSource: 'credentials', requestTimeout: 30 },
+        {
+          id: 'config',
+          type: 'tie-config',
+          brokers: [{ host: fabric.host, port: fabric.port }],
+          transport: 'mqtt',
+          tlsSource: 'credentials',
+          requestTimeout: 30,
+        },
         ...onTab([
-          { id: 'get', type: 'tie-get-reputation', connection: 'config', subject: 'file', input: 'payload', inputType: 'msg', concurrency: CONCURRENCY, wires: [['out']] },
+          {
+            id: 'get',
+            type: 'tie-get-reputation',
+            connection: 'config',
+            subject: 'file',
+            input: 'payload',
+            inputType: 'msg',
+            concurrency: CONCURRENCY,
+            wires: [['out']],
+          },
           { id: 'out', type: 'helper' },
         ]),
       ],
@@ -122,7 +138,8 @@ describe('faults: soak', function () {
       const payload = msg.payload as unknown[];
       answered++;
       answeredItems += payload.length;
-      if (payload.length !== BATCH || (payload[answered % BATCH] as Record<string, unknown> | null)?.['1'] === undefined) failures.push(`msg ${String(msg.seq)}: unexpected payload`);
+      if (payload.length !== BATCH || (payload[answered % BATCH] as Record<string, unknown> | null)?.['1'] === undefined)
+        failures.push(`msg ${String(msg.seq)}: unexpected payload`);
       settled();
     });
     node('caught').on('input', (msg) => {
@@ -130,7 +147,11 @@ describe('faults: soak', function () {
       if (failures.length < 5) failures.push(`msg ${String(msg.seq)}: ${JSON.stringify(msg.error)}`);
       settled();
     });
-    await eventually(() => (node('config') as unknown as { connection: { state: { status: string } } }).connection.state.status === 'connected', 'connected', 10_000);
+    await eventually(
+      () => (node('config') as unknown as { connection: { state: { status: string } } }).connection.state.status === 'connected',
+      'connected',
+      10_000,
+    );
 
     samples.push(sample(0));
     const started = Date.now();
@@ -149,7 +170,10 @@ describe('faults: soak', function () {
     const secondHalf = samples.slice(Math.floor(samples.length / 2));
     const growth = last.heapUsedMb - warm.heapUsedMb;
     const slope = slopePerMillion(secondHalf);
-    assert.ok(growth < HEAP_GROWTH_BOUND_MB, `heap grew ${growth.toFixed(1)} MB after warm-up (bound ${HEAP_GROWTH_BOUND_MB} MB): ${JSON.stringify(samples)}`);
+    assert.ok(
+      growth < HEAP_GROWTH_BOUND_MB,
+      `heap grew ${growth.toFixed(1)} MB after warm-up (bound ${HEAP_GROWTH_BOUND_MB} MB): ${JSON.stringify(samples)}`,
+    );
     assert.ok(slope < HEAP_GROWTH_BOUND_MB, `heap keeps growing: ${slope.toFixed(1)} MB per million requests over the second half`);
 
     recordFigures(total >= DEFAULT_REQUESTS ? 'soak' : 'soak-ci', {

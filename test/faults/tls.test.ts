@@ -11,7 +11,17 @@ import type { DxlClient } from '../../src/dxl/client';
 import type { ConnectionState } from '../../src/dxl/connection-state';
 import { issueCertificate } from '../../src/fabric/pki';
 import type { SharedConnection } from '../../src/flow/shared-connection';
-import { type FlowNode, catchAndComplete, eventually, helper, nextMessage, node, onTab, ourNode, statusBecomes } from '../support/node-red-helper';
+import {
+  type FlowNode,
+  catchAndComplete,
+  eventually,
+  helper,
+  nextMessage,
+  node,
+  onTab,
+  ourNode,
+  statusBecomes,
+} from '../support/node-red-helper';
 import { NOTEPAD } from '../support/node-red-samples';
 import { testPki } from '../../test-kit/pki-fixture';
 import { BROKER_KINDS, type KillableBroker, type Pem, startKillableBroker } from './support/brokers';
@@ -74,7 +84,10 @@ for (const kind of BROKER_KINDS) {
       credentials: (broker) => ({ ...broker.pem, cert: testPki().foreignClient.certPem, key: testPki().foreignClient.keyPem }),
       // Mosquitto says why in a TLS alert; the fabric (Node's TLS server) only closes the connection.
       status: kind === 'mosquitto' ? 'TLS: client cert rejected' : 'refused by broker',
-      reason: kind === 'mosquitto' ? /TLS: broker rejected our client certificate: issued by a CA it does not trust/ : /the broker closed the connection before accepting it \(does it trust our client certificate\?\)/,
+      reason:
+        kind === 'mosquitto'
+          ? /TLS: broker rejected our client certificate: issued by a CA it does not trust/
+          : /the broker closed the connection before accepting it \(does it trust our client certificate\?\)/,
       connects: true,
     },
   ];
@@ -94,7 +107,10 @@ function clientOf(id: string): DxlClient {
 /** Calls of a spied node method made on `id`, as text. */
 function calls(id: string, method: 'warn' | 'error'): string[] {
   const spy = node(id)[method] as unknown as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> };
-  return spy.getCalls().filter((call) => call.thisValue === node(id)).map((call) => String(call.args[0] instanceof Error ? call.args[0].message : call.args[0]));
+  return spy
+    .getCalls()
+    .filter((call) => call.thisValue === node(id))
+    .map((call) => String(call.args[0] instanceof Error ? call.args[0].message : call.args[0]));
 }
 
 /** Records each retry the client schedules (a new state carrying retryInMs), sampling every 5 ms. */
@@ -150,7 +166,15 @@ for (const kind of BROKER_KINDS) {
           configFor('config', relay.port),
           configFor('good', broker.port),
           ...onTab([
-            { id: 'get', type: 'tie-get-reputation', connection: 'config', subject: 'file', input: 'payload', inputType: 'msg', wires: [['out']] },
+            {
+              id: 'get',
+              type: 'tie-get-reputation',
+              connection: 'config',
+              subject: 'file',
+              input: 'payload',
+              inputType: 'msg',
+              wires: [['out']],
+            },
             { id: 'events', type: 'tie-detection', connection: 'config', wires: [[]] },
             { id: 'good-events', type: 'tie-detection', connection: 'good', wires: [[]] },
             { id: 'out', type: 'helper' },
@@ -164,13 +188,20 @@ for (const kind of BROKER_KINDS) {
         try {
           for (const id of ['get', 'events']) await statusBecomes(node(id), { fill: 'red', shape: 'ring', text: tlsCase.status }, 10_000);
           const retries = watchRetries(clientOf('config'));
-          await eventually(() => retries.delays.length >= RETRIES, () => `${RETRIES} retries, saw ${retries.delays.join(', ')}`, 15_000);
+          await eventually(
+            () => retries.delays.length >= RETRIES,
+            () => `${RETRIES} retries, saw ${retries.delays.join(', ')}`,
+            15_000,
+          );
           retries.stop();
 
           assert.match(connectionOf('config').state.reason ?? '', tlsCase.reason);
           retries.delays.slice(0, RETRIES).forEach((delay, i) => {
             const base = Math.min(INITIAL_DELAY_MS * 2 ** i, MAX_DELAY_MS);
-            assert.ok(delay >= base && delay <= base * 1.25 + 1, `retry ${i} in ${delay} ms, expected ${base}-${base * 1.25} (${retries.delays.join(', ')})`);
+            assert.ok(
+              delay >= base && delay <= base * 1.25 + 1,
+              `retry ${i} in ${delay} ms, expected ${base}-${base * 1.25} (${retries.delays.join(', ')})`,
+            );
           });
           const networkAttempts = relay.attempts.length - attemptsBefore;
           if (tlsCase.connects) assert.ok(networkAttempts >= RETRIES, `${networkAttempts} attempts reached the broker`);
@@ -189,11 +220,20 @@ for (const kind of BROKER_KINDS) {
 
           await eventually(() => connectionOf('good').state.status === 'connected', 'the good tie-config beside it connected');
           await statusBecomes(node('good-events'), { fill: 'green' });
-          figures[tlsCase.name] = { retries: retries.delays.length, retryDelaysMs: retries.delays, networkAttempts, logLines: warned.length, status: tlsCase.status };
+          figures[tlsCase.name] = {
+            retries: retries.delays.length,
+            retryDelaysMs: retries.delays,
+            networkAttempts,
+            logLines: warned.length,
+            status: tlsCase.status,
+          };
         } finally {
           await helper.unload();
         }
-        await eventually(() => socketCount() <= socketsBefore, () => `sockets back to ${socketsBefore}, now ${socketCount()}`);
+        await eventually(
+          () => socketCount() <= socketsBefore,
+          () => `sockets back to ${socketsBefore}, now ${socketCount()}`,
+        );
       });
     }
   });

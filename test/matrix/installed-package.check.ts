@@ -51,7 +51,12 @@ const getJson = async <T>(port: number, urlPath: string): Promise<T> => {
 };
 
 /** Starts a program and resolves once its output matches `ready`, with the match. */
-function startUntil(program: string, args: string[], ready: RegExp, log: string[]): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+function startUntil(
+  program: string,
+  args: string[],
+  ready: RegExp,
+  log: string[],
+): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [program, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -104,7 +109,18 @@ describe(`the installed tarball on Node-RED ${nodeRed.version} (Node.js ${proces
     // The Palette Manager's own install command (@node-red/registry, installer.js).
     await promisify(execFile)(
       process.execPath,
-      [npmCli, 'install', '--no-audit', '--no-update-notifier', '--no-fund', '--save', '--save-prefix=~', '--omit=dev', '--engine-strict', tarball],
+      [
+        npmCli,
+        'install',
+        '--no-audit',
+        '--no-update-notifier',
+        '--no-fund',
+        '--save',
+        '--save-prefix=~',
+        '--omit=dev',
+        '--engine-strict',
+        tarball,
+      ],
       { cwd: userDir, maxBuffer: 16 * 1024 * 1024 },
     );
     installed = path.join(userDir, 'node_modules', MODULE);
@@ -124,8 +140,13 @@ describe(`the installed tarball on Node-RED ${nodeRed.version} (Node.js ${proces
 
     port = await freePort();
     const settings = path.join(userDir, 'settings.js');
-    fs.writeFileSync(settings, `module.exports = { uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json', credentialSecret: 'installed-test' };\n`);
-    const red = spawn(process.execPath, [nodeRed.redJs, '--userDir', userDir, '--settings', settings], { stdio: ['ignore', 'pipe', 'pipe'] });
+    fs.writeFileSync(
+      settings,
+      `module.exports = { uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json', credentialSecret: 'installed-test' };\n`,
+    );
+    const red = spawn(process.execPath, [nodeRed.redJs, '--userDir', userDir, '--settings', settings], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(red);
     red.stdout.on('data', (chunk: Buffer) => log.push(chunk.toString()));
     red.stderr.on('data', (chunk: Buffer) => log.push(chunk.toString()));
@@ -135,7 +156,20 @@ describe(`the installed tarball on Node-RED ${nodeRed.version} (Node.js ${proces
       { id: 'tab', type: 'tab', label: 'installed' },
       { id: 'cfg', type: 'tie-config', name: 'fabric', source: 'file', configFile },
       { id: 'in', type: 'http in', z: 'tab', x: 100, y: 100, url: '/tie/lookup', method: 'post', upload: false, wires: [['get']] },
-      { id: 'get', type: 'tie-get-reputation', z: 'tab', x: 300, y: 100, connection: 'cfg', subject: 'file', input: 'payload', inputType: 'msg', concurrency: 4, batchErrors: 'fail', wires: [['out']] },
+      {
+        id: 'get',
+        type: 'tie-get-reputation',
+        z: 'tab',
+        x: 300,
+        y: 100,
+        connection: 'cfg',
+        subject: 'file',
+        input: 'payload',
+        inputType: 'msg',
+        concurrency: 4,
+        batchErrors: 'fail',
+        wires: [['out']],
+      },
       { id: 'out', type: 'http response', z: 'tab', x: 500, y: 100, statusCode: '', headers: {} },
       { id: 'catch', type: 'catch', z: 'tab', x: 100, y: 200, scope: ['get'], uncaught: false, wires: [['refused']] },
       {
@@ -151,7 +185,13 @@ describe(`the installed tarball on Node-RED ${nodeRed.version} (Node.js ${proces
         wires: [['out']],
       },
     ];
-    const deployed = await send(port, 'POST', '/flows', { 'Content-Type': 'application/json', 'Node-RED-Deployment-Type': 'full' }, JSON.stringify(flow));
+    const deployed = await send(
+      port,
+      'POST',
+      '/flows',
+      { 'Content-Type': 'application/json', 'Node-RED-Deployment-Type': 'full' },
+      JSON.stringify(flow),
+    );
     assert.equal(deployed.status, 204, `deploy: ${deployed.body}`);
   });
 

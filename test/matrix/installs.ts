@@ -55,6 +55,7 @@ export async function nodeRedDir(installer: Installer, minor: string, nodeBinary
   const folder = path.join(installer.cacheDir, `node-red-${minor}`);
   const packageDir = path.join(folder, 'node_modules', 'node-red');
   const version = installedVersion(packageDir);
-  if (version === undefined || !version.startsWith(`${minor}.`)) await npmInstall(installer, nodeBinaryPath, folder, `node-red@~${minor}.0`);
+  if (version === undefined || !version.startsWith(`${minor}.`))
+    await npmInstall(installer, nodeBinaryPath, folder, `node-red@~${minor}.0`);
   return packageDir;
 }

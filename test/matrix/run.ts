@@ -60,10 +60,20 @@ function suiteFiles(kind: SuiteKind): { files: string[]; timeoutMs: number } {
   if (kind === 'suites') return { files: nodeRedFacingFiles(), timeoutMs: 20_000 };
   if (kind === 'installed') return { files: [path.join(distTest, 'matrix', 'installed-package.check.js')], timeoutMs: 60_000 };
   const editorDir = path.join(distTest, 'editor');
-  return { files: fs.readdirSync(editorDir).filter((f) => f.endsWith('.e2e.js')).map((f) => path.join(editorDir, f)), timeoutMs: 60_000 };
+  return {
+    files: fs
+      .readdirSync(editorDir)
+      .filter((f) => f.endsWith('.e2e.js'))
+      .map((f) => path.join(editorDir, f)),
+    timeoutMs: 60_000,
+  };
 }
 
-function runMocha(binary: string, kind: SuiteKind, env: NodeJS.ProcessEnv): Promise<{ passed: number; failed: number; exitCode: number | null }> {
+function runMocha(
+  binary: string,
+  kind: SuiteKind,
+  env: NodeJS.ProcessEnv,
+): Promise<{ passed: number; failed: number; exitCode: number | null }> {
   const { files, timeoutMs } = suiteFiles(kind);
   const args = [mocha, '--no-config', '--timeout', String(timeoutMs), '--exit', '--reporter', kind === 'suites' ? 'dot' : 'spec', ...files];
   return new Promise((resolve, reject) => {
@@ -87,7 +97,11 @@ async function packTarball(cacheDir: string, npmCli: string): Promise<string> {
   fs.rmSync(packDir, { recursive: true, force: true });
   fs.mkdirSync(packDir, { recursive: true });
   // dist/ is built already (npm run test:matrix builds first): no prepare script again.
-  const { stdout } = await promisify(execFile)(process.execPath, [npmCli, 'pack', '--ignore-scripts', '--json', '--pack-destination', packDir], { cwd: root });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [npmCli, 'pack', '--ignore-scripts', '--json', '--pack-destination', packDir],
+    { cwd: root },
+  );
   const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
   if (!packed) throw new Error('npm pack made no tarball');
   return path.join(packDir, path.basename(packed.filename));
@@ -97,7 +111,8 @@ async function main(): Promise<void> {
   const only = option('only');
   const skip = new Set(option('skip'));
   const targets = TARGETS.filter((target) => only.length === 0 || only.includes(target.nodeRed));
-  if (targets.length === 0) throw new Error(`--only ${only.join(',')} names no target; the targets are ${TARGETS.map((t) => t.nodeRed).join(', ')}`);
+  if (targets.length === 0)
+    throw new Error(`--only ${only.join(',')} names no target; the targets are ${TARGETS.map((t) => t.nodeRed).join(', ')}`);
   const cacheDir = path.resolve(process.env.TIE_MATRIX_CACHE ?? path.join(root, '.cache', 'matrix'));
   const installer: Installer = { cacheDir, npmCli: npmCliPath(), log: (line) => process.stdout.write(`matrix: ${line}\n`) };
   const tarball = skip.has('installed') ? '' : await packTarball(cacheDir, installer.npmCli);

@@ -40,7 +40,8 @@ class Command {
     const deadline = Date.now() + timeoutMs;
     const seen = (): boolean => (typeof text === 'string' ? this.output.includes(text) : text.test(this.output));
     while (!seen()) {
-      if (this.child.exitCode !== null) throw new Error(`exited (${this.child.exitCode}) before printing ${text}:\n${this.output.slice(-3000)}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`exited (${this.child.exitCode}) before printing ${text}:\n${this.output.slice(-3000)}`);
       if (Date.now() > deadline) throw new Error(`did not print ${text} within ${timeoutMs} ms:\n${this.output.slice(-3000)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -96,7 +97,14 @@ describe("the README's try-it commands, in a fresh clone", function () {
   });
 
   it('the README gives these commands', () => {
-    for (const text of ['npm install && npm start', 'npm test', 'npx tie-fabric', 'cd ~/.node-red', 'npm install node-red-contrib-tie', 'PORT=1881 npm start']) {
+    for (const text of [
+      'npm install && npm start',
+      'npm test',
+      'npx tie-fabric',
+      'cd ~/.node-red',
+      'npm install node-red-contrib-tie',
+      'PORT=1881 npm start',
+    ]) {
       assert.ok(README.includes(text), `the README says ${text}`);
     }
   });
@@ -113,18 +121,27 @@ describe("the README's try-it commands, in a fresh clone", function () {
     const start = run('npm', ['start'], clone, { PORT: String(port), TIE_EVENT_INTERVAL: '1' });
     const editorUrl = `http://127.0.0.1:${port}/`;
     await start.waitFor(`Node-RED editor: ${editorUrl}`, 4 * MINUTE);
-    assert.match(start.output, new RegExp(`client config: ${path.join(clone, '.node-red-data', 'tie-fabric', 'dxlclient.config').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(
+      start.output,
+      new RegExp(
+        `client config: ${path.join(clone, '.node-red-data', 'tie-fabric', 'dxlclient.config').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+      ),
+    );
     assert.match(start.output, /Provisioning API \(tie-config > Provisioning\): 127\.0\.0\.1 port \d+, user admin, password \S+/);
     const feed = new DebugFeed(editorUrl);
     try {
       await feed.ready();
-      assert.ok(README.includes('*look up\nnotepad.exe: trusted*') || README.includes('*look up notepad.exe: trusted*'), 'the README names the button');
+      assert.ok(
+        README.includes('*look up\nnotepad.exe: trusted*') || README.includes('*look up notepad.exe: trusted*'),
+        'the README names the button',
+      );
       await clickInject(editorUrl, 'i0058');
       const lookup = await feed.next('lookup result', 0, 30_000);
       assert.match(lookup.msg ?? '', /Known Trusted/);
       assert.match(lookup.msg ?? '', /Global Threat Intelligence \(GTI\)/);
       // Blocked, left alone, reported: every branch the README names.
-      for (const branch of ['blocked enterprise-wide', 'trusted: nothing to do', 'reported as suspicious']) await feed.next(branch, 0, 60_000);
+      for (const branch of ['blocked enterprise-wide', 'trusted: nothing to do', 'reported as suspicious'])
+        await feed.next(branch, 0, 60_000);
       assert.match((await feed.next('reported as suspicious', 0)).msg ?? '', /"Sent"/);
       assert.equal(feed.count('TIE errors'), 0);
     } finally {
@@ -138,7 +155,10 @@ describe("the README's try-it commands, in a fresh clone", function () {
     start.signal('SIGINT');
     await start.finished(MINUTE);
     assert.ok(fs.existsSync(path.join(clone, '.node-red-data', 'flows.json')), 'the flows are kept in .node-red-data/');
-    assert.ok(fs.existsSync(path.join(clone, '.node-red-data', 'tie-fabric', 'tie-simulator-state.json')), "the simulator's state is in .node-red-data/tie-fabric/");
+    assert.ok(
+      fs.existsSync(path.join(clone, '.node-red-data', 'tie-fabric', 'tie-simulator-state.json')),
+      "the simulator's state is in .node-red-data/tie-fabric/",
+    );
   });
 
   it('npx tie-fabric beside a Node-RED user directory: its dxlclient.config under ~/.node-red-contrib-tie/fabric/, the hashes the README gives', async () => {

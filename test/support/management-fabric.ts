@@ -36,7 +36,14 @@ export async function startManagementFabric(options: { webSocketPort?: number } 
     fabric,
     management,
     caPem,
-    server: (overrides = {}) => ({ host: management.host, port: management.port, user: management.user, password: management.password, ca: caPem, ...overrides }),
+    server: (overrides = {}) => ({
+      host: management.host,
+      port: management.port,
+      user: management.user,
+      password: management.password,
+      ca: caPem,
+      ...overrides,
+    }),
     async close() {
       await fabric.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

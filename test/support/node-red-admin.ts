@@ -73,7 +73,8 @@ export class DebugFeed {
     for (;;) {
       const found = this.messages.filter((m) => m.name === name)[seen];
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no message at debug node "${name}" within ${timeoutMs} ms (got ${JSON.stringify(this.messages).slice(0, 500)})`);
+      if (Date.now() > deadline)
+        throw new Error(`no message at debug node "${name}" within ${timeoutMs} ms (got ${JSON.stringify(this.messages).slice(0, 500)})`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -156,7 +156,11 @@ export async function statusBecomes(running: RunningNode, expected: Partial<Node
     const status = lastStatus(running);
     return status !== undefined && Object.entries(expected).every(([key, value]) => status[key as keyof NodeStatus] === value);
   };
-  await eventually(matches, () => `${running.id} status ${JSON.stringify(expected)}; last ${JSON.stringify(lastStatus(running))}`, timeoutMs);
+  await eventually(
+    matches,
+    () => `${running.id} status ${JSON.stringify(expected)}; last ${JSON.stringify(lastStatus(running))}`,
+    timeoutMs,
+  );
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

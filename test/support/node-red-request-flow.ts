@@ -5,7 +5,12 @@ import { type FlowNode, catchAndComplete, onTab } from './node-red-helper';
 export type Credentials = Record<string, Record<string, string>>;
 
 /** Node id "node" (wired to helper "out"), config "config", Catch → "caught", Complete → "completed". */
-export function requestFlow(test: TestFabric, type: string, properties: Record<string, unknown> = {}, config: Record<string, unknown> = {}): [FlowNode[], Credentials] {
+export function requestFlow(
+  test: TestFabric,
+  type: string,
+  properties: Record<string, unknown> = {},
+  config: Record<string, unknown> = {},
+): [FlowNode[], Credentials] {
   const [configNode, credentials] = configNodeFor(test, 'config', config);
   return [
     [

@@ -19,7 +19,11 @@ export const UNKNOWN_FILE = {
 };
 export const CERT1 = { sha1: 'b5bb3823c60f4f3fda94decb5246edcfb126f0ad', publicKeySha1: 'af55bf11d98375cbee961bd71c08f47bc1aa1937' };
 export const SAMPLE_CERT = { sha1: '6eae26db8c13182a7947982991b4321732cc3de2', publicKeySha1: '3b87a2d6f39770160364b79a152fcc73bae27adf' };
-export const SEED_AGENT_GUIDS = ['{3a6f574a-3e6f-436d-acd4-bcde336b054d}', '{d48d3d1a-915e-11e6-323a-000c2992f5d9}', '{68125cd6-a5d8-11e6-348e-000c29663178}'];
+export const SEED_AGENT_GUIDS = [
+  '{3a6f574a-3e6f-436d-acd4-bcde336b054d}',
+  '{d48d3d1a-915e-11e6-323a-000c2992f5d9}',
+  '{68125cd6-a5d8-11e6-348e-000c29663178}',
+];
 
 /** The hashes of a file nobody has seen: the simulator synthesizes its reputations. */
 export function newFile(): { md5: string; sha1: string; sha256: string } {
@@ -32,5 +36,8 @@ export function newFile(): { md5: string; sha1: string; sha256: string } {
 }
 
 export function newCertificate(): { sha1: string; publicKeySha1: string } {
-  return { sha1: createHash('sha1').update(randomBytes(32)).digest('hex'), publicKeySha1: createHash('sha1').update(randomBytes(32)).digest('hex') };
+  return {
+    sha1: createHash('sha1').update(randomBytes(32)).digest('hex'),
+    publicKeySha1: createHash('sha1').update(randomBytes(32)).digest('hex'),
+  };
 }

@@ -123,9 +123,7 @@ export function officialRequest(
   const request = new dxl.Request(topic);
   request.payload = payload;
   if (options.serviceId) request.serviceId = options.serviceId;
-  return new Promise((resolve, reject) =>
-    client.asyncRequest(request, (error, response) => (error ? reject(error) : resolve(response!))),
-  );
+  return new Promise((resolve, reject) => client.asyncRequest(request, (error, response) => (error ? reject(error) : resolve(response!))));
 }
 
 export function officialEvent(client: OfficialClient, topic: string, payload: string): void {
@@ -157,9 +155,7 @@ export function registerOfficialService(
   topics: Record<string, (request: OfficialMessage) => string>,
 ): Promise<OfficialServiceInfo> {
   const info = serviceInfo(client, serviceType, topics);
-  return new Promise((resolve, reject) =>
-    client.registerServiceAsync(info, (error) => (error ? reject(error) : resolve(info))),
-  );
+  return new Promise((resolve, reject) => client.registerServiceAsync(info, (error) => (error ? reject(error) : resolve(info))));
 }
 
 /**

@@ -4,7 +4,15 @@
  * integration tests use real brokers instead.
  */
 import assert from 'node:assert/strict';
-import type { DxlMessaging, MessageHandler, RequestHandler, RequestOptions, ServiceInfo, ServiceRegistration, Unsubscribe } from '../../src/dxl/api';
+import type {
+  DxlMessaging,
+  MessageHandler,
+  RequestHandler,
+  RequestOptions,
+  ServiceInfo,
+  ServiceRegistration,
+  Unsubscribe,
+} from '../../src/dxl/api';
 import { DxlError, DxlErrorCode, FabricErrorCode, codeForFabricError } from '../../src/dxl/errors';
 import { type DxlMessage, type DxlPayload, MessageType, emptyMessage, payloadToBuffer } from '../../src/dxl/message';
 
@@ -141,9 +149,7 @@ export class LoopbackDxl implements DxlMessaging {
     if (entry === undefined) return;
     this.waiting.delete(request.messageId);
     if (entry.timer) clearTimeout(entry.timer);
-    entry.reject(
-      new DxlError(codeForFabricError(errorCode), errorMessage, { fabricCode: errorCode, topic: request.destinationTopic }),
-    );
+    entry.reject(new DxlError(codeForFabricError(errorCode), errorMessage, { fabricCode: errorCode, topic: request.destinationTopic }));
   }
 }
 

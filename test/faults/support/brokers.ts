@@ -42,7 +42,10 @@ function requiredMosquitto(): string {
   return binary;
 }
 
-export async function startKillableBroker(kind: KillableBroker['kind'], options: { port?: number; dataDir?: string } = {}): Promise<KillableBroker> {
+export async function startKillableBroker(
+  kind: KillableBroker['kind'],
+  options: { port?: number; dataDir?: string } = {},
+): Promise<KillableBroker> {
   if (kind === 'mosquitto') {
     const pki = testPki();
     const broker: MosquittoBroker = await startMosquitto(requiredMosquitto(), options.port === undefined ? {} : { port: options.port });

@@ -85,7 +85,12 @@ export async function startFabricProcess(options: FabricProcessOptions = {}): Pr
   const port = current.port;
   let child: ChildProcess | undefined = current.child;
   const read = (name: string): string => fs.readFileSync(path.join(dataDir, name), 'utf8');
-  const pem = { ca: read(PkiFileName.caCert), cert: read(PkiFileName.clientCert), key: read(PkiFileName.clientKey), caKey: read(PkiFileName.caKey) };
+  const pem = {
+    ca: read(PkiFileName.caCert),
+    cert: read(PkiFileName.clientCert),
+    key: read(PkiFileName.clientKey),
+    caKey: read(PkiFileName.caKey),
+  };
   living.add(() => child?.kill('SIGKILL'));
   return {
     host: '127.0.0.1',

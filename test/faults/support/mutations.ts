@@ -5,7 +5,10 @@
 import type { Prng } from './prng';
 
 /** Bytes msgpack gives meaning to: type tags and length prefixes that ask for more than there is. */
-const INTERESTING_BYTES = [0x00, 0x01, 0x02, 0x03, 0x04, 0x7f, 0x80, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc4, 0xc6, 0xca, 0xcb, 0xcc, 0xcf, 0xd3, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xe0, 0xff];
+const INTERESTING_BYTES = [
+  0x00, 0x01, 0x02, 0x03, 0x04, 0x7f, 0x80, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc4, 0xc6, 0xca, 0xcb, 0xcc, 0xcf, 0xd3, 0xd9, 0xda, 0xdb,
+  0xdc, 0xdd, 0xde, 0xdf, 0xe0, 0xff,
+];
 
 type ByteMutation = (bytes: Buffer, prng: Prng, donors: readonly Buffer[]) => Buffer;
 
@@ -89,7 +92,19 @@ const AWKWARD_STRINGS = [
   'x'.repeat(300),
 ];
 const AWKWARD_NUMBERS = [0, -1, 1, 50, 99, 100, 101, 2 ** 31, 2 ** 53, -(2 ** 53), 1e21, 1e300, -1e300, 0.5, 8.64e12, 8.64e15 + 1];
-const AWKWARD_KEYS = ['__proto__', 'constructor', 'toString', 'hashes', 'reputations', 'providerId', 'trustLevel', 'attributes', 'value', 'type', ''];
+const AWKWARD_KEYS = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'hashes',
+  'reputations',
+  'providerId',
+  'trustLevel',
+  'attributes',
+  'value',
+  'type',
+  '',
+];
 
 export function randomJson(prng: Prng, depth = 0): Json {
   const kind = prng.int(depth > 2 ? 4 : 6);

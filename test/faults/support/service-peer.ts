@@ -40,7 +40,10 @@ export interface ServicePeer {
   close(): Promise<void>;
 }
 
-export async function startServicePeer(broker: { host: string; port: number; pem: Pem }, options: { responseDelayMs?: number } = {}): Promise<ServicePeer> {
+export async function startServicePeer(
+  broker: { host: string; port: number; pem: Pem },
+  options: { responseDelayMs?: number } = {},
+): Promise<ServicePeer> {
   const dxl = new DxlClient({
     brokers: [{ host: broker.host, port: broker.port }],
     ca: broker.pem.ca,
@@ -66,7 +69,8 @@ export async function startServicePeer(broker: { host: string; port: number; pem
           await tie.getFileReputation(NOTEPAD);
           return;
         } catch (error) {
-          if (Date.now() > deadline) throw new Error(`the TIE service did not come back within ${timeoutMs} ms: ${(error as Error).message}`);
+          if (Date.now() > deadline)
+            throw new Error(`the TIE service did not come back within ${timeoutMs} ms: ${(error as Error).message}`);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       }

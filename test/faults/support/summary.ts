@@ -18,12 +18,20 @@ function sum(sections: Sections, prefix: string, key: string): number {
 
 export function summarize(sections: Sections): Array<[string, string]> {
   const fmt = (n: number): string => n.toLocaleString('en-US');
-  const brokerKills = sum(sections, 'broker-loss-', 'kills') + sum(sections, 'failover-', 'failoverMs') + 2 * Object.keys(sections).filter((name) => name.startsWith('failover-')).length;
+  const brokerKills =
+    sum(sections, 'broker-loss-', 'kills') +
+    sum(sections, 'failover-', 'failoverMs') +
+    2 * Object.keys(sections).filter((name) => name.startsWith('failover-')).length;
   const tlsSetups = Object.entries(sections)
     .filter(([name]) => name.startsWith('tls-'))
-    .reduce((total, [, figures]) => total + Object.values(figures).filter((value) => typeof value === 'object' && value !== null && !Array.isArray(value)).length, 0);
+    .reduce(
+      (total, [, figures]) =>
+        total + Object.values(figures).filter((value) => typeof value === 'object' && value !== null && !Array.isArray(value)).length,
+      0,
+    );
   const wire = sections['malformed-traffic'] ?? {};
-  const wireFaults = num(wire.malformedEventsSent) + num(wire.nonDxlPayloadsSent) + num(wire.garbageResponses) + num(wire.mutatedEnvelopesBlasted);
+  const wireFaults =
+    num(wire.malformedEventsSent) + num(wire.nonDxlPayloadsSent) + num(wire.garbageResponses) + num(wire.mutatedEnvelopesBlasted);
   const fuzz = sections.fuzz ?? {};
   const fuzzCases = num(fuzz.wireCases) + num(fuzz.eventCases) + num(fuzz.responseCases);
   const fuzzRuns = num(fuzz.wireCases) + num(fuzz.eventDecoderRuns) + num(fuzz.responseOperationRuns);
@@ -40,8 +48,14 @@ export function summarize(sections: Sections): Array<[string, string]> {
     ['fuzz cases (seed ' + String(fuzz.seed ?? '?') + ')', `${fmt(fuzzCases)} (${fmt(fuzzRuns)} decoder and operation runs)`],
     ['bad inputs tried', fmt(num(sections['bad-input']?.inputsTried))],
     ['deploys', fmt(num(redeploys.deploys))],
-    ['messages checked for exactly one done()', `${fmt(messages)}: ${fmt(lost)} left hanging, ${fmt(twice)} ended twice, ${fmt(disconnected)} DXL_DISCONNECTED`],
-    ['soak', `${fmt(num(soak.requests))} requests in ${fmt(num(soak.seconds))} s, heap ${String(soak.heapAfterWarmUpMb ?? '?')} → ${String(soak.heapAtEndMb ?? '?')} MB, peak RSS ${String(soak.peakRssMb ?? '?')} MB`],
+    [
+      'messages checked for exactly one done()',
+      `${fmt(messages)}: ${fmt(lost)} left hanging, ${fmt(twice)} ended twice, ${fmt(disconnected)} DXL_DISCONNECTED`,
+    ],
+    [
+      'soak',
+      `${fmt(num(soak.requests))} requests in ${fmt(num(soak.seconds))} s, heap ${String(soak.heapAfterWarmUpMb ?? '?')} → ${String(soak.heapAtEndMb ?? '?')} MB, peak RSS ${String(soak.peakRssMb ?? '?')} MB`,
+    ],
     ['secret leaks', `${fmt(num(sections.secrets?.leaks))} in ${fmt(num(sections.secrets?.charactersSearched))} characters of output`],
   ];
   return rows;

@@ -11,7 +11,12 @@ const CERT_HASHES: Json = [{ type: 'sha1', value: b64('6eae26db8c13182a794798299
 const PUBLIC_KEY = b64('3b87a2d6f39770160364b79a152fcc73bae27adf');
 
 const FILE_REPUTATIONS: Json = [
-  { providerId: 1, trustLevel: 99, createDate: 1451502875, attributes: { '2101908': '1451502875', '2102421': '17', '2120340': '2139160704' } },
+  {
+    providerId: 1,
+    trustLevel: 99,
+    createDate: 1451502875,
+    attributes: { '2101908': '1451502875', '2102421': '17', '2120340': '2139160704' },
+  },
   {
     providerId: 3,
     trustLevel: 0,
@@ -28,7 +33,12 @@ const FILE_REPUTATIONS: Json = [
       '2139285': '72339069014638857',
     },
   },
-  { providerId: 5, trustLevel: 15, createDate: 1451502875, attributes: { '4194962': '3', '4195218': '-1', '4195474': '5', '4195730': '4', '4197784': 'e30=' } },
+  {
+    providerId: 5,
+    trustLevel: 15,
+    createDate: 1451502875,
+    attributes: { '4194962': '3', '4195218': '-1', '4195474': '5', '4195730': '4', '4197784': 'e30=' },
+  },
   { providerId: 15, trustLevel: 85, createDate: 1451502875, attributes: {} },
 ];
 const CERT_REPUTATIONS: Json = [
@@ -57,13 +67,26 @@ export const EVENT_SEEDS: readonly Json[] = [
     oldReputations: { reputations: [], props: { serverTime: 1451505556 } },
     updateTime: 1451505556,
   },
-  { agentGuid: '{68125cd6-a5d8-11e6-348e-000c29663178}', detectionTime: 1451505556, hashes: FILE_HASHES, localReputation: 1, name: 'TEST_MALWARE.EXE', remediationAction: 5 },
+  {
+    agentGuid: '{68125cd6-a5d8-11e6-348e-000c29663178}',
+    detectionTime: 1451505556,
+    hashes: FILE_HASHES,
+    localReputation: 1,
+    name: 'TEST_MALWARE.EXE',
+    remediationAction: 5,
+  },
   { agentGuid: '{68125cd6-a5d8-11e6-348e-000c29663178}', hashes: FILE_HASHES, name: 'MORPH.EXE' },
 ];
 
 export const RESPONSE_SEEDS: readonly Json[] = [
   { props: { serverTime: 1451505556, submitMetaData: 1 }, reputations: FILE_REPUTATIONS },
   { props: { serverTime: 1451505556 }, reputations: CERT_REPUTATIONS },
-  { agents: [{ agentGuid: '{3a6f574a-3e6f-436d-acd4-bcde336b054d}', date: 1475873692 }, { agentGuid: '{d48d3d1a-915e-11e6-323a-000c2992f5d9}', date: 1476902802 }], totalCount: 2 },
+  {
+    agents: [
+      { agentGuid: '{3a6f574a-3e6f-436d-acd4-bcde336b054d}', date: 1475873692 },
+      { agentGuid: '{d48d3d1a-915e-11e6-323a-000c2992f5d9}', date: 1476902802 },
+    ],
+    totalCount: 2,
+  },
   {},
 ];
