@@ -27,7 +27,7 @@ interface Contender {
   close(): Promise<void>;
 }
 
-const job = JSON.parse(process.argv[2]!) as ContenderJob;
+const job = JSON.parse(process.argv[2]) as ContenderJob;
 const pem = {
   ca: fs.readFileSync(job.broker.ca),
   cert: fs.readFileSync(job.broker.cert),
@@ -134,7 +134,7 @@ async function runAtInFlight(lookup: Lookup, count: number, inFlight: number, la
 }
 
 function percentile(sorted: Float64Array, fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 }
 
 async function main(): Promise<void> {

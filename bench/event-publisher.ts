@@ -6,7 +6,7 @@ import { type BrokerTarget, REPUTATION_CHANGE_EVENT, REPUTATION_CHANGE_TOPIC } f
 
 /* Publishes `count` reputation-change events as fast as the socket takes them, then exits. */
 
-const { broker, count } = JSON.parse(process.argv[2]!) as { broker: BrokerTarget; count: number };
+const { broker, count } = JSON.parse(process.argv[2]) as { broker: BrokerTarget; count: number };
 const client = connectBare(broker, newDxlId());
 const event = emptyMessage(MessageType.Event, REPUTATION_CHANGE_TOPIC);
 event.payload = Buffer.from(REPUTATION_CHANGE_EVENT);

@@ -21,7 +21,7 @@ interface NodeRedRuntime {
   nodes: { getNode(id: string): RuntimeNode | null };
 }
 
-const job = JSON.parse(process.argv[2]!) as FlowJob;
+const job = JSON.parse(process.argv[2]) as FlowJob;
 const root = path.resolve(__dirname, '..', '..');
 
 function flows(): object[] {
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     process.stdout.write('READY\n');
     while (received === 0 || process.hrtime.bigint() - lastAt < 1_000_000_000n) await new Promise((resolve) => setTimeout(resolve, 100));
     messages = received;
-    const cpu = process.cpuUsage(cpuBefore!);
+    const cpu = process.cpuUsage(cpuBefore);
     report(messages, Number(lastAt - started!) / 1e6, cpu);
   } else {
     await lookups(sink, node, job.warmup);

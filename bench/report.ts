@@ -11,7 +11,7 @@ export interface Cell {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Groups the rounds' results by broker, in-flight level and contender, keeping each figure's median. */
@@ -26,7 +26,7 @@ export function summarise(results: ContenderResult[]): Cell[] {
   }
   for (const [groupKey, group] of groups) {
     const cell = cells.get(groupKey.split('/').slice(0, 2).join('/'))!;
-    const first = group[0]!;
+    const first = group[0];
     cell.medians[first.kind] = {
       ...first,
       cpuMicrosPerRequest: median(group.map((r) => r.cpuMicrosPerRequest)),

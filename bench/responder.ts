@@ -10,7 +10,7 @@ import { REPUTATION_RESPONSE, REPUTATION_TOPIC, type BrokerTarget } from './work
  * registers itself like any DXL service; on plain Mosquitto it only subscribes.
  */
 
-const broker = JSON.parse(process.argv[2]!) as BrokerTarget & { register: boolean };
+const broker = JSON.parse(process.argv[2]) as BrokerTarget & { register: boolean };
 const clientId = newDxlId();
 const replyTopic = `/mcafee/client/${clientId}`;
 const responsePayload = Buffer.from(REPUTATION_RESPONSE);

@@ -21,7 +21,7 @@ const KINDS: ContenderKind[] = ['floor', 'bare', 'ours', 'official'];
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1]! : fallback;
+  return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1] : fallback;
 }
 
 const quick = process.argv.includes('--quick');
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (const broker of brokers) {
         for (const inFlight of IN_FLIGHT) {
-          const order = KINDS.map((_, i) => KINDS[(i + round + inFlight) % KINDS.length]!);
+          const order = KINDS.map((_, i) => KINDS[(i + round + inFlight) % KINDS.length]);
           for (const kind of order) {
             const requests = requestsAt(inFlight);
             const result = await runContender({ kind, broker, inFlight, requests, warmup: Math.round(requests / 5) });
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     let soak: ContenderResult | undefined;
     if (soakRequests > 0) {
       process.stdout.write(`memory run: ${soakRequests} requests through ours...\n`);
-      soak = await runContender({ kind: 'ours', broker: brokers[0]!, inFlight: 256, requests: soakRequests, warmup: 20_000 }, [
+      soak = await runContender({ kind: 'ours', broker: brokers[0], inFlight: 256, requests: soakRequests, warmup: 20_000 }, [
         '--expose-gc',
       ]);
     }

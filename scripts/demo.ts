@@ -135,7 +135,7 @@ function writeFlows(flowFile: string, fabric: RunningFabric): void {
     const index = flows.findIndex((node) => node.id === DEMO_CONFIG_ID);
     if (index >= 0) {
       const { configFile, brokers } = config;
-      flows[index] = { ...config, ...flows[index], configFile, brokers } as FlowNode;
+      flows[index] = { ...config, ...flows[index], configFile, brokers };
     } else flows.push(config);
     fs.writeFileSync(flowFile, JSON.stringify(flows, null, 2));
     return;

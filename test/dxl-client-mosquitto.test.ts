@@ -86,7 +86,7 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     const response = await officialRequest(official, '/test/ours/upper', 'quiet');
     assert.equal(payloadText(response), 'QUIET');
     assert.equal(seen.length, 1);
-    assert.match(seen[0]!.replyToTopic, /^\/mcafee\/client\//);
+    assert.match(seen[0].replyToTopic, /^\/mcafee\/client\//);
     await registration.unregister();
     assert.equal(client.subscriptionCount, 0);
   });

@@ -50,7 +50,7 @@ function payloadBytes(payload: VectorPayload): Buffer {
 }
 
 function messageFromFields(fields: VectorFields, topic: string): DxlMessage {
-  const message = emptyMessage(fields.messageType as MessageType, topic);
+  const message = emptyMessage(fields.messageType, topic);
   Object.assign(message, {
     messageId: fields.messageId,
     sourceClientId: fields.sourceClientId,
@@ -159,7 +159,7 @@ describe('DXL codec', () => {
       assert.equal(back.messageId.length, length);
       assert.equal(back.payload.length, length);
       assert.deepEqual(back.clientIds, message.clientIds);
-      assert.equal(back.otherFields.k!.length, length);
+      assert.equal(back.otherFields.k.length, length);
       assert.equal(back.errorCode, 0x80000001);
       assert.equal(back.errorMessage, message.errorMessage);
     }

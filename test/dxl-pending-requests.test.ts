@@ -44,7 +44,7 @@ describe('pending requests: one timer for every timeout', () => {
       ['unsent', 250],
       ['slow', 300],
     ] as const) {
-      assert.ok(at[id]! >= timeoutMs - 2 && at[id]! < timeoutMs + 150, `${id} expired after ${at[id]} ms, not ${timeoutMs}`);
+      assert.ok(at[id] >= timeoutMs - 2 && at[id] < timeoutMs + 150, `${id} expired after ${at[id]} ms, not ${timeoutMs}`);
     }
   });
 

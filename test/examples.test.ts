@@ -54,7 +54,7 @@ function example(name: string): FlowNode[] {
 const byName = (flow: FlowNode[], name: string, type?: string): FlowNode => {
   const found = flow.filter((n) => n.name === name && (type === undefined || n.type === type));
   if (found.length !== 1) throw new Error(`${found.length} nodes named "${name}"`);
-  return found[0]!;
+  return found[0];
 };
 
 type Verdict = { category: string; trustLevel: number };
@@ -71,37 +71,37 @@ const PROMISES: Record<string, Record<string, Promise_>> = {
     'notepad.exe (md5): trusted': {
       at: { reputations: 1 },
       check: ({ reputations }) => {
-        const [msg] = reputations!;
-        assert.equal(category(msg!), 'trusted');
-        assert.equal((msg!.payload as Record<string, { trustLevel: number }>)['1']!.trustLevel, 99, 'GTI Known Trusted');
+        const [msg] = reputations;
+        assert.equal(category(msg), 'trusted');
+        assert.equal((msg.payload as Record<string, { trustLevel: number }>)['1'].trustLevel, 99, 'GTI Known Trusted');
       },
     },
     'three files: trusted, malicious, unknown': {
       at: { 'batch, in input order': 1 },
       check: (received) => {
-        const [msg] = received['batch, in input order']!;
+        const [msg] = received['batch, in input order'];
         assert.deepEqual(
-          (msg!.verdict as Verdict[]).map((v) => v.category),
+          (msg.verdict as Verdict[]).map((v) => v.category),
           ['trusted', 'malicious', 'unknown'],
         );
       },
     },
-    'a certificate: trusted': { at: { reputations: 1 }, check: ({ reputations }) => assert.equal(category(reputations![0]!), 'trusted') },
+    'a certificate: trusted': { at: { reputations: 1 }, check: ({ reputations }) => assert.equal(category(reputations[0]), 'trusted') },
   },
   'set-reputation': {
     'buildtool.exe: Known Trusted, "Succeeded"': {
       at: { outcome: 1 },
-      check: ({ outcome }) => assert.equal(outcome![0]!.payload, 'Succeeded'),
+      check: ({ outcome }) => assert.equal(outcome[0].payload, 'Succeeded'),
     },
   },
   'set-external-reputation': {
-    'invoice.pdf.exe: no verdict yet, "Sent"': { at: { outcome: 1 }, check: ({ outcome }) => assert.equal(outcome![0]!.payload, 'Sent') },
+    'invoice.pdf.exe: no verdict yet, "Sent"': { at: { outcome: 1 }, check: ({ outcome }) => assert.equal(outcome[0].payload, 'Sent') },
     'notepad.exe: GTI knows it, "Skipped"': {
       at: { outcome: 1 },
       check: ({ outcome }) => {
-        assert.equal(outcome![0]!.payload, 'Skipped');
+        assert.equal(outcome[0].payload, 'Skipped');
         assert.match(
-          (outcome![0]!.outcome as { reason: string }).reason,
+          (outcome[0].outcome as { reason: string }).reason,
           /^Global Threat Intelligence \(GTI\) already has a definitive reputation/,
         );
       },
@@ -110,22 +110,22 @@ const PROMISES: Record<string, Record<string, Promise_>> = {
   'first-references': {
     'notepad.exe: 3 first systems': {
       at: { 'first systems': 1 },
-      check: (received) => assert.equal(received['first systems']![0]!.count, 3),
+      check: (received) => assert.equal(received['first systems'][0].count, 3),
     },
   },
   'reputation-change': {
     'rollout.exe: trusted, then malicious': {
       at: { 'every change': 2, 'now malicious': 1 },
       check: (received) => {
-        assert.deepEqual(received['every change']!.map(category), ['trusted', 'malicious']);
-        assert.equal((received['now malicious']![0]!.previousVerdict as Verdict).category, 'trusted');
+        assert.deepEqual(received['every change'].map(category), ['trusted', 'malicious']);
+        assert.equal((received['now malicious'][0].previousVerdict as Verdict).category, 'trusted');
       },
     },
   },
   'showcase-triage': {
     'look up notepad.exe: trusted': {
       at: { 'lookup result': 1 },
-      check: (received) => assert.equal(category(received['lookup result']![0]!), 'trusted'),
+      check: (received) => assert.equal(category(received['lookup result'][0]), 'trusted'),
     },
   },
   detection: {},
@@ -197,7 +197,7 @@ describe('example flows', function () {
         `${name}: connection must be empty`,
       );
       const injects = flow.filter((n) => n.type === 'inject').map((n) => n.name as string);
-      assert.deepEqual(injects.sort(), Object.keys(PROMISES[name]!).sort(), `${name}: inject labels`);
+      assert.deepEqual(injects.sort(), Object.keys(PROMISES[name]).sort(), `${name}: inject labels`);
     }
   });
 
@@ -205,7 +205,7 @@ describe('example flows', function () {
   async function pressEveryInject(name: string, flow: FlowNode[]): Promise<void> {
     const { received, reset } = debugNodes(flow);
     for (const inject of flow.filter((n) => n.type === 'inject')) {
-      const promise = PROMISES[name]![inject.name as string]!;
+      const promise = PROMISES[name][inject.name as string];
       reset();
       node(inject.id).receive({});
       const expected = Object.values(promise.at).reduce((sum, count) => sum + count, 0);
@@ -216,7 +216,7 @@ describe('example flows', function () {
       await sleep(200);
       for (const [debug, count] of Object.entries({ ...Object.fromEntries(Object.keys(received).map((k) => [k, 0])), ...promise.at })) {
         assert.equal(
-          received[debug]!.length,
+          received[debug].length,
           count,
           `"${inject.name}": messages at "${debug}": ${JSON.stringify(received[debug]).slice(0, 600)}`,
         );
@@ -244,12 +244,12 @@ describe('example flows', function () {
       reset();
       await simulator.publishDetection(detection);
       await eventually(
-        () => received[branch]!.length === 1,
+        () => received[branch].length === 1,
         () => `${detection?.name} → "${branch}"; got ${JSON.stringify(received).slice(0, 800)}`,
       );
       await sleep(200);
       assert.equal(total(received), 1, `only "${branch}" acts on ${detection?.name}`);
-      if (payload !== undefined) assert.equal(received[branch]![0]!.payload, payload);
+      if (payload !== undefined) assert.equal(received[branch][0].payload, payload);
     }
   }
 
@@ -277,10 +277,10 @@ describe('example flows', function () {
     await fabric.simulator!.publishDetection();
     await fabric.simulator!.publishFirstInstance();
     await eventually(
-      () => received['every change']!.length >= 1 && received.detections!.length >= 1 && received['first instances']!.length >= 1,
+      () => received['every change'].length >= 1 && received.detections.length >= 1 && received['first instances'].length >= 1,
       'one message at each event debug node',
     );
-    assert.equal(received['every change']![0]!.topic, '/mcafee/event/tie/file/repchange/broadcast');
+    assert.equal(received['every change'][0].topic, '/mcafee/event/tie/file/repchange/broadcast');
   });
 });
 
@@ -322,7 +322,7 @@ describe("the showcase on the simulator's periodic events", function () {
       30_000,
     );
     for (const branch of branches) {
-      assert.ok(firstRun[branch]! <= EVENTS_IN_3_MINUTES_AT_5_S, `"${branch}" first ran after ${firstRun[branch]} events`);
+      assert.ok(firstRun[branch] <= EVENTS_IN_3_MINUTES_AT_5_S, `"${branch}" first ran after ${firstRun[branch]} events`);
     }
     assert.deepEqual(errors, []);
   });

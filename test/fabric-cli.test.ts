@@ -18,8 +18,8 @@ function runCli(args: string[]): RunningCli {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
@@ -28,7 +28,7 @@ async function printedConfigPath(cli: RunningCli, timeoutMs = 15_000): Promise<s
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const match = /^Client config: (.+)$/m.exec(cli.stdout());
-    if (match) return match[1]!.trim();
+    if (match) return match[1].trim();
     if (cli.child.exitCode !== null) throw new Error(`tie-fabric exited early: ${cli.stderr()}`);
     if (Date.now() > deadline) throw new Error(`tie-fabric printed no config path: ${cli.stdout()} ${cli.stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

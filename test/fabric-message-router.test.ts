@@ -68,7 +68,7 @@ describe('fabric message router', () => {
     assert.deepEqual(reply?.clientIds, [owner.instanceId]);
     assert.equal(reply?.sourceClientId, BROKER);
     assert.equal(event?.destinationTopic, '/mcafee/event/dxl/svcregistry/register');
-    assert.equal((JSON.parse(event!.payload.toString()) as { clientGuid: string }).clientGuid, owner.canonicalId);
+    assert.equal((JSON.parse(event.payload.toString()) as { clientGuid: string }).clientGuid, owner.canonicalId);
   });
 
   it('refuses a registration whose metaData values are not strings', () => {
@@ -81,7 +81,7 @@ describe('fabric message router', () => {
     );
     assert.equal(registry.size, 0);
     assert.equal(published[0]?.messageType, MessageType.ErrorResponse);
-    assert.match(published[0]!.errorMessage, /metaData values must be strings/);
+    assert.match(published[0].errorMessage, /metaData values must be strings/);
   });
 
   it('stamps and routes a request to one instance, delivered to its owner only', () => {

@@ -59,7 +59,7 @@ describe('flow: event messages and filters', () => {
     assert.equal(out.topic, TieTopic.FILE_REPUTATION_CHANGE_EVENT);
     const payload = out.payload as { hashes: Record<string, string>; newReputations: Reputations; updateTime: number };
     assert.deepEqual(payload.hashes, { md5: '6d0bcb1ba8f55a6c1107c2d9da03dad7' });
-    assert.equal(payload.newReputations[3]!.trustLevel, 85);
+    assert.equal(payload.newReputations[3].trustLevel, 85);
     assert.equal(payload.updateTime, 1409851328);
     assert.equal((out.verdict as { trustLevel: number }).trustLevel, 85);
     assert.equal((out.previousVerdict as { trustLevel: number }).trustLevel, 99);

@@ -124,12 +124,12 @@ describe('tie-config', function () {
   describe('TLS failures, named', () => {
     it('shows "TLS: untrusted CA" when the broker is not signed by the configured CA bundle, and logs the reason once', async () => {
       const [config, credentials] = configNodeFor(test);
-      credentials.config!.caPem = testPki().otherCa.certPem;
+      credentials.config.caPem = testPki().otherCa.certPem;
       await helper.load(modules, [...catchAndComplete([]), config, ...usersOf('config')], credentials);
       for (const id of ['get', 'events']) await statusBecomes(node(id), { fill: 'red', shape: 'ring', text: 'TLS: untrusted CA' });
       assert.match(connectionOf().state.reason ?? '', /broker certificate not trusted/);
       await new Promise((resolve) => setTimeout(resolve, 400)); // a few more attempts
-      const warnings = (node('config').warn as unknown as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> })
+      const warnings = (node('config').warn as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> })
         .getCalls()
         .filter((call) => call.thisValue === node('config') && /not trusted/.test(String(call.args[0])));
       assert.equal(warnings.length, 1, 'one warning per distinct reason');
@@ -137,8 +137,8 @@ describe('tie-config', function () {
 
     it('shows the broker refusing our certificate when it comes from a CA the fabric does not trust', async () => {
       const [config, credentials] = configNodeFor(test);
-      credentials.config!.certPem = testPki().foreignClient.certPem;
-      credentials.config!.keyPem = testPki().foreignClient.keyPem;
+      credentials.config.certPem = testPki().foreignClient.certPem;
+      credentials.config.keyPem = testPki().foreignClient.keyPem;
       await helper.load(modules, [...catchAndComplete([]), config, ...usersOf('config')], credentials);
       for (const id of ['get', 'events']) await statusBecomes(node(id), { fill: 'red', shape: 'ring', text: 'refused by broker' });
       assert.notEqual(connectionOf().state.status, 'connected');
@@ -165,7 +165,7 @@ describe('tie-config', function () {
       process.env.TIE_TEST_KEY_PEM = test.credentials.keyPem;
       try {
         const [config, credentials] = configNodeFor(test);
-        credentials.config!.keyPem = '${TIE_TEST_KEY_PEM}';
+        credentials.config.keyPem = '${TIE_TEST_KEY_PEM}';
         assert.equal((await reputationThrough(config, credentials))[1]?.trustLevel, 99);
       } finally {
         delete process.env.TIE_TEST_KEY_PEM;
@@ -196,8 +196,8 @@ describe('tie-config', function () {
           proxyHost: '127.0.0.1',
           proxyPort: String((proxy.address() as net.AddressInfo).port),
         });
-        credentials.config!.proxyUser = 'flow';
-        credentials.config!.proxyPassword = 's3cret';
+        credentials.config.proxyUser = 'flow';
+        credentials.config.proxyPassword = 's3cret';
         assert.equal((await reputationThrough(config, credentials))[1]?.trustLevel, 99);
         assert.equal(connects[0]?.target, `127.0.0.1:${wsFabric.fabric.webSocketPort}`);
         assert.equal(connects[0]?.auth, `Basic ${Buffer.from('flow:s3cret').toString('base64')}`);
@@ -232,7 +232,7 @@ describe('tie-config', function () {
       await helper.load(modules, [...catchAndComplete([]), config, ...usersOf('config')], credentials);
       await statusBecomes(node('get'), { text: CONNECTED });
       const exported = JSON.stringify(helper._redNodes.getFlows());
-      const keyBody = test.credentials.keyPem.split('\n')[1]!;
+      const keyBody = test.credentials.keyPem.split('\n')[1];
       assert.ok(!exported.includes('PRIVATE KEY'), 'no key in the flows');
       assert.ok(!exported.includes(keyBody), 'no key body in the flows');
       assert.ok(!exported.includes('BEGIN CERTIFICATE'), 'no certificate either');
@@ -243,7 +243,7 @@ describe('tie-config', function () {
     it('never writes key material to the log, statuses or errors, even when the key is refused', async () => {
       const [config, credentials] = configNodeFor(test, 'config', { requestTimeout: 0.5 });
       const foreignKey = testPki().foreignClient.keyPem; // does not match the certificate
-      credentials.config!.keyPem = foreignKey;
+      credentials.config.keyPem = foreignKey;
       await helper.load(modules, [...catchAndComplete(['get']), config, ...usersOf('config')], credentials);
       await statusBecomes(node('get'), { fill: 'red', text: 'TLS: key mismatch' });
       const caught = nextMessage('caught');

@@ -72,10 +72,10 @@ describe('event nodes', function () {
     const file = newFile();
     await tie.setFileReputation(15, { sha256: file.sha256 }, 'evil.exe');
     await eventually(
-      () => received.file!.length === 1 && received.both!.length === 1 && received.malicious!.length === 1,
+      () => received.file.length === 1 && received.both.length === 1 && received.malicious.length === 1,
       'three deliveries',
     );
-    const msg = received.file![0]!;
+    const msg = received.file[0];
     assert.equal(msg.topic, TieTopic.FILE_REPUTATION_CHANGE_EVENT);
     const payload = msg.payload as ReputationChangeEvent;
     assert.equal(payload.hashes?.sha256, file.sha256);
@@ -86,7 +86,7 @@ describe('event nodes', function () {
     assert.notEqual((msg.previousVerdict as Verdict).category, 'malicious');
     assert.equal((msg.dxl as { messageId: string }).messageId.length > 0, true);
     await sleep(100);
-    assert.equal(received.cert!.length, 0, 'certificate node: nothing');
+    assert.equal(received.cert.length, 0, 'certificate node: nothing');
     await statusBecomes(node('file'), { fill: 'green', text: '1 event' });
   });
 
@@ -112,7 +112,7 @@ describe('event nodes', function () {
     try {
       await dxl.sendEvent(TieTopic.FILE_REPUTATION_CHANGE_EVENT, text);
       await eventually(
-        () => received.file!.length === 1 && received.both!.length === 1 && received.malicious!.length === 1,
+        () => received.file.length === 1 && received.both.length === 1 && received.malicious.length === 1,
         'three deliveries',
       );
       await sleep(100);
@@ -120,7 +120,7 @@ describe('event nodes', function () {
       Object.defineProperty(JSON, 'parse', original);
     }
     assert.equal(parses, 1, 'one parse for three event nodes and the cache');
-    const payloads = [received.file![0]!.payload, received.both![0]!.payload, received.malicious![0]!.payload] as ReputationChangeEvent[];
+    const payloads = [received.file[0].payload, received.both[0].payload, received.malicious[0].payload] as ReputationChangeEvent[];
     for (const payload of payloads) assert.equal(payload.hashes?.sha256, sha256);
     assert.notEqual(payloads[0], payloads[1], 'each node sends its own copy of the event');
     assert.notEqual(payloads[1], payloads[2], 'each node sends its own copy of the event');
@@ -129,17 +129,17 @@ describe('event nodes', function () {
   it('filters: a change that does not make a file malicious does not pass "now malicious"', async () => {
     const received = await loadAll();
     await tie.setFileReputation(99, newFile().md5);
-    await eventually(() => received.file!.length === 1, 'the change');
+    await eventually(() => received.file.length === 1, 'the change');
     await sleep(100);
-    assert.equal(received.malicious!.length, 0);
+    assert.equal(received.malicious.length, 0);
   });
 
   it('sends certificate reputation changes with the public-key sha1 in hex to certificate and both', async () => {
     const received = await loadAll();
     const cert = newCertificate();
     await tie.setCertificateReputation(85, cert.sha1, cert.publicKeySha1);
-    await eventually(() => received.cert!.length === 1 && received.both!.length === 1, 'two deliveries');
-    const msg = received.both![0]!;
+    await eventually(() => received.cert.length === 1 && received.both.length === 1, 'two deliveries');
+    const msg = received.both[0];
     assert.equal(msg.topic, TieTopic.CERT_REPUTATION_CHANGE_EVENT);
     assert.equal(msg.subject, 'certificate');
     const payload = msg.payload as ReputationChangeEvent;
@@ -147,14 +147,14 @@ describe('event nodes', function () {
     assert.equal(payload.publicKeySha1, cert.publicKeySha1);
     assert.equal((msg.verdict as Verdict).providerId, 4);
     await sleep(100);
-    assert.equal(received.file!.length, 0);
+    assert.equal(received.file.length, 0);
   });
 
   it('sends detections with the local reputation decoded', async () => {
     const received = await loadAll();
     const raw = await test.simulator!.publishDetection({ name: 'FOCUS_MALWARE2.EXE', agentGuid: '{agent}' });
-    await eventually(() => received.detection!.length === 1, 'the detection');
-    const msg = received.detection![0]!;
+    await eventually(() => received.detection.length === 1, 'the detection');
+    const msg = received.detection[0];
     assert.equal(msg.topic, TieTopic.FILE_DETECTION_EVENT);
     const payload = msg.payload as {
       agentGuid: string;
@@ -175,8 +175,8 @@ describe('event nodes', function () {
     const received = await loadAll();
     const file = newFile();
     await test.simulator!.publishFirstInstance({ name: 'MORPH.EXE', hashes: file, agentGuid: '{a}' });
-    await eventually(() => received.first!.length === 1, 'the first instance');
-    const msg = received.first![0]!;
+    await eventually(() => received.first.length === 1, 'the first instance');
+    const msg = received.first[0];
     assert.equal(msg.topic, TieTopic.FILE_FIRST_INSTANCE_EVENT);
     assert.deepEqual(msg.payload, { agentGuid: '{a}', hashes: file, name: 'MORPH.EXE' });
   });
@@ -210,13 +210,13 @@ describe('event nodes', function () {
         await eventually(() => caught.length === 1, 'the error');
         await sleep(100);
         assert.equal(caught.length, 1, 'reported once');
-        const error = caughtError(caught[0]!);
+        const error = caughtError(caught[0]);
         assert.equal(error.code, 'TIE_INVALID_RESPONSE');
         assert.equal(error.source.id, 'events');
         assert.match(error.message, new RegExp(`event on ${topic.replace(/\//g, '\\/')} is not JSON`));
-        assert.equal(caught[0]!.topic, topic);
-        assert.equal(caught[0]!.payload, 'not json at all');
-        assert.equal((caught[0]!.tieError as { code: string }).code, 'TIE_INVALID_RESPONSE');
+        assert.equal(caught[0].topic, topic);
+        assert.equal(caught[0].payload, 'not json at all');
+        assert.equal((caught[0].tieError as { code: string }).code, 'TIE_INVALID_RESPONSE');
         assert.equal(sent.length, 0);
       });
 

@@ -35,7 +35,7 @@ describe('tie-first-references', function () {
       references.map((r) => r.agentGuid),
       SEED_AGENT_GUIDS,
     );
-    assert.equal(references[0]!.date, 1475873692);
+    assert.equal(references[0].date, 1475873692);
     assert.equal(msg.count, 3);
     assert.equal(msg.firstSeen, '2016-10-07T20:54:52.000Z');
     await completed;

@@ -33,9 +33,9 @@ describe('tie-get-reputation', function () {
     const msg = await output;
     const payload = msg.payload as Reputations;
     assert.deepEqual(Object.keys(payload).sort(), ['1', '3']);
-    assert.equal(payload[1]!.trustLevel, 99);
-    assert.equal(payload[1]!.attributes['2120340'], '2139160704');
-    assert.equal(payload[3]!.providerId, 3);
+    assert.equal(payload[1].trustLevel, 99);
+    assert.equal(payload[1].attributes['2120340'], '2139160704');
+    assert.equal(payload[3].providerId, 3);
     assert.equal(msg.topic, 'keep me');
     const verdict = msg.verdict as Verdict;
     assert.equal(verdict.trustLevel, 99);
@@ -58,7 +58,7 @@ describe('tie-get-reputation', function () {
     const output = nextMessage('out');
     node('node').receive({ file: { hashes: { MD5: EICAR.md5.toUpperCase(), sha1: EICAR.sha1 } } });
     const msg = await output;
-    assert.equal((msg.payload as Reputations)[1]!.trustLevel, 1);
+    assert.equal((msg.payload as Reputations)[1].trustLevel, 1);
     assert.equal((msg.verdict as Verdict).category, 'malicious');
   });
 
@@ -92,7 +92,7 @@ describe('tie-get-reputation', function () {
     const payload = msg.payload as Reputations[];
     assert.equal(payload.length, 4);
     assert.deepEqual(
-      payload.map((reputations) => reputations[1]!.trustLevel),
+      payload.map((reputations) => reputations[1].trustLevel),
       [99, 1, 50, 99],
     );
     assert.deepEqual(

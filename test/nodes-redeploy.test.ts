@@ -76,13 +76,13 @@ describe('event subscriptions across redeploys', function () {
     await test.simulator!.publishDetection({ hashes: file, name: 'ONCE.EXE' });
     await test.simulator!.publishFirstInstance({ hashes: newFile(), name: 'FIRST.EXE' });
     await eventually(
-      () => EVENT_NODES.every((id) => received[id]!.length >= 1),
-      () => `deliveries ${JSON.stringify(Object.fromEntries(EVENT_NODES.map((id) => [id, received[id]!.length])))}`,
+      () => EVENT_NODES.every((id) => received[id].length >= 1),
+      () => `deliveries ${JSON.stringify(Object.fromEntries(EVENT_NODES.map((id) => [id, received[id].length])))}`,
     );
     await sleep(300); // duplicates, if any, would arrive now
-    for (const id of EVENT_NODES) assert.equal(received[id]!.length, 1, `${id} received ${received[id]!.length} messages`);
-    assert.equal((received.changes![0]!.payload as { hashes: { sha256: string } }).hashes.sha256, file.sha256);
-    assert.equal((received.detections![0]!.payload as { name: string }).name, 'ONCE.EXE');
+    for (const id of EVENT_NODES) assert.equal(received[id].length, 1, `${id} received ${received[id].length} messages`);
+    assert.equal((received.changes[0].payload as { hashes: { sha256: string } }).hashes.sha256, file.sha256);
+    assert.equal((received.detections[0].payload as { name: string }).name, 'ONCE.EXE');
   }
 
   function connection(): SharedConnection {

@@ -226,6 +226,6 @@ describe('request nodes: errors reach Catch nodes with their code', function () 
       },
     );
     await helper.load(modules, flow, credentials);
-    await expectCaught(CASES[2]!, 'DXL_DISCONNECTED', /Not connected to a DXL broker within 500 ms/, 'connection refused');
+    await expectCaught(CASES[2], 'DXL_DISCONNECTED', /Not connected to a DXL broker within 500 ms/, 'connection refused');
   });
 });

@@ -83,11 +83,11 @@ describe('tie-set-external-reputation', function () {
     output = nextMessage('out');
     node('node').receive({ payload: b.sha256 });
     msg = await output;
-    const warnings = (node('node').warn as unknown as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> })
+    const warnings = (node('node').warn as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> })
       .getCalls()
       .filter((call) => call.thisValue === node('node'));
     assert.equal(warnings.length, 1);
-    assert.match(String(warnings[0]!.args[0]), /without a file name/);
+    assert.match(String(warnings[0].args[0]), /without a file name/);
   });
 
   it('refuses Not Set (0) and an unknown file type before sending anything', async () => {

@@ -185,7 +185,7 @@ describe('provisioning against the fabric', function () {
         privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
         publicKeyEncoding: { type: 'spki', format: 'pem' },
       });
-      const weakKey = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
+      const weakKey = forge.pki.privateKeyFromPem(privateKey);
       const weak = forge.pki.createCertificationRequest();
       weak.publicKey = forge.pki.setRsaPublicKey(weakKey.n, weakKey.e);
       weak.setSubject([{ name: 'commonName', value: 'weak' }]);
@@ -209,7 +209,7 @@ describe('provisioning against the fabric', function () {
         ),
         'base64',
       );
-      der[der.length - 1] = der[der.length - 1]! ^ 0xff;
+      der[der.length - 1] = der[der.length - 1] ^ 0xff;
       const tampered = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE REQUEST-----\n`;
       await rejectsWith(
         runManagementCommand(test.server(), ManagementCommand.provision, { csrString: tampered }),

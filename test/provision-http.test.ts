@@ -87,12 +87,12 @@ describe('management client over HTTPS', function () {
     server.script = answer(200, 'OK:\r\n"ca text"');
     assert.equal(await runManagementCommand(settings, 'Some.command', { csrString: 'a b+c&d=é\n' }), 'ca text');
     assert.equal(server.seen.length, 1);
-    const url = new URL(server.seen[0]!.path, 'https://x');
+    const url = new URL(server.seen[0].path, 'https://x');
     assert.equal(url.pathname, '/remote/Some.command');
     assert.equal(url.searchParams.get('csrString'), 'a b+c&d=é\n');
     assert.equal(url.searchParams.get(':output'), 'json');
-    assert.ok(!server.seen[0]!.path.includes(PASSWORD));
-    const auth = server.seen[0]!.headers.authorization ?? '';
+    assert.ok(!server.seen[0].path.includes(PASSWORD));
+    const auth = server.seen[0].headers.authorization ?? '';
     assert.equal(Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString(), `epo-admin:${PASSWORD}`);
   });
 
@@ -114,7 +114,7 @@ describe('management client over HTTPS', function () {
         server.seen.map((r) => r.path),
         ['/remote/DxlClientMgmt.createClientCaBundle?%3Aoutput=json', '/core/login?next=1'],
       );
-      assert.ok(server.seen[1]!.headers.authorization, 'credentials on the redirected request');
+      assert.ok(server.seen[1].headers.authorization, 'credentials on the redirected request');
     });
 
     it(`stops a redirect loop after ${MAX_REDIRECTS} redirects`, async () => {

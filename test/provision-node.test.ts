@@ -115,7 +115,7 @@ describe('tie-config Provision and Update brokers', function () {
         certFile: path.join(folder, 'client.crt'),
         keyFile: path.join(folder, 'client.key'),
       });
-      assert.equal(fs.statSync(result.files!.keyFile).mode & 0o777, 0o600);
+      assert.equal(fs.statSync(result.files.keyFile).mode & 0o777, 0o600);
 
       const again = await post('/tie-config/provision', form({ commonName: 'saved', saveFolder: folder }));
       assert.equal(again.status, 400);

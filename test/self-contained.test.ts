@@ -49,7 +49,7 @@ describe('the repository is self-contained', () => {
     for (const file of files) {
       const text = fs.readFileSync(file, 'utf8');
       for (const match of text.matchAll(DIRNAME_PATH)) {
-        const parts = [...match[1]!.matchAll(/'([^']*)'/g)].map((part) => part[1]!);
+        const parts = [...match[1].matchAll(/'([^']*)'/g)].map((part) => part[1]);
         const target = path.resolve(runDir(file), ...parts);
         checked++;
         if (target !== root && !target.startsWith(root + path.sep)) escapes.push(`${path.relative(root, file)}: ${match[0]} -> ${target}`);

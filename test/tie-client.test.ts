@@ -205,7 +205,7 @@ describe('TieClient', () => {
         message: /^event on \/mcafee\/event\/tie\/file\/detection is not JSON: /,
       });
       assert.equal(errors.length, 1);
-      assert.match(errors[0]!, /is not JSON/);
+      assert.match(errors[0], /is not JSON/);
       await first();
       assert.equal(dxl.subscriberCount(topic), 1);
       await second();

@@ -303,7 +303,7 @@ describe('TIE simulator (in process)', () => {
       const categoryOf = async (hashes: Record<string, string | undefined>): Promise<string> =>
         computeVerdict(
           await tie.getFileReputation(
-            Object.fromEntries(Object.entries(hashes).filter(([, v]) => v !== undefined)) as Record<string, string>,
+            Object.fromEntries(Object.entries(hashes).filter(([, v]) => v !== undefined)),
           ),
         ).category;
       await tie.onFileDetection((event) => events.push({ kind: 'detection', md5: event.hashes?.md5 }));

@@ -188,7 +188,7 @@ describe('TIE transforms reproduce the official clients field for field', () => 
     it('reports a malformed event to onEventError and keeps delivering the next ones', async () => {
       const dxl = new LoopbackDxl();
       const errors: Array<{ code?: string; message: string }> = [];
-      const tie = new TieClient(dxl, { onEventError: (error) => errors.push(error as Error & { code?: string }) });
+      const tie = new TieClient(dxl, { onEventError: (error) => errors.push(error) });
       const events: DetectionEvent[] = [];
       await tie.onFileDetection((event) => events.push(event));
       dxl.deliver(TieTopic.FILE_DETECTION_EVENT, '{not json');

@@ -43,7 +43,7 @@ export function setupEventNode(
     const send = (out: EventMessage): void => {
       activity.received();
       refresh();
-      node.send(out as NodeMessage);
+      node.send(out);
     };
     for (const source of sources) {
       const listen = connection.listen(node.id, (tie) =>

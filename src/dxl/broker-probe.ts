@@ -49,7 +49,7 @@ export async function orderByResponseTime(endpoints: BrokerEndpoint[], timeoutMs
   if (endpoints.length < 2) return endpoints;
   const times = await Promise.all(endpoints.map((endpoint) => tcpConnectTime(endpoint, timeoutMs, signal)));
   return endpoints
-    .map((endpoint, index) => ({ endpoint, time: times[index]!, index }))
+    .map((endpoint, index) => ({ endpoint, time: times[index], index }))
     .sort((a, b) => (a.time === b.time ? a.index - b.index : a.time - b.time))
     .map((entry) => entry.endpoint);
 }

@@ -213,7 +213,7 @@ class EnvelopeReader {
   int(): number {
     if (this.done) return 0;
     const buf = this.buf;
-    const tag = buf[this.offset++]!;
+    const tag = buf[this.offset++];
     if (tag < 0x80) return tag;
     if (tag >= 0xe0) return tag - 0x100;
     let value: number;
@@ -269,7 +269,7 @@ class EnvelopeReader {
   /** Length of a str or bin value, leaving the offset at its first byte; -1 for nil. */
   private rawLength(): number {
     const buf = this.buf;
-    const tag = buf[this.offset++]!;
+    const tag = buf[this.offset++];
     let length: number;
     if (tag >= 0xa0 && tag <= 0xbf) length = tag & 0x1f;
     else if (tag === 0xd9 || tag === 0xc4) {
@@ -315,7 +315,7 @@ class EnvelopeReader {
   strArray(): string[] {
     if (this.done) return [];
     const buf = this.buf;
-    const tag = buf[this.offset++]!;
+    const tag = buf[this.offset++];
     let count: number;
     if (tag >= 0x90 && tag <= 0x9f) count = tag & 0x0f;
     else if (tag === 0xdc) {
@@ -379,7 +379,7 @@ export function decodeMessage(bytes: Buffer, destinationTopic = ''): DxlMessage 
   const otherFields: Record<string, string> = {};
   if (version >= 1) {
     const flat = reader.strArray();
-    for (let i = 0; i + 1 < flat.length; i += 2) otherFields[flat[i]!] = flat[i + 1]!;
+    for (let i = 0; i + 1 < flat.length; i += 2) otherFields[flat[i]] = flat[i + 1]!;
   }
   const sourceTenantGuid = version >= 2 ? reader.str() : '';
   const destinationTenantGuids = version >= 2 ? reader.strArray() : [];

@@ -62,7 +62,7 @@ export function parseBrokerLine(value: string): BrokerAddress | string {
   if (parts.length < 2) return 'expected "[id;]port;host[;ip]"';
   let id: string | undefined;
   let rest = parts;
-  if (parsePort(parts[0]!) === undefined) {
+  if (parsePort(parts[0]) === undefined) {
     id = parts[0];
     rest = parts.slice(1);
   }

@@ -120,7 +120,7 @@ const CAUSES: Readonly<Record<string, CauseEntry>> = {
 
 /** The kind of a connection cause, for a short status text; undefined for a cause this layer does not name. */
 export function connectionCauseKind(cause: string): ConnectionCauseKind | undefined {
-  return Object.hasOwn(CAUSES, cause) ? CAUSES[cause]!.kind : undefined;
+  return Object.hasOwn(CAUSES, cause) ? CAUSES[cause].kind : undefined;
 }
 
 /** A reset while connecting comes before the broker accepted us: it may be refusing our certificate. */
@@ -144,12 +144,12 @@ export function describeConnectionError(
   const network = (phase === 'connecting' ? HANDSHAKE_REASONS[code] : undefined) ?? entry?.reason;
   if (network) return { reason: `${network} (${code})`, cause: code };
   const message = err?.message ?? String(error);
-  if (/connack timeout|connect timeout/i.test(message)) return { reason: CAUSES.CONNECT_TIMEOUT!.reason, cause: 'CONNECT_TIMEOUT' };
+  if (/connack timeout|connect timeout/i.test(message)) return { reason: CAUSES.CONNECT_TIMEOUT.reason, cause: 'CONNECT_TIMEOUT' };
   if (/alert unknown ca/i.test(message))
-    return { reason: `TLS: ${CAUSES.ERR_SSL_TLSV1_ALERT_UNKNOWN_CA!.reason}`, cause: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' };
+    return { reason: `TLS: ${CAUSES.ERR_SSL_TLSV1_ALERT_UNKNOWN_CA.reason}`, cause: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' };
   if (/certificate required|peer did not return a certificate/i.test(message)) {
     return {
-      reason: `TLS: ${CAUSES.ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED!.reason}`,
+      reason: `TLS: ${CAUSES.ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED.reason}`,
       cause: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
     };
   }

@@ -37,7 +37,7 @@ export function readIni(text: string): IniDocument {
     if (trimmed === '' || trimmed.startsWith(';') || trimmed.startsWith('#')) return;
     const header = /^\[([^\]]+)\]$/.exec(trimmed);
     if (header) {
-      const name = header[1]!.trim();
+      const name = header[1].trim();
       current = sections.get(name) ?? { name, line, entries: [] };
       sections.set(name, current);
       return;

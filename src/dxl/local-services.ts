@@ -65,7 +65,7 @@ export class LocalServices {
       acknowledged: false,
     };
     const bindings = topics.map((topic) => {
-      const binding: Binding = { serviceId, handler: info.topics[topic]! };
+      const binding: Binding = { serviceId, handler: info.topics[topic] };
       this.byTopic.add(topic, binding);
       return binding;
     });
@@ -78,7 +78,7 @@ export class LocalServices {
     const service = this.byId.get(serviceId);
     if (!service) return undefined;
     const bindings = this.bindings.get(serviceId) ?? [];
-    service.topics.forEach((topic, index) => this.byTopic.remove(topic, bindings[index]!));
+    service.topics.forEach((topic, index) => this.byTopic.remove(topic, bindings[index]));
     this.byId.delete(serviceId);
     this.bindings.delete(serviceId);
     return service;

@@ -40,7 +40,7 @@ function withStableCode(error: Error & { code?: unknown }, settings: SessionSett
   const refused = /^Connection refused: (.*)$/.exec(error.message);
   if (refused) {
     return Object.assign(
-      sessionError(`the broker refused the MQTT connection: ${refused[1]!.toLowerCase()}`, SessionErrorCode.ConnectionRefused),
+      sessionError(`the broker refused the MQTT connection: ${refused[1].toLowerCase()}`, SessionErrorCode.ConnectionRefused),
       {
         returnCode: error.code,
       },

@@ -72,7 +72,7 @@ export class WriteCoalescer extends Duplex {
   private flush(): void {
     this.flushScheduled = false;
     if (this.queued.length === 0 || this.inner.destroyed || this.inner.writableEnded) return;
-    const bytes = this.queued.length === 1 ? this.queued[0]! : Buffer.concat(this.queued, this.queuedBytes);
+    const bytes = this.queued.length === 1 ? this.queued[0] : Buffer.concat(this.queued, this.queuedBytes);
     this.queued = [];
     this.queuedBytes = 0;
     if (!this.inner.write(bytes)) this.draining = true;

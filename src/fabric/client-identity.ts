@@ -28,6 +28,6 @@ export function identityOfPeer(socket: TLSSocket): ClientIdentity | undefined {
     // A self-signed root names itself as its issuer.
     cert = cert.issuerCertificate;
   }
-  const canonicalId = chain[0]!;
+  const canonicalId = chain[0];
   return { canonicalId, instanceId: `${canonicalId}:${randomUUID()}`, chainThumbprints: chain };
 }

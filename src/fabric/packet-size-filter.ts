@@ -44,7 +44,7 @@ export class PacketSizeFilter {
         this.bodyLeft -= take;
         continue;
       }
-      const byte = chunk[offset]!;
+      const byte = chunk[offset];
       if (this.headerBytes === 0) {
         packetStart = offset;
         this.packetType = byte >> 4;

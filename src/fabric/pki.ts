@@ -41,7 +41,7 @@ function baseCertificate(key: forge.pki.rsa.PrivateKey, options: CertificateOpti
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   // Positive serial: clear the top bit of a random 16-byte number.
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
+  serial[0] = serial[0] & 0x7f;
   cert.serialNumber = serial.toString('hex');
   const notBefore = options.notBefore ?? new Date(Date.now() - 60 * 60 * 1000);
   cert.validity.notBefore = notBefore;
@@ -73,7 +73,7 @@ function isIpAddress(name: string): boolean {
 
 export function issueCertificate(ca: KeyPairPem, options: LeafOptions): KeyPairPem {
   const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const caKey = forge.pki.privateKeyFromPem(ca.keyPem) as forge.pki.rsa.PrivateKey;
+  const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
   const key = newRsaKey();
   const cert = baseCertificate(key, options);
   cert.setIssuer(caCert.subject.attributes);

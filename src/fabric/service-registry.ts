@@ -111,7 +111,7 @@ export class ServiceRegistry {
       if (!guids || guids.length === 0) continue;
       const index = (this.nextIndexByChannel.get(channel) ?? 0) % guids.length;
       this.nextIndexByChannel.set(channel, index + 1);
-      return this.byGuid.get(guids[index]!);
+      return this.byGuid.get(guids[index]);
     }
     return undefined;
   }

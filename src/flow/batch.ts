@@ -30,7 +30,7 @@ export async function runOrdered<I, T>(
     while (next < items.length && !(failed && options.stopOnError)) {
       const index = next++;
       try {
-        results[index] = { ok: true, value: await worker(items[index] as I, index) };
+        results[index] = { ok: true, value: await worker(items[index], index) };
       } catch (error) {
         results[index] = { ok: false, error };
         failed = true;

@@ -101,12 +101,12 @@ export async function runRequest<P>(
   results.forEach((result, index) => {
     if (result !== undefined && result.ok) {
       payload.push(result.value.payload);
-      for (const key of operation.extraKeys) extras[key]!.push(result.value.extras[key] ?? null);
+      for (const key of operation.extraKeys) extras[key].push(result.value.extras[key] ?? null);
       if (result.value.warning) warnings.set(result.value.warning.key, result.value.warning);
       if (result.value.note !== undefined) note = result.value.note;
     } else {
       payload.push(null);
-      for (const key of operation.extraKeys) extras[key]!.push(null);
+      for (const key of operation.extraKeys) extras[key].push(null);
       if (result !== undefined) errors.push(toNodeError(result.error, { index, total }).toJSON());
     }
   });

@@ -132,7 +132,7 @@ export function replaceSectionEntries(text: string, section: string, lines: read
   for (const line of input) {
     const header = SECTION_RE.exec(line);
     if (header) {
-      inSection = header[1]!.trim() === section;
+      inSection = header[1].trim() === section;
       output.push(line);
       if (inSection && !found) {
         found = true;

@@ -26,7 +26,7 @@ function commandPath(command: string, query: CommandQuery): string {
 /** Cookies set by the server, sent back on the next request (name=value only). */
 function rememberCookies(jar: Map<string, string>, headers: IncomingHttpHeaders): void {
   for (const line of headers['set-cookie'] ?? []) {
-    const pair = line.split(';', 1)[0]!.trim();
+    const pair = line.split(';', 1)[0].trim();
     const equals = pair.indexOf('=');
     if (equals > 0) jar.set(pair.slice(0, equals).trim(), pair.slice(equals + 1).trim());
   }

@@ -52,8 +52,8 @@ export function parseProvisioningPackage(detail: unknown, where: string): Provis
   const parts = detail.split(',');
   if (parts.length < 3) throw badAnswer(where, `expected "CA bundle,certificate,brokers[,WebSocket brokers]", got ${parts.length} part(s)`);
   const result: ProvisioningPackage = {
-    caBundlePem: certificatesPem(parts[0]!, 'CA bundle', where),
-    certPem: certificatesPem(parts[1]!, 'client certificate', where),
+    caBundlePem: certificatesPem(parts[0], 'CA bundle', where),
+    certPem: certificatesPem(parts[1], 'client certificate', where),
     brokers: brokerLines(parts[2], where),
     webSocketBrokers: brokerLines(parts[3], where),
   };

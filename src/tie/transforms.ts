@@ -84,19 +84,19 @@ export function transformReputationChangeEvent(payload: unknown): ReputationChan
     }
   }
   if (event.publicKeySha1) event.publicKeySha1 = receivedBase64ToHex(event.publicKeySha1, 'publicKeySha1');
-  return event as ReputationChangeEvent;
+  return event;
 }
 
 /** A raw detection event → the dict the official callbacks receive (hashes as hex). */
 export function transformDetectionEvent(payload: unknown): DetectionEvent {
   const event = expectObject(payload, 'detection event');
   if (event.hashes !== undefined) event.hashes = fromWireHashes(event.hashes);
-  return event as DetectionEvent;
+  return event;
 }
 
 /** A raw first-instance event → the dict the official callbacks receive (hashes as hex). */
 export function transformFirstInstanceEvent(payload: unknown): FirstInstanceEvent {
   const event = expectObject(payload, 'first instance event');
   if (event.hashes !== undefined) event.hashes = fromWireHashes(event.hashes);
-  return event as FirstInstanceEvent;
+  return event;
 }

@@ -222,7 +222,7 @@ export class EditorPage {
     return this.tray.locator('.red-ui-tray-body').evaluate((body) => {
       const empty: string[] = [];
       for (const field of Array.from(body.querySelectorAll('input, select, textarea'))) {
-        const element = field as unknown as {
+        const element = field as {
           id: string;
           name?: string;
           type?: string;

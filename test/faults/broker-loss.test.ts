@@ -45,7 +45,7 @@ function connectionState(): string {
 }
 
 function configWarnings(): string[] {
-  const spy = node('config').warn as unknown as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> };
+  const spy = node('config').warn as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> };
   return spy
     .getCalls()
     .filter((call) => call.thisValue === node('config'))

@@ -62,7 +62,7 @@ for (const kind of BROKER_KINDS) {
     }
 
     it('moves to the other broker within 2 s when the one in use is killed, and recovers when both went down and one came back', async () => {
-      const pem = sides[0]!.broker.pem;
+      const pem = sides[0].broker.pem;
       await helper.load(
         modules,
         [
@@ -103,15 +103,15 @@ for (const kind of BROKER_KINDS) {
           const inUse = sides.findIndex((side) => connection().state.broker === `127.0.0.1:${side.relay.port}`);
           assert.ok(inUse >= 0, `connected to one of the two: ${connection().state.broker}`);
           const killedAt = Date.now();
-          await kill(sides[inUse]!);
-          const other = `127.0.0.1:${sides[1 - inUse]!.relay.port}`;
+          await kill(sides[inUse]);
+          const other = `127.0.0.1:${sides[1 - inUse].relay.port}`;
           await eventually(
             () => connection().state.status === 'connected' && connection().state.broker === other,
             `failover to ${other}`,
             10_000,
           );
           failoverMs.push(Date.now() - killedAt);
-          await revive(sides[inUse]!);
+          await revive(sides[inUse]);
         }
 
         // Both down, then one back.
@@ -122,12 +122,12 @@ for (const kind of BROKER_KINDS) {
         node('get').receive({ payload: NOTEPAD.md5, seq: -1 });
         await sleep(2 * MAX_DELAY_MS); // the client is in its slowest backoff
         const startedAt = Date.now();
-        await revive(sides[0]!);
+        await revive(sides[0]);
         await eventually(() => connection().state.status === 'connected', 'recovered', 10_000);
         recoveryMs = Date.now() - startedAt;
         const msg = await answered;
         assert.equal((msg.payload as Reputations)[1]?.trustLevel, 99, 'the request made while both were down was answered');
-        await revive(sides[1]!);
+        await revive(sides[1]);
         await sleep(300);
       } finally {
         load.stop();

@@ -57,7 +57,7 @@ interface ErrorReport {
 }
 
 function warnings(id: string, pattern: RegExp): string[] {
-  const spy = node(id).warn as unknown as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> };
+  const spy = node(id).warn as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> };
   return spy
     .getCalls()
     .filter((call) => call.thisValue === node(id))
@@ -170,7 +170,7 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
       } catch {
         // not DXL: send it
       }
-      await raw.publish(topics[sent % topics.length]!, bytes);
+      await raw.publish(topics[sent % topics.length], bytes);
       sent++;
     }
     await eventually(
@@ -181,8 +181,8 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
     await sleep(300);
     const said = warnings('config', /malformed/);
     assert.equal(said.length, 3, 'the 1st, 1000th and 2000th');
-    assert.match(said[0]!, /^dropped 1 malformed message\(s\), latest on /);
-    assert.match(said[2]!, /^dropped 2000 malformed message\(s\)/);
+    assert.match(said[0], /^dropped 1 malformed message\(s\), latest on /);
+    assert.match(said[2], /^dropped 2000 malformed message\(s\)/);
     assert.equal(caught.length, 0, 'nothing for Catch: no message was decoded');
     await stillWorks();
     figures.nonDxlPayloadsSent = sent;
@@ -206,7 +206,7 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
       let answered = 0;
       await service.registerService({
         serviceType: '/mcafee/service/tie',
-        topics: { [TieTopic.GET_FILE_REPUTATION]: (request) => service.sendResponse(request, GARBAGE[answered++ % GARBAGE.length]!) },
+        topics: { [TieTopic.GET_FILE_REPUTATION]: (request) => service.sendResponse(request, GARBAGE[answered++ % GARBAGE.length]) },
       });
       await loadFlow(bare);
       const caught = collect('caught');
@@ -255,7 +255,7 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
       REPLY_TOPIC,
     ];
     const BLAST = 5000;
-    for (let i = 0; i < BLAST; i++) await raw.publish(topics[i % topics.length]!, mutateBytes(prng.pick(seeds), prng, seeds));
+    for (let i = 0; i < BLAST; i++) await raw.publish(topics[i % topics.length], mutateBytes(prng.pick(seeds), prng, seeds));
     await sleep(500);
     await stillWorks();
     const newcomer = await rawPublisher(test.fabric, {

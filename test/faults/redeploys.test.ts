@@ -163,9 +163,9 @@ describe('faults: 200 full and partial redeploys', function () {
     await peerTie.setFileReputation(15, { sha256: file.sha256 });
     await peer.simulator.publishDetection({ hashes: file, name: 'REDEPLOY.EXE' });
     await peer.simulator.publishFirstInstance({ hashes: newFile(), name: 'FIRST.EXE' });
-    await eventually(() => expected.every((id) => received[id]!.length >= 1), 'one event at each event node');
+    await eventually(() => expected.every((id) => received[id].length >= 1), 'one event at each event node');
     await sleep(300);
-    for (const id of expected) assert.equal(received[id]!.length, 1, `${id} got ${received[id]!.length} events`);
+    for (const id of expected) assert.equal(received[id].length, 1, `${id} got ${received[id].length} events`);
   }
 
   async function settled(target: Snapshot, now: () => Snapshot, what: string): Promise<Snapshot> {

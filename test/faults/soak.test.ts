@@ -166,7 +166,7 @@ describe('faults: soak', function () {
     assert.deepEqual(failures, [], 'every batch answered in full');
     assert.equal(failed, 0);
     assert.equal(answeredItems, total);
-    const warm = samples[Math.min(2, samples.length - 1)]!;
+    const warm = samples[Math.min(2, samples.length - 1)];
     const secondHalf = samples.slice(Math.floor(samples.length / 2));
     const growth = last.heapUsedMb - warm.heapUsedMb;
     const slope = slopePerMillion(secondHalf);

@@ -22,7 +22,7 @@ for (const kind of BROKER_KINDS) {
 
     before(async () => {
       brokers = await startBrokerPair(kind);
-      relay = await startRelay(brokers[0]!);
+      relay = await startRelay(brokers[0]);
     });
     after(async () => {
       await client?.close();
@@ -35,9 +35,9 @@ for (const kind of BROKER_KINDS) {
       client = new DxlClient({
         brokers: [
           { host: '127.0.0.1', port: relay.port },
-          { host: brokers[1]!.host, port: brokers[1]!.port },
+          { host: brokers[1].host, port: brokers[1].port },
         ],
-        ...brokers[0]!.pem,
+        ...brokers[0].pem,
         probeBrokers: false,
         keepaliveSec: KEEPALIVE_SEC,
         requestTimeoutMs: 8000,
@@ -58,7 +58,7 @@ for (const kind of BROKER_KINDS) {
         (error: { code?: string }) => error.code,
       );
       const deadline = Date.now() + 10_000;
-      while (client.connectionState.broker !== `${brokers[1]!.host}:${brokers[1]!.port}` || !client.connected) {
+      while (client.connectionState.broker !== `${brokers[1].host}:${brokers[1].port}` || !client.connected) {
         if (Date.now() > deadline) throw new Error(`still not on the other broker: ${JSON.stringify(client.connectionState)}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

@@ -136,7 +136,7 @@ describe(`the installed tarball on Node-RED ${nodeRed.version} (Node.js ${proces
       log,
     );
     children.push(fabric.child);
-    const configFile = fabric.match[1]!;
+    const configFile = fabric.match[1];
 
     port = await freePort();
     const settings = path.join(userDir, 'settings.js');

@@ -180,8 +180,8 @@ describe("the README's try-it commands, in a fresh clone", function () {
       assert.equal(computeVerdict(await tie.getFileReputation('f2c7bb8acc97f92e987a2d4087d021b1')).category, 'trusted', 'notepad.exe');
       assert.equal(computeVerdict(await tie.getFileReputation('44d88612fea8a8f36de82e1278abb02f')).category, 'malicious', 'EICAR');
       const unseen = await tie.getFileReputation(randomBytes(16).toString('hex'));
-      assert.ok([50, 0].includes(unseen[1]!.trustLevel), `GTI Unknown or Not Set, not ${unseen[1]!.trustLevel}`);
-      assert.equal(unseen[3]!.trustLevel, 0, 'Enterprise Not Set');
+      assert.ok([50, 0].includes(unseen[1].trustLevel), `GTI Unknown or Not Set, not ${unseen[1].trustLevel}`);
+      assert.equal(unseen[3].trustLevel, 0, 'Enterprise Not Set');
     } finally {
       await dxl.close();
       fabric.signal('SIGINT');

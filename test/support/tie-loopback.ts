@@ -69,7 +69,7 @@ export class LoopbackDxl implements DxlMessaging {
         try {
           void handler(message);
         } catch (error) {
-          reject(error as Error);
+          reject(error);
         }
       });
     });

@@ -39,8 +39,8 @@ function spawnFabric(args: string[]): Promise<{ child: ChildProcess; port: numbe
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -57,10 +57,10 @@ function spawnFabric(args: string[]): Promise<{ child: ChildProcess; port: numbe
       if (!listening || !config) return;
       clearTimeout(timer);
       child.off('exit', onExit);
-      child.stdout!.off('data', check);
-      resolve({ child, port: Number(listening[1]), configPath: config[1]!.trim() });
+      child.stdout.off('data', check);
+      resolve({ child, port: Number(listening[1]), configPath: config[1].trim() });
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
   });
 }
 

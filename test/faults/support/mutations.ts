@@ -17,7 +17,7 @@ const byteMutations: readonly ByteMutation[] = [
   (bytes, prng) => {
     const out = Buffer.from(bytes);
     if (out.length === 0) return out;
-    for (let i = prng.int(8) + 1; i > 0; i--) out[prng.int(out.length)]! ^= 1 << prng.int(8);
+    for (let i = prng.int(8) + 1; i > 0; i--) out[prng.int(out.length)] ^= 1 << prng.int(8);
     return out;
   },
   // put an interesting byte somewhere

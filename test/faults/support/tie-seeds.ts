@@ -56,7 +56,7 @@ export const EVENT_SEEDS: readonly Json[] = [
   {
     hashes: FILE_HASHES,
     newReputations: { reputations: FILE_REPUTATIONS, props: { serverTime: 1451505556 } },
-    oldReputations: { reputations: [FILE_REPUTATIONS[0] as Json], props: { serverTime: 1451505556 } },
+    oldReputations: { reputations: [FILE_REPUTATIONS[0]], props: { serverTime: 1451505556 } },
     updateTime: 1451505556,
     relationships: { certificate: { hashes: CERT_HASHES, publicKeySha1: PUBLIC_KEY } },
   },
