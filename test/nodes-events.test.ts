@@ -71,10 +71,7 @@ describe('event nodes', function () {
     const received = await loadAll();
     const file = newFile();
     await tie.setFileReputation(15, { sha256: file.sha256 }, 'evil.exe');
-    await eventually(
-      () => received.file.length === 1 && received.both.length === 1 && received.malicious.length === 1,
-      'three deliveries',
-    );
+    await eventually(() => received.file.length === 1 && received.both.length === 1 && received.malicious.length === 1, 'three deliveries');
     const msg = received.file[0];
     assert.equal(msg.topic, TieTopic.FILE_REPUTATION_CHANGE_EVENT);
     const payload = msg.payload as ReputationChangeEvent;

@@ -64,8 +64,7 @@ async function startTieFabric(dataDir: string): Promise<{ child: ChildProcess; p
   const deadline = Date.now() + 15_000;
   for (;;) {
     const match = /Management: +https:\/\/127\.0\.0\.1:(\d+).*\n +user: +(\S+)\n +password: +(\S+)\n +server CA: +(.+)\n/.exec(stdout);
-    if (match)
-      return { child, printed: { port: match[1], user: match[2], password: match[3], ca: match[4].trim() }, logged: () => stderr };
+    if (match) return { child, printed: { port: match[1], user: match[2], password: match[3], ca: match[4].trim() }, logged: () => stderr };
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`tie-fabric printed no management lines: ${stdout}`);

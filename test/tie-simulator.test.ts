@@ -301,11 +301,7 @@ describe('TIE simulator (in process)', () => {
       const { tie, simulator } = await startSimulator({ periodicEvents: { intervalMs: 10 }, seed: 5 });
       const events: Array<{ kind: string; md5?: string; category?: string }> = [];
       const categoryOf = async (hashes: Record<string, string | undefined>): Promise<string> =>
-        computeVerdict(
-          await tie.getFileReputation(
-            Object.fromEntries(Object.entries(hashes).filter(([, v]) => v !== undefined)),
-          ),
-        ).category;
+        computeVerdict(await tie.getFileReputation(Object.fromEntries(Object.entries(hashes).filter(([, v]) => v !== undefined)))).category;
       await tie.onFileDetection((event) => events.push({ kind: 'detection', md5: event.hashes?.md5 }));
       await tie.onFileFirstInstance((event) => events.push({ kind: 'first instance', md5: event.hashes?.md5 }));
       while (events.length < 8) await new Promise((r) => setTimeout(r, 10));

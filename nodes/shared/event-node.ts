@@ -9,7 +9,7 @@ import type { EventMessage, EventSource } from '../../src/flow/events';
 import { EventActivity, NO_CONFIG_STATUS } from '../../src/flow/status';
 import { catchableReporter } from './catchable-errors';
 import { linkToConfig, noConfigError } from './config-link';
-import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red-types';
+import type { NodeDefinition, NodeInstance, NodeRedApi } from './node-red-types';
 import { translator } from './node-text';
 import { statusSetter } from './node-status';
 

@@ -161,7 +161,7 @@ export class TieSimulator {
     const results = await Promise.allSettled([registration?.unregister(), unsubscribe?.()]);
     await this.persistence?.flush();
     const failure = results.find((result) => result.status === 'rejected');
-    if (failure !== undefined) this.onError(toError((failure).reason));
+    if (failure !== undefined) this.onError(toError(failure.reason));
   }
 
   /** Where the state is saved, when a data directory was given. */

@@ -364,7 +364,7 @@ export class TieClient {
       const unsubscribes = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
       if (failure !== undefined || this.closed) {
         await Promise.allSettled(unsubscribes.map((unsubscribe) => unsubscribe()));
-        throw failure !== undefined ? (failure).reason : closedError();
+        throw failure !== undefined ? failure.reason : closedError();
       }
       for (const unsubscribe of unsubscribes) this.subscriptions.add(unsubscribe);
     })();
