@@ -41,11 +41,28 @@ async function ours(): Promise<Contender> {
   return { lookup: () => tie.getFileReputation(FILE_HASHES), close: () => dxl.close() };
 }
 
+/* The parts of the official OpenDXL JavaScript clients (CommonJS, without type declarations) this benchmark uses. */
+interface OfficialDxlClient {
+  connect(callback: () => void): void;
+  destroy(callback: () => void): void;
+}
+interface OfficialDxlModule {
+  Config: new (ca: Buffer, cert: Buffer, key: Buffer, brokers: unknown[]) => unknown;
+  Broker: new (hosts: string[], id: string, port: number) => unknown;
+  Client: new (config: unknown) => OfficialDxlClient;
+}
+interface OfficialTieClient {
+  getFileReputation(callback: (error: Error | null, reputations: unknown) => void, hashes: Record<string, string>): void;
+}
+interface OfficialTieModule {
+  TieClient: new (client: OfficialDxlClient) => OfficialTieClient;
+}
+
 async function official(): Promise<Contender> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const dxl = require('@opendxl/dxl-client');
-  const { TieClient: OfficialTieClient } = require('@opendxl/dxl-tie-client');
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS-only package without type declarations, loaded only when this contender runs
+  const dxl = require('@opendxl/dxl-client') as OfficialDxlModule;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS-only package without type declarations, loaded only when this contender runs
+  const { TieClient: OfficialTieClient } = require('@opendxl/dxl-tie-client') as OfficialTieModule;
   const config = new dxl.Config(pem.ca, pem.cert, pem.key, [new dxl.Broker([job.broker.host], 'bench', job.broker.port)]);
   const client = new dxl.Client(config);
   await new Promise<void>((resolve) => client.connect(resolve));

@@ -11,11 +11,15 @@ const client = connectBare(broker, newDxlId());
 const event = emptyMessage(MessageType.Event, REPUTATION_CHANGE_TOPIC);
 event.payload = Buffer.from(REPUTATION_CHANGE_EVENT);
 
-client.on('connect', async () => {
+async function publishAll(): Promise<void> {
   for (let sent = 0; sent < count; sent++) {
     event.messageId = newDxlId();
     client.publish(REPUTATION_CHANGE_TOPIC, encodeMessage(event), { qos: 0 });
     if (sent % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
   }
   client.end(false, {}, () => process.exit(0));
+}
+
+client.on('connect', () => {
+  void publishAll();
 });

@@ -96,7 +96,9 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     const official = await theirs();
 
     const received: string[] = [];
-    const unsubscribe = await client.subscribe('/test/events/#', (event) => received.push(`${event.destinationTopic}=${event.payload}`));
+    const unsubscribe = await client.subscribe('/test/events/#', (event) =>
+      received.push(`${event.destinationTopic}=${event.payload.toString()}`),
+    );
     officialEvent(official, '/test/events', 'parent: not matched by /test/events/#');
     officialEvent(official, '/test/events/a/b', 'deep');
     await eventually(() => received.length >= 1, 'our wildcard subscription to see the event');

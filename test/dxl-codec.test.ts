@@ -114,15 +114,16 @@ describe('DXL codec', () => {
         assert.deepEqual(theirs.otherFields, fields.otherFields);
         assert.equal(theirs.sourceTenantGuid, fields.sourceTenantGuid ?? '');
         assert.deepEqual(theirs.destinationTenantGuids, fields.destinationTenantGuids ?? []);
-        if (fields.messageType === MessageType.Request) {
+        const messageType = fields.messageType as MessageType;
+        if (messageType === MessageType.Request) {
           assert.equal(theirs.replyToTopic, fields.replyToTopic);
           assert.equal(theirs.serviceId, fields.serviceId);
         }
-        if (fields.messageType === MessageType.Response || fields.messageType === MessageType.ErrorResponse) {
+        if (messageType === MessageType.Response || messageType === MessageType.ErrorResponse) {
           assert.equal(theirs.requestMessageId, fields.requestMessageId);
           assert.equal(theirs.serviceId, fields.serviceId);
         }
-        if (fields.messageType === MessageType.ErrorResponse) {
+        if (messageType === MessageType.ErrorResponse) {
           assert.equal((theirs.errorCode as number) >>> 0, (fields.errorCode ?? 0) >>> 0);
           assert.equal(theirs.errorMessage, fields.errorMessage);
         }

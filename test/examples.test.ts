@@ -159,7 +159,7 @@ describe('example flows', function () {
   }
 
   /** Collects every debug node's messages by name; `reset` empties them. */
-  function debugNodes(flow: FlowNode[]): { received: Record<string, TestMessage[]>; reset(): void } {
+  function debugNodes(flow: FlowNode[]): { received: Record<string, TestMessage[]>; reset: () => void } {
     const received: Record<string, TestMessage[]> = {};
     for (const debug of flow.filter((n) => n.type === 'debug')) received[debug.name as string] = collect(debug.id);
     return { received, reset: () => Object.values(received).forEach((list) => (list.length = 0)) };

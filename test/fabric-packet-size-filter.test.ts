@@ -54,7 +54,7 @@ describe('fabric packet size filter', () => {
     const input = Buffer.concat([publish('/a', 10), PINGREQ, subscribe('/b/#'), publish('/c', 90), publish('/limit', 100 - 2 - 6)]);
     for (const split of SPLITS) {
       const { output, violation } = run(100, input, split);
-      assert.deepEqual(output, input, `split ${split}`);
+      assert.deepEqual(output, input, `split ${split.join(',')}`);
       assert.equal(violation, undefined);
     }
   });
@@ -73,12 +73,12 @@ describe('fabric packet size filter', () => {
     for (const offending of offenders) {
       for (const split of SPLITS) {
         const { output, violation } = run(100, Buffer.concat([before, offending, before]), split);
-        assert.match(violation ?? '', /exceeds the limit of 100/, `split ${split}`);
+        assert.match(violation ?? '', /exceeds the limit of 100/, `split ${split.join(',')}`);
         // What went on is what came before, at most followed by the first bytes of the offending header.
-        assert.deepEqual(output.subarray(0, before.length), before, `split ${split}`);
+        assert.deepEqual(output.subarray(0, before.length), before, `split ${split.join(',')}`);
         assert.ok(
           output.length - before.length < 5,
-          `split ${split}: ${output.length - before.length} bytes of the offending packet passed`,
+          `split ${split.join(',')}: ${output.length - before.length} bytes of the offending packet passed`,
         );
       }
     }

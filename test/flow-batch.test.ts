@@ -45,14 +45,7 @@ describe('flow: ordered batches', () => {
     assert.equal(results[0]?.ok, true);
     assert.equal(results[4], undefined);
 
-    const all = await runOrdered(
-      [1, 2, 3],
-      async (n) => {
-        if (n === 2) throw new Error('two');
-        return n;
-      },
-      { concurrency: 1 },
-    );
+    const all = await runOrdered([1, 2, 3], (n) => (n === 2 ? Promise.reject(new Error('two')) : Promise.resolve(n)), { concurrency: 1 });
     assert.deepEqual(
       all.map((r) => r?.ok),
       [true, false, true],
@@ -60,6 +53,6 @@ describe('flow: ordered batches', () => {
   });
 
   it('answers an empty batch with no results', async () => {
-    assert.deepEqual(await runOrdered([], async () => 1, { concurrency: 4 }), []);
+    assert.deepEqual(await runOrdered([], () => Promise.resolve(1), { concurrency: 4 }), []);
   });
 });

@@ -117,7 +117,18 @@ describe('flow: subscription registry', () => {
     const registry = new SubscriptionRegistry();
     let release: () => void = () => undefined;
     let unsubscribed = 0;
-    const adding = registry.add('n1', () => new Promise((resolve) => (release = () => resolve(async () => void unsubscribed++))));
+    const adding = registry.add(
+      'n1',
+      () =>
+        new Promise(
+          (resolve) =>
+            (release = () =>
+              resolve(() => {
+                unsubscribed++;
+                return Promise.resolve();
+              })),
+        ),
+    );
     assert.equal(registry.count('n1'), 1);
     await registry.removeAll('n1');
     assert.equal(registry.count(), 0);

@@ -76,13 +76,13 @@ describe('tie-set-external-reputation', function () {
     const [a, b] = [newFile(), newFile()];
     let output = nextMessage('out');
     node('node').receive({ payload: a.sha256 });
-    let msg = await output;
+    const msg = await output;
     assert.equal(msg.payload, 'Sent');
     assert.equal((msg.outcome as { checked: boolean }).checked, false);
     assert.equal((msg.outcome as { existing?: unknown }).existing, undefined);
     output = nextMessage('out');
     node('node').receive({ payload: b.sha256 });
-    msg = await output;
+    await output;
     const warnings = (node('node').warn as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> })
       .getCalls()
       .filter((call) => call.thisValue === node('node'));

@@ -7,7 +7,7 @@ import type { ShownStatus } from '../nodes/shared/node-red-types';
 import { userText } from '../src/flow/text';
 
 /** The two members of a Node-RED node that statusSetter uses, recording what reaches the editor. */
-function recordingNode(): { node: NodeInstance; shown: ShownStatus[]; close(): void } {
+function recordingNode(): { node: NodeInstance; shown: ShownStatus[]; close: () => void } {
   const shown: ShownStatus[] = [];
   const closeListeners: Array<() => void> = [];
   const node = {

@@ -230,7 +230,8 @@ describe('provisioning against the fabric', function () {
     });
 
     it('no CA given: verified against public roots, so the fabric is untrusted; trusting it is an explicit option', async () => {
-      const { ca: _unused, ...withoutCa } = test.server();
+      const withoutCa = { ...test.server() };
+      delete withoutCa.ca;
       await rejectsWith(fetchBrokerUpdate(withoutCa), ProvisionErrorCode.UntrustedServer, /public root CAs/);
       const update = await fetchBrokerUpdate({ ...withoutCa, trustUnverifiedServer: true });
       assert.equal(update.brokers[0]?.port, test.fabric.port);

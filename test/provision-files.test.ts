@@ -27,10 +27,10 @@ describe('provisioning: key, CSR and config text', function () {
       createPublicKey(forge.pki.publicKeyToPem(csr.publicKey!)).export({ type: 'spki', format: 'pem' }),
       createPublicKey(key).export({ type: 'spki', format: 'pem' }),
     );
-    const subject = Object.fromEntries(csr.subject.attributes.map((a) => [a.shortName ?? a.name, a.value]));
+    const subject = Object.fromEntries(csr.subject.attributes.map((a) => [String(a.shortName ?? a.name), a.value as unknown]));
     assert.deepEqual(subject, { CN: 'flows-01', C: 'DE', O: 'Acme', OU: 'SecOps', E: 'ops@acme.example' });
     const requested = (csr.getAttribute({ name: 'extensionRequest' }) as { extensions: Array<Record<string, unknown>> }).extensions;
-    const byName = Object.fromEntries(requested.map((e) => [e.name, e]));
+    const byName = Object.fromEntries(requested.map((e) => [e.name as string, e]));
     assert.equal(byName.basicConstraints?.cA, false);
     assert.equal(byName.extKeyUsage?.clientAuth, true);
     assert.deepEqual(

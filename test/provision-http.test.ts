@@ -38,7 +38,7 @@ interface ScriptedServer {
 
 async function scriptedServer(): Promise<ScriptedServer> {
   const pki = testPki();
-  const state: ScriptedServer = { port: 0, seen: [], script: (_q, r) => r.end('OK:\n"nothing"'), close: async () => undefined };
+  const state: ScriptedServer = { port: 0, seen: [], script: (_q, r) => r.end('OK:\n"nothing"'), close: () => Promise.resolve() };
   const server = https.createServer({ cert: pki.broker.certPem, key: pki.broker.keyPem }, (request, response) => {
     state.seen.push({ path: request.url ?? '', headers: request.headers });
     state.script(request, response);

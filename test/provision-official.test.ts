@@ -75,7 +75,7 @@ describe('the official dxlclient command line against the fabric', function () {
     const official = await connectOfficialClientFromConfig(configFile);
     try {
       const response = await officialRequest(official, '/mcafee/service/dxl/svcregistry/query', '{}');
-      assert.ok(JSON.parse(payloadText(response)).services, 'the fabric answered the official client');
+      assert.ok((JSON.parse(payloadText(response)) as { services?: unknown }).services, 'the fabric answered the official client');
     } finally {
       await closeOfficialClient(official);
     }

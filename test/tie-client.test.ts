@@ -74,7 +74,7 @@ describe('TieClient', () => {
     it('escapes file names and comments as JSON', async () => {
       const { dxl, tie } = cannedTie();
       await tie.setFileReputation(99, NOTEPAD.hex.sha256, 'a "quoted"\nname', 'ü\\');
-      const sent = JSON.parse(dxl.requests[0].payload);
+      const sent = JSON.parse(dxl.requests[0].payload) as { filename?: unknown; comment?: unknown };
       assert.equal(sent.filename, 'a "quoted"\nname');
       assert.equal(sent.comment, 'ü\\');
     });
@@ -115,7 +115,7 @@ describe('TieClient', () => {
       );
       assert.equal(dxl.requests.length, 0);
       await tie.setFileReputation(anyLevel('85'), NOTEPAD.hex);
-      assert.equal(JSON.parse(dxl.requests[0].payload).trustLevel, 85);
+      assert.equal((JSON.parse(dxl.requests[0].payload) as { trustLevel?: unknown }).trustLevel, 85);
     });
 
     it('set external: the Python client checks, in its order and with its messages', async () => {
@@ -305,7 +305,7 @@ describe('TieClient', () => {
     it('does not store an answer that was in flight when its hash changed', async () => {
       const dxl = new LoopbackDxl();
       let answer: (() => void) | undefined;
-      dxl.registerService({
+      await dxl.registerService({
         serviceType: 't',
         topics: {
           [TieTopic.GET_FILE_REPUTATION]: (request) => {

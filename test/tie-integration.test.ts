@@ -338,7 +338,7 @@ for (const brokerKind of BROKERS) {
           request: OfficialMessage,
           build: (payload: { hashes?: Array<{ type: string; value: string }> }) => string | undefined,
         ): void => {
-          const payload = JSON.parse(String(request.payload));
+          const payload = JSON.parse(String(request.payload)) as { hashes?: Array<{ type: string; value: string }> };
           received.push({ topic: request.destinationTopic, payload });
           const body = build(payload);
           if (body === undefined) {

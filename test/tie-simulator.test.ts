@@ -72,7 +72,7 @@ describe('TIE simulator (in process)', () => {
         TieTopic.GET_FILE_REPUTATION,
         `${JSON.stringify({ hashes: toWireHashes(NOTEPAD.hex), scanType: 3, agentGuid: 'x' })}\0`,
       );
-      const response = JSON.parse(text as string);
+      const response = JSON.parse(text as string) as { props?: unknown; reputations: unknown[] };
       assert.deepEqual(response.props, { serverTime: NOW, submitMetaData: 1 });
       assert.equal(response.reputations.length, 2);
     });
@@ -377,7 +377,7 @@ describe('TIE simulator (in process)', () => {
       assert.match(errors[0].message, /unreadable .* moved to .*corrupt-/);
       await simulator.close();
       assert.equal(fs.readdirSync(dir).filter((f) => f.includes('.corrupt-')).length, 1);
-      assert.ok(JSON.parse(fs.readFileSync(path.join(dir, 'tie-simulator-state.json'), 'utf8')).items.length > 0);
+      assert.ok((JSON.parse(fs.readFileSync(path.join(dir, 'tie-simulator-state.json'), 'utf8')) as { items: unknown[] }).items.length > 0);
     });
   });
 

@@ -52,7 +52,7 @@ export function linkToConfig(
       tie: () => {
         throw noConfigError(translate);
       },
-      release: async () => undefined,
+      release: () => Promise.resolve(),
     };
   }
   const connection = config.connection;

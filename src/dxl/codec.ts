@@ -338,6 +338,18 @@ class EnvelopeReader {
   }
 }
 
+const MESSAGE_TYPES: ReadonlySet<number> = new Set<number>([
+  MessageType.Request,
+  MessageType.Response,
+  MessageType.Event,
+  MessageType.ErrorResponse,
+]);
+
+/** True when the decoded integer is one of the DXL message types. */
+function isMessageType(value: number): value is MessageType {
+  return MESSAGE_TYPES.has(value);
+}
+
 /**
  * Decodes a DXL envelope of any version (0 to 3, and later ones by ignoring
  * trailing fields). Throws a DxlError with code DXL_MALFORMED when the bytes
@@ -349,7 +361,7 @@ export function decodeMessage(bytes: Buffer, destinationTopic = ''): DxlMessage 
   const version = reader.int();
   const messageType = reader.int();
   if (version < 0) throw new DxlError(DxlErrorCode.Malformed, `Malformed DXL message: version ${version}`);
-  if (messageType < MessageType.Request || messageType > MessageType.ErrorResponse) {
+  if (!isMessageType(messageType)) {
     throw new DxlError(DxlErrorCode.Malformed, `Malformed DXL message: unknown message type ${messageType}`);
   }
   const messageId = reader.str();

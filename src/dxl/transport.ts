@@ -22,7 +22,8 @@ export interface TransportSettings extends SessionSettings {
   checkHostName: boolean;
 }
 
-const skipHostNameCheck = (_host: string, _cert: PeerCertificate): Error | undefined => undefined;
+/** A `checkServerIdentity` that accepts any host name: it ignores both the host and the certificate. */
+const skipHostNameCheck: (host: string, cert: PeerCertificate) => Error | undefined = () => undefined;
 
 function proxyAgent(proxy: ProxySettings): HttpsProxyAgent<string> {
   const credentials = proxy.user === undefined ? '' : `${encodeURIComponent(proxy.user)}:${encodeURIComponent(proxy.password ?? '')}@`;

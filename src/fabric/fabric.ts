@@ -224,7 +224,9 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
     if (service) await withinTimeout(service.close(), 2 * CLOSE_STEP_TIMEOUT_MS);
     if (management) await withinTimeout(management.close(), CLOSE_STEP_TIMEOUT_MS);
     await Promise.all(
-      [mqttListener, webSocketListener].map((listener) => listener && withinTimeout(listener.close(), CLOSE_STEP_TIMEOUT_MS)),
+      [mqttListener, webSocketListener].map((listener) =>
+        listener ? withinTimeout(listener.close(), CLOSE_STEP_TIMEOUT_MS) : Promise.resolve(),
+      ),
     );
     await withinTimeout(broker.close(), CLOSE_STEP_TIMEOUT_MS);
   };

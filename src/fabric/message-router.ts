@@ -47,7 +47,7 @@ export class DxlMessageRouter {
     this.brokerGuid = options.brokerGuid;
     this.registry = options.registry;
     this.services = options.services;
-    this.publishToBroker = options.publish;
+    this.publishToBroker = (topic, payload) => options.publish(topic, payload);
   }
 
   onClientPublish(sender: ClientIdentity, topic: string, payload: Buffer): PublishDecision {

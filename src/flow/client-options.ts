@@ -79,7 +79,9 @@ function port(value: unknown, what: string): number {
 /** The broker list of the form, validated. */
 export function brokersFromSettings(brokers: readonly BrokerSetting[] | undefined): BrokerAddress[] {
   if (!Array.isArray(brokers) || brokers.length === 0) throw configError('No brokers: add at least one broker (host and port)');
-  return brokers.map((broker, i) => {
+  // Array.isArray narrows a readonly array to any[]; keep the element type.
+  const list: readonly BrokerSetting[] = brokers;
+  return list.map((broker, i) => {
     const what = `broker ${i + 1}`;
     const hosts = text(broker?.host)
       .split(/[;,]/)

@@ -62,7 +62,13 @@ function requestBody(body: unknown): Record<string, unknown> {
 
 /** The management server from the posted form; the password is taken as given (not trimmed). */
 function serverFromBody(body: Record<string, unknown>): ManagementServer {
-  const portText = body.port === undefined || body.port === '' ? String(DEFAULT_MANAGEMENT_PORT) : String(body.port);
+  const port = body.port;
+  const portText =
+    port === undefined || port === ''
+      ? String(DEFAULT_MANAGEMENT_PORT)
+      : typeof port === 'string' || typeof port === 'number'
+        ? String(port)
+        : JSON.stringify(port);
   if (!/^\d{1,5}$/.test(portText.trim())) throw invalid(`The management server port "${portText.slice(0, 20)}" is not a port (1-65535)`);
   const server: ManagementServer = {
     host: field(body, 'host', 'The management server host', true).trim(),

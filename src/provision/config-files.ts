@@ -55,7 +55,8 @@ export function configFilePaths(dir: string, filePrefix = DEFAULT_FILE_PREFIX): 
 
 /** Those of the files that already exist. */
 export function existingConfigFiles(dir: string, filePrefix = DEFAULT_FILE_PREFIX): string[] {
-  return Object.values(configFilePaths(dir, filePrefix)).filter((file) => fs.existsSync(file));
+  const files = configFilePaths(dir, filePrefix);
+  return [files.config, files.caBundle, files.cert, files.key, files.csr].filter((file) => fs.existsSync(file));
 }
 
 function brokerLine(broker: BrokerAddress, index: number): string {

@@ -89,7 +89,7 @@ export function httpsGet(server: ResolvedManagementServer, path: string, headers
       error.code = 'ETIMEOUT_PROVISION';
       request.destroy(error);
     }, server.timeoutMs);
-    const fail = (error: unknown): void => {
+    const fail = (error: Error): void => {
       clearTimeout(timer);
       reject(
         error instanceof ProvisionError

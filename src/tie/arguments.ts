@@ -26,14 +26,32 @@ const FILE_TYPE_BY_NAME: ReadonlyMap<string, number> = new Map(
   Object.entries(FileType).map(([name, value]) => [nameKey(name), value] as const),
 );
 
+/** Text for a value JSON cannot show (a function, a symbol, a bigint, a circular object). */
+function unquotable(value: unknown): string {
+  switch (typeof value) {
+    case 'function':
+    case 'symbol':
+    case 'bigint':
+    case 'number':
+    case 'boolean':
+      return value.toString();
+    case 'string':
+      return value;
+    case 'undefined':
+      return 'undefined';
+    default:
+      return value === null ? 'null' : Object.prototype.toString.call(value);
+  }
+}
+
 /** A value as error messages quote it (long text shortened). */
 export function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
   if (value === undefined) return 'nothing';
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? unquotable(value);
   } catch {
-    return String(value);
+    return unquotable(value);
   }
 }
 
@@ -91,7 +109,7 @@ export function queryLimitFromUser(value: unknown, what = 'queryLimit', fallback
 export function trustLevelArgument(trustLevel: unknown): number {
   if (trustLevel === undefined || trustLevel === null || trustLevel === '') throw invalidInput('trustLevel was not specified');
   const level = typeof trustLevel === 'number' ? trustLevel : typeof trustLevel === 'string' ? Number(trustLevel) : NaN;
-  if (Number.isNaN(level)) throw invalidInput(`trustLevel was not a number: ${JSON.stringify(trustLevel) ?? String(trustLevel)}`);
+  if (Number.isNaN(level)) throw invalidInput(`trustLevel was not a number: ${JSON.stringify(trustLevel) ?? unquotable(trustLevel)}`);
   if (!isTrustLevel(level)) {
     throw invalidInput(`trustLevel ${level} is not a TIE trust level: expected one of ${TRUST_LEVELS.join(', ')}`);
   }
@@ -102,7 +120,7 @@ export function trustLevelArgument(trustLevel: unknown): number {
 export function queryLimitArgument(queryLimit: unknown): number {
   if (queryLimit === undefined || queryLimit === null) return DEFAULT_FIRST_REFERENCES_LIMIT;
   if (typeof queryLimit !== 'number' || !Number.isSafeInteger(queryLimit) || queryLimit < 1) {
-    throw invalidInput(`queryLimit must be a whole number of at least 1, got ${JSON.stringify(queryLimit) ?? String(queryLimit)}`);
+    throw invalidInput(`queryLimit must be a whole number of at least 1, got ${JSON.stringify(queryLimit) ?? unquotable(queryLimit)}`);
   }
   return queryLimit;
 }

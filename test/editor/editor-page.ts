@@ -114,7 +114,11 @@ export class EditorPage {
   /** Node types of a palette category, in palette order. */
   async paletteTypes(category: string): Promise<string[]> {
     const entries = this.page.locator(`[id="red-ui-palette-container-${category}"] .red-ui-palette-node`);
-    return (await entries.evaluateAll((els) => els.map((el) => el.getAttribute('data-palette-type') ?? ''))).filter((t) => t !== '');
+    return (
+      await entries.evaluateAll((els: Array<{ getAttribute(name: string): string | null }>) =>
+        els.map((el) => el.getAttribute('data-palette-type') ?? ''),
+      )
+    ).filter((t) => t !== '');
   }
 
   async newTab(): Promise<string> {
@@ -219,7 +223,7 @@ export class EditorPage {
    * text field, number field or text area with neither a value nor a placeholder. Ids, or names.
    */
   async emptyFields(): Promise<string[]> {
-    return this.tray.locator('.red-ui-tray-body').evaluate((body) => {
+    return this.tray.locator('.red-ui-tray-body').evaluate((body: { querySelectorAll(selectors: string): ArrayLike<unknown> }) => {
       const empty: string[] = [];
       for (const field of Array.from(body.querySelectorAll('input, select, textarea'))) {
         const element = field as {

@@ -359,7 +359,9 @@ describe('the editor in a real browser', function () {
       const page = editor.page;
       const tabs = await page
         .locator('#tie-config-tabs li a')
-        .evaluateAll((links) => links.map((a) => (a.getAttribute('href') ?? '').slice(1)));
+        .evaluateAll((links: Array<{ getAttribute(name: string): string | null }>) =>
+          links.map((a) => (a.getAttribute('href') ?? '').slice(1)),
+        );
       assert.ok(tabs.length >= 3, `tabs: ${tabs.join(', ')}`);
       const emptyOnTabs = async (): Promise<string[]> => {
         const empty: string[] = [];

@@ -55,7 +55,11 @@ class Failures {
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name} ${(error as { code?: unknown }).code ?? ''}: ${error.message}` : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const codeText =
+    typeof code === 'string' || typeof code === 'number' ? String(code) : code === undefined || code === null ? '' : JSON.stringify(code);
+  return `${error.name} ${codeText}: ${error.message}`;
 }
 
 // ---- DXL envelopes ----
@@ -111,7 +115,8 @@ function checkShape(message: DxlMessage): string | undefined {
   if (!Buffer.isBuffer(message.payload)) return 'payload is not a Buffer';
   if (!Number.isInteger(message.errorCode) || message.errorCode < 0 || message.errorCode > 0xffffffff)
     return `errorCode ${message.errorCode} is not an unsigned 32-bit value`;
-  if (!(message.messageType >= 0 && message.messageType <= 3)) return `messageType ${message.messageType}`;
+  if (!(message.messageType >= MessageType.Request && message.messageType <= MessageType.ErrorResponse))
+    return `messageType ${message.messageType}`;
   if (Object.values(message.otherFields).some((value) => typeof value !== 'string')) return 'otherFields holds a non-string';
   return undefined;
 }
@@ -186,13 +191,14 @@ function answering(payload: () => Buffer): DxlMessaging {
   };
   return {
     clientId: '{fuzz}',
-    request: async (topic) => {
-      const response = emptyMessage(MessageType.Response, '/mcafee/client/{fuzz}');
-      response.payload = payload();
-      response.requestMessageId = '{request}';
-      void topic;
-      return response;
-    },
+    request: (topic) =>
+      new Promise((resolve) => {
+        const response = emptyMessage(MessageType.Response, '/mcafee/client/{fuzz}');
+        response.payload = payload();
+        response.requestMessageId = '{request}';
+        void topic;
+        resolve(response);
+      }),
     sendEvent: unused,
     subscribe: unused,
     registerService: unused,

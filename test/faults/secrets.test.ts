@@ -289,6 +289,7 @@ describe('faults: secrets', function () {
 
     it('keeps verifying when NODE_TLS_REJECT_UNAUTHORIZED=0 is set in the environment', async () => {
       const previous = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be put back on process below, never called apart from it
       const warn = process.emitWarning;
       process.emitWarning = () => undefined; // Node warns once about the variable itself
       process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';

@@ -91,7 +91,7 @@ describe("the README's try-it commands, in a fresh clone", function () {
     clone = path.join(work, 'node-red-contrib-tie');
     execFileSync('git', ['clone', '--quiet', root, clone]);
   });
-  after(async () => {
+  after(() => {
     for (const command of running) command.signal('SIGKILL');
     fs.rmSync(work, { recursive: true, force: true });
   });

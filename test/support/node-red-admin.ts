@@ -58,7 +58,7 @@ export class DebugFeed {
       this.socket.once('error', reject);
     });
     this.socket.on('message', (data) => {
-      const batch = JSON.parse(data.toString()) as Array<{ topic: string; data: DebugMessage }>;
+      const batch = JSON.parse((data as Buffer).toString()) as Array<{ topic: string; data: DebugMessage }>;
       for (const { topic, data: message } of Array.isArray(batch) ? batch : [batch]) if (topic === 'debug') this.messages.push(message);
     });
   }

@@ -59,6 +59,7 @@ export interface SuperTestAgent {
   post(url: string): { send(body: unknown): Promise<SuperTestResponse> };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the package ships no types; TestHelper above types what the tests use
 export const helper = require('node-red-node-test-helper') as TestHelper;
 /** The Node-RED these tests run on (the version matrix picks one per major). */
 export const nodeRed = nodeRedRuntime();
@@ -85,6 +86,7 @@ export function caughtError(msg: TestMessage): CaughtError {
 
 /** A core node module (e.g. "common/20-inject.js") of the Node-RED these tests run on. */
 export function coreNode(file: string): NodeModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path resolved at runtime in the Node-RED under test
   return require(require.resolve(`@node-red/nodes/core/${file}`, { paths: [nodeRed.dir] })) as NodeModule;
 }
 
@@ -95,6 +97,7 @@ const distNodes = path.resolve(__dirname, '..', '..', 'nodes');
  * returns keys; ours gets the texts of the node's built en-US catalogue, as Node-RED gives them.
  */
 export function ourNode(type: string): NodeModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a compiled node module picked at runtime by its type
   const module = require(path.join(distNodes, `${type}.js`)) as NodeModule;
   const translate = catalogueTranslate(type);
   return (RED) => module(Object.assign(Object.create(RED as object) as object, { _: translate }));

@@ -19,7 +19,7 @@ export interface ScriptedLink {
   /** Writes packets (or raw bytes) to the client. */
   send(reply: Packet | Buffer): void;
   /** Resets the TCP connection (RST): the client sees ECONNRESET. */
-  reset(): void;
+  reset: () => void;
 }
 
 export interface BrokerScript {

@@ -69,23 +69,27 @@ export class LoopbackDxl implements DxlMessaging {
         try {
           void handler(message);
         } catch (error) {
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         }
       });
     });
   }
 
-  async sendEvent(topic: string, payload: DxlPayload): Promise<void> {
-    const buffer = payloadToBuffer(payload);
-    this.events.push({ topic, payload: buffer.toString('utf8') });
-    const handlers = [...(this.subscribers.get(topic) ?? [])];
-    setImmediate(() => {
-      for (const handler of handlers) {
-        const message = emptyMessage(MessageType.Event, topic);
-        message.messageId = `{event-${nextId++}}`;
-        message.payload = buffer;
-        handler(message);
-      }
+  sendEvent(topic: string, payload: DxlPayload): Promise<void> {
+    // An executor that throws rejects the promise, as the async method did.
+    return new Promise((resolve) => {
+      const buffer = payloadToBuffer(payload);
+      this.events.push({ topic, payload: buffer.toString('utf8') });
+      const handlers = [...(this.subscribers.get(topic) ?? [])];
+      setImmediate(() => {
+        for (const handler of handlers) {
+          const message = emptyMessage(MessageType.Event, topic);
+          message.messageId = `{event-${nextId++}}`;
+          message.payload = buffer;
+          handler(message);
+        }
+      });
+      resolve();
     });
   }
 
@@ -103,25 +107,27 @@ export class LoopbackDxl implements DxlMessaging {
     }
   }
 
-  async subscribe(topic: string, handler: MessageHandler): Promise<Unsubscribe> {
+  subscribe(topic: string, handler: MessageHandler): Promise<Unsubscribe> {
     let set = this.subscribers.get(topic);
     if (set === undefined) this.subscribers.set(topic, (set = new Set()));
     const entry: MessageHandler = (message) => handler(message);
     set.add(entry);
-    return async () => {
+    return Promise.resolve(() => {
       set?.delete(entry);
-    };
+      return Promise.resolve();
+    });
   }
 
-  async registerService(info: ServiceInfo): Promise<ServiceRegistration> {
+  registerService(info: ServiceInfo): Promise<ServiceRegistration> {
     for (const [topic, handler] of Object.entries(info.topics)) this.services.set(topic, handler);
-    return {
+    return Promise.resolve({
       serviceId: info.serviceId ?? '{loopback-service}',
       acknowledged: true,
-      unregister: async () => {
+      unregister: () => {
         for (const topic of Object.keys(info.topics)) this.services.delete(topic);
+        return Promise.resolve();
       },
-    };
+    });
   }
 
   /** Answers requests on a topic with a fixed payload (or an error). */

@@ -21,6 +21,13 @@ export interface LedgerReport {
   missing: number[];
 }
 
+/** An error's code as text, 'NO_CODE' when it has none. */
+function codeText(code: unknown): string {
+  if (code === undefined || code === null) return 'NO_CODE';
+  if (typeof code === 'string') return code;
+  return typeof code === 'number' || typeof code === 'boolean' || typeof code === 'bigint' ? String(code) : JSON.stringify(code);
+}
+
 function seqOf(msg: TestMessage): number | undefined {
   return typeof msg.seq === 'number' ? msg.seq : undefined;
 }
@@ -34,7 +41,7 @@ export function settle(completed: readonly TestMessage[], caught: readonly TestM
   for (const msg of caught) {
     const seq = seqOf(msg);
     if (seq === undefined) continue;
-    const code = String((msg.error as { code?: unknown } | undefined)?.code ?? 'NO_CODE');
+    const code = codeText((msg.error as { code?: unknown } | undefined)?.code);
     settlement.failed.set(seq, [...(settlement.failed.get(seq) ?? []), code]);
   }
   return settlement;

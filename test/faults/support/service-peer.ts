@@ -70,7 +70,7 @@ export async function startServicePeer(
           return;
         } catch (error) {
           if (Date.now() > deadline)
-            throw new Error(`the TIE service did not come back within ${timeoutMs} ms: ${(error as Error).message}`);
+            throw new Error(`the TIE service did not come back within ${timeoutMs} ms: ${(error as Error).message}`, { cause: error });
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       }

@@ -10,6 +10,12 @@ function num(value: FigureValue | undefined): number {
   return typeof value === 'number' ? value : Array.isArray(value) ? value.length : 0;
 }
 
+/** A figure as text: '?' when it is missing. */
+function text(value: FigureValue | undefined): string {
+  if (value === undefined || value === null) return '?';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 function sum(sections: Sections, prefix: string, key: string): number {
   return Object.entries(sections)
     .filter(([name]) => name.startsWith(prefix))
@@ -45,7 +51,7 @@ export function summarize(sections: Sections): Array<[string, string]> {
     ['brokers killed (SIGKILL) under load', `${fmt(brokerKills)} (Mosquitto and fabric)`],
     ['TLS setups that must fail', fmt(tlsSetups)],
     ['malformed messages over the wire', fmt(wireFaults)],
-    ['fuzz cases (seed ' + String(fuzz.seed ?? '?') + ')', `${fmt(fuzzCases)} (${fmt(fuzzRuns)} decoder and operation runs)`],
+    ['fuzz cases (seed ' + text(fuzz.seed) + ')', `${fmt(fuzzCases)} (${fmt(fuzzRuns)} decoder and operation runs)`],
     ['bad inputs tried', fmt(num(sections['bad-input']?.inputsTried))],
     ['deploys', fmt(num(redeploys.deploys))],
     [
@@ -54,7 +60,7 @@ export function summarize(sections: Sections): Array<[string, string]> {
     ],
     [
       'soak',
-      `${fmt(num(soak.requests))} requests in ${fmt(num(soak.seconds))} s, heap ${String(soak.heapAfterWarmUpMb ?? '?')} → ${String(soak.heapAtEndMb ?? '?')} MB, peak RSS ${String(soak.peakRssMb ?? '?')} MB`,
+      `${fmt(num(soak.requests))} requests in ${fmt(num(soak.seconds))} s, heap ${text(soak.heapAfterWarmUpMb)} → ${text(soak.heapAtEndMb)} MB, peak RSS ${text(soak.peakRssMb)} MB`,
     ],
     ['secret leaks', `${fmt(num(sections.secrets?.leaks))} in ${fmt(num(sections.secrets?.charactersSearched))} characters of output`],
   ];
