@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { type FabricManagementOptions, type RunningFabric, startFabric, startTieSimulator } from '../src/fabric';
+import { DEFAULT_CACHE_TTL_S, DEFAULT_KEEPALIVE_S, DEFAULT_MANAGEMENT_PORT, DEFAULT_REQUEST_TIMEOUT_S } from '../src/flow/limits';
 import { DemoUserDirInUse, assertPortFree, holdUserDir, userDirHolder } from './demo-preflight';
 import { freePort } from './free-port';
 import { nodeRedRuntime } from './node-red-runtime';
@@ -112,11 +113,12 @@ function demoConfigNode(fabric: RunningFabric): FlowNode {
     checkHostName: false,
     clientId: '',
     protocolVersion: '4',
-    requestTimeout: 30,
+    requestTimeout: DEFAULT_REQUEST_TIMEOUT_S,
+    keepalive: DEFAULT_KEEPALIVE_S,
     cache: false,
-    cacheTtl: 300,
+    cacheTtl: DEFAULT_CACHE_TTL_S,
     provisionHost: '',
-    provisionPort: 8443,
+    provisionPort: DEFAULT_MANAGEMENT_PORT,
     provisionUser: '',
     provisionCommonName: '',
     provisionCaPem: '',
