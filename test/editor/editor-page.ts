@@ -147,6 +147,19 @@ export class EditorPage {
     return id;
   }
 
+  /**
+   * Presses an inject node's button. On Node-RED 5 the left sidebar's separator handle can lie over
+   * a button near it; the click then goes to the button itself.
+   */
+  async pressInjectButton(id: string): Promise<void> {
+    const button = this.page.locator(`[id="${id}"] .red-ui-flow-node-button`);
+    try {
+      await button.click({ timeout: 3000 });
+    } catch {
+      await button.dispatchEvent('click');
+    }
+  }
+
   /** The node's shape on the workspace (on the active tab). */
   nodeShape(id: string): Locator {
     return this.page.locator(`[id="${id}"] .red-ui-flow-node`);

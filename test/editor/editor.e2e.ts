@@ -543,7 +543,7 @@ describe('the editor in a real browser', function () {
         await editor.showTab(tab);
         for (const inject of await editor.nodesOfTab(tab, 'inject')) {
           const before = await editor.page.locator('.red-ui-debug-msg').count();
-          await editor.page.locator(`[id="${inject.id}"] .red-ui-flow-node-button`).click();
+          await editor.pressInjectButton(inject.id);
           await editor.waitForDebugMessages(before + 1).catch(() => {
             throw new Error(`${name}: "${inject.name}" got no answer in the debug sidebar`);
           });
