@@ -149,14 +149,15 @@ export class EditorPage {
 
   /**
    * Presses an inject node's button. On Node-RED 5 the left sidebar's separator handle can lie over
-   * a button near it; the click then goes to the button itself.
+   * a button near it; the inject is then asked for as the button asks for it.
    */
   async pressInjectButton(id: string): Promise<void> {
     const button = this.page.locator(`[id="${id}"] .red-ui-flow-node-button`);
     try {
       await button.click({ timeout: 3000 });
     } catch {
-      await button.dispatchEvent('click');
+      // What the button does: ask the runtime to inject.
+      await this.page.evaluate((nodeId) => fetch(`inject/${nodeId}`, { method: 'POST' }).then(() => undefined), id);
     }
   }
 
