@@ -82,8 +82,8 @@ describe('flow: shared connection', function () {
     shared.register('a', () => undefined);
     shared.register('b', () => undefined);
     const got: string[] = [];
-    await shared.listen('a', (tie) => tie.onFileDetection(() => got.push('a')));
-    await shared.listen('b', (tie) => tie.onFileDetection(() => got.push('b')));
+    await shared.listen('a', ({ tie }) => tie.onFileDetection(() => got.push('a')));
+    await shared.listen('b', ({ tie }) => tie.onFileDetection(() => got.push('b')));
     assert.equal(shared.subscriptionCount(), 2);
     await shared.deregister('a', false);
     assert.equal(shared.subscriptionCount('a'), 0);

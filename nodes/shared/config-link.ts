@@ -3,7 +3,7 @@
  * it), follows its state, gets the TIE client for requests, and leaves on close.
  */
 import { NodeErrorCode, TieNodeError, toNodeError } from '../../src/flow/errors';
-import type { ConnectionState, SharedConnection, TieClient } from '../../src/flow/shared-connection';
+import type { ConnectionState, DxlMessaging, SharedConnection, TieClient } from '../../src/flow/shared-connection';
 import { userText } from '../../src/flow/text';
 import type { NodeInstance, NodeRedApi } from './node-red-types';
 import { type Translate, translator } from './node-text';
@@ -28,6 +28,8 @@ export interface ConfigLink {
   readonly state: ConnectionState | undefined;
   /** The TIE client; throws TIE_NO_CONFIG, DXL_CONFIG or DXL_CLOSED as a TieNodeError. */
   tie(): TieClient;
+  /** The DXL client, for the generic DXL nodes; throws as `tie()` does. */
+  dxl(): DxlMessaging;
   /** Leaves the connection (and drops this node's subscriptions). */
   release(removed: boolean): Promise<void>;
 }
@@ -52,6 +54,9 @@ export function linkToConfig(
       tie: () => {
         throw noConfigError(translate);
       },
+      dxl: () => {
+        throw noConfigError(translate);
+      },
       release: () => Promise.resolve(),
     };
   }
@@ -62,13 +67,16 @@ export function linkToConfig(
     get state() {
       return connection.state;
     },
-    tie: () => {
-      try {
-        return connection.tie();
-      } catch (error) {
-        throw toNodeError(error);
-      }
-    },
+    tie: () => nodeErrors(() => connection.tie()),
+    dxl: () => nodeErrors(() => connection.dxl()),
     release: (removed) => connection.deregister(node.id, removed),
   };
+}
+
+function nodeErrors<T>(get: () => T): T {
+  try {
+    return get();
+  } catch (error) {
+    throw toNodeError(error);
+  }
 }

@@ -22,11 +22,12 @@ export function setupEventNode(
   node: NodeInstance,
   definition: EventNodeDefinition,
   sources: readonly EventSource[],
+  counted: 'event' | 'request' = 'event',
 ): void {
   const translate = translator(RED);
   const setStatus = statusSetter(node, translate);
   const errors = catchableReporter(RED, node);
-  const activity = new EventActivity();
+  const activity = new EventActivity(counted);
   const link = linkToConfig(RED, node, definition.connection, (state) => setStatus(activity.status(state)));
   const refresh = (): void => setStatus(link.connection ? activity.status(link.state) : NO_CONFIG_STATUS);
   /** Set by close: a subscription settling afterwards must not touch the node. */
@@ -46,8 +47,8 @@ export function setupEventNode(
       node.send(out);
     };
     for (const source of sources) {
-      const listen = connection.listen(node.id, (tie) =>
-        source.listen(tie, send, (error, message) => {
+      const listen = connection.listen(node.id, (clients) =>
+        source.listen(clients, send, (error, message) => {
           errors.report(toNodeError(error), { topic: message.destinationTopic, payload: message.payload.toString('utf8') });
         }),
       );

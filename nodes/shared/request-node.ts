@@ -3,7 +3,6 @@
  * item or a batch, put the result in msg.payload and the decoded extras beside it, and end every
  * message in exactly one done() or done(err) — err carrying a stable `code` for Catch nodes.
  */
-import { toNodeError } from '../../src/flow/errors';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../../src/flow/limits';
 import type { ItemSettingName, ItemSettings, Subject } from '../../src/flow/items';
 import type { RequestOperation } from '../../src/flow/operations';
@@ -11,6 +10,7 @@ import { type BatchErrorMode, runRequest } from '../../src/flow/request-runner';
 import { NO_CONFIG_STATUS, RequestActivity } from '../../src/flow/status';
 import { settingInteger } from '../../src/flow/values';
 import { linkToConfig } from './config-link';
+import { endInput } from './input-end';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red-types';
 import { translator } from './node-text';
 import { statusSetter, warnOnce } from './node-status';
@@ -88,34 +88,20 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
         },
       });
     };
-    work().then(
-      (outcome) => {
-        // Whatever throws here (a status update during teardown, a downstream node), the message still ends once.
-        try {
-          msg.payload = outcome.payload;
-          Object.assign(msg, outcome.extras);
-          if (outcome.errors !== undefined) msg.errors = outcome.errors;
-          for (const warning of outcome.warnings) warn(translate(warning));
-          activity.finished(outcome.note === undefined ? {} : { note: outcome.note }, sent);
-          refresh();
-          send(msg);
-        } catch (error) {
-          done(toNodeError(error));
-          return;
-        }
-        done();
+    endInput(work(), msg, send, done, {
+      succeeded: (outcome) => {
+        msg.payload = outcome.payload;
+        Object.assign(msg, outcome.extras);
+        if (outcome.errors !== undefined) msg.errors = outcome.errors;
+        for (const warning of outcome.warnings) warn(translate(warning));
+        activity.finished(outcome.note === undefined ? {} : { note: outcome.note }, sent);
+        refresh();
       },
-      (error: unknown) => {
-        const failure = toNodeError(error);
-        try {
-          msg.tieError = failure.toJSON();
-          activity.finished({ errorCode: failure.code }, sent);
-          refresh();
-        } finally {
-          done(failure);
-        }
+      failed: (failure) => {
+        activity.finished({ errorCode: failure.code }, sent);
+        refresh();
       },
-    );
+    });
   });
 
   node.on('close', (removed, done) => {

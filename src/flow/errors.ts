@@ -13,6 +13,16 @@ export const NodeErrorCode = {
   NoConfig: 'TIE_NO_CONFIG',
   /** Something that should not happen; the message says what. */
   Internal: 'TIE_INTERNAL',
+  /** A DXL node has no topic: none in its settings and no msg.topic. */
+  NoTopic: 'DXL_NO_TOPIC',
+  /** A DXL topic that cannot be used where it was given (a wildcard where none may be, an empty level of MQTT wildcards). */
+  InvalidTopic: 'DXL_INVALID_TOPIC',
+  /** A payload that cannot go on the wire (not serialisable as JSON), or an error response's code that is not a 32-bit integer. */
+  InvalidPayload: 'DXL_INVALID_PAYLOAD',
+  /** A dxl response node got a msg that did not come from a dxl service node (msg._dxlRequest missing). */
+  NoRequest: 'DXL_NO_REQUEST',
+  /** The request a msg answers was answered already, timed out, or its service node stopped. */
+  RequestGone: 'DXL_REQUEST_GONE',
 } as const;
 
 export type NodeErrorCodeValue = DxlErrorCodeValue | TieErrorCodeValue | (typeof NodeErrorCode)[keyof typeof NodeErrorCode];
@@ -25,6 +35,8 @@ export interface NodeErrorDetails {
   fabricCode?: number;
   /** The DXL topic involved. */
   topic?: string;
+  /** The message of a DXL ErrorResponse, as the service sent it. */
+  errorMessage?: string;
 }
 
 export class TieNodeError extends Error {
@@ -32,6 +44,7 @@ export class TieNodeError extends Error {
   readonly index?: number;
   readonly fabricCode?: number;
   readonly topic?: string;
+  readonly errorMessage?: string;
 
   constructor(code: NodeErrorCodeValue, message: string, details: NodeErrorDetails = {}) {
     super(message);
@@ -40,6 +53,7 @@ export class TieNodeError extends Error {
     if (details.index !== undefined) this.index = details.index;
     if (details.fabricCode !== undefined) this.fabricCode = details.fabricCode;
     if (details.topic !== undefined) this.topic = details.topic;
+    if (details.errorMessage !== undefined) this.errorMessage = details.errorMessage;
   }
 
   /** Node-RED puts `String(error)` in `msg.error.message`: the message alone, the code being beside it. */
@@ -53,6 +67,7 @@ export class TieNodeError extends Error {
     if (this.index !== undefined) detail.index = this.index;
     if (this.fabricCode !== undefined) detail.fabricCode = this.fabricCode;
     if (this.topic !== undefined) detail.topic = this.topic;
+    if (this.errorMessage !== undefined) detail.errorMessage = this.errorMessage;
     return detail;
   }
 }
@@ -93,6 +108,7 @@ export function toNodeError(error: unknown, position?: BatchPosition): TieNodeEr
     if (index !== undefined) details.index = index;
     if (error.fabricCode !== undefined) details.fabricCode = error.fabricCode;
     if (error.topic !== undefined) details.topic = error.topic;
+    if (error.errorMessage !== undefined && error.fabricCode !== undefined) details.errorMessage = error.errorMessage;
     return new TieNodeError(error.code, prefix + error.message, details);
   }
   if (error instanceof TieError) {
@@ -102,8 +118,16 @@ export function toNodeError(error: unknown, position?: BatchPosition): TieNodeEr
   return new TieNodeError(NodeErrorCode.Internal, prefix + message, index === undefined ? {} : { index });
 }
 
+/** Whose requests a node makes: the words for a service's failures differ ("no TIE service", "no service"). */
+export type ServiceKind = 'tie' | 'dxl';
+
 /** The catalogue name of an error code's short status label. */
-function errorLabelName(code: string): string {
+function errorLabelName(code: string, kind: ServiceKind): string {
+  if (kind === 'dxl') {
+    if (code === DxlErrorCode.ServiceUnavailable) return 'noDxlService';
+    if (code === DxlErrorCode.ServiceOverloaded) return 'dxlOverloaded';
+    if (code === DxlErrorCode.ErrorResponse) return 'errorResponse';
+  }
   switch (code) {
     case DxlErrorCode.Timeout:
       return 'timeout';
@@ -122,7 +146,16 @@ function errorLabelName(code: string): string {
       return 'configError';
     case TieErrorCode.InvalidInput:
     case DxlErrorCode.InvalidArgument:
+    case NodeErrorCode.InvalidPayload:
       return 'invalidInput';
+    case NodeErrorCode.NoTopic:
+      return 'noTopic';
+    case NodeErrorCode.InvalidTopic:
+      return 'badTopic';
+    case NodeErrorCode.NoRequest:
+      return 'noRequest';
+    case NodeErrorCode.RequestGone:
+      return 'requestGone';
     case TieErrorCode.InvalidResponse:
     case DxlErrorCode.Malformed:
       return 'badResponse';
@@ -134,6 +167,6 @@ function errorLabelName(code: string): string {
 }
 
 /** A short label of an error code for a node status (a few words). */
-export function errorStatusLabel(code: string): UserText {
-  return userText(`tie.error.${errorLabelName(code)}`);
+export function errorStatusLabel(code: string, kind: ServiceKind = 'tie'): UserText {
+  return userText(`tie.error.${errorLabelName(code, kind)}`);
 }

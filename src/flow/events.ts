@@ -6,12 +6,14 @@
 import type { Unsubscribe } from '../dxl/api';
 import type { DxlMessage } from '../dxl/message';
 import { epochToIsoStringIfValid } from '../tie/attributes';
-import type { EventErrorHandler, TieClient } from '../tie/client';
+import type { EventErrorHandler } from '../tie/client';
 import { trustLevelName } from '../tie/constants';
 import { TieTopic } from '../tie/topics';
 import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../tie/types';
 import { computeVerdict, trustLevelCategory, type Verdict } from '../tie/verdict';
+import { type PayloadFormat, checkTopic, decodePayload, dxlFields } from './dxl-messages';
 import type { Subject } from './items';
+import type { ConnectionClients } from './shared-connection';
 
 export type EventKind = 'file-reputation-change' | 'certificate-reputation-change' | 'detection' | 'first-instance';
 
@@ -33,8 +35,8 @@ export interface EventMessage {
 export interface EventSource {
   /** The DXL topic, for reports. */
   readonly topic: string;
-  /** Subscribes through `tie`: `send` gets the msg of each event that passes the filter, `fail` each malformed event. */
-  listen(tie: TieClient, send: (msg: EventMessage) => void, fail: EventErrorHandler): Promise<Unsubscribe>;
+  /** Subscribes through a client: `send` gets the msg of each event that passes the filter, `fail` each malformed event. */
+  listen(clients: ConnectionClients, send: (msg: EventMessage) => void, fail: EventErrorHandler): Promise<Unsubscribe>;
 }
 
 /** Reputation changes need both verdicts for the filters. */
@@ -43,10 +45,6 @@ export interface ReputationChangeDecoded {
   event: ReputationChangeEvent;
   verdict: Verdict;
   previousVerdict: Verdict;
-}
-
-function dxlMetadata(message: DxlMessage): Record<string, string> {
-  return { messageId: message.messageId, sourceClientId: message.sourceClientId, sourceBrokerId: message.sourceBrokerId };
 }
 
 /** Works out the effective trust level of a reputation-change event before and after. */
@@ -66,12 +64,12 @@ export function reputationChangeMessage(decoded: ReputationChangeDecoded, messag
     subject: decoded.subject,
     verdict: decoded.verdict,
     previousVerdict: decoded.previousVerdict,
-    dxl: dxlMetadata(message),
+    dxl: dxlFields(message),
   };
 }
 
 export function detectionMessage(event: DetectionEvent, message: DxlMessage): EventMessage {
-  const out: EventMessage = { topic: message.destinationTopic, payload: event, dxl: dxlMetadata(message) };
+  const out: EventMessage = { topic: message.destinationTopic, payload: event, dxl: dxlFields(message) };
   if (typeof event.localReputation === 'number') {
     out.localReputation = {
       trustLevel: event.localReputation,
@@ -85,7 +83,7 @@ export function detectionMessage(event: DetectionEvent, message: DxlMessage): Ev
 }
 
 export function firstInstanceMessage(event: FirstInstanceEvent, message: DxlMessage): EventMessage {
-  return { topic: message.destinationTopic, payload: event, dxl: dxlMetadata(message) };
+  return { topic: message.destinationTopic, payload: event, dxl: dxlFields(message) };
 }
 
 /** File or certificate reputation changes that pass `filter`. */
@@ -93,7 +91,7 @@ export function reputationChangeSource(subject: Subject, filter: ReputationChang
   const topic = EVENT_TOPICS[subject === 'file' ? 'file-reputation-change' : 'certificate-reputation-change'];
   return {
     topic,
-    listen: (tie, send, fail) => {
+    listen: ({ tie }, send, fail) => {
       const onChange = (event: ReputationChangeEvent, message: DxlMessage): void => {
         const decoded = decodeReputationChange(event, subject);
         if (passesReputationChangeFilter(filter, decoded)) send(reputationChangeMessage(decoded, message));
@@ -105,12 +103,12 @@ export function reputationChangeSource(subject: Subject, filter: ReputationChang
 
 export const detectionSource: EventSource = {
   topic: EVENT_TOPICS.detection,
-  listen: (tie, send, fail) => tie.onFileDetection((event, message) => send(detectionMessage(event, message)), fail),
+  listen: ({ tie }, send, fail) => tie.onFileDetection((event, message) => send(detectionMessage(event, message)), fail),
 };
 
 export const firstInstanceSource: EventSource = {
   topic: EVENT_TOPICS['first-instance'],
-  listen: (tie, send, fail) => tie.onFileFirstInstance((event, message) => send(firstInstanceMessage(event, message)), fail),
+  listen: ({ tie }, send, fail) => tie.onFileFirstInstance((event, message) => send(firstInstanceMessage(event, message)), fail),
 };
 
 // ---- reputation-change filters ----
@@ -144,4 +142,26 @@ export function passesReputationChangeFilter(filter: ReputationChangeFilter, dec
 
 export function isReputationChangeFilter(value: unknown): value is ReputationChangeFilter {
   return typeof value === 'string' && (REPUTATION_CHANGE_FILTERS as readonly string[]).includes(value);
+}
+
+/**
+ * Any DXL event on `topic` (a trailing `#` takes every topic below): `msg.topic` the event's own
+ * topic, the payload as chosen. A topic DXL cannot subscribe to fails the subscription (DXL_NO_TOPIC, DXL_INVALID_TOPIC).
+ */
+export function dxlEventSource(setting: string, format: PayloadFormat): EventSource {
+  const topic = setting.trim();
+  return {
+    topic,
+    listen: async ({ dxl }, send, fail) =>
+      dxl.subscribe(checkTopic(topic, 'subscribe', 'The event topic'), (message) => {
+        let payload: unknown;
+        try {
+          payload = decodePayload(message.payload, format, message.destinationTopic);
+        } catch (error) {
+          fail(error as Error, message);
+          return;
+        }
+        send({ topic: message.destinationTopic, payload, dxl: dxlFields(message) });
+      }),
+  };
 }

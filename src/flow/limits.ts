@@ -26,3 +26,10 @@ export const MQTT_PROTOCOL_VERSIONS: ReadonlyArray<{ value: '4' | '3'; label: st
   { value: '4', label: 'MQTT 3.1.1' },
   { value: '3', label: 'MQTT 3.1' },
 ];
+
+/** dxl service: how long the flow has to answer a request before the requester gets an error response, in seconds. */
+export const DEFAULT_SERVICE_ANSWER_TIMEOUT_S = 20;
+/** dxl service: requests waiting for the flow's answer at most; beyond, a request is refused as overloaded. */
+export const DEFAULT_SERVICE_MAX_PENDING = 1000;
+/** Timeouts a node setting may give, in seconds (an hour). */
+export const MAX_TIMEOUT_S = 3600;

@@ -4,7 +4,7 @@
  * state change, holds each node's event subscriptions, and closes (bounded in time) when the last
  * node is removed — or shortly after the last one leaves for a restart and none comes back.
  */
-import type { Unsubscribe } from '../dxl/api';
+import type { DxlMessaging, Unsubscribe } from '../dxl/api';
 import type { DxlClient } from '../dxl/client';
 import type { ConnectionState } from '../dxl/connection-state';
 import { DxlError, DxlErrorCode } from '../dxl/errors';
@@ -12,7 +12,13 @@ import { TieClient, type TieClientOptions } from '../tie/client';
 import { CONFIG_ERROR_CAUSE } from './status';
 import { SubscriptionRegistry } from './subscription-registry';
 
-export type { ConnectionState, TieClient };
+export type { ConnectionState, DxlMessaging, TieClient };
+
+/** The clients of one open connection: TIE's, and the DXL client under it. */
+export interface ConnectionClients {
+  tie: TieClient;
+  dxl: DxlMessaging;
+}
 
 export type StateListener = (state: ConnectionState) => void;
 
@@ -91,10 +97,18 @@ export class SharedConnection {
     return connection.tie;
   }
 
-  /** Subscribes `ownerId` to events through the TIE client (`listen` makes the subscription); removed by `deregister(ownerId)`. */
-  async listen(ownerId: string, listen: (tie: TieClient) => Promise<Unsubscribe>): Promise<void> {
-    const { tie } = this.open();
-    await this.subscriptions.add(ownerId, () => listen(tie));
+  /** The DXL client of the open connection, for the generic DXL nodes; throws as `tie()` does. */
+  dxl(): DxlMessaging {
+    return this.open().client;
+  }
+
+  /**
+   * Holds a subscription (or a service registration) `ownerId` makes through the TIE or the DXL
+   * client (`listen` makes it); undone by `deregister(ownerId)`.
+   */
+  async listen(ownerId: string, listen: (clients: ConnectionClients) => Promise<Unsubscribe>): Promise<void> {
+    const { client, tie } = this.open();
+    await this.subscriptions.add(ownerId, () => listen({ tie, dxl: client }));
   }
 
   /** Closes for good (the config node is stopping), within the close timeout. */

@@ -6,7 +6,7 @@
  */
 import { CLIENT_CERT_EXPIRED, CLIENT_CERT_NOT_YET_VALID } from '../dxl/client-certificate';
 import { BROKER_CLOSED, CONNECTION_CAUSE_KINDS, type ConnectionState, connectionCauseKind } from '../dxl/connection-state';
-import { errorStatusLabel } from './errors';
+import { type ServiceKind, errorStatusLabel } from './errors';
 import { type UserText, userText } from './text';
 
 export interface NodeStatus {
@@ -78,10 +78,15 @@ export const NO_CONFIG_STATUS: NodeStatus = { fill: 'red', shape: 'ring', text: 
 
 /** What a request node is doing, folded into its status while connected. */
 export class RequestActivity {
+  private readonly kind: ServiceKind;
   private inFlight = 0;
   private batch: { settled: number; total: number } | undefined;
   private lastError: string | undefined;
   private lastNote: UserText | undefined;
+
+  constructor(kind: ServiceKind = 'tie') {
+    this.kind = kind;
+  }
 
   started(): void {
     this.inFlight++;
@@ -111,7 +116,7 @@ export class RequestActivity {
         : { ...base, text: userText(`tie.status.${activity}Waiting`, params) };
     }
     if (connection?.status !== 'connected') return base;
-    if (this.lastError !== undefined) return { fill: 'red', shape: 'dot', text: errorStatusLabel(this.lastError) };
+    if (this.lastError !== undefined) return { fill: 'red', shape: 'dot', text: errorStatusLabel(this.lastError, this.kind) };
     if (this.lastNote !== undefined) return { fill: 'green', shape: 'ring', text: this.lastNote };
     return base;
   }
@@ -119,9 +124,15 @@ export class RequestActivity {
 
 /** What an event node has received, folded into its status while connected. */
 export class EventActivity {
+  /** What the node counts in its status: events, or requests (a dxl service). */
+  private readonly counted: 'event' | 'request';
   private subscribed = false;
   private count = 0;
   private failure: string | undefined;
+
+  constructor(counted: 'event' | 'request' = 'event') {
+    this.counted = counted;
+  }
 
   subscribing(): void {
     this.subscribed = false;
@@ -149,7 +160,7 @@ export class EventActivity {
     return {
       fill: 'green',
       shape: 'dot',
-      text: userText(this.count === 1 ? 'tie.status.event' : 'tie.status.events', { count: this.count }),
+      text: userText(`tie.status.${this.counted}${this.count === 1 ? '' : 's'}`, { count: this.count }),
     };
   }
 }

@@ -112,6 +112,11 @@ export const ALL_TYPES = [
   'tie-reputation-change',
   'tie-detection',
   'tie-first-instance',
+  'tie-dxl-request',
+  'tie-dxl-event-in',
+  'tie-dxl-event-out',
+  'tie-dxl-service',
+  'tie-dxl-response',
 ] as const;
 
 export function allOurNodes(): NodeModule[] {

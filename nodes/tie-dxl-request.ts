@@ -1,0 +1,77 @@
+/**
+ * tie-dxl-request: a request to any DXL service on the tie-config connection; its answer in
+ * msg.payload as text, JSON or a Buffer, an error response to Catch nodes with its code.
+ */
+import { MAX_TIMEOUT_S } from '../src/flow/limits';
+import { chooseTopic, decodePayload, dxlFields, encodePayload, payloadFormat } from '../src/flow/dxl-messages';
+import { NO_CONFIG_STATUS, RequestActivity } from '../src/flow/status';
+import { settingNumber } from '../src/flow/values';
+import { linkToConfig } from './shared/config-link';
+import { endInput } from './shared/input-end';
+import type { NodeDefinition, NodeInstance, NodeRedApi } from './shared/node-red-types';
+import { translator } from './shared/node-text';
+import { statusSetter } from './shared/node-status';
+import { type TypedValue, evaluateTyped, typedLabel, typedOrMsg } from './shared/typed-input';
+
+interface DxlRequestDefinition extends NodeDefinition {
+  connection?: string;
+  /** The service's request topic; empty: msg.topic. */
+  topic?: string;
+  payload?: string;
+  payloadType?: string;
+  /** How the answer goes in msg.payload: text (default), json or buffer. */
+  format?: string;
+  /** Seconds; empty: the tie-config's request timeout. */
+  timeout?: number | string;
+}
+
+export = function registerTieDxlRequest(RED: NodeRedApi): void {
+  function TieDxlRequestNode(this: NodeInstance, definition: DxlRequestDefinition): void {
+    RED.nodes.createNode(this, definition);
+    const node = this;
+    const setStatus = statusSetter(node, translator(RED));
+    const activity = new RequestActivity('dxl');
+    const link = linkToConfig(RED, node, definition.connection, (state) => setStatus(activity.status(state)));
+    const refresh = (): void => setStatus(link.connection ? activity.status(link.state) : NO_CONFIG_STATUS);
+    if (!link.connection) setStatus(NO_CONFIG_STATUS);
+    const payload: TypedValue = typedOrMsg(definition.payload, definition.payloadType, 'payload');
+    const format = payloadFormat(definition.format);
+    const timeoutS = Math.min(settingNumber(definition.timeout, 0), MAX_TIMEOUT_S);
+    const requestOptions = timeoutS > 0 ? { timeoutMs: timeoutS * 1000 } : {};
+
+    node.on('input', (msg, send, done) => {
+      let sent = false;
+      const work = async () => {
+        const topic = chooseTopic(definition.topic, msg.topic, 'publish');
+        const bytes = encodePayload(await evaluateTyped(RED, node, msg, payload), typedLabel(payload));
+        const dxl = link.dxl();
+        sent = true;
+        activity.started();
+        refresh();
+        const response = await dxl.request(topic, bytes, requestOptions);
+        return { topic, payload: decodePayload(response.payload, format, topic), dxl: dxlFields(response) };
+      };
+      endInput(work(), msg, send, done, {
+        succeeded: (answer) => {
+          msg.topic = answer.topic;
+          msg.payload = answer.payload;
+          msg.dxl = answer.dxl;
+          activity.finished({}, sent);
+          refresh();
+        },
+        failed: (failure) => {
+          activity.finished({ errorCode: failure.code }, sent);
+          refresh();
+        },
+      });
+    });
+
+    node.on('close', (removed, done) => {
+      link.release(removed).then(
+        () => done(),
+        () => done(),
+      );
+    });
+  }
+  RED.nodes.registerType('tie-dxl-request', TieDxlRequestNode);
+};

@@ -1,0 +1,39 @@
+/**
+ * tie-dxl-service: offers a DXL service on the tie-config connection. Each request goes on as a
+ * msg for the flow to answer with a tie-dxl-response node; one not answered in time gets an
+ * error response.
+ */
+import { dxlServiceSource } from '../src/flow/dxl-service';
+import { payloadFormat } from '../src/flow/dxl-messages';
+import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S, DEFAULT_SERVICE_MAX_PENDING, MAX_TIMEOUT_S } from '../src/flow/limits';
+import { settingNumber } from '../src/flow/values';
+import { type EventNodeDefinition, setupEventNode } from './shared/event-node';
+import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
+
+interface DxlServiceDefinition extends EventNodeDefinition {
+  serviceType?: string;
+  /** Request topics, separated by commas or new lines; a trailing # takes every topic below. */
+  topics?: string;
+  /** How each request's payload goes in msg.payload: text (default), json or buffer. */
+  format?: string;
+  /** Seconds the flow has to answer. */
+  timeout?: number | string;
+}
+
+/** The service type of a node whose setting is empty. */
+const DEFAULT_SERVICE_TYPE = 'node-red';
+
+export = function registerTieDxlService(RED: NodeRedApi): void {
+  function TieDxlServiceNode(this: NodeInstance, definition: DxlServiceDefinition): void {
+    RED.nodes.createNode(this, definition);
+    const source = dxlServiceSource({
+      serviceType: definition.serviceType?.trim() || DEFAULT_SERVICE_TYPE,
+      topics: definition.topics ?? '',
+      format: payloadFormat(definition.format),
+      timeoutMs: Math.min(settingNumber(definition.timeout, DEFAULT_SERVICE_ANSWER_TIMEOUT_S), MAX_TIMEOUT_S) * 1000,
+      maxPending: DEFAULT_SERVICE_MAX_PENDING,
+    });
+    setupEventNode(RED, this, definition, [source], 'request');
+  }
+  RED.nodes.registerType('tie-dxl-service', TieDxlServiceNode);
+};

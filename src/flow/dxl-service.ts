@@ -1,0 +1,191 @@
+/**
+ * Requests a dxl service node has handed to its flow and that wait for a dxl response node, the
+ * way Node-RED's HTTP in and HTTP response pair works: the msg carries a key (msg._dxlRequest,
+ * text, so it survives msg cloning), the response node answers by that key. A request the flow
+ * does not answer in time, or still open when its service node stops, gets an error response:
+ * the requester hears an answer, never silence.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DxlMessaging } from '../dxl/api';
+import { FabricErrorCode } from '../dxl/errors';
+import type { DxlMessage } from '../dxl/message';
+import { ServiceHandlerFailed } from '../dxl/services';
+import { type PayloadFormat, checkTopic, decodePayload, dxlFields } from './dxl-messages';
+import { splitTopics } from './dxl-topics';
+import { NodeErrorCode, TieNodeError } from './errors';
+import type { EventSource } from './events';
+
+/** The msg property that carries a request's key from the service node to the response node. */
+export const REQUEST_KEY_PROPERTY = '_dxlRequest';
+
+/** What a response node sends back: a payload, or an error code and message. */
+export type DxlAnswer = { payload: Buffer } | { errorCode: number; errorMessage: string };
+
+interface OpenRequest {
+  request: DxlMessage;
+  owner: ServiceRequests;
+  timer: NodeJS.Timeout;
+}
+
+/** Every open request of every service node of this process, by key: the response node needs no link to its service node. */
+const open = new Map<string, OpenRequest>();
+
+const KEY_RE = /^dxl-request:[0-9a-f-]{36}$/;
+
+export interface ServiceRequestsOptions {
+  dxl: DxlMessaging;
+  /** How long the flow has to answer. */
+  timeoutMs: number;
+  /** Requests waiting at most; one more is refused as overloaded. */
+  maxPending: number;
+  /** A request the flow did not answer in time (for the node's log and status). */
+  onTimeout?: (request: DxlMessage) => void;
+}
+
+/** The open requests of one service node. */
+export class ServiceRequests {
+  private readonly keys = new Set<string>();
+  private closed = false;
+
+  constructor(private readonly options: ServiceRequestsOptions) {}
+
+  get pending(): number {
+    return this.keys.size;
+  }
+
+  /** Opens `request` and returns its key; undefined when it was refused (overloaded, or the node stopped) with an error response. */
+  admit(request: DxlMessage): string | undefined {
+    if (this.closed) {
+      this.options.dxl.sendErrorResponse(request, FabricErrorCode.ServiceUnavailable, 'The service is stopping');
+      return undefined;
+    }
+    if (this.keys.size >= this.options.maxPending) {
+      this.options.dxl.sendErrorResponse(
+        request,
+        FabricErrorCode.ServiceOverloaded,
+        `The service has ${this.keys.size} requests waiting for its flow's answer`,
+      );
+      return undefined;
+    }
+    const key = `dxl-request:${randomUUID()}`;
+    const timer = setTimeout(() => {
+      if (!this.settle(key)) return;
+      const seconds = Math.round(this.options.timeoutMs / 100) / 10;
+      this.options.dxl.sendErrorResponse(request, FabricErrorCode.ResponseTimeout, `The service's flow did not answer within ${seconds} s`);
+      this.options.onTimeout?.(request);
+    }, this.options.timeoutMs);
+    timer.unref();
+    open.set(key, { request, owner: this, timer });
+    this.keys.add(key);
+    return key;
+  }
+
+  /** Answers every open request with an error (the service stops) and takes no more. */
+  close(): void {
+    this.closed = true;
+    for (const key of [...this.keys]) {
+      const entry = open.get(key);
+      if (!this.settle(key) || entry === undefined) continue;
+      this.options.dxl.sendErrorResponse(entry.request, FabricErrorCode.ServiceUnavailable, 'The service stopped before its flow answered');
+    }
+  }
+
+  /** Sends `answer` to the request of `key`. */
+  answer(key: string, request: DxlMessage, answer: DxlAnswer): void {
+    this.settle(key);
+    if ('payload' in answer) this.options.dxl.sendResponse(request, answer.payload);
+    else this.options.dxl.sendErrorResponse(request, answer.errorCode, answer.errorMessage);
+  }
+
+  private settle(key: string): boolean {
+    const entry = open.get(key);
+    if (entry === undefined || entry.owner !== this) return false;
+    clearTimeout(entry.timer);
+    open.delete(key);
+    this.keys.delete(key);
+    return true;
+  }
+}
+
+/**
+ * Answers the request whose key a msg carries. Throws DXL_NO_REQUEST when `key` is no request key
+ * (the msg did not come from a dxl service node, or lost the property), DXL_REQUEST_GONE when the
+ * request was answered already, timed out, or its service node stopped.
+ */
+export function answerRequest(key: unknown, answer: DxlAnswer): DxlMessage {
+  if (typeof key !== 'string' || !KEY_RE.test(key)) {
+    throw new TieNodeError(
+      NodeErrorCode.NoRequest,
+      `This msg answers no DXL request: msg.${REQUEST_KEY_PROPERTY} is missing. Send the msg a dxl service node sent, keeping msg.${REQUEST_KEY_PROPERTY}`,
+    );
+  }
+  const entry = open.get(key);
+  if (entry === undefined) {
+    throw new TieNodeError(NodeErrorCode.RequestGone, 'The DXL request was answered already, timed out, or its dxl service node stopped');
+  }
+  entry.owner.answer(key, entry.request, answer);
+  return entry.request;
+}
+
+/** An error response's code: a whole number that fits the 32 bits DXL carries. */
+export function errorCodeOf(value: unknown): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) {
+    throw new TieNodeError(
+      NodeErrorCode.InvalidPayload,
+      `An error response's code must be a whole number of 32 bits (-2147483648 to 4294967295), got ${JSON.stringify(value) ?? String(value)}`,
+    );
+  }
+  return n;
+}
+
+export interface ServiceSettings {
+  serviceType: string;
+  /** Request topics as the node holds them: separated by commas or new lines. */
+  topics: string;
+  format: PayloadFormat;
+  timeoutMs: number;
+  maxPending: number;
+}
+
+/** The request topics of a setting, each checked (a trailing # allowed); DXL_NO_TOPIC when there is none. */
+export function serviceTopics(setting: string): string[] {
+  const topics = splitTopics(setting);
+  if (topics.length === 0) throw new TieNodeError(NodeErrorCode.NoTopic, 'A dxl service needs at least one request topic');
+  return topics.map((topic) => checkTopic(topic, 'subscribe', 'The request topic'));
+}
+
+/**
+ * A DXL service registered on the connection, as an event node's source: each request becomes a
+ * msg (its key in msg._dxlRequest); the registration and its open requests end with the subscription.
+ */
+export function dxlServiceSource(settings: ServiceSettings): EventSource {
+  return {
+    topic: settings.topics,
+    listen: async ({ dxl }, send, fail) => {
+      const topics = serviceTopics(settings.topics);
+      const requests = new ServiceRequests({ dxl, timeoutMs: settings.timeoutMs, maxPending: settings.maxPending });
+      const onRequest = (request: DxlMessage): void => {
+        const key = requests.admit(request);
+        if (key === undefined) return;
+        let payload: unknown;
+        try {
+          payload = decodePayload(request.payload, settings.format, request.destinationTopic);
+        } catch (error) {
+          requests.answer(key, request, { errorCode: ServiceHandlerFailed, errorMessage: (error as Error).message });
+          fail(error as Error, request);
+          return;
+        }
+        send({ topic: request.destinationTopic, payload, dxl: dxlFields(request), [REQUEST_KEY_PROPERTY]: key });
+      };
+      const registration = await dxl.registerService({
+        serviceType: settings.serviceType,
+        topics: Object.fromEntries(topics.map((topic) => [topic, onRequest])),
+      });
+      return async () => {
+        requests.close();
+        await registration.unregister();
+      };
+    },
+  };
+}
