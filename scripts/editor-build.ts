@@ -19,7 +19,10 @@ import {
   DEFAULT_KEEPALIVE_S,
   DEFAULT_MANAGEMENT_PORT,
   DEFAULT_REQUEST_TIMEOUT_S,
+  DEFAULT_SERVICE_ANSWER_TIMEOUT_S,
+  DEFAULT_SERVICE_MAX_PENDING,
   MAX_CONCURRENCY,
+  MAX_TIMEOUT_S,
 } from '../src/flow/limits';
 import { FileType, TRUST_LEVELS, TrustLevel } from '../src/tie/constants';
 import { DEFAULT_FIRST_REFERENCES_LIMIT } from '../src/tie/topics';
@@ -39,6 +42,9 @@ const LIMITS: Readonly<Record<string, number>> = {
   DEFAULT_REQUEST_TIMEOUT_S,
   DEFAULT_CACHE_TTL_S,
   DEFAULT_KEEPALIVE_S,
+  DEFAULT_SERVICE_ANSWER_TIMEOUT_S,
+  DEFAULT_SERVICE_MAX_PENDING,
+  MAX_TIMEOUT_S,
 };
 /** Numbers quoted as they are written (ports), not in the language's number format. */
 const NAMES: Readonly<Record<string, number>> = { DEFAULT_BROKER_PORT, DEFAULT_MANAGEMENT_PORT };

@@ -1,0 +1,84 @@
+/**
+ * What the five DXL editors share: the DXL palette category, a topic checked by the runtime's own
+ * rule (src/flow/dxl-topics.ts), a timeout in seconds, and the label: the name, else the topic.
+ */
+import { type TopicUse, splitTopics, topicProblem } from '../../src/flow/dxl-topics';
+import { MAX_TIMEOUT_S } from '../../src/flow/limits';
+import { keyOf, nameOf, nameStyle, nodeLook, paletteLabel } from './common';
+import type { EditorNode, EditorRED, NodeTypeDefinition, PropertySpec, Validator } from './red';
+
+export const DXL_CATEGORY = 'DXL';
+
+/** A topic setting: `optional` ones may stay empty (msg.topic is used then). */
+export function topicValidator(RED: EditorRED, type: string, use: TopicUse, optional: boolean): Validator {
+  return (value) => {
+    const topic = typeof value === 'string' ? value.trim() : '';
+    if (topic === '' && optional) return true;
+    const problem = topicProblem(topic, use);
+    return problem === undefined || RED._(keyOf(type, `tie.topicProblem.${problem}`));
+  };
+}
+
+/** A service's topics: at least one, each usable. */
+export function topicsValidator(RED: EditorRED, type: string): Validator {
+  const one = topicValidator(RED, type, 'subscribe', false);
+  return function (this: EditorNode, value) {
+    const topics = splitTopics(typeof value === 'string' ? value : '');
+    if (topics.length === 0) return RED._(keyOf(type, 'tie.topicProblem.empty'));
+    for (const topic of topics) {
+      const verdict = one.call(this, topic);
+      if (verdict !== true) return verdict;
+    }
+    return true;
+  };
+}
+
+/** Seconds from 1 to MAX_TIMEOUT_S; empty when `optional` (the node's default is used then). */
+export function timeoutValidator(RED: EditorRED, type: string, optional: boolean): Validator {
+  return (value) => {
+    if ((value === '' || value === undefined) && optional) return true;
+    const n = Number(value);
+    return (Number.isFinite(n) && n > 0 && n <= MAX_TIMEOUT_S) || RED._(keyOf(type, 'tie.validation.timeout'), { max: MAX_TIMEOUT_S });
+  };
+}
+
+/** A DXL node's definition: the shared look and label, then its own settings. */
+export function dxlNode(
+  type: string,
+  own: {
+    defaults: Record<string, PropertySpec>;
+    inputs: 0 | 1;
+    outputs: 0 | 1;
+    /** What labels the node when it has no name; the catalogue's default when this gives nothing. */
+    shows?: (node: EditorNode) => unknown;
+    oneditprepare?: (this: EditorNode) => void;
+  },
+): NodeTypeDefinition {
+  const definition: NodeTypeDefinition = {
+    ...nodeLook(type, DXL_CATEGORY),
+    defaults: { name: { value: '' }, ...own.defaults },
+    inputs: own.inputs,
+    outputs: own.outputs,
+    paletteLabel: paletteLabel(type),
+    label() {
+      const shown = own.shows?.(this);
+      return nameOf(this) ?? (typeof shown === 'string' && shown.trim() !== '' ? shown.trim() : this._(`${type}.default`));
+    },
+    labelStyle() {
+      return nameStyle(this);
+    },
+  };
+  if (own.inputs > 0) definition.inputLabels = portLabel(type, 'input');
+  if (own.outputs > 0) definition.outputLabels = portLabel(type, 'output');
+  if (own.oneditprepare) definition.oneditprepare = own.oneditprepare;
+  return definition;
+}
+
+function portLabel(type: string, port: 'input' | 'output'): (this: EditorNode) => string {
+  return function (this: EditorNode) {
+    return this._(`${type}.ports.${port}`);
+  };
+}
+
+/** The connection setting every DXL node but the response has. */
+export const CONNECTION: Record<string, PropertySpec> = { connection: { value: '', type: 'tie-config', required: true } };
