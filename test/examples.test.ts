@@ -130,7 +130,39 @@ const PROMISES: Record<string, Record<string, Promise_>> = {
   },
   detection: {},
   'first-instance': {},
+  'dxl-request': {
+    'hello Ada: a greeting': {
+      at: { answer: 1 },
+      check: ({ answer }) => assert.deepEqual(answer[0].payload, { greeting: 'Hello, Ada!' }),
+    },
+    'no name: an error response, at Catch': {
+      at: { 'error responses': 1 },
+      check: (received) => {
+        const error = received['error responses'][0].tieError as { code: string; fabricCode: number; errorMessage: string };
+        assert.equal(error.code, 'DXL_ERROR_RESPONSE');
+        assert.equal(error.fabricCode, 400);
+        assert.match(error.errorMessage, /^a name is needed/);
+      },
+    },
+  },
+  'dxl-service': {},
+  'dxl-event-out': {
+    'an alert: the event comes back': {
+      at: { 'events received': 1 },
+      check: (received) => {
+        const [event] = received['events received'];
+        assert.equal(event.topic, '/example/event/alert');
+        assert.deepEqual(event.payload, { severity: 'high', host: 'pc-17' });
+      },
+    },
+  },
+  'dxl-event-in': {},
 };
+
+/** Examples that work with another one deployed beside them, as their comments say. */
+const COMPANIONS: Record<string, string[]> = { 'dxl-request': ['dxl-service'] };
+
+const withCompanions = (name: string): FlowNode[] => [name, ...(COMPANIONS[name] ?? [])].flatMap(example);
 
 describe('example flows', function () {
   this.timeout(30_000);
@@ -170,6 +202,11 @@ describe('example flows', function () {
   it('ships one example per flow node and a showcase, each with an explaining comment and a promise for every inject', () => {
     const types = new Set(EXAMPLES.flatMap((name) => example(name).map((n) => n.type)));
     for (const type of [
+      'tie-dxl-request',
+      'tie-dxl-event-in',
+      'tie-dxl-event-out',
+      'tie-dxl-service',
+      'tie-dxl-response',
       'tie-get-reputation',
       'tie-set-reputation',
       'tie-set-external-reputation',
@@ -234,6 +271,23 @@ describe('example flows', function () {
       await eventually(() => total(received) === 1, `one ${name} event`);
       return;
     }
+    if (name === 'dxl-event-in') {
+      const dxl = await fabric.client();
+      await dxl.sendEvent('/example/event/disk', { severity: 'low' });
+      await dxl.sendEvent('/example/event/login/failed', { severity: 'high', user: 'ada' });
+      await eventually(() => total(received) === 1, 'the high severity event');
+      await sleep(200);
+      assert.equal(total(received), 1, 'only the high severity event');
+      assert.equal(received['high severity events'][0].topic, '/example/event/login/failed');
+      return;
+    }
+    if (name === 'dxl-service') {
+      const dxl = await fabric.client();
+      const answer = await dxl.request('/example/service/greeting/hello', { name: 'Grace' });
+      assert.deepEqual(JSON.parse(answer.payload.toString('utf8')), { greeting: 'Hello, Grace!' });
+      await assert.rejects(dxl.request('/example/service/greeting/hello', {}), { code: 'DXL_ERROR_RESPONSE', fabricCode: 400 });
+      return;
+    }
     if (name !== 'showcase-triage') return;
     const cases: Array<[Parameters<typeof simulator.publishDetection>[0], string, unknown]> = [
       [{ hashes: { md5: randomBytes(16).toString('hex') }, name: 'new.exe' }, 'reported as suspicious', 'Sent'],
@@ -258,7 +312,7 @@ describe('example flows', function () {
     describe(`pass ${pass + 1}: ${order.join(', ')}`, () => {
       for (const name of order) {
         it(`${name}: every inject gives what its label says; nothing reaches a Catch node`, async () => {
-          const flow = example(name);
+          const flow = withCompanions(name);
           await deploy(flow);
           await pressEveryInject(name, flow);
           await publishEvents(name, flow);
