@@ -127,6 +127,10 @@ async function main(): Promise<void> {
     const name = `${targetName(target, nodeVersion)} (node-red ${nodeRedRuntime({ TIE_NODE_RED_DIR: dir }).version})`;
     for (const kind of kindsOf(target)) {
       if (skip.has(kind)) continue;
+      if (kind === 'suites' && dir === checkout.dir && process.env.TIE_CLEAN_CLONE_NPM_TEST === 'passed') {
+        process.stdout.write(`\n=== ${name}: suites: npm test ran them on this Node-RED and Node.js already\n`);
+        continue;
+      }
       process.stdout.write(`\n=== ${name}: ${kind}\n`);
       const started = Date.now();
       const outcome = await runMocha(binary, kind, { TIE_NODE_RED_DIR: dir, TIE_TARBALL: tarball, TIE_NPM_CLI: installer.npmCli });

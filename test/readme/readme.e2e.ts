@@ -189,10 +189,14 @@ describe("the README's try-it commands, in a fresh clone", function () {
     }
   });
 
-  it('npm test: the suite passes', async () => {
-    const test = run('npm', ['test'], clone);
-    const code = await test.finished(12 * MINUTE);
-    assert.equal(code, 0, test.output.slice(-5000));
-    assert.match(test.output, /\d+ passing/);
-  });
+  // .ci/run ran `npm test` in its own fresh clone a step before this one, and says so: not run twice there.
+  const suiteRan = process.env.TIE_CLEAN_CLONE_NPM_TEST === 'passed';
+  if (!suiteRan) {
+    it('npm test: the suite passes', async () => {
+      const test = run('npm', ['test'], clone);
+      const code = await test.finished(12 * MINUTE);
+      assert.equal(code, 0, test.output.slice(-5000));
+      assert.match(test.output, /\d+ passing/);
+    });
+  }
 });
