@@ -4,7 +4,7 @@
  * client options, for `DxlClient.fromConfig` and for the tie-config node's "file" source.
  */
 import fs from 'node:fs';
-import type { DxlClientOptions } from './client';
+import type { DxlClientOptions } from './options';
 import type { DxlConfig } from './config';
 import { DxlError, DxlErrorCode } from './errors';
 
