@@ -132,8 +132,8 @@ export function officialEvent(client: OfficialClient, topic: string, payload: st
   client.sendEvent(event);
 }
 
-/** What an official service answers: a payload, or an ErrorResponse with its code and message. */
-export type OfficialAnswer = string | Buffer | { errorCode: number; errorMessage: string };
+/** What an official service answers: a payload, an ErrorResponse with its code and message, or (undefined) nothing. */
+export type OfficialAnswer = string | Buffer | { errorCode: number; errorMessage: string } | undefined;
 
 /** Request topics and how each is answered. */
 export type OfficialTopics = Record<string, (request: OfficialMessage) => OfficialAnswer>;
@@ -143,6 +143,7 @@ function serviceInfo(client: OfficialClient, serviceType: string, topics: Offici
   for (const [topic, answer] of Object.entries(topics)) {
     info.addTopic(topic, (request) => {
       const answered = answer(request);
+      if (answered === undefined) return;
       if (typeof answered === 'string' || Buffer.isBuffer(answered)) {
         const response = new dxl.Response(request);
         response.payload = answered;
