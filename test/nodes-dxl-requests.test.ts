@@ -81,7 +81,7 @@ onEachBroker('tie-dxl-request', (current) => {
     lists.out.length = 0;
     const buffer = await one('buffer', { topic: '/t/official/bytes', payload: Buffer.from('x') }, lists);
     assert.ok(Buffer.isBuffer(buffer.payload));
-    assert.deepEqual([...(buffer.payload)], [0, 1, 2, 255]);
+    assert.deepEqual([...buffer.payload], [0, 1, 2, 255]);
   });
 
   it('DXL_MALFORMED when format json gets an answer that is not JSON', async () => {
