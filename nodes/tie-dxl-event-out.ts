@@ -16,7 +16,10 @@ interface DxlEventOutDefinition extends NodeDefinition {
 export = function registerTieDxlEventOut(RED: NodeRedApi): void {
   function TieDxlEventOutNode(this: NodeInstance, definition: DxlEventOutDefinition): void {
     RED.nodes.createNode(this, definition);
-    const node = this;
+    start(this, definition);
+  }
+
+  function start(node: NodeInstance, definition: DxlEventOutDefinition): void {
     const setStatus = statusSetter(node, translator(RED));
     const activity = new RequestActivity('dxl');
     const link = linkToConfig(RED, node, definition.connection, (state) => setStatus(activity.status(state)));

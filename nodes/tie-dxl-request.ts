@@ -28,7 +28,10 @@ interface DxlRequestDefinition extends NodeDefinition {
 export = function registerTieDxlRequest(RED: NodeRedApi): void {
   function TieDxlRequestNode(this: NodeInstance, definition: DxlRequestDefinition): void {
     RED.nodes.createNode(this, definition);
-    const node = this;
+    start(this, definition);
+  }
+
+  function start(node: NodeInstance, definition: DxlRequestDefinition): void {
     const setStatus = statusSetter(node, translator(RED));
     const activity = new RequestActivity('dxl');
     const link = linkToConfig(RED, node, definition.connection, (state) => setStatus(activity.status(state)));

@@ -25,7 +25,10 @@ interface DxlResponseDefinition extends NodeDefinition {
 export = function registerTieDxlResponse(RED: NodeRedApi): void {
   function TieDxlResponseNode(this: NodeInstance, definition: DxlResponseDefinition): void {
     RED.nodes.createNode(this, definition);
-    const node = this;
+    start(this, definition);
+  }
+
+  function start(node: NodeInstance, definition: DxlResponseDefinition): void {
     const setStatus = statusSetter(node, translator(RED));
     const asError = definition.respond === 'error';
     const errorCode: TypedValue = typedOrMsg(definition.errorCode, definition.errorCodeType, 'errorCode');
@@ -42,7 +45,11 @@ export = function registerTieDxlResponse(RED: NodeRedApi): void {
       endInput(work(), msg, undefined, done, {
         succeeded: () => {
           answered++;
-          setStatus({ fill: 'green', shape: 'dot', text: userText(answered === 1 ? 'tie.status.answer' : 'tie.status.answers', { count: answered }) });
+          setStatus({
+            fill: 'green',
+            shape: 'dot',
+            text: userText(answered === 1 ? 'tie.status.answer' : 'tie.status.answers', { count: answered }),
+          });
         },
         failed: (failure) => setStatus({ fill: 'red', shape: 'ring', text: errorStatusLabel(failure.code, 'dxl') }),
       });

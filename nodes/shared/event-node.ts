@@ -41,10 +41,14 @@ export function setupEventNode(
     activity.subscribing();
     let pending = sources.length;
     let failureReported = false;
-    const send = (out: EventMessage): void => {
+    // A subscription (a service registration on a plain MQTT broker waits for its acknowledgement)
+    // can outlive its node for a while: after close its messages go nowhere.
+    const send = (out: EventMessage): boolean => {
+      if (closed) return false;
       activity.received();
       refresh();
       node.send(out);
+      return true;
     };
     for (const source of sources) {
       const listen = connection.listen(node.id, (clients) =>

@@ -13,7 +13,13 @@ export interface InputEnd<T> {
   failed(error: TieNodeError): void;
 }
 
-export function endInput<T>(work: Promise<T>, msg: NodeMessage, send: SendFunction | undefined, done: DoneFunction, end: InputEnd<T>): void {
+export function endInput<T>(
+  work: Promise<T>,
+  msg: NodeMessage,
+  send: SendFunction | undefined,
+  done: DoneFunction,
+  end: InputEnd<T>,
+): void {
   work.then(
     (result) => {
       // Whatever throws here (a status update during teardown, a downstream node), the message still ends once.

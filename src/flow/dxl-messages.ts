@@ -31,7 +31,10 @@ export function chooseTopic(nodeTopic: unknown, msgTopic: unknown, use: TopicUse
     throw new TieNodeError(NodeErrorCode.NoTopic, 'No DXL topic: set one in the node, or send it in msg.topic');
   }
   if (typeof msgTopic !== 'string') {
-    throw new TieNodeError(NodeErrorCode.InvalidTopic, `msg.topic must be text, got ${Array.isArray(msgTopic) ? 'an array' : typeof msgTopic}`);
+    throw new TieNodeError(
+      NodeErrorCode.InvalidTopic,
+      `msg.topic must be text, got ${Array.isArray(msgTopic) ? 'an array' : typeof msgTopic}`,
+    );
   }
   return checkTopic(msgTopic, use, 'msg.topic');
 }
@@ -49,7 +52,8 @@ const TOPIC_PROBLEMS: Readonly<Record<TopicProblem, string>> = {
 export function checkTopic(topic: string, use: TopicUse, from = 'the topic'): string {
   const problem = topicProblem(topic, use);
   if (problem === 'empty') throw new TieNodeError(NodeErrorCode.NoTopic, `${from} is empty: ${TOPIC_PROBLEMS.empty}`);
-  if (problem !== undefined) throw new TieNodeError(NodeErrorCode.InvalidTopic, `${from} "${topic}": ${TOPIC_PROBLEMS[problem]}`, { topic });
+  if (problem !== undefined)
+    throw new TieNodeError(NodeErrorCode.InvalidTopic, `${from} "${topic}": ${TOPIC_PROBLEMS[problem]}`, { topic });
   const tooLong = topicTooLong(topic);
   if (tooLong) throw new TieNodeError(NodeErrorCode.InvalidTopic, `${from}: ${tooLong.message}`);
   return topic;
@@ -110,7 +114,11 @@ export interface DxlFields {
 }
 
 export function dxlFields(message: DxlMessage): DxlFields {
-  const fields: DxlFields = { messageId: message.messageId, sourceClientId: message.sourceClientId, sourceBrokerId: message.sourceBrokerId };
+  const fields: DxlFields = {
+    messageId: message.messageId,
+    sourceClientId: message.sourceClientId,
+    sourceBrokerId: message.sourceBrokerId,
+  };
   if (message.serviceId) fields.serviceId = message.serviceId;
   if (Object.keys(message.otherFields).length > 0) fields.otherFields = { ...message.otherFields };
   return fields;

@@ -97,6 +97,11 @@ export class ServiceRequests {
     else this.options.dxl.sendErrorResponse(request, answer.errorCode, answer.errorMessage);
   }
 
+  /** Forgets the request of `key` without answering it. */
+  withdraw(key: string): void {
+    this.settle(key);
+  }
+
   private settle(key: string): boolean {
     const entry = open.get(key);
     if (entry === undefined || entry.owner !== this) return false;
@@ -176,7 +181,9 @@ export function dxlServiceSource(settings: ServiceSettings): EventSource {
           fail(error as Error, request);
           return;
         }
-        send({ topic: request.destinationTopic, payload, dxl: dxlFields(request), [REQUEST_KEY_PROPERTY]: key });
+        // A stopped node's registration still being acknowledged: the node now running answers.
+        if (!send({ topic: request.destinationTopic, payload, dxl: dxlFields(request), [REQUEST_KEY_PROPERTY]: key }))
+          requests.withdraw(key);
       };
       const registration = await dxl.registerService({
         serviceType: settings.serviceType,

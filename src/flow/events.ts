@@ -35,8 +35,11 @@ export interface EventMessage {
 export interface EventSource {
   /** The DXL topic, for reports. */
   readonly topic: string;
-  /** Subscribes through a client: `send` gets the msg of each event that passes the filter, `fail` each malformed event. */
-  listen(clients: ConnectionClients, send: (msg: EventMessage) => void, fail: EventErrorHandler): Promise<Unsubscribe>;
+  /**
+   * Subscribes through a client: `send` gets the msg of each event that passes the filter (false: the
+   * node has stopped and the msg went nowhere), `fail` each malformed event.
+   */
+  listen(clients: ConnectionClients, send: (msg: EventMessage) => boolean, fail: EventErrorHandler): Promise<Unsubscribe>;
 }
 
 /** Reputation changes need both verdicts for the filters. */

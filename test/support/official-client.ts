@@ -132,28 +132,32 @@ export function officialEvent(client: OfficialClient, topic: string, payload: st
   client.sendEvent(event);
 }
 
-function serviceInfo(
-  client: OfficialClient,
-  serviceType: string,
-  topics: Record<string, (request: OfficialMessage) => string>,
-): OfficialServiceInfo {
+/** What an official service answers: a payload, an ErrorResponse with its code and message, or (undefined) nothing. */
+export type OfficialAnswer = string | Buffer | { errorCode: number; errorMessage: string } | undefined;
+
+/** Request topics and how each is answered. */
+export type OfficialTopics = Record<string, (request: OfficialMessage) => OfficialAnswer>;
+
+function serviceInfo(client: OfficialClient, serviceType: string, topics: OfficialTopics): OfficialServiceInfo {
   const info = new dxl.ServiceRegistrationInfo(client, serviceType);
   for (const [topic, answer] of Object.entries(topics)) {
     info.addTopic(topic, (request) => {
-      const response = new dxl.Response(request);
-      response.payload = answer(request);
-      client.sendResponse(response);
+      const answered = answer(request);
+      if (answered === undefined) return;
+      if (typeof answered === 'string' || Buffer.isBuffer(answered)) {
+        const response = new dxl.Response(request);
+        response.payload = answered;
+        client.sendResponse(response);
+      } else {
+        client.sendResponse(new dxl.ErrorResponse(request, answered.errorCode, answered.errorMessage));
+      }
     });
   }
   return info;
 }
 
 /** Registers a service whose topics answer with the handler's text; resolves when the fabric acknowledged it. */
-export function registerOfficialService(
-  client: OfficialClient,
-  serviceType: string,
-  topics: Record<string, (request: OfficialMessage) => string>,
-): Promise<OfficialServiceInfo> {
+export function registerOfficialService(client: OfficialClient, serviceType: string, topics: OfficialTopics): Promise<OfficialServiceInfo> {
   const info = serviceInfo(client, serviceType, topics);
   return new Promise((resolve, reject) => client.registerServiceAsync(info, (error) => (error ? reject(error) : resolve(info))));
 }
@@ -165,7 +169,7 @@ export function registerOfficialService(
 export async function serveOfficialOnPlainMqtt(
   client: OfficialClient,
   serviceType: string,
-  topics: Record<string, (request: OfficialMessage) => string>,
+  topics: OfficialTopics,
 ): Promise<OfficialServiceInfo> {
   const info = serviceInfo(client, serviceType, topics);
   client.registerServiceAsync(info);
