@@ -4,13 +4,10 @@
  */
 import { MAX_TIMEOUT_S } from '../src/flow/limits';
 import { chooseTopic, decodePayload, dxlFields, encodePayload, payloadFormat } from '../src/flow/dxl-messages';
-import { NO_CONFIG_STATUS, RequestActivity } from '../src/flow/status';
 import { settingNumber } from '../src/flow/values';
-import { linkToConfig } from './shared/config-link';
 import { endInput } from './shared/input-end';
+import { linkInputNode } from './shared/linked-input';
 import type { NodeDefinition, NodeInstance, NodeRedApi } from './shared/node-red-types';
-import { translator } from './shared/node-text';
-import { statusSetter } from './shared/node-status';
 import { type TypedValue, evaluateTyped, typedLabel, typedOrMsg } from './shared/typed-input';
 
 interface DxlRequestDefinition extends NodeDefinition {
@@ -32,11 +29,7 @@ export = function registerTieDxlRequest(RED: NodeRedApi): void {
   }
 
   function start(node: NodeInstance, definition: DxlRequestDefinition): void {
-    const setStatus = statusSetter(node, translator(RED));
-    const activity = new RequestActivity('dxl');
-    const link = linkToConfig(RED, node, definition.connection, (state) => setStatus(activity.status(state)));
-    const refresh = (): void => setStatus(link.connection ? activity.status(link.state) : NO_CONFIG_STATUS);
-    if (!link.connection) setStatus(NO_CONFIG_STATUS);
+    const linked = linkInputNode(RED, node, definition.connection, 'dxl');
     const payload: TypedValue = typedOrMsg(definition.payload, definition.payloadType, 'payload');
     const format = payloadFormat(definition.format);
     const timeoutS = Math.min(settingNumber(definition.timeout, 0), MAX_TIMEOUT_S);
@@ -47,10 +40,9 @@ export = function registerTieDxlRequest(RED: NodeRedApi): void {
       const work = async () => {
         const topic = chooseTopic(definition.topic, msg.topic, 'publish');
         const bytes = encodePayload(await evaluateTyped(RED, node, msg, payload), typedLabel(payload));
-        const dxl = link.dxl();
+        const dxl = linked.link.dxl();
         sent = true;
-        activity.started();
-        refresh();
+        linked.started();
         const response = await dxl.request(topic, bytes, requestOptions);
         return { topic, payload: decodePayload(response.payload, format, topic), dxl: dxlFields(response) };
       };
@@ -59,21 +51,10 @@ export = function registerTieDxlRequest(RED: NodeRedApi): void {
           msg.topic = answer.topic;
           msg.payload = answer.payload;
           msg.dxl = answer.dxl;
-          activity.finished({}, sent);
-          refresh();
+          linked.finished({}, sent);
         },
-        failed: (failure) => {
-          activity.finished({ errorCode: failure.code }, sent);
-          refresh();
-        },
+        failed: (failure) => linked.finished({ errorCode: failure.code }, sent),
       });
-    });
-
-    node.on('close', (removed, done) => {
-      link.release(removed).then(
-        () => done(),
-        () => done(),
-      );
     });
   }
   RED.nodes.registerType('tie-dxl-request', TieDxlRequestNode);

@@ -7,13 +7,12 @@ import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../../src/flow/limits';
 import type { ItemSettingName, ItemSettings, Subject } from '../../src/flow/items';
 import type { RequestOperation } from '../../src/flow/operations';
 import { type BatchErrorMode, runRequest } from '../../src/flow/request-runner';
-import { NO_CONFIG_STATUS, RequestActivity } from '../../src/flow/status';
 import { settingInteger } from '../../src/flow/values';
-import { linkToConfig } from './config-link';
 import { endInput } from './input-end';
+import { linkInputNode } from './linked-input';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red-types';
 import { translator } from './node-text';
-import { statusSetter, warnOnce } from './node-status';
+import { warnOnce } from './node-status';
 import { type TypedValue, evaluateTyped, typedLabel } from './typed-input';
 
 /** Properties all request nodes have. */
@@ -42,12 +41,8 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
   spec: RequestNodeSpec<D, P>,
 ): void {
   const translate = translator(RED);
-  const setStatus = statusSetter(node, translate);
   const warn = warnOnce(node);
-  const activity = new RequestActivity();
-  const link = linkToConfig(RED, node, definition.connection, (state) => setStatus(activity.status(state)));
-  const refresh = (): void => setStatus(link.connection ? activity.status(link.state) : NO_CONFIG_STATUS);
-  if (!link.connection) setStatus(NO_CONFIG_STATUS);
+  const linked = linkInputNode(RED, node, definition.connection, 'tie');
 
   const operation = spec.operation(definition);
   const subject: Subject = definition.subject === 'certificate' ? 'certificate' : 'file';
@@ -75,17 +70,13 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
     const work = async () => {
       const value = await evaluateTyped(RED, node, msg, input);
       const defaults = hasTypedDefaults ? await readDefaults(msg) : {};
-      return runRequest(value, operation, () => link.tie(), defaults, {
+      return runRequest(value, operation, () => linked.link.tie(), defaults, {
         ...runOptions,
         onSending: () => {
           sent = true;
-          activity.started();
-          refresh();
+          linked.started();
         },
-        onProgress: (settled, total) => {
-          activity.progress(settled, total);
-          refresh();
-        },
+        onProgress: (settled, total) => linked.progress(settled, total),
       });
     };
     endInput(work(), msg, send, done, {
@@ -94,20 +85,9 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
         Object.assign(msg, outcome.extras);
         if (outcome.errors !== undefined) msg.errors = outcome.errors;
         for (const warning of outcome.warnings) warn(translate(warning));
-        activity.finished(outcome.note === undefined ? {} : { note: outcome.note }, sent);
-        refresh();
+        linked.finished(outcome.note === undefined ? {} : { note: outcome.note }, sent);
       },
-      failed: (failure) => {
-        activity.finished({ errorCode: failure.code }, sent);
-        refresh();
-      },
+      failed: (failure) => linked.finished({ errorCode: failure.code }, sent),
     });
-  });
-
-  node.on('close', (removed, done) => {
-    link.release(removed).then(
-      () => done(),
-      () => done(),
-    );
   });
 }
