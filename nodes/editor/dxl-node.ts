@@ -9,20 +9,32 @@ import type { EditorNode, EditorRED, NodeTypeDefinition, PropertySpec, Validator
 
 export const DXL_CATEGORY = 'DXL';
 
+/**
+ * Node-RED takes a validator's message (and the value as invalid) only from a validator that
+ * declares two parameters, (value, options): from one with a single parameter a message is a
+ * truthy answer, so the value counts as valid.
+ */
+export function withMessage(check: (this: EditorNode, value: unknown) => boolean | string): Validator {
+  return function (this: EditorNode, value: unknown, options?: unknown) {
+    void options;
+    return check.call(this, value);
+  };
+}
+
 /** A topic setting: `optional` ones may stay empty (msg.topic is used then). */
 export function topicValidator(RED: EditorRED, type: string, use: TopicUse, optional: boolean): Validator {
-  return (value) => {
+  return withMessage((value) => {
     const topic = typeof value === 'string' ? value.trim() : '';
     if (topic === '' && optional) return true;
     const problem = topicProblem(topic, use);
     return problem === undefined || RED._(keyOf(type, `tie.topicProblem.${problem}`));
-  };
+  });
 }
 
 /** A service's topics: at least one, each usable. */
 export function topicsValidator(RED: EditorRED, type: string): Validator {
   const one = topicValidator(RED, type, 'subscribe', false);
-  return function (this: EditorNode, value) {
+  return withMessage(function (this: EditorNode, value) {
     const topics = splitTopics(typeof value === 'string' ? value : '');
     if (topics.length === 0) return RED._(keyOf(type, 'tie.topicProblem.empty'));
     for (const topic of topics) {
@@ -30,16 +42,16 @@ export function topicsValidator(RED: EditorRED, type: string): Validator {
       if (verdict !== true) return verdict;
     }
     return true;
-  };
+  });
 }
 
 /** Seconds from 1 to MAX_TIMEOUT_S; empty when `optional` (the node's default is used then). */
 export function timeoutValidator(RED: EditorRED, type: string, optional: boolean): Validator {
-  return (value) => {
+  return withMessage((value) => {
     if ((value === '' || value === undefined) && optional) return true;
     const n = Number(value);
     return (Number.isFinite(n) && n > 0 && n <= MAX_TIMEOUT_S) || RED._(keyOf(type, 'tie.validation.timeout'), { max: MAX_TIMEOUT_S });
-  };
+  });
 }
 
 /** A DXL node's definition: the shared look and label, then its own settings. */

@@ -9,13 +9,18 @@ import path from 'node:path';
 import type { Dollar, EditorRED, NodeTypeDefinition, TypedInputType } from '../../nodes/editor/red';
 import * as tieConfig from '../../nodes/editor/tie-config';
 import * as tieDetection from '../../nodes/editor/tie-detection';
+import * as tieDxlEventIn from '../../nodes/editor/tie-dxl-event-in';
+import * as tieDxlEventOut from '../../nodes/editor/tie-dxl-event-out';
+import * as tieDxlRequest from '../../nodes/editor/tie-dxl-request';
+import * as tieDxlResponse from '../../nodes/editor/tie-dxl-response';
+import * as tieDxlService from '../../nodes/editor/tie-dxl-service';
 import * as tieFirstInstance from '../../nodes/editor/tie-first-instance';
 import * as tieFirstReferences from '../../nodes/editor/tie-first-references';
 import * as tieGetReputation from '../../nodes/editor/tie-get-reputation';
 import * as tieReputationChange from '../../nodes/editor/tie-reputation-change';
 import * as tieSetExternalReputation from '../../nodes/editor/tie-set-external-reputation';
 import * as tieSetReputation from '../../nodes/editor/tie-set-reputation';
-import { MAX_CONCURRENCY, MAX_PORT } from '../../src/flow/limits';
+import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S, MAX_CONCURRENCY, MAX_PORT, MAX_TIMEOUT_S } from '../../src/flow/limits';
 import { FileType, TRUST_LEVELS, TrustLevel } from '../../src/tie/constants';
 import { LANGUAGES, editorNode, fakeDollar, fakeRed, root, translator } from './fake-editor';
 
@@ -33,8 +38,34 @@ const MODULES: Record<string, EditorModule> = {
   'tie-reputation-change': tieReputationChange,
   'tie-detection': tieDetection,
   'tie-first-instance': tieFirstInstance,
+  'tie-dxl-request': tieDxlRequest,
+  'tie-dxl-event-in': tieDxlEventIn,
+  'tie-dxl-event-out': tieDxlEventOut,
+  'tie-dxl-service': tieDxlService,
+  'tie-dxl-response': tieDxlResponse,
 };
 const EVENT_TYPES = ['tie-reputation-change', 'tie-detection', 'tie-first-instance'];
+/** The DXL nodes: their ports, and their settings with the values a new node has. */
+const DXL_TYPES: Record<string, { inputs: number; outputs: number; defaults: Record<string, unknown> }> = {
+  'tie-dxl-request': {
+    inputs: 1,
+    outputs: 1,
+    defaults: { name: '', connection: '', topic: '', payload: 'payload', payloadType: 'msg', format: 'text', timeout: '' },
+  },
+  'tie-dxl-event-in': { inputs: 0, outputs: 1, defaults: { name: '', connection: '', topic: '', format: 'text' } },
+  'tie-dxl-event-out': { inputs: 1, outputs: 0, defaults: { name: '', connection: '', topic: '' } },
+  'tie-dxl-service': {
+    inputs: 0,
+    outputs: 1,
+    defaults: { name: '', connection: '', serviceType: '', topics: '', format: 'text', timeout: DEFAULT_SERVICE_ANSWER_TIMEOUT_S },
+  },
+  // No connection: it answers the request its msg carries.
+  'tie-dxl-response': {
+    inputs: 1,
+    outputs: 0,
+    defaults: { name: '', respond: 'payload', errorCode: '1', errorCodeType: 'num', errorMessage: 'payload', errorMessageType: 'msg' },
+  },
+};
 const REQUEST_TYPES = ['tie-get-reputation', 'tie-set-external-reputation', 'tie-set-reputation', 'tie-first-references'];
 
 function defined(
@@ -50,7 +81,7 @@ function defined(
 }
 
 describe('editor modules (nodes/editor)', () => {
-  for (const type of Object.keys(MODULES)) {
+  for (const type of Object.keys(MODULES).filter((t) => !(t in DXL_TYPES))) {
     it(`${type}: registers with its icon, the TIE category and a tie-config reference`, () => {
       const { definition } = defined(type);
       assert.equal(definition.icon, `${type}.svg`);
@@ -70,7 +101,28 @@ describe('editor modules (nodes/editor)', () => {
         assert.equal(definition.defaults.inputType?.value, 'msg');
       }
     });
+  }
 
+  for (const [type, expected] of Object.entries(DXL_TYPES)) {
+    it(`${type}: registers with its icon, the DXL category, its ports and settings`, () => {
+      const { definition } = defined(type);
+      assert.equal(definition.icon, `${type}.svg`);
+      assert.ok(fs.existsSync(path.join(root, 'icons', definition.icon)), 'its icon exists');
+      assert.equal(definition.color, '#A6BBCF');
+      assert.equal(definition.category, 'DXL');
+      assert.equal(definition.inputs, expected.inputs);
+      assert.equal(definition.outputs, expected.outputs);
+      assert.deepEqual(Object.fromEntries(Object.entries(definition.defaults).map(([key, spec]) => [key, spec.value])), expected.defaults);
+      if ('connection' in expected.defaults) {
+        assert.equal(definition.defaults.connection?.type, 'tie-config');
+        assert.equal(definition.defaults.connection?.required, true);
+      }
+      assert.equal(Boolean(definition.inputLabels), expected.inputs > 0, 'an input label for an input');
+      assert.equal(Boolean(definition.outputLabels), expected.outputs > 0, 'an output label for an output');
+    });
+  }
+
+  for (const type of Object.keys(MODULES)) {
     for (const lang of LANGUAGES) {
       it(`${type}: palette label, node label and port labels in ${lang}, from its catalogue`, () => {
         const { definition } = defined(type, lang);
@@ -114,7 +166,100 @@ describe('editor modules (nodes/editor)', () => {
       'reputation change',
       'detection',
       'first instance',
+      'dxl request',
+      'dxl event in',
+      'dxl event out',
+      'dxl service',
+      'dxl response',
     ]);
+  });
+
+  it("a DXL node's label is its name, else its topic (a service: its type, else its topics), else the catalogue's", () => {
+    const label = (type: string, properties: Record<string, unknown>): string => {
+      const { definition } = defined(type);
+      return definition.label.call(editorNode(type, definition, properties));
+    };
+    assert.equal(label('tie-dxl-request', {}), 'dxl request');
+    assert.equal(label('tie-dxl-request', { topic: ' /acme/service/lookup ' }), '/acme/service/lookup');
+    assert.equal(label('tie-dxl-event-in', { topic: '/acme/event/#' }), '/acme/event/#');
+    assert.equal(label('tie-dxl-event-out', { topic: '' }), 'dxl event out');
+    assert.equal(label('tie-dxl-service', { topics: '/acme/a, /acme/b' }), '/acme/a, /acme/b');
+    assert.equal(label('tie-dxl-service', { serviceType: '/acme/service', topics: '/acme/a' }), '/acme/service');
+    assert.equal(label('tie-dxl-response', {}), 'dxl response');
+    assert.equal(label('tie-dxl-response', { respond: 'error' }), 'dxl error response');
+    assert.equal(label('tie-dxl-request', { name: 'mine', topic: '/acme/x' }), 'mine');
+  });
+
+  /** Every validator of a DXL node: Node-RED shows a message only from a (value, options) validator. */
+  function dxlValidate(type: string, property: string, lang: string = 'en-US'): (value: unknown) => boolean | string {
+    const { definition } = defined(type, lang);
+    const validate = definition.defaults[property]?.validate;
+    assert.ok(validate, `${type}.${property} has a validator`);
+    assert.equal(validate.length, 2, `${type}.${property}: (value, options), or Node-RED takes a message for valid`);
+    const node = editorNode(type, definition, {}, lang);
+    return (value) => validate.call(node, value);
+  }
+
+  for (const lang of LANGUAGES) {
+    it(`DXL topics are checked by the runtime's rule, with the catalogue's reason in ${lang}`, () => {
+      const problem = (type: string, name: string): string => translator(type, lang)(`tie.topicProblem.${name}`);
+      const eventIn = dxlValidate('tie-dxl-event-in', 'topic', lang);
+      for (const ok of ['/acme/event/#', '/acme/event/alert', '#']) assert.equal(eventIn(ok), true, `event in: ${ok}`);
+      assert.equal(eventIn('/a/+/b'), problem('tie-dxl-event-in', 'plusWildcard'));
+      assert.equal(eventIn('/a/#/b'), problem('tie-dxl-event-in', 'hashNotLast'));
+      assert.equal(eventIn(''), problem('tie-dxl-event-in', 'empty'), 'an event in needs its topic');
+
+      const request = dxlValidate('tie-dxl-request', 'topic', lang);
+      for (const ok of ['', '  ', '/acme/service/lookup']) assert.equal(request(ok), true, `request: "${ok}" (empty: msg.topic)`);
+      assert.equal(request('/a/#'), problem('tie-dxl-request', 'wildcardInPublish'));
+      assert.equal(request('/a/+/b'), problem('tie-dxl-request', 'wildcardInPublish'));
+
+      const eventOut = dxlValidate('tie-dxl-event-out', 'topic', lang);
+      for (const ok of ['', '/acme/event/alert']) assert.equal(eventOut(ok), true, `event out: "${ok}"`);
+      assert.equal(eventOut('/acme/event/#'), problem('tie-dxl-event-out', 'wildcardInPublish'));
+
+      const topics = dxlValidate('tie-dxl-service', 'topics', lang);
+      for (const ok of ['/acme/a', '/acme/a, /acme/b/#', '/acme/a\n/acme/b']) assert.equal(topics(ok), true, `service: ${ok}`);
+      assert.equal(topics(''), problem('tie-dxl-service', 'empty'));
+      assert.equal(topics(' , '), problem('tie-dxl-service', 'empty'));
+      assert.equal(topics('/acme/a, /acme/+/b'), problem('tie-dxl-service', 'plusWildcard'));
+    });
+
+    it(`DXL timeouts are seconds from 1 to MAX_TIMEOUT_S (${MAX_TIMEOUT_S}), the message in ${lang}`, () => {
+      for (const [type, optional] of [
+        ['tie-dxl-request', true],
+        ['tie-dxl-service', false],
+      ] as const) {
+        const timeout = dxlValidate(type, 'timeout', lang);
+        const message = translator(type, lang)('tie.validation.timeout', { max: MAX_TIMEOUT_S });
+        for (const ok of [1, '5', '0.5', MAX_TIMEOUT_S]) assert.equal(timeout(ok), true, `${type}: ${String(ok)}`);
+        for (const refused of [0, '-1', 'soon', MAX_TIMEOUT_S + 1]) assert.equal(timeout(refused), message, `${type}: ${String(refused)}`);
+        assert.equal(timeout(''), optional || message, `${type}: empty`);
+        assert.match(message, new RegExp(`${MAX_TIMEOUT_S}`));
+      }
+    });
+  }
+
+  it('the DXL nodes with a connection get the single tie-config when added; the response, without one, watches nothing', () => {
+    for (const type of Object.keys(DXL_TYPES)) {
+      const RED = fakeRed(type);
+      MODULES[type].register(RED, fakeDollar().$);
+      if (type === 'tie-dxl-response') {
+        assert.equal(RED.listeners.length, 0, 'no nodes:add listener for the response');
+        continue;
+      }
+      RED.configs.push({ id: 'c1', type: 'tie-config', users: [], _: RED._ });
+      const added = { id: 'n1', type, z: 'flow', changed: true, connection: '', _: RED._ };
+      for (const listener of RED.listeners) listener(added);
+      assert.equal(added.connection, 'c1', type);
+    }
+  });
+
+  it("tie-dxl-response's form: TypedInputs for the error code (a number) and the error message (a text)", () => {
+    const { definition, recorded } = defined('tie-dxl-response');
+    definition.oneditprepare!.call(editorNode('tie-dxl-response', definition));
+    assert.deepEqual(recorded.typedInputs.get('#node-input-errorCode'), ['msg', 'num', 'flow', 'global', 'env', 'jsonata']);
+    assert.deepEqual(recorded.typedInputs.get('#node-input-errorMessage'), ['msg', 'str', 'flow', 'global', 'env', 'jsonata']);
   });
 
   it('tie-config declares the same credentials as its runtime, the private key and proxy password as passwords', async () => {

@@ -60,6 +60,11 @@ export interface NodeSnapshot {
   credentials?: Record<string, unknown>;
 }
 
+/** Whether the node's type has a connection setting (a tie-config); tie-dxl-response has none. */
+export function hasConnection(node: NodeSnapshot): boolean {
+  return 'connection' in node.properties;
+}
+
 export class EditorPage {
   /** Console errors and page errors from the editor's own origin, oldest first. */
   readonly errors: string[] = [];

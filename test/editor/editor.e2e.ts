@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { DEMO_CONFIG_ID, DEMO_TAB_ID, type Demo, startDemo } from '../../scripts/demo';
 import { CHROMIUM_ARGS, chromiumPath, requireChromium } from './chromium';
-import { EditorPage } from './editor-page';
+import { EditorPage, hasConnection } from './editor-page';
 
 /*
  * The editor in a real browser (`npm run test:editor`): Debian's Chromium driven by
@@ -29,7 +29,7 @@ import { EditorPage } from './editor-page';
 const root = path.resolve(__dirname, '..', '..', '..');
 const outputDir = path.join(root, 'test-output', 'editor');
 
-const FLOW_TYPES = [
+const TIE_TYPES = [
   'tie-get-reputation',
   'tie-set-external-reputation',
   'tie-set-reputation',
@@ -38,6 +38,19 @@ const FLOW_TYPES = [
   'tie-detection',
   'tie-first-instance',
 ];
+const DXL_TYPES = ['tie-dxl-request', 'tie-dxl-event-in', 'tie-dxl-event-out', 'tie-dxl-service', 'tie-dxl-response'];
+const FLOW_TYPES = [...TIE_TYPES, ...DXL_TYPES];
+/** The sections of each node's help (every flow node not named: Inputs, Outputs, Details). */
+const HELP_SECTIONS: Record<string, string[]> = {
+  'tie-config': ['Properties', 'Details'],
+  'tie-reputation-change': ['Outputs', 'Details'],
+  'tie-detection': ['Outputs', 'Details'],
+  'tie-first-instance': ['Outputs', 'Details'],
+  'tie-dxl-event-in': ['Outputs', 'Details'],
+  'tie-dxl-service': ['Outputs', 'Details'],
+  'tie-dxl-event-out': ['Inputs', 'Details'],
+  'tie-dxl-response': ['Inputs', 'Details'],
+};
 const EXAMPLES = fs
   .readdirSync(path.join(root, 'examples'))
   .filter((f) => f.endsWith('.json'))
@@ -149,6 +162,56 @@ const DIALOGS: DialogCase[] = [
     saved: { name: '' },
     label: 'file first instance',
   },
+  {
+    type: 'tie-dxl-request',
+    async edit(editor) {
+      await editor.page.fill('#node-input-topic', '/acme/service/lookup');
+      await editor.page.selectOption('#node-input-format', 'json');
+      await editor.page.fill('#node-input-timeout', '5');
+    },
+    saved: { topic: '/acme/service/lookup', payload: 'payload', payloadType: 'msg', format: 'json', timeout: '5' },
+    label: '/acme/service/lookup',
+  },
+  {
+    type: 'tie-dxl-event-in',
+    async edit(editor) {
+      await editor.page.fill('#node-input-topic', '/acme/event/#');
+      await editor.page.selectOption('#node-input-format', 'json');
+    },
+    saved: { topic: '/acme/event/#', format: 'json' },
+    label: '/acme/event/#',
+  },
+  {
+    type: 'tie-dxl-event-out',
+    async edit(editor) {
+      await editor.page.fill('#node-input-topic', '/acme/event/alert');
+    },
+    saved: { topic: '/acme/event/alert' },
+    label: '/acme/event/alert',
+  },
+  {
+    type: 'tie-dxl-service',
+    async edit(editor) {
+      await editor.page.fill('#node-input-serviceType', '/acme/service');
+      await editor.page.fill('#node-input-topics', '/acme/service/lookup, /acme/service/update');
+      await editor.page.selectOption('#node-input-format', 'json');
+    },
+    saved: { serviceType: '/acme/service', topics: '/acme/service/lookup, /acme/service/update', format: 'json' },
+    label: '/acme/service',
+  },
+  {
+    type: 'tie-dxl-response',
+    async edit(editor) {
+      const errorRows = editor.page.locator('.form-row:has(#node-input-errorCode), .form-row:has(#node-input-errorMessage)');
+      assert.equal(await errorRows.filter({ visible: true }).count(), 0, 'no error rows for a response');
+      await editor.page.selectOption('#node-input-respond', 'error');
+      assert.equal(await errorRows.filter({ visible: true }).count(), 2, 'error code and message for an error response');
+      await editor.setTypedInput('node-input-errorCode', 'number', { text: '42' });
+      await editor.setTypedInput('node-input-errorMessage', 'string', { text: 'not here' });
+    },
+    saved: { respond: 'error', errorCode: '42', errorCodeType: 'num', errorMessage: 'not here', errorMessageType: 'str' },
+    label: 'dxl error response',
+  },
 ];
 
 describe('the editor in a real browser', function () {
@@ -214,9 +277,9 @@ describe('the editor in a real browser', function () {
     assert.deepEqual(errors, [], `browser console errors:\n${errors.join('\n')}`);
   }
 
-  it('lists the seven flow nodes in the TIE palette category, and the tie-config among the configuration nodes', async () => {
-    const types = await editor.paletteTypes('TIE');
-    assert.deepEqual([...types].sort(), [...FLOW_TYPES].sort());
+  it('lists the seven TIE nodes in the TIE palette category, the five DXL nodes in DXL, and the tie-config among the configuration nodes', async () => {
+    assert.deepEqual([...(await editor.paletteTypes('TIE'))].sort(), [...TIE_TYPES].sort());
+    assert.deepEqual([...(await editor.paletteTypes('DXL'))].sort(), [...DXL_TYPES].sort());
     // Every palette entry has its label and icon.
     for (const type of FLOW_TYPES) {
       const entry = editor.page.locator(`#red-ui-palette .red-ui-palette-node[data-palette-type="${type}"]`);
@@ -228,6 +291,8 @@ describe('the editor in a real browser', function () {
     }
     await editor.page.locator('[id="red-ui-palette-container-TIE"]').scrollIntoViewIfNeeded();
     await editor.screenshot('palette');
+    await editor.page.locator('[id="red-ui-palette-container-DXL"]').scrollIntoViewIfNeeded();
+    await editor.screenshot('palette-dxl');
     const configs = await editor.configNodes('tie-config');
     assert.deepEqual(
       configs.map((c) => c.id),
@@ -286,25 +351,32 @@ describe('the editor in a real browser', function () {
     DIALOGS.forEach((dialog, index) => {
       it(`${dialog.type}: fields, TypedInputs and the connection; changes saved with Done`, async () => {
         await editor.showTab(scratchTab);
-        const id = await editor.dropFromPalette(dialog.type, 260, 80 + index * 60);
+        // Two columns, so every node lands inside the workspace.
+        const id = await editor.dropFromPalette(dialog.type, 260 + Math.floor(index / 7) * 320, 80 + (index % 7) * 60);
         dropped.set(dialog.type, id);
+        const connected = hasConnection(await editor.snapshot(id));
+        assert.equal(connected, dialog.type !== 'tie-dxl-response', `${dialog.type}: a connection setting`);
         // Dropped next to the single tie-config, the node uses it.
-        assert.equal((await editor.snapshot(id)).connection, DEMO_CONFIG_ID);
+        if (connected) assert.equal((await editor.snapshot(id)).connection, DEMO_CONFIG_ID);
         await editor.openNodeDialog(id);
         const tray = editor.tray;
-        assert.equal(await editor.page.inputValue('#node-input-connection'), DEMO_CONFIG_ID);
-        assert.match(await editor.page.locator('#node-input-connection option:checked').innerText(), /Embedded fabric/);
+        if (connected) {
+          assert.equal(await editor.page.inputValue('#node-input-connection'), DEMO_CONFIG_ID);
+          assert.match(await editor.page.locator('#node-input-connection option:checked').innerText(), /Embedded fabric/);
+        } else {
+          assert.equal(await editor.page.locator('#node-input-connection').count(), 0, `${dialog.type}: no connection row`);
+        }
         // Every field has its label, text comes from the catalogue, TypedInputs are built.
         const text = await tray.locator('.red-ui-tray-body').innerText();
         assertNoCatalogueKey(text, `${dialog.type} dialog`);
         for (const label of await tray.locator('.form-row:visible > label').all()) {
           assert.notEqual((await label.innerText()).trim(), '', `${dialog.type}: an empty label`);
         }
-        // A TypedInput for each property with a "<name>Type" companion.
+        // A TypedInput for each property with a "<name>Type" companion (shown or on a hidden row).
         const properties = (await editor.snapshot(id)).properties;
         const typed = Object.keys(properties).filter((key) => key.endsWith('Type') && key.slice(0, -4) in properties);
         assert.equal(
-          await tray.locator('.red-ui-typedInput-container:visible').count(),
+          await tray.locator('.red-ui-tray-body .red-ui-typedInput-container').count(),
           typed.length,
           `${dialog.type}: TypedInputs for ${typed.join(', ')}`,
         );
@@ -319,6 +391,28 @@ describe('the editor in a real browser', function () {
         assert.equal((await editor.page.locator(`[id="${id}"] .red-ui-flow-node-label`).textContent())?.trim(), dialog.label);
         noConsoleErrors();
       });
+    });
+
+    it("tie-dxl-request: a topic with a wildcard is flagged by the editor's validation, and valid again once fixed", async () => {
+      const id = dropped.get('tie-dxl-request');
+      assert.ok(id, 'the dxl request node of the dialog tests');
+      await editor.showTab(scratchTab);
+      const topic = editor.page.locator('#node-input-topic');
+      await editor.openNodeDialog(id);
+      await topic.fill('/a/#');
+      await topic.press('Tab');
+      await editor.page.locator('#node-input-topic.input-error').waitFor();
+      await editor.closeNodeDialog('done');
+      assert.equal((await editor.snapshot(id)).valid, false, 'a request to /a/# is invalid');
+      await editor.page.locator(`[id="${id}"] .red-ui-flow-node-error`).filter({ visible: true }).waitFor();
+
+      await editor.openNodeDialog(id);
+      await topic.fill('/acme/service/lookup');
+      await topic.press('Tab');
+      await editor.page.locator('#node-input-topic.input-error').waitFor({ state: 'detached' });
+      await editor.closeNodeDialog('done');
+      assert.equal((await editor.snapshot(id)).valid, true, 'valid again with one topic');
+      noConsoleErrors();
     });
 
     it('a saved TypedInput choice shows again when the dialog reopens', async () => {
@@ -475,12 +569,7 @@ describe('the editor in a real browser', function () {
         const help = editor.page.locator('.red-ui-help').filter({ visible: true }).last();
         await help.locator('h3').first().waitFor();
         const sections = (await help.locator('h3').allInnerTexts()).map((s) => s.trim());
-        const expected =
-          type === 'tie-config'
-            ? ['Properties', 'Details']
-            : ['tie-reputation-change', 'tie-detection', 'tie-first-instance'].includes(type)
-              ? ['Outputs', 'Details']
-              : ['Inputs', 'Outputs', 'Details'];
+        const expected = HELP_SECTIONS[type] ?? ['Inputs', 'Outputs', 'Details'];
         for (const section of expected) assert.ok(sections.includes(section), `${type}: "${section}" in ${sections.join(', ')}`);
         const first = (await help.locator('p').first().innerText()).trim();
         assert.ok(first.length > 20, `${type}: a first paragraph (the palette tooltip)`);
@@ -503,7 +592,8 @@ describe('the editor in a real browser', function () {
         const nodes = await editor.nodesOfTab(tab);
         assert.ok(nodes.length > 0, `${name} has TIE nodes`);
         for (const node of nodes) {
-          assert.equal(node.connection, DEMO_CONFIG_ID, `${name}: ${node.type} "${node.name ?? node.id}" connection`);
+          if (hasConnection(node))
+            assert.equal(node.connection, DEMO_CONFIG_ID, `${name}: ${node.type} "${node.name ?? node.id}" connection`);
           assert.equal(node.valid, true, `${name}: ${node.type} "${node.name ?? node.id}" is valid`);
         }
         noConsoleErrors();
@@ -512,12 +602,13 @@ describe('the editor in a real browser', function () {
   });
 
   describe('deployed against the fabric', () => {
-    it('deploys without a confirmation, and every TIE node on every tab shows "connected"', async () => {
+    it('deploys without a confirmation, and every TIE node with a connection on every tab shows "connected"', async () => {
       await editor.deploy();
       const tabs = [DEMO_TAB_ID, ...imported.values()];
       for (const tab of tabs) {
         await editor.showTab(tab);
-        const nodes = await editor.nodesOfTab(tab);
+        // A dxl response has no connection: it shows a status only once it answers.
+        const nodes = (await editor.nodesOfTab(tab)).filter(hasConnection);
         for (const node of nodes) {
           await editor.page
             .locator(`[id="${node.id}"] .red-ui-flow-node-status-label`, { hasText: /^connected$/ })

@@ -14,12 +14,23 @@ import { DEMO_CONFIG_ID, DEMO_TAB_ID, type Demo, startDemo } from '../../scripts
 import { nodeTypes } from '../../scripts/editor-build';
 import { type Language, LANGUAGES, builtLocales, flatten, readCatalogue } from '../support/catalogue';
 import { CHROMIUM_ARGS, chromiumPath, requireChromium } from './chromium';
-import { EditorPage } from './editor-page';
+import { EditorPage, hasConnection } from './editor-page';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const outputDir = path.join(root, 'test-output', 'editor-languages');
 
 const FLOW_TYPES = nodeTypes(root).filter((type) => type !== 'tie-config');
+/** The palette category of a flow node: DXL for the generic DXL nodes, TIE for the others. */
+const categoryOf = (type: string): 'TIE' | 'DXL' => (type.startsWith('tie-dxl-') ? 'DXL' : 'TIE');
+
+/** The DXL dialogs' own field labels (tie.label.<name>), hidden rows included. */
+const DXL_LABELS: Record<string, string[]> = {
+  'tie-dxl-request': ['topic', 'payload', 'format', 'timeout'],
+  'tie-dxl-event-in': ['topic', 'format'],
+  'tie-dxl-event-out': ['topic'],
+  'tie-dxl-service': ['serviceType', 'topics', 'format', 'timeout'],
+  'tie-dxl-response': ['respond', 'errorCode', 'errorMessage'],
+};
 
 /** How each language is chosen: the browser's language, or the editor's language setting. */
 const CHOSEN_BY: Record<Language, { locale: string; editorSetting?: string }> = {
@@ -151,9 +162,11 @@ describe('the editor in en-US, de and ja', function () {
         }
       });
 
-      it('palette: every TIE node under its label in this language', async () => {
+      it('palette: every TIE and DXL node in its category, under its label in this language', async () => {
         for (const type of FLOW_TYPES) {
-          const entry = editor.page.locator(`#red-ui-palette .red-ui-palette-node[data-palette-type="${type}"]`);
+          const entry = editor.page.locator(
+            `[id="red-ui-palette-container-${categoryOf(type)}"] .red-ui-palette-node[data-palette-type="${type}"]`,
+          );
           const label = texts(lang, type).get(`${type}.paletteLabel`);
           assert.equal(await entry.getAttribute('data-palette-label'), label, type);
           // Drawn on lines of whole words (Node-RED breaks a word too wide for the palette), except in Japanese.
@@ -162,6 +175,8 @@ describe('the editor in en-US, de and ja', function () {
         }
         await editor.page.locator('[id="red-ui-palette-container-TIE"]').scrollIntoViewIfNeeded();
         await editor.screenshot('palette');
+        await editor.page.locator('[id="red-ui-palette-container-DXL"]').scrollIntoViewIfNeeded();
+        await editor.screenshot('palette-dxl');
         assert.deepEqual(editor.errors.splice(0), []);
       });
 
@@ -195,8 +210,17 @@ describe('the editor in en-US, de and ja', function () {
           assert.equal(title, editTitle(lang, texts(lang, type).get(`${type}.paletteLabel`)!), `${type}: dialog title`);
           const body = await formText(editor);
           const own = texts(lang, type);
-          for (const key of [`tie.label.connection`, `tie.label.name`])
-            assert.ok(body.includes(own.get(key)!), `${type}: "${own.get(key)}"`);
+          // Every node has a name; all but the dxl response have a connection.
+          const keys = [
+            ...(hasConnection(await editor.snapshot(id)) ? ['tie.label.connection'] : []),
+            'tie.label.name',
+            ...(DXL_LABELS[type] ?? []).map((name) => `tie.label.${name}`),
+          ];
+          for (const key of keys) {
+            const text = own.get(key);
+            assert.ok(text !== undefined, `${type}: the ${lang} catalogue has ${key}`);
+            assert.ok(body.includes(text), `${type}: "${text}" (${key})`);
+          }
           assertNoEnglish(body, lang, type, `${type} dialog`);
           await editor.screenshot(`dialog-${type}`);
           await editor.closeNodeDialog('cancel');
