@@ -1,5 +1,5 @@
 /** What every TIE node's editor shares: its look, its labels' style, catalogue keys of a node set. */
-import type { EditorNode, Translate } from './red';
+import type { EditorNode, Translate, Validator } from './red';
 
 export const MODULE = 'node-red-contrib-tie';
 
@@ -39,4 +39,16 @@ export function paletteLabel(type: string): (this: { _: Translate }) => string {
 export function fieldText(value: unknown): string {
   if (typeof value === 'string') return value.trim();
   return typeof value === 'number' ? String(value) : '';
+}
+
+/**
+ * Node-RED takes a validator's message (and the value as invalid) only from a validator that
+ * declares two parameters, (value, options): from one with a single parameter a message is a
+ * truthy answer, so the value counts as valid.
+ */
+export function withMessage(check: (this: EditorNode, value: unknown) => boolean | string): Validator {
+  return function (this: EditorNode, value: unknown, options?: unknown) {
+    void options;
+    return check.call(this, value);
+  };
 }

@@ -4,22 +4,10 @@
  */
 import { type TopicUse, splitTopics, topicProblem } from '../../src/flow/dxl-topics';
 import { MAX_TIMEOUT_S } from '../../src/flow/limits';
-import { keyOf, nameOf, nameStyle, nodeLook, paletteLabel } from './common';
+import { keyOf, nameOf, nameStyle, nodeLook, paletteLabel, withMessage } from './common';
 import type { EditorNode, EditorRED, NodeTypeDefinition, PropertySpec, Validator } from './red';
 
 export const DXL_CATEGORY = 'DXL';
-
-/**
- * Node-RED takes a validator's message (and the value as invalid) only from a validator that
- * declares two parameters, (value, options): from one with a single parameter a message is a
- * truthy answer, so the value counts as valid.
- */
-export function withMessage(check: (this: EditorNode, value: unknown) => boolean | string): Validator {
-  return function (this: EditorNode, value: unknown, options?: unknown) {
-    void options;
-    return check.call(this, value);
-  };
-}
 
 /** A topic setting: `optional` ones may stay empty (msg.topic is used then). */
 export function topicValidator(RED: EditorRED, type: string, use: TopicUse, optional: boolean): Validator {

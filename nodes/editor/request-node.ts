@@ -3,7 +3,7 @@
  * rows come from one source too: nodes/editor/rows/, included by the build).
  */
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../../src/flow/limits';
-import { keyOf, nameStyle, nodeLook, paletteLabel } from './common';
+import { keyOf, nameStyle, nodeLook, paletteLabel, withMessage } from './common';
 import type { Dollar, EditorNode, EditorRED, NodeTypeDefinition, PropertySpec } from './red';
 import { HASHES_TYPES, typed } from './typed-inputs';
 
@@ -23,7 +23,9 @@ export function requestDefaults(RED: EditorRED, type: string): Record<string, Pr
     input: { ...input.input, value: 'payload' },
     concurrency: {
       value: DEFAULT_CONCURRENCY,
-      validate: (value) => concurrencyValid(value) || RED._(keyOf(type, 'tie.validation.concurrency'), { max: MAX_CONCURRENCY }),
+      validate: withMessage(
+        (value) => concurrencyValid(value) || RED._(keyOf(type, 'tie.validation.concurrency'), { max: MAX_CONCURRENCY }),
+      ),
     },
     batchErrors: { value: 'fail' },
   };

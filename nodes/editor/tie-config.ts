@@ -12,7 +12,7 @@ import {
   MIN_PORT,
   MQTT_PROTOCOL_VERSIONS,
 } from '../../src/flow/limits';
-import { fieldText, keyOf, nameOf, nodeLook } from './common';
+import { fieldText, keyOf, nameOf, nodeLook, withMessage } from './common';
 import { pickedFiles } from './browser-files';
 import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate } from './red';
 import { type BrokerRow, setupImport, setupProvisioning } from './tie-config-actions';
@@ -58,23 +58,23 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
       source: { value: 'form' },
       configFile: {
         value: '',
-        validate(v) {
+        validate: withMessage(function (v) {
           return this.source !== 'file' || fieldText(v) !== '' || error('configFile');
-        },
+        }),
       },
       brokers: {
         value: [{ host: '127.0.0.1', port: DEFAULT_BROKER_PORT, id: '' }],
-        validate(v) {
+        validate: withMessage(function (v) {
           return this.source === 'file' || brokersValid(v) || error('brokers');
-        },
+        }),
       },
       transport: { value: 'mqtt' },
       proxyHost: { value: '' },
       proxyPort: {
         value: '',
-        validate(v) {
+        validate: withMessage(function (v) {
           return this.transport !== 'websockets' || !this.proxyHost || isPort(v) || error('port');
-        },
+        }),
       },
       tlsSource: { value: 'credentials' },
       caFile: { value: '' },
@@ -85,24 +85,24 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
       protocolVersion: { value: MQTT_PROTOCOL_VERSIONS[0]?.value ?? '4' },
       requestTimeout: {
         value: DEFAULT_REQUEST_TIMEOUT_S,
-        validate: (v) => Number(v) > 0 || error('positive'),
+        validate: withMessage((v) => Number(v) > 0 || error('positive')),
       },
       keepalive: {
         value: DEFAULT_KEEPALIVE_S,
-        validate: (v) => {
+        validate: withMessage((v) => {
           const n = Number(v);
           return (
             (Number.isInteger(n) && n >= 1 && n <= MAX_KEEPALIVE_S) ||
             RED._(keyOf(TYPE, `${TYPE}.error.keepalive`), { max: MAX_KEEPALIVE_S })
           );
-        },
+        }),
       },
       cache: { value: false },
       cacheTtl: {
         value: DEFAULT_CACHE_TTL_S,
-        validate(v) {
+        validate: withMessage(function (v) {
           return !this.cache || Number(v) > 0 || error('positive');
-        },
+        }),
       },
       // Where "Provision" and "Update brokers" go (ePO or an OpenDXL console). The password is never stored.
       provisionHost: { value: '' },

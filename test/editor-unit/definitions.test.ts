@@ -81,6 +81,18 @@ function defined(
 }
 
 describe('editor modules (nodes/editor)', () => {
+  // Node-RED (editor-client's validateNodeProperty) takes a returned message as "invalid" only from a
+  // validator declaring (value, options); from any other a message is truthy, i.e. valid.
+  it('every validator that can return a message declares two parameters, so Node-RED shows it as invalid', () => {
+    for (const type of Object.keys(MODULES)) {
+      const { definition } = defined(type);
+      for (const [property, spec] of Object.entries(definition.defaults)) {
+        if (spec.validate === undefined) continue;
+        assert.equal(spec.validate.length, 2, `${type}.${property}: its validator takes ${spec.validate.length} parameter(s)`);
+      }
+    }
+  });
+
   for (const type of Object.keys(MODULES).filter((t) => !(t in DXL_TYPES))) {
     it(`${type}: registers with its icon, the TIE category and a tie-config reference`, () => {
       const { definition } = defined(type);

@@ -118,7 +118,15 @@ export function fakeRed(type: string, lang = 'en-US'): FakeRed {
     },
     events: { on: (_event, listener) => void red.listeners.push(listener) },
     editor: { validateNode: (node) => void red.validated.push(node) },
-    validators: { typedInput: (): Validator => () => true },
+    // As Node-RED's own: a validator of (value, options).
+    validators: {
+      typedInput: (): Validator =>
+        function (value: unknown, options?: unknown) {
+          void value;
+          void options;
+          return true;
+        },
+    },
     tabs: { create: () => ({ addTab: () => undefined }) },
     notify: () => undefined,
   };
