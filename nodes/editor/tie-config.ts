@@ -38,6 +38,11 @@ export function brokersValid(brokers: unknown): boolean {
   );
 }
 
+/** A setting a flow from an earlier version lacks, or the user emptied: the runtime's default applies. */
+function isUnset(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
 /** "dxl1:8883 +1" for a broker list, the file name for a dxlclient.config. */
 export function configLabel(node: EditorNode): string {
   const name = nameOf(node);
@@ -85,13 +90,14 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
       protocolVersion: { value: MQTT_PROTOCOL_VERSIONS[0]?.value ?? '4' },
       requestTimeout: {
         value: DEFAULT_REQUEST_TIMEOUT_S,
-        validate: withMessage((v) => Number(v) > 0 || error('positive')),
+        validate: withMessage((v) => isUnset(v) || Number(v) > 0 || error('positive')),
       },
       keepalive: {
         value: DEFAULT_KEEPALIVE_S,
         validate: withMessage((v) => {
           const n = Number(v);
           return (
+            isUnset(v) ||
             (Number.isInteger(n) && n >= 1 && n <= MAX_KEEPALIVE_S) ||
             RED._(keyOf(TYPE, `${TYPE}.error.keepalive`), { max: MAX_KEEPALIVE_S })
           );
@@ -101,7 +107,7 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
       cacheTtl: {
         value: DEFAULT_CACHE_TTL_S,
         validate: withMessage(function (v) {
-          return !this.cache || Number(v) > 0 || error('positive');
+          return !this.cache || isUnset(v) || Number(v) > 0 || error('positive');
         }),
       },
       // Where "Provision" and "Update brokers" go (ePO or an OpenDXL console). The password is never stored.

@@ -38,8 +38,6 @@ export interface ServiceRequestsOptions {
   timeoutMs: number;
   /** Requests waiting at most; one more is refused as overloaded. */
   maxPending: number;
-  /** A request the flow did not answer in time (for the node's log and status). */
-  onTimeout?: (request: DxlMessage) => void;
 }
 
 /** The open requests of one service node. */
@@ -72,7 +70,6 @@ export class ServiceRequests {
       if (!this.settle(key)) return;
       const seconds = Math.round(this.options.timeoutMs / 100) / 10;
       this.options.dxl.sendErrorResponse(request, FabricErrorCode.ResponseTimeout, `The service's flow did not answer within ${seconds} s`);
-      this.options.onTimeout?.(request);
     }, this.options.timeoutMs);
     timer.unref();
     open.set(key, { request, owner: this, timer });

@@ -298,6 +298,16 @@ describe('editor modules (nodes/editor)', () => {
     }
   });
 
+  it("tie-config's numbers may be unset (a flow from an earlier version), the runtime's defaults then apply; set, they are checked", () => {
+    const { definition } = defined('tie-config');
+    const node = editorNode('tie-config', definition, { source: 'form', cache: true });
+    for (const property of ['requestTimeout', 'keepalive', 'cacheTtl']) {
+      const validate = definition.defaults[property].validate!;
+      for (const unset of [undefined, '']) assert.equal(validate.call(node, unset), true, `${property} ${String(unset)}`);
+      assert.equal(typeof validate.call(node, -1), 'string', `${property} -1 is refused with a message`);
+    }
+  });
+
   it('tie-config validates its broker list (ports up to MAX_PORT) and labels itself by its first broker', () => {
     const { definition } = defined('tie-config');
     const node = editorNode('tie-config', definition, { source: 'form' });
