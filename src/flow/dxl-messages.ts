@@ -4,8 +4,7 @@
  * fields beside it. Careless input is refused here with a stable code, before anything is sent.
  */
 import { topicTooLong } from '../dxl/packet-limits';
-import type { DxlMessage } from '../dxl/message';
-import { parseJsonPayload } from '../dxl/message';
+import { type DxlMessage, type DxlPayload, parseJsonPayload, payloadToBuffer } from '../dxl/message';
 import { DxlErrorCode } from '../dxl/errors';
 import { type TopicProblem, type TopicUse, topicProblem } from './dxl-topics';
 import { NodeErrorCode, TieNodeError } from './errors';
@@ -60,28 +59,23 @@ export function checkTopic(topic: string, use: TopicUse, from = 'the topic'): st
 }
 
 /**
- * A msg value as DXL payload bytes: text as UTF-8, a Buffer as it is, nothing as an empty payload,
- * anything else as JSON. Refused with DXL_INVALID_PAYLOAD when JSON cannot carry it.
+ * A msg value as DXL payload bytes, as the DXL client makes them (text as UTF-8, a Buffer as it is,
+ * nothing as an empty payload, anything else as JSON). What JSON cannot carry is refused with
+ * DXL_INVALID_PAYLOAD rather than sent as something else (JSON writes NaN as null, drops a function).
  */
 export function encodePayload(value: unknown, from: string): Buffer {
-  if (value === undefined || value === null) return Buffer.alloc(0);
-  if (typeof value === 'string') return Buffer.from(value, 'utf8');
-  if (Buffer.isBuffer(value)) return value;
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   if (typeof value === 'function' || typeof value === 'symbol') {
     throw new TieNodeError(NodeErrorCode.InvalidPayload, `${from} is a ${typeof value}: send text, a Buffer, or a value JSON can carry`);
   }
   if (typeof value === 'number' && !Number.isFinite(value)) {
     throw new TieNodeError(NodeErrorCode.InvalidPayload, `${from} is ${String(value)}: JSON has no such number`);
   }
-  let json: string | undefined;
   try {
-    json = JSON.stringify(value);
+    return payloadToBuffer(value as DxlPayload);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new TieNodeError(NodeErrorCode.InvalidPayload, `${from} cannot be sent as JSON: ${reason}`);
   }
-  return Buffer.from(json ?? '', 'utf8');
 }
 
 /** A payload off the wire in the chosen form; a `json` payload that is not JSON is DXL_MALFORMED. */
