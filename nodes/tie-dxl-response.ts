@@ -5,6 +5,7 @@
 import { REQUEST_KEY_PROPERTY, answerRequest, errorCodeOf } from '../src/flow/dxl-service';
 import { encodePayload } from '../src/flow/dxl-messages';
 import { errorStatusLabel } from '../src/flow/errors';
+import { DEFAULT_ERROR_RESPONSE_CODE } from '../src/flow/limits';
 import { userText } from '../src/flow/text';
 import { parseText } from '../src/flow/values';
 import { endInput } from './shared/input-end';
@@ -31,7 +32,9 @@ export = function registerTieDxlResponse(RED: NodeRedApi): void {
   function start(node: NodeInstance, definition: DxlResponseDefinition): void {
     const setStatus = statusSetter(node, translator(RED));
     const asError = definition.respond === 'error';
-    const errorCode: TypedValue = typedOrMsg(definition.errorCode, definition.errorCodeType, 'errorCode');
+    const errorCode: TypedValue = definition.errorCodeType
+      ? { value: definition.errorCode, type: definition.errorCodeType }
+      : { value: String(DEFAULT_ERROR_RESPONSE_CODE), type: 'num' };
     const errorMessage: TypedValue = typedOrMsg(definition.errorMessage, definition.errorMessageType, 'payload');
     let answered = 0;
 

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { DxlErrorCode, FabricErrorCode } from '../src/dxl/errors';
+import { DEFAULT_ERROR_RESPONSE_CODE } from '../src/flow/limits';
 import { type DxlBackend, connected, onEachBroker } from './support/dxl-backends';
 import {
   type FlowNode,
@@ -31,6 +32,7 @@ switch (msg.topic) {
   case '/t/svc/twice': return [[msg, msg], null];
   case '/t/svc/nokey': delete msg._dxlRequest; return [msg, null];
   case '/t/svc/badcode': msg.errorCode = 'abc'; return [null, msg];
+  case '/t/svc/refuse': msg.payload = 'refused'; return [null, null, msg];
   default: return null;
 }`;
 
@@ -42,7 +44,7 @@ function serviceFlow(backend: DxlBackend, generation = 0, withService = true): [
     name: `svc ${generation}`,
     connection: 'config',
     serviceType: '/t/svc',
-    topics: '/t/svc/echo, /t/svc/fail\n/t/svc/silent,/t/svc/twice,/t/svc/nokey,/t/svc/badcode',
+    topics: '/t/svc/echo, /t/svc/fail\n/t/svc/silent,/t/svc/twice,/t/svc/nokey,/t/svc/badcode,/t/svc/refuse',
     format: 'json',
     timeout: 1,
     wires: [['route', 'seen']],
@@ -54,9 +56,11 @@ function serviceFlow(backend: DxlBackend, generation = 0, withService = true): [
       ...onTab([
         ...(withService ? [service] : []),
         { id: 'seen', type: 'helper' },
-        { id: 'route', type: 'function', func: ROUTE, outputs: 2, wires: [['answer'], ['answer-error']] },
+        { id: 'route', type: 'function', func: ROUTE, outputs: 3, wires: [['answer'], ['answer-error'], ['answer-refuse']] },
         { id: 'answer', type: 'tie-dxl-response', name: `answer ${generation}` },
-        { id: 'answer-error', type: 'tie-dxl-response', respond: 'error' },
+        { id: 'answer-error', type: 'tie-dxl-response', respond: 'error', errorCode: 'errorCode', errorCodeType: 'msg' },
+        // As the flow JSON of a node whose error code was never touched: the editor's default code.
+        { id: 'answer-refuse', type: 'tie-dxl-response', respond: 'error' },
       ]),
     ],
     credentials,
@@ -113,6 +117,13 @@ onEachBroker('tie-dxl-service and tie-dxl-response', (current) => {
     const error = await rejection(officialRequest(official, '/t/svc/fail', '{"name":"x.exe"}'));
     assert.equal(error.dxlErrorResponse.errorCode, 4242);
     assert.equal(error.dxlErrorResponse.errorMessage, 'no such thing: x.exe');
+  });
+
+  it('an error response without a code setting carries DEFAULT_ERROR_RESPONSE_CODE, the editor\'s default', async () => {
+    await load();
+    const error = await rejection(officialRequest(official, '/t/svc/refuse', '{}'));
+    assert.equal(error.dxlErrorResponse.errorCode, DEFAULT_ERROR_RESPONSE_CODE);
+    assert.equal(error.dxlErrorResponse.errorMessage, 'refused');
   });
 
   it('answers a request its flow leaves unanswered with a timeout error response within the service timeout', async () => {

@@ -1,4 +1,5 @@
 /** tie-dxl-response's editor: no connection (the msg says which request it answers), as HTTP response. */
+import { DEFAULT_ERROR_RESPONSE_CODE } from '../../src/flow/limits';
 import { dxlNode } from './dxl-node';
 import type { Dollar, EditorRED, NodeTypeDefinition } from './red';
 import { NUMBER_TYPES, TEXT_TYPES, typed } from './typed-inputs';
@@ -9,7 +10,7 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
   return dxlNode(TYPE, {
     defaults: {
       respond: { value: 'payload' },
-      errorCode: { value: '1', validate: RED.validators.typedInput('errorCodeType') },
+      errorCode: { value: String(DEFAULT_ERROR_RESPONSE_CODE), validate: RED.validators.typedInput('errorCodeType') },
       errorCodeType: { value: 'num' },
       errorMessage: { value: 'payload', validate: RED.validators.typedInput('errorMessageType') },
       errorMessageType: { value: 'msg' },

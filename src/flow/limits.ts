@@ -33,3 +33,5 @@ export const DEFAULT_SERVICE_ANSWER_TIMEOUT_S = 20;
 export const DEFAULT_SERVICE_MAX_PENDING = 1000;
 /** Timeouts a node setting may give, in seconds (an hour). */
 export const MAX_TIMEOUT_S = 3600;
+/** dxl response: the code of an error response when the node gives none. */
+export const DEFAULT_ERROR_RESPONSE_CODE = 1;
