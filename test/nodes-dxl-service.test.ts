@@ -119,7 +119,7 @@ onEachBroker('tie-dxl-service and tie-dxl-response', (current) => {
     assert.equal(error.dxlErrorResponse.errorMessage, 'no such thing: x.exe');
   });
 
-  it('an error response without a code setting carries DEFAULT_ERROR_RESPONSE_CODE, the editor\'s default', async () => {
+  it("an error response without a code setting carries DEFAULT_ERROR_RESPONSE_CODE, the editor's default", async () => {
     await load();
     const error = await rejection(officialRequest(official, '/t/svc/refuse', '{}'));
     assert.equal(error.dxlErrorResponse.errorCode, DEFAULT_ERROR_RESPONSE_CODE);
