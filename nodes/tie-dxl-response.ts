@@ -4,9 +4,8 @@
  */
 import { REQUEST_KEY_PROPERTY, answerRequest, errorCodeOf } from '../src/flow/dxl-service';
 import { encodePayload } from '../src/flow/dxl-messages';
-import { errorStatusLabel } from '../src/flow/errors';
 import { DEFAULT_ERROR_RESPONSE_CODE } from '../src/flow/limits';
-import { userText } from '../src/flow/text';
+import { AnswerActivity } from '../src/flow/status';
 import { parseText } from '../src/flow/values';
 import { endInput } from './shared/input-end';
 import type { NodeDefinition, NodeInstance, NodeRedApi } from './shared/node-red-types';
@@ -36,7 +35,7 @@ export = function registerTieDxlResponse(RED: NodeRedApi): void {
       ? { value: definition.errorCode, type: definition.errorCodeType }
       : { value: String(DEFAULT_ERROR_RESPONSE_CODE), type: 'num' };
     const errorMessage: TypedValue = typedOrMsg(definition.errorMessage, definition.errorMessageType, 'payload');
-    let answered = 0;
+    const activity = new AnswerActivity();
 
     node.on('input', (msg, _send, done) => {
       const work = async () => {
@@ -47,14 +46,13 @@ export = function registerTieDxlResponse(RED: NodeRedApi): void {
       };
       endInput(work(), msg, undefined, done, {
         succeeded: () => {
-          answered++;
-          setStatus({
-            fill: 'green',
-            shape: 'dot',
-            text: userText(answered === 1 ? 'tie.status.answer' : 'tie.status.answers', { count: answered }),
-          });
+          activity.answered();
+          setStatus(activity.status());
         },
-        failed: (failure) => setStatus({ fill: 'red', shape: 'ring', text: errorStatusLabel(failure.code, 'dxl') }),
+        failed: (failure) => {
+          activity.failed(failure.code);
+          setStatus(activity.status());
+        },
       });
     });
   }

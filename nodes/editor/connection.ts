@@ -4,7 +4,10 @@
  * deployed node loaded with the flows keeps what the runtime has, or the editor would show a
  * connection the runtime does not use. Each node type's editor watches its own nodes.
  */
-import type { EditorNode, EditorRED, NodeTypeDefinition } from './red';
+import type { EditorNode, EditorRED, NodeTypeDefinition, PropertySpec } from './red';
+
+/** The setting of every flow node that uses a tie-config (all but tie-dxl-response). */
+export const CONNECTION_SETTING: PropertySpec = { value: '', type: 'tie-config', required: true };
 
 export function fillConnectionOnAdd(RED: EditorRED, type: string): void {
   RED.events.on('nodes:add', (node) => {

@@ -79,6 +79,3 @@ function portLabel(type: string, port: 'input' | 'output'): (this: EditorNode) =
     return this._(`${type}.ports.${port}`);
   };
 }
-
-/** The connection setting every DXL node but the response has. */
-export const CONNECTION: Record<string, PropertySpec> = { connection: { value: '', type: 'tie-config', required: true } };

@@ -1,5 +1,6 @@
 /** What the three event editors share: a connection, a name, one output. */
 import { nameOf, nameStyle, nodeLook, paletteLabel } from './common';
+import { CONNECTION_SETTING } from './connection';
 import type { EditorNode, NodeTypeDefinition, PropertySpec } from './red';
 
 export function eventNode(
@@ -10,7 +11,7 @@ export function eventNode(
     ...nodeLook(type),
     defaults: {
       name: { value: '' },
-      connection: { value: '', type: 'tie-config', required: true },
+      connection: CONNECTION_SETTING,
       ...own.defaults,
     },
     inputs: 0,

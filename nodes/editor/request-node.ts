@@ -4,6 +4,7 @@
  */
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../../src/flow/limits';
 import { keyOf, nameStyle, nodeLook, paletteLabel, withMessage } from './common';
+import { CONNECTION_SETTING } from './connection';
 import type { Dollar, EditorNode, EditorRED, NodeTypeDefinition, PropertySpec } from './red';
 import { HASHES_TYPES, typed } from './typed-inputs';
 
@@ -18,7 +19,7 @@ export function requestDefaults(RED: EditorRED, type: string): Record<string, Pr
   const input = typedSettings(RED, 'input');
   return {
     name: { value: '' },
-    connection: { value: '', type: 'tie-config', required: true },
+    connection: CONNECTION_SETTING,
     ...input,
     input: { ...input.input, value: 'payload' },
     concurrency: {

@@ -1,14 +1,14 @@
 /** tie-dxl-event-in's editor. */
-import { CONNECTION, dxlNode, topicValidator } from './dxl-node';
+import { dxlNode, topicValidator } from './dxl-node';
 import type { EditorRED, NodeTypeDefinition } from './red';
-import { registerNode } from './connection';
+import { CONNECTION_SETTING, registerNode } from './connection';
 
 const TYPE = 'tie-dxl-event-in';
 
 export function definition(RED: EditorRED): NodeTypeDefinition {
   return dxlNode(TYPE, {
     defaults: {
-      ...CONNECTION,
+      connection: CONNECTION_SETTING,
       topic: { value: '', required: true, validate: topicValidator(RED, TYPE, 'subscribe', false) },
       format: { value: 'text' },
     },

@@ -1,13 +1,13 @@
 /** tie-dxl-event-out's editor. */
-import { CONNECTION, dxlNode, topicValidator } from './dxl-node';
+import { dxlNode, topicValidator } from './dxl-node';
 import type { EditorRED, NodeTypeDefinition } from './red';
-import { registerNode } from './connection';
+import { CONNECTION_SETTING, registerNode } from './connection';
 
 const TYPE = 'tie-dxl-event-out';
 
 export function definition(RED: EditorRED): NodeTypeDefinition {
   return dxlNode(TYPE, {
-    defaults: { ...CONNECTION, topic: { value: '', validate: topicValidator(RED, TYPE, 'publish', true) } },
+    defaults: { connection: CONNECTION_SETTING, topic: { value: '', validate: topicValidator(RED, TYPE, 'publish', true) } },
     inputs: 1,
     outputs: 0,
     shows: (node) => node.topic,

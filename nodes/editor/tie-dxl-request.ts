@@ -1,7 +1,7 @@
 /** tie-dxl-request's editor. */
-import { CONNECTION, dxlNode, timeoutValidator, topicValidator } from './dxl-node';
+import { dxlNode, timeoutValidator, topicValidator } from './dxl-node';
 import type { Dollar, EditorRED, NodeTypeDefinition } from './red';
-import { registerNode } from './connection';
+import { CONNECTION_SETTING, registerNode } from './connection';
 import { typed } from './typed-inputs';
 import { typedSettings } from './request-node';
 
@@ -12,7 +12,7 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
   const payload = typedSettings(RED, 'payload');
   return dxlNode(TYPE, {
     defaults: {
-      ...CONNECTION,
+      connection: CONNECTION_SETTING,
       topic: { value: '', validate: topicValidator(RED, TYPE, 'publish', true) },
       ...payload,
       payload: { ...payload.payload, value: 'payload' },

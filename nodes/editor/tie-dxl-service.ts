@@ -1,15 +1,15 @@
 /** tie-dxl-service's editor. */
 import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S } from '../../src/flow/limits';
-import { CONNECTION, dxlNode, timeoutValidator, topicsValidator } from './dxl-node';
+import { dxlNode, timeoutValidator, topicsValidator } from './dxl-node';
 import type { EditorRED, NodeTypeDefinition } from './red';
-import { registerNode } from './connection';
+import { CONNECTION_SETTING, registerNode } from './connection';
 
 const TYPE = 'tie-dxl-service';
 
 export function definition(RED: EditorRED): NodeTypeDefinition {
   return dxlNode(TYPE, {
     defaults: {
-      ...CONNECTION,
+      connection: CONNECTION_SETTING,
       serviceType: { value: '' },
       topics: { value: '', required: true, validate: topicsValidator(RED, TYPE) },
       format: { value: 'text' },

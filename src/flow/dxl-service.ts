@@ -13,6 +13,7 @@ import { ServiceHandlerFailed } from '../dxl/services';
 import { type PayloadFormat, checkTopic, decodePayload, dxlFields } from './dxl-messages';
 import { splitTopics } from './dxl-topics';
 import { NodeErrorCode, TieNodeError } from './errors';
+import { numberFrom } from './values';
 import type { EventSource } from './events';
 
 /** The msg property that carries a request's key from the service node to the response node. */
@@ -87,11 +88,13 @@ export class ServiceRequests {
     }
   }
 
-  /** Sends `answer` to the request of `key`. */
-  answer(key: string, request: DxlMessage, answer: DxlAnswer): void {
-    this.settle(key);
+  /** Sends `answer` to the open request of `key`; returns it, or undefined when it is not open (here). */
+  answer(key: string, answer: DxlAnswer): DxlMessage | undefined {
+    const request = open.get(key)?.request;
+    if (request === undefined || !this.settle(key)) return undefined;
     if ('payload' in answer) this.options.dxl.sendResponse(request, answer.payload);
     else this.options.dxl.sendErrorResponse(request, answer.errorCode, answer.errorMessage);
+    return request;
   }
 
   /** Forgets the request of `key` without answering it. */
@@ -121,17 +124,16 @@ export function answerRequest(key: unknown, answer: DxlAnswer): DxlMessage {
       `This msg answers no DXL request: msg.${REQUEST_KEY_PROPERTY} is missing. Send the msg a dxl service node sent, keeping msg.${REQUEST_KEY_PROPERTY}`,
     );
   }
-  const entry = open.get(key);
-  if (entry === undefined) {
+  const request = open.get(key)?.owner.answer(key, answer);
+  if (request === undefined) {
     throw new TieNodeError(NodeErrorCode.RequestGone, 'The DXL request was answered already, timed out, or its dxl service node stopped');
   }
-  entry.owner.answer(key, entry.request, answer);
-  return entry.request;
+  return request;
 }
 
 /** An error response's code: a whole number that fits the 32 bits DXL carries. */
 export function errorCodeOf(value: unknown): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const n = numberFrom(value);
   if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) {
     throw new TieNodeError(
       NodeErrorCode.InvalidPayload,
@@ -174,7 +176,7 @@ export function dxlServiceSource(settings: ServiceSettings): EventSource {
         try {
           payload = decodePayload(request.payload, settings.format, request.destinationTopic);
         } catch (error) {
-          requests.answer(key, request, { errorCode: ServiceHandlerFailed, errorMessage: (error as Error).message });
+          requests.answer(key, { errorCode: ServiceHandlerFailed, errorMessage: (error as Error).message });
           fail(error as Error, request);
           return;
         }

@@ -164,3 +164,27 @@ export class EventActivity {
     };
   }
 }
+
+/** What a dxl response node has answered, for its status once it has had a message. */
+export class AnswerActivity {
+  private count = 0;
+  private lastError: string | undefined;
+
+  answered(): void {
+    this.count++;
+    this.lastError = undefined;
+  }
+
+  failed(code: string): void {
+    this.lastError = code;
+  }
+
+  status(): NodeStatus {
+    if (this.lastError !== undefined) return { fill: 'red', shape: 'ring', text: errorStatusLabel(this.lastError, 'dxl') };
+    return {
+      fill: 'green',
+      shape: 'dot',
+      text: userText(this.count === 1 ? 'tie.status.answer' : 'tie.status.answers', { count: this.count }),
+    };
+  }
+}
