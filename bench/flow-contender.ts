@@ -6,7 +6,8 @@ import { FILE_HASHES, type FlowJob, type FlowResult } from './workload';
 /*
  * Node-RED end to end, in a running runtime (embedded, no editor): this package linked into a
  * temporary user directory, a tie-config on the broker, and either tie-get-reputation (messages
- * kept `inFlight` at a time) or tie-reputation-change (events published by another process).
+ * kept `inFlight` at a time), a function node in its place (the floor: what Node-RED itself costs
+ * per message with the same driver) or tie-reputation-change (events published by another process).
  * Prints `RESULT <json>`. For events it prints `READY` once subscribed and counts what arrives.
  */
 
@@ -24,7 +25,20 @@ interface NodeRedRuntime {
 const job = JSON.parse(process.argv[2]) as FlowJob;
 const root = path.resolve(__dirname, '..', '..');
 
+/** The floor's answer: a reputation dict and a verdict, as the lookup sets them. */
+const FLOOR_FUNCTION = [
+  "msg.payload = { 1: { providerId: 1, trustLevel: 99, createDate: 1451502875, attributes: {} } };",
+  "msg.verdict = { trustLevel: 99, trustLevelName: 'Known Trusted Installer', providerId: 1 };",
+  'return msg;',
+].join('\n');
+
 function flows(): object[] {
+  const tab = { id: 'bench-tab', type: 'tab', label: 'bench' };
+  // An empty change node: the cheapest core node to listen on.
+  const sink = { id: 'bench-sink', type: 'change', z: 'bench-tab', rules: [], wires: [] };
+  if (job.mode === 'floor') {
+    return [tab, { id: 'bench-node', type: 'function', z: 'bench-tab', func: FLOOR_FUNCTION, outputs: 1, wires: [['bench-sink']] }, sink];
+  }
   const config = {
     id: 'bench-config',
     type: 'tie-config',
@@ -57,9 +71,7 @@ function flows(): object[] {
           inputType: 'msg',
           wires: [['bench-sink']],
         };
-  // An empty change node: the cheapest core node to listen on.
-  const sink = { id: 'bench-sink', type: 'change', z: 'bench-tab', rules: [], wires: [] };
-  return [{ id: 'bench-tab', type: 'tab', label: 'bench' }, config, worker, sink];
+  return [tab, config, worker, sink];
 }
 
 async function startRuntime(): Promise<NodeRedRuntime> {
@@ -153,7 +165,7 @@ async function main(): Promise<void> {
 function report(messages: number, elapsedMs: number, cpu: NodeJS.CpuUsage): void {
   const result: FlowResult = {
     mode: job.mode,
-    broker: job.broker.name,
+    broker: job.mode === 'floor' ? '' : job.broker.name,
     inFlight: job.inFlight,
     messages,
     cpuMicrosPerMessage: (cpu.user + cpu.system) / messages,

@@ -6,18 +6,24 @@ import { startFabric } from '../src/fabric';
 import { mosquittoBinary, startMosquitto } from '../test-kit/mosquitto';
 import { testPki } from '../test-kit/pki-fixture';
 import { renderFlowSection, renderReport, summarise } from './report';
-import type { BrokerTarget, ContenderJob, ContenderKind, ContenderResult, FlowJob, FlowResult } from './workload';
+import type { BrokerTarget, ContenderJob, ContenderKind, ContenderResult, EventJob, EventResult, FlowJob, FlowResult } from './workload';
 
 /*
- * `npm run bench`: every contender on every broker at in-flight 1, 16 and 256,
- * rounds interleaved so that drift of the machine hits all contenders alike.
+ * `npm run bench`: every contender on every broker at in-flight 1, 16 and 256, then Node-RED end
+ * to end (its floor, our lookup with the cache off and on, events, and the library's event
+ * delivery beside them), rounds interleaved so that drift of the machine hits all contenders alike.
  * Writes BENCHMARKS.md; fails only on errors, never on a slow figure.
  * Options: --rounds N (default 3), --quick (1 round, fewer requests), --soak N
- * (requests of the memory run, default 1000000; 0 skips it), --out FILE.
+ * (requests of the memory run, default 1000000; 0 skips it), --out FILE,
+ * --flows (only what the Node-RED figures need: ours at in-flight 1 and 16, no soak),
+ * --cpu-prof DIR (each Node-RED cell writes a CPU profile there).
  */
 
-const IN_FLIGHT = [1, 16, 256];
-const KINDS: ContenderKind[] = ['floor', 'bare', 'ours', 'official'];
+const flowsOnly = process.argv.includes('--flows');
+const IN_FLIGHT = flowsOnly ? [1, 16] : [1, 16, 256];
+const KINDS: ContenderKind[] = flowsOnly ? ['ours'] : ['floor', 'bare', 'ours', 'official'];
+/** Messages kept in flight in the Node-RED lookup cells. */
+const FLOW_IN_FLIGHT = [1, 16];
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -26,7 +32,8 @@ function option(name: string, fallback: string): string {
 
 const quick = process.argv.includes('--quick');
 const rounds = Number(option('rounds', quick ? '1' : '3'));
-const soakRequests = Number(option('soak', quick ? '0' : '1000000'));
+const soakRequests = Number(option('soak', quick || flowsOnly ? '0' : '1000000'));
+const cpuProfileDir = option('cpu-prof', '');
 const outFile = path.resolve(option('out', path.join(__dirname, '..', '..', 'BENCHMARKS.md')));
 const scale = quick ? 0.25 : 1;
 const requestsAt = (inFlight: number): number => Math.round((inFlight === 1 ? 8000 : 30_000) * scale);
@@ -65,15 +72,51 @@ async function runContender(job: ContenderJob, nodeFlags: string[] = []): Promis
   return JSON.parse(line) as ContenderResult;
 }
 
-async function runFlowCell(job: FlowJob): Promise<FlowResult> {
-  const child = runNode('flow-contender.js', job);
+/** Runs a process that subscribes, prints READY, and reports once `count` published events stopped arriving. */
+async function withPublishedEvents(child: ChildProcess, broker: BrokerTarget, count: number): Promise<string> {
   const result = lineStartingWith(child, 'RESULT ');
-  if (job.mode === 'events') {
-    await lineStartingWith(child, 'READY');
-    const publisher = runNode('event-publisher.js', { broker: job.broker, count: job.messages });
-    await new Promise((resolve) => publisher.once('exit', resolve));
+  await lineStartingWith(child, 'READY');
+  const publisher = runNode('event-publisher.js', { broker, count });
+  await new Promise((resolve) => publisher.once('exit', resolve));
+  return result;
+}
+
+async function runFlowCell(job: FlowJob): Promise<FlowResult> {
+  const flags = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${job.broker.name}-${job.mode}-${job.inFlight}-${Date.now()}.cpuprofile`] : [];
+  const child = runNode('flow-contender.js', job, flags);
+  const line = job.mode === 'events' ? await withPublishedEvents(child, job.broker, job.messages) : await lineStartingWith(child, 'RESULT ');
+  return JSON.parse(line) as FlowResult;
+}
+
+async function runEventCell(job: EventJob, count: number): Promise<EventResult> {
+  return JSON.parse(await withPublishedEvents(runNode('event-contender.js', job), job.broker, count)) as EventResult;
+}
+
+/** The Node-RED cells of one round: the floor, then per broker the lookups, the events and the library's event delivery. */
+async function flowRound(brokers: BrokerTarget[], flowResults: FlowResult[], eventResults: EventResult[]): Promise<void> {
+  const messagesAt = (inFlight: number): number => Math.round((inFlight === 1 ? 8000 : 20_000) * scale);
+  const report = (result: FlowResult): void => {
+    process.stdout.write(
+      `Node-RED ${result.broker || '-'} ${result.mode} in-flight ${result.inFlight}: ${result.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg, ${result.messagesPerSecond.toFixed(0)} msg/s\n`,
+    );
+    flowResults.push(result);
+  };
+  for (const inFlight of FLOW_IN_FLIGHT) {
+    const messages = messagesAt(inFlight) * 2;
+    report(await runFlowCell({ mode: 'floor', broker: brokers[0], inFlight, messages, warmup: Math.round(messages / 10) }));
   }
-  return JSON.parse(await result) as FlowResult;
+  for (const broker of brokers) {
+    for (const inFlight of FLOW_IN_FLIGHT) {
+      const messages = messagesAt(inFlight);
+      report(await runFlowCell({ mode: 'lookup', broker, inFlight, messages, warmup: Math.round(messages / 10) }));
+    }
+    const many = Math.round(100_000 * scale);
+    report(await runFlowCell({ mode: 'lookup-cached', broker, inFlight: 16, messages: many, warmup: Math.round(many / 10) }));
+    report(await runFlowCell({ mode: 'events', broker, inFlight: 16, messages: many, warmup: 0 }));
+    const events = await runEventCell({ broker }, many);
+    process.stdout.write(`library ${broker.name} events: ${events.cpuMicrosPerEvent.toFixed(1)} µs CPU/event, ${events.eventsPerSecond.toFixed(0)} events/s\n`);
+    eventResults.push(events);
+  }
 }
 
 async function main(): Promise<void> {
@@ -121,16 +164,8 @@ async function main(): Promise<void> {
       }
     }
     const flowResults: FlowResult[] = [];
-    for (const broker of brokers) {
-      for (const mode of ['lookup', 'lookup-cached', 'events'] as const) {
-        const messages = Math.round((mode === 'lookup' ? 20_000 : 100_000) * scale);
-        const result = await runFlowCell({ mode, broker, inFlight: 16, messages, warmup: Math.round(messages / 10) });
-        process.stdout.write(
-          `Node-RED ${broker.name} ${mode}: ${result.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg, ${result.messagesPerSecond.toFixed(0)} msg/s\n`,
-        );
-        flowResults.push(result);
-      }
-    }
+    const eventResults: EventResult[] = [];
+    for (let round = 0; round < rounds; round++) await flowRound(brokers, flowResults, eventResults);
     let soak: ContenderResult | undefined;
     if (soakRequests > 0) {
       process.stdout.write(`memory run: ${soakRequests} requests through ours...\n`);
@@ -145,7 +180,7 @@ async function main(): Promise<void> {
       cells: summarise(results),
       ...(soak ? { soak } : {}),
       mosquittoVersion,
-      extraSections: [renderFlowSection(flowResults, summarise(results))],
+      extraSections: [renderFlowSection(flowResults, eventResults, summarise(results))],
     });
     fs.writeFileSync(outFile, report);
     process.stdout.write(`\n${report}\nwritten to ${outFile}\n`);

@@ -84,8 +84,11 @@ export interface ContenderResult {
   rssGrowthMb: number;
 }
 
-/** What a Node-RED end-to-end cell measures. */
-export type FlowMode = 'lookup' | 'lookup-cached' | 'events';
+/**
+ * What a Node-RED end-to-end cell measures: `floor` is Node-RED's own cost, the same driver with a
+ * function node answering in the lookup's place.
+ */
+export type FlowMode = 'floor' | 'lookup' | 'lookup-cached' | 'events';
 
 export interface FlowJob {
   mode: FlowMode;
@@ -97,9 +100,22 @@ export interface FlowJob {
 
 export interface FlowResult {
   mode: FlowMode;
+  /** The broker's name; '' for the floor, which talks to none. */
   broker: string;
   inFlight: number;
   messages: number;
   cpuMicrosPerMessage: number;
   messagesPerSecond: number;
+}
+
+/** The library's event delivery: TieClient's reputation-change handler in a process of its own. */
+export interface EventJob {
+  broker: BrokerTarget;
+}
+
+export interface EventResult {
+  broker: string;
+  events: number;
+  cpuMicrosPerEvent: number;
+  eventsPerSecond: number;
 }
