@@ -3,18 +3,18 @@
  * selects it. The connection opens when the first node registers and closes when the last one
  * leaves; every user shows its state. TLS material is kept as credentials, never in flow exports.
  */
-import type { ConnectionTuning, TieConfigCredentials, TieConfigSettings } from '../src/flow/client-options';
-import { configNodeConnection } from '../src/flow/config-connection';
-import { importDxlConfig, importFailure } from '../src/flow/config-import';
-import { provisionFailureStatus, provisionForEditor, updateBrokersForEditor } from '../src/flow/config-provision';
-import type { ConnectionState, SharedConnection } from '../src/flow/shared-connection';
-import { TIE_CONFIG_CREDENTIALS } from '../src/flow/config-credentials';
-import { CONFIG_ERROR_CAUSE, StatusText } from '../src/flow/status';
-import { userText } from '../src/flow/text';
-import { settingNumber } from '../src/flow/values';
-import { trackFlowStarts } from './shared/catchable-errors';
-import type { AdminHandler, NodeDefinition, NodeInstance, NodeRedApi } from './shared/node-red-types';
-import { type Translate, translator } from './shared/node-text';
+import type { ConnectionTuning, TieConfigCredentials, TieConfigSettings } from './config/client-options';
+import { configNodeConnection } from './config/config-connection';
+import { importDxlConfig, importFailure } from './config/config-import';
+import { provisionFailureStatus, provisionForEditor, updateBrokersForEditor } from './config/config-provision';
+import type { ConnectionState, SharedConnection } from './kit/connection';
+import { TIE_CONFIG_CREDENTIALS } from './config/config-credentials';
+import { CONFIG_ERROR_CAUSE, StatusText } from './kit/status';
+import { userText } from './kit/text';
+import { settingNumber } from './kit/values';
+import { trackFlowStarts } from './kit/event-node';
+import type { AdminHandler, NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
+import { type Translate, translator } from './kit/status';
 
 interface TieConfigDefinition extends NodeDefinition, TieConfigSettings {}
 

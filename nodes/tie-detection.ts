@@ -1,7 +1,7 @@
 /** tie-detection: detections reported by endpoints (file name, hashes, local reputation, system). */
-import { detectionSource } from '../src/flow/events';
-import { type EventNodeDefinition, setupEventNode } from './shared/event-node';
-import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
+import { detectionSource } from './kit/event-sources';
+import { type EventNodeDefinition, setupEventNode } from './kit/event-node';
+import type { NodeInstance, NodeRedApi } from './kit/node-red';
 
 export = function registerTieDetection(RED: NodeRedApi): void {
   function TieDetectionNode(this: NodeInstance, definition: EventNodeDefinition): void {

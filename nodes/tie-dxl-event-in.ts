@@ -1,8 +1,8 @@
 /** tie-dxl-event-in: DXL events on a topic (a trailing # takes every topic below it), exactly once across redeploys. */
-import { payloadFormat } from '../src/flow/dxl-messages';
-import { dxlEventSource } from '../src/flow/events';
-import { type EventNodeDefinition, setupEventNode } from './shared/event-node';
-import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
+import { payloadFormat } from './kit/dxl-messages';
+import { dxlEventSource } from './kit/event-sources';
+import { type EventNodeDefinition, setupEventNode } from './kit/event-node';
+import type { NodeInstance, NodeRedApi } from './kit/node-red';
 
 interface DxlEventInDefinition extends EventNodeDefinition {
   topic?: string;

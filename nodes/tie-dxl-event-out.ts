@@ -1,8 +1,8 @@
 /** tie-dxl-event-out: sends msg.payload as a DXL event on the node's topic, or on msg.topic. */
-import { chooseTopic, encodePayload } from '../src/flow/dxl-messages';
-import { endInput } from './shared/input-end';
-import { linkInputNode } from './shared/linked-input';
-import type { NodeDefinition, NodeInstance, NodeRedApi } from './shared/node-red-types';
+import { chooseTopic, encodePayload } from './kit/dxl-messages';
+import { finishMessage } from './kit/input';
+import { linkInputNode } from './kit/input';
+import type { NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
 
 interface DxlEventOutDefinition extends NodeDefinition {
   connection?: string;
@@ -25,7 +25,7 @@ export = function registerTieDxlEventOut(RED: NodeRedApi): void {
         const bytes = encodePayload(msg.payload, 'msg.payload');
         await linked.link.dxl().sendEvent(topic, bytes);
       };
-      endInput(work(), msg, undefined, done, {
+      finishMessage(work(), msg, undefined, done, {
         succeeded: () => linked.finished({}, false),
         failed: (failure) => linked.finished({ errorCode: failure.code }, false),
       });

@@ -2,13 +2,13 @@
  * tie-dxl-request: a request to any DXL service on the tie-config connection; its answer in
  * msg.payload as text, JSON or a Buffer, an error response to Catch nodes with its code.
  */
-import { MAX_TIMEOUT_S } from '../src/flow/limits';
-import { chooseTopic, decodePayload, dxlFields, encodePayload, payloadFormat } from '../src/flow/dxl-messages';
-import { settingNumber } from '../src/flow/values';
-import { endInput } from './shared/input-end';
-import { linkInputNode } from './shared/linked-input';
-import type { NodeDefinition, NodeInstance, NodeRedApi } from './shared/node-red-types';
-import { type TypedValue, evaluateTyped, typedLabel, typedOrMsg } from './shared/typed-input';
+import { MAX_TIMEOUT_S } from './kit/limits';
+import { chooseTopic, decodePayload, dxlFields, encodePayload, payloadFormat } from './kit/dxl-messages';
+import { settingNumber } from './kit/values';
+import { finishMessage } from './kit/input';
+import { linkInputNode } from './kit/input';
+import type { NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
+import { type TypedValue, evaluateTyped, typedLabel, typedOrMsg } from './kit/input';
 
 interface DxlRequestDefinition extends NodeDefinition {
   connection?: string;
@@ -46,7 +46,7 @@ export = function registerTieDxlRequest(RED: NodeRedApi): void {
         const response = await dxl.request(topic, bytes, requestOptions);
         return { topic, payload: decodePayload(response.payload, format, topic), dxl: dxlFields(response) };
       };
-      endInput(work(), msg, send, done, {
+      finishMessage(work(), msg, send, done, {
         succeeded: (answer) => {
           msg.topic = answer.topic;
           msg.payload = answer.payload;

@@ -2,16 +2,13 @@
  * tie-dxl-response: answers the DXL request a msg from a tie-dxl-service node carries, with
  * msg.payload or with an error code and message (as HTTP response answers HTTP in).
  */
-import { REQUEST_KEY_PROPERTY, answerRequest, errorCodeOf } from '../src/flow/dxl-service';
-import { encodePayload } from '../src/flow/dxl-messages';
-import { DEFAULT_ERROR_RESPONSE_CODE } from '../src/flow/limits';
-import { AnswerActivity } from '../src/flow/status';
-import { parseText } from '../src/flow/values';
-import { endInput } from './shared/input-end';
-import type { NodeDefinition, NodeInstance, NodeRedApi } from './shared/node-red-types';
-import { translator } from './shared/node-text';
-import { statusSetter } from './shared/node-status';
-import { type TypedValue, evaluateTyped, typedLabel, typedOrMsg } from './shared/typed-input';
+import { REQUEST_KEY_PROPERTY, answerRequest, errorCodeOf } from './kit/service-node';
+import { encodePayload } from './kit/dxl-messages';
+import { DEFAULT_ERROR_RESPONSE_CODE } from './kit/limits';
+import { type TypedValue, evaluateTyped, finishMessage, typedLabel, typedOrMsg } from './kit/input';
+import type { NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
+import { AnswerActivity, statusDisplay } from './kit/status';
+import { parseText } from './kit/values';
 
 interface DxlResponseDefinition extends NodeDefinition {
   /** `payload` (default): a response carrying msg.payload; `error`: an error response. */
@@ -29,7 +26,7 @@ export = function registerTieDxlResponse(RED: NodeRedApi): void {
   }
 
   function start(node: NodeInstance, definition: DxlResponseDefinition): void {
-    const setStatus = statusSetter(node, translator(RED));
+    const display = statusDisplay(RED, node, () => activity.status());
     const asError = definition.respond === 'error';
     const errorCode: TypedValue = definition.errorCodeType
       ? { value: definition.errorCode, type: definition.errorCodeType }
@@ -44,14 +41,14 @@ export = function registerTieDxlResponse(RED: NodeRedApi): void {
         const text = parseText(await evaluateTyped(RED, node, msg, errorMessage), typedLabel(errorMessage));
         return answerRequest(msg[REQUEST_KEY_PROPERTY], { errorCode: code, errorMessage: text });
       };
-      endInput(work(), msg, undefined, done, {
+      finishMessage(work(), msg, undefined, done, {
         succeeded: () => {
           activity.answered();
-          setStatus(activity.status());
+          display.changed();
         },
         failed: (failure) => {
           activity.failed(failure.code);
-          setStatus(activity.status());
+          display.changed();
         },
       });
     });

@@ -3,12 +3,12 @@
  * msg for the flow to answer with a tie-dxl-response node; one not answered in time gets an
  * error response.
  */
-import { dxlServiceSource } from '../src/flow/dxl-service';
-import { payloadFormat } from '../src/flow/dxl-messages';
-import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S, DEFAULT_SERVICE_MAX_PENDING, MAX_TIMEOUT_S } from '../src/flow/limits';
-import { settingNumber } from '../src/flow/values';
-import { type EventNodeDefinition, setupEventNode } from './shared/event-node';
-import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
+import { payloadFormat } from './kit/dxl-messages';
+import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S, DEFAULT_SERVICE_MAX_PENDING, MAX_TIMEOUT_S } from './kit/limits';
+import { settingNumber } from './kit/values';
+import type { EventNodeDefinition } from './kit/event-node';
+import { setupServiceNode } from './kit/service-node';
+import type { NodeInstance, NodeRedApi } from './kit/node-red';
 
 interface DxlServiceDefinition extends EventNodeDefinition {
   serviceType?: string;
@@ -26,14 +26,13 @@ const DEFAULT_SERVICE_TYPE = 'node-red';
 export = function registerTieDxlService(RED: NodeRedApi): void {
   function TieDxlServiceNode(this: NodeInstance, definition: DxlServiceDefinition): void {
     RED.nodes.createNode(this, definition);
-    const source = dxlServiceSource({
+    setupServiceNode(RED, this, definition, {
       serviceType: definition.serviceType?.trim() || DEFAULT_SERVICE_TYPE,
       topics: definition.topics ?? '',
       format: payloadFormat(definition.format),
       timeoutMs: Math.min(settingNumber(definition.timeout, DEFAULT_SERVICE_ANSWER_TIMEOUT_S), MAX_TIMEOUT_S) * 1000,
       maxPending: DEFAULT_SERVICE_MAX_PENDING,
     });
-    setupEventNode(RED, this, definition, [source], 'request');
   }
   RED.nodes.registerType('tie-dxl-service', TieDxlServiceNode);
 };

@@ -1,7 +1,7 @@
 /** tie-first-instance: the first time a file is seen in the enterprise. */
-import { firstInstanceSource } from '../src/flow/events';
-import { type EventNodeDefinition, setupEventNode } from './shared/event-node';
-import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
+import { firstInstanceSource } from './kit/event-sources';
+import { type EventNodeDefinition, setupEventNode } from './kit/event-node';
+import type { NodeInstance, NodeRedApi } from './kit/node-red';
 
 export = function registerTieFirstInstance(RED: NodeRedApi): void {
   function TieFirstInstanceNode(this: NodeInstance, definition: EventNodeDefinition): void {

@@ -1,8 +1,8 @@
 /** tie-first-references: the first systems that ran a file (or a file signed with a certificate). */
-import { firstReferencesOperation } from '../src/flow/operations';
-import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
-import { type RequestNodeDefinition, setupRequestNode } from './shared/request-node';
-import { typedOrMsg } from './shared/typed-input';
+import { firstReferencesOperation } from './kit/operations';
+import type { NodeInstance, NodeRedApi } from './kit/node-red';
+import { type RequestNodeDefinition, setupRequestNode } from './kit/request-node';
+import { typedOrMsg } from './kit/input';
 
 interface FirstReferencesDefinition extends RequestNodeDefinition {
   queryLimit?: string;

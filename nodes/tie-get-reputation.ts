@@ -1,7 +1,7 @@
 /** tie-get-reputation: reputations of a file or a certificate, keyed by provider id, with a verdict. */
-import { getReputationOperation } from '../src/flow/operations';
-import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
-import { type RequestNodeDefinition, setupRequestNode } from './shared/request-node';
+import { getReputationOperation } from './kit/operations';
+import type { NodeInstance, NodeRedApi } from './kit/node-red';
+import { type RequestNodeDefinition, setupRequestNode } from './kit/request-node';
 
 export = function registerTieGetReputation(RED: NodeRedApi): void {
   function TieGetReputationNode(this: NodeInstance, definition: RequestNodeDefinition): void {

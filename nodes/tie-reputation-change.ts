@@ -1,8 +1,8 @@
 /** tie-reputation-change: file and/or certificate reputation-change events, optionally filtered. */
-import { type ReputationChangeFilter, isReputationChangeFilter, reputationChangeSource } from '../src/flow/events';
-import type { Subject } from '../src/flow/items';
-import { type EventNodeDefinition, setupEventNode } from './shared/event-node';
-import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
+import { type ReputationChangeFilter, isReputationChangeFilter, reputationChangeSource } from './kit/event-sources';
+import type { Subject } from './kit/items';
+import { type EventNodeDefinition, setupEventNode } from './kit/event-node';
+import type { NodeInstance, NodeRedApi } from './kit/node-red';
 
 interface ReputationChangeDefinition extends EventNodeDefinition {
   /** "file", "certificate" or "both". Default "file". */

@@ -3,10 +3,10 @@
  * after checking that no other provider already has a definitive reputation (the workflow of
  * https://github.com/opendxl/opendxl-tie-client-python/blob/master/sample/basic/basic_set_external_file_reputation.py).
  */
-import { externalReputationOperation } from '../src/flow/operations';
-import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
-import { type RequestNodeDefinition, setupRequestNode } from './shared/request-node';
-import { typedOrMsg } from './shared/typed-input';
+import { externalReputationOperation } from './kit/operations';
+import type { NodeInstance, NodeRedApi } from './kit/node-red';
+import { type RequestNodeDefinition, setupRequestNode } from './kit/request-node';
+import { typedOrMsg } from './kit/input';
 
 interface SetExternalDefinition extends RequestNodeDefinition {
   trustLevel?: string;

@@ -1,8 +1,8 @@
 /** tie-set-reputation: the Enterprise (administrator) trust level of a file or a certificate. */
-import { setReputationOperation } from '../src/flow/operations';
-import type { NodeInstance, NodeRedApi } from './shared/node-red-types';
-import { type RequestNodeDefinition, setupRequestNode } from './shared/request-node';
-import { typedOrMsg } from './shared/typed-input';
+import { setReputationOperation } from './kit/operations';
+import type { NodeInstance, NodeRedApi } from './kit/node-red';
+import { type RequestNodeDefinition, setupRequestNode } from './kit/request-node';
+import { typedOrMsg } from './kit/input';
 
 interface SetReputationDefinition extends RequestNodeDefinition {
   trustLevel?: string;

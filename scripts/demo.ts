@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { type FabricManagementOptions, type RunningFabric, startFabric, startTieSimulator } from '../src/fabric';
-import { DEFAULT_CACHE_TTL_S, DEFAULT_KEEPALIVE_S, DEFAULT_MANAGEMENT_PORT, DEFAULT_REQUEST_TIMEOUT_S } from '../src/flow/limits';
+import { DEFAULT_CACHE_TTL_S, DEFAULT_KEEPALIVE_S, DEFAULT_MANAGEMENT_PORT, DEFAULT_REQUEST_TIMEOUT_S } from '../nodes/kit/limits';
 import { DemoUserDirInUse, assertPortFree, holdUserDir, userDirHolder } from './demo-preflight';
 import { freePort } from './free-port';
 import { nodeRedRuntime } from './node-red-runtime';

@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_BATCH_ITEMS } from '../src/flow/items';
+import { MAX_BATCH_ITEMS } from '../nodes/kit/items';
 import {
   DEFAULT_BROKER_PORT,
   DEFAULT_CACHE_TTL_S,
@@ -23,7 +23,7 @@ import {
   DEFAULT_SERVICE_MAX_PENDING,
   MAX_CONCURRENCY,
   MAX_TIMEOUT_S,
-} from '../src/flow/limits';
+} from '../nodes/kit/limits';
 import { FileType, TRUST_LEVELS, TrustLevel } from '../src/tie/constants';
 import { DEFAULT_FIRST_REFERENCES_LIMIT } from '../src/tie/topics';
 import { bundleEditor } from './editor-bundle';

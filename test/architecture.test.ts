@@ -1,8 +1,8 @@
 /**
  * The import rule of docs/architecture.md, checked on the import statements of every source file:
- * nodes -> src/flow -> src/tie -> src/dxl, with src/fabric, src/provision and src/cli beside,
- * importing down; test/, test-kit/, bench/ and scripts/ may import anything, and nothing in
- * nodes/ or src/ imports them.
+ * the Node-RED side (the node files nodes/*.ts -> nodes/config -> nodes/kit; the editor beside)
+ * -> src/tie -> src/dxl, with src/fabric, src/provision and src/cli beside, importing down;
+ * test/, test-kit/, bench/ and scripts/ may import anything, and nothing in nodes/ or src/ imports them.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,13 +11,18 @@ import ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-type Area = 'nodes' | 'flow' | 'tie' | 'dxl' | 'fabric' | 'provision' | 'cli' | 'index' | 'outside';
+type Area = 'nodes' | 'config' | 'kit' | 'editor' | 'tie' | 'dxl' | 'fabric' | 'provision' | 'cli' | 'index' | 'outside';
 
 /** Which areas each area's files may import (its own always). */
 const MAY_IMPORT: Readonly<Record<Exclude<Area, 'outside'>, readonly Area[]>> = {
-  nodes: ['flow'],
-  // The tie-config node's editor provisions through the flow layer (src/flow/config-provision.ts).
-  flow: ['tie', 'dxl', 'provision'],
+  // A node file registers its node with its kind's road in the kit (tie-config with its config side).
+  nodes: ['config', 'kit'],
+  // The tie-config's settings, connection, import and provisioning (its editor provisions through it).
+  config: ['kit', 'tie', 'dxl', 'provision'],
+  // The roads of the node kinds, on the TIE and DXL clients.
+  kit: ['tie', 'dxl'],
+  // The editor (bundled for the browser) shares the kit's rules and limits, the tie-config's credential names and TIE's tables.
+  editor: ['kit', 'config', 'tie'],
   tie: ['dxl'],
   dxl: [],
   provision: ['dxl'],
@@ -33,12 +38,15 @@ const NODE_RED_PACKAGE_RE = /^(node-red|@node-red\/)/;
 /** The area of a file or of an imported module path (with or without .ts; a folder stands for its index). */
 function areaOf(file: string): Area {
   const relative = path.relative(ROOT, file).replace(/\.ts$/, '').split(path.sep);
-  if (relative[0] === 'nodes') return 'nodes';
+  if (relative[0] === 'nodes') {
+    if (relative.length === 2) return 'nodes';
+    if (relative[1] === 'config' || relative[1] === 'kit' || relative[1] === 'editor') return relative[1];
+    return 'outside';
+  }
   if (relative[0] !== 'src' || relative.length < 2) return 'outside';
   const folder = relative[1];
   if (relative.length === 2 && folder === 'index') return 'index';
   switch (folder) {
-    case 'flow':
     case 'tie':
     case 'dxl':
     case 'fabric':
@@ -71,7 +79,9 @@ export function violation(file: string, specifier: string): string | undefined {
   if (from === 'outside') return undefined;
   if (!specifier.startsWith('.')) {
     if (specifier.startsWith('node:')) return undefined;
-    if (from === 'nodes' && !NODE_RED_PACKAGE_RE.test(specifier)) return `a node file imports the package ${specifier}`;
+    if ((from === 'nodes' || from === 'kit' || from === 'editor') && !NODE_RED_PACKAGE_RE.test(specifier)) {
+      return `a ${from} file imports the package ${specifier}`;
+    }
     return undefined;
   }
   const target = path.resolve(path.dirname(file), specifier);
@@ -108,16 +118,20 @@ describe('architecture: the import rule', () => {
   it('refuses imports that point up, sideways into a room beside, or out of the product', () => {
     const at = (file: string): string => path.join(ROOT, file);
     assert.match(violation(at('src/dxl/client.ts'), '../tie/client') ?? '', /dxl may import dxl, not tie/);
-    assert.match(violation(at('src/tie/client.ts'), '../flow/events') ?? '', /not flow/);
-    assert.match(violation(at('src/flow/events.ts'), '../fabric/fabric') ?? '', /not fabric/);
+    assert.match(violation(at('src/tie/client.ts'), '../../nodes/kit/event-sources') ?? '', /not kit/);
+    assert.match(violation(at('nodes/kit/event-sources.ts'), '../../src/fabric/fabric') ?? '', /not fabric/);
+    assert.match(violation(at('nodes/kit/request-node.ts'), '../tie-get-reputation') ?? '', /kit may import kit, tie, dxl, not nodes/);
+    assert.match(violation(at('nodes/kit/status.ts'), '../config/client-options') ?? '', /not config/);
     assert.match(violation(at('src/tie/client.ts'), '../provision') ?? '', /not provision/);
-    assert.match(violation(at('nodes/tie-config.ts'), '../src/dxl/client') ?? '', /nodes may import nodes, flow, not dxl/);
-    assert.match(violation(at('nodes/shared/event-node.ts'), '../../src/tie/client') ?? '', /not tie/);
+    assert.match(violation(at('nodes/tie-config.ts'), '../src/dxl/client') ?? '', /nodes may import nodes, config, kit, not dxl/);
+    assert.match(violation(at('nodes/editor/common.ts'), '../tie-config') ?? '', /not nodes/);
+    assert.match(violation(at('nodes/kit/connection.ts'), 'mqtt') ?? '', /package mqtt/);
     assert.match(violation(at('nodes/tie-config.ts'), 'mqtt') ?? '', /package mqtt/);
     assert.match(violation(at('src/fabric/fabric.ts'), '../../test/support/ports') ?? '', /outside/);
     assert.match(violation(at('src/dxl/client.ts'), '../cli/tie-dxl') ?? '', /not cli/);
     assert.equal(violation(at('src/cli/tie-fabric.ts'), '../fabric/fabric'), undefined);
-    assert.equal(violation(at('nodes/tie-config.ts'), '../src/flow/config-connection'), undefined);
+    assert.equal(violation(at('nodes/tie-config.ts'), './config/config-connection'), undefined);
+    assert.equal(violation(at('nodes/kit/request-node.ts'), '../../src/tie/client'), undefined);
     assert.equal(violation(at('bench/run.ts'), '../test-kit/mosquitto'), undefined);
   });
 });

@@ -9,9 +9,17 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DxlErrorCode } from '../src/dxl/errors';
-import { NodeErrorCode, errorStatusLabel } from '../src/flow/errors';
-import { CAUSE_KEYS, EventActivity, NO_CONFIG_STATUS, RequestActivity, StatusText, connectionStatus } from '../src/flow/status';
-import type { UserText } from '../src/flow/text';
+import { NodeErrorCode } from '../nodes/kit/errors';
+import {
+  CAUSE_KEYS,
+  EventActivity,
+  NO_CONFIG_STATUS,
+  RequestActivity,
+  StatusText,
+  connectionStatus,
+  errorStatusLabel,
+} from '../nodes/kit/status';
+import type { UserText } from '../nodes/kit/text';
 import { TieErrorCode } from '../src/tie/errors';
 import { LANGUAGES, builtLocales, flatten, readCatalogue } from './support/catalogue';
 import { ALL_TYPES } from './support/node-red-helper';
@@ -48,7 +56,7 @@ function readsAsText(literal: string): boolean {
   return /\b[A-Za-z]{2,} [a-z]{2,}\b/.test(literal.replace(/\$\{[^}]*\}/g, ''));
 }
 
-/** Every status, note and warning text src/flow can produce. */
+/** Every status, note and warning text the node kit can produce. */
 function runtimeTexts(): UserText[] {
   const texts: UserText[] = [NO_CONFIG_STATUS.text!, ...Object.values(StatusText), ...CAUSE_KEYS.map((key) => ({ key }))];
   const states = ['idle', 'connecting', 'reconnecting', 'connected', 'closed'] as const;
@@ -77,14 +85,9 @@ function runtimeTexts(): UserText[] {
 
 /** Keys written as literals in runtime code (userText('…')), the dynamic ones being covered by runtimeTexts(). */
 function literalRuntimeKeys(): string[] {
-  const files = [
-    ...fs.readdirSync(path.join(root, 'src', 'flow')).map((f) => path.join(root, 'src', 'flow', f)),
-    ...fs
-      .readdirSync(path.join(root, 'nodes'))
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => path.join(root, 'nodes', f)),
-    ...fs.readdirSync(path.join(root, 'nodes', 'shared')).map((f) => path.join(root, 'nodes', 'shared', f)),
-  ].filter((f) => f.endsWith('.ts'));
+  const files = ['nodes', 'nodes/kit', 'nodes/config']
+    .flatMap((dir) => fs.readdirSync(path.join(root, dir)).map((f) => path.join(root, dir, f)))
+    .filter((f) => f.endsWith('.ts'));
   return files.flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/userText\('([^']+)'/g)].map((m) => m[1]));
 }
 
@@ -159,23 +162,16 @@ describe('message catalogues (nodes/locales, as built)', () => {
   });
 
   it("the runtime's statuses, warnings and logs write no sentence of their own", () => {
-    const files = [
-      'src/flow/status.ts',
-      'src/flow/errors.ts',
-      'src/flow/text.ts',
-      'nodes/shared/node-status.ts',
-      'nodes/shared/node-text.ts',
-    ];
-    for (const file of files) {
+    for (const file of ['nodes/kit/status.ts', 'nodes/kit/text.ts']) {
       const source = fs.readFileSync(path.join(root, file), 'utf8');
-      const status = file === 'src/flow/errors.ts' ? source.slice(source.indexOf('function errorLabelName')) : source;
-      assert.deepEqual(stringLiterals(status).filter(readsAsText), [], `${file}: texts outside the catalogue`);
+      assert.deepEqual(stringLiterals(source).filter(readsAsText), [], `${file}: texts outside the catalogue`);
     }
     for (const file of [
       'nodes/tie-config.ts',
-      'nodes/shared/request-node.ts',
-      'nodes/shared/event-node.ts',
-      'nodes/shared/config-link.ts',
+      'nodes/kit/request-node.ts',
+      'nodes/kit/input.ts',
+      'nodes/kit/event-node.ts',
+      'nodes/kit/connection.ts',
     ]) {
       const source = fs.readFileSync(path.join(root, file), 'utf8');
       assert.doesNotMatch(source, /\bnode\.(warn|log|error)\(\s*['`]/, `${file}: a log line written in code`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { runOrdered } from '../src/flow/batch';
+import { runOrdered } from '../nodes/kit/request-node';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,9 +1,9 @@
 /** The DXL nodes' msg rules without Node-RED: topics, payloads both ways, error codes, and open requests on a real fabric. */
 import assert from 'node:assert/strict';
 import { DxlErrorCode, FabricErrorCode } from '../src/dxl/errors';
-import { chooseTopic, checkTopic, decodePayload, encodePayload } from '../src/flow/dxl-messages';
-import { ServiceRequests, answerRequest, errorCodeOf } from '../src/flow/dxl-service';
-import { splitTopics, topicProblem } from '../src/flow/dxl-topics';
+import { chooseTopic, checkTopic, decodePayload, encodePayload } from '../nodes/kit/dxl-messages';
+import { ServiceRequests, answerRequest, errorCodeOf } from '../nodes/kit/service-node';
+import { splitTopics, topicProblem } from '../nodes/kit/dxl-topics';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
 
 const code = (expected: string) => (error: Error & { code?: string }) => error.code === expected;

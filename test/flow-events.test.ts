@@ -5,7 +5,7 @@ import { decodeEvent } from '../src/tie/event-feeds';
 import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../src/tie/transforms';
 import { TieTopic } from '../src/tie/topics';
 import type { Reputations } from '../src/tie/types';
-import { decideExternalReputation } from '../src/flow/external-decision';
+import { decideExternalReputation } from '../src/tie/external-decision';
 import {
   type ReputationChangeFilter,
   decodeReputationChange,
@@ -13,7 +13,7 @@ import {
   firstInstanceMessage,
   passesReputationChangeFilter,
   reputationChangeMessage,
-} from '../src/flow/events';
+} from '../nodes/kit/event-sources';
 
 function rep(providerId: number, trustLevel: number): Record<string, unknown> {
   return { providerId, trustLevel, createDate: 1409783001, attributes: {} };

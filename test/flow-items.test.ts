@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { TieNodeError } from '../src/flow/errors';
-import { parseBatch, parseItem } from '../src/flow/items';
-import { parseText, settingInteger } from '../src/flow/values';
+import { TieNodeError } from '../nodes/kit/errors';
+import { type InputItem, type ItemSettingName, type Subject, checkBatchSize, readItem, withInputContext } from '../nodes/kit/items';
+import { parseText, settingInteger } from '../nodes/kit/values';
 import {
   fileTypeFromUser as parseFileType,
   queryLimitFromUser as parseQueryLimit,
@@ -12,6 +12,17 @@ import { TieError } from '../src/tie/errors';
 const MD5 = 'f2c7bb8acc97f92e987a2d4087d021b1';
 const SHA1 = '7eb0139d2175739b3ccb0d1110067820be6abd29';
 const SHA256 = '142e1d688ef0568370c37187fd9f2351d7ddeda574f8bfa9b0fa4ef42db85aa2';
+
+/** An item read as the request road reads it: validated, its errors given the input's context. */
+function parseItem(value: unknown, subject: Subject, accepted: readonly ItemSettingName[], label: string, index?: number): InputItem {
+  return withInputContext(label, index, () => readItem(value, subject, accepted, label, index));
+}
+
+/** A batch read as the request road reads it: its size checked, then every item before anything is sent. */
+function parseBatch(values: readonly unknown[], subject: Subject, accepted: readonly ItemSettingName[], label: string): InputItem[] {
+  checkBatchSize(values, label);
+  return values.map((value, index) => parseItem(value, subject, accepted, `${label}[${index}]`, index));
+}
 
 function invalid(run: () => unknown, pattern: RegExp, index?: number): void {
   assert.throws(run, (error: unknown) => {

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { DxlClient } from '../src/dxl/client';
 import type { ConnectionState } from '../src/dxl/connection-state';
 import { DxlError } from '../src/dxl/errors';
-import { buildClientOptions } from '../src/flow/client-options';
-import { SharedConnection } from '../src/flow/shared-connection';
-import { SubscriptionRegistry } from '../src/flow/subscription-registry';
+import { buildClientOptions } from '../nodes/config/client-options';
+import { SharedConnection } from '../nodes/kit/connection';
+import { SubscriptionRegistry } from '../nodes/kit/subscriptions';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
 import { eventually, sleep } from './support/node-red-helper';
 
@@ -82,8 +82,8 @@ describe('flow: shared connection', function () {
     shared.register('a', () => undefined);
     shared.register('b', () => undefined);
     const got: string[] = [];
-    await shared.listen('a', ({ tie }) => tie.onFileDetection(() => got.push('a')));
-    await shared.listen('b', ({ tie }) => tie.onFileDetection(() => got.push('b')));
+    await shared.holdSubscription('a', ({ tie }) => tie.onFileDetection(() => got.push('a')));
+    await shared.holdSubscription('b', ({ tie }) => tie.onFileDetection(() => got.push('b')));
     assert.equal(shared.subscriptionCount(), 2);
     await shared.deregister('a', false);
     assert.equal(shared.subscriptionCount('a'), 0);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { DxlError } from '../src/dxl/errors';
 import { TieError } from '../src/tie/errors';
-import { TieNodeError, toNodeError } from '../src/flow/errors';
-import { EventActivity, RequestActivity, StatusText, connectionStatus } from '../src/flow/status';
-import { userText as t } from '../src/flow/text';
+import { TieNodeError, toNodeError } from '../nodes/kit/errors';
+import { EventActivity, RequestActivity, StatusText, connectionStatus } from '../nodes/kit/status';
+import { userText as t } from '../nodes/kit/text';
 
 describe('flow: statuses', () => {
   it('shows the connection state with a short reason', () => {

@@ -9,7 +9,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { SharedConnection } from '../src/flow/shared-connection';
+import type { SharedConnection } from '../nodes/kit/connection';
 import type { Reputations } from '../src/tie/types';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
 import {

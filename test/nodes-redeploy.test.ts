@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { TieClient } from '../src/tie/client';
-import type { SharedConnection } from '../src/flow/shared-connection';
+import type { SharedConnection } from '../nodes/kit/connection';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
 import {
   type FlowNode,

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { STATUS_BURST, STATUS_WINDOW_MS, statusSetter } from '../nodes/shared/node-status';
-import { shownStatus } from '../nodes/shared/node-text';
-import type { NodeInstance } from '../nodes/shared/node-red-types';
-import type { NodeStatus } from '../src/flow/status';
-import type { ShownStatus } from '../nodes/shared/node-red-types';
-import { userText } from '../src/flow/text';
+import type { NodeInstance, ShownStatus } from '../nodes/kit/node-red';
+import { type NodeStatus, STATUS_BURST, STATUS_WINDOW_MS, shownStatus, statusDisplay } from '../nodes/kit/status';
+import { userText } from '../nodes/kit/text';
 
-/** The two members of a Node-RED node that statusSetter uses, recording what reaches the editor. */
+/** The two members of a Node-RED node that a status display uses, recording what reaches the editor. */
 function recordingNode(): { node: NodeInstance; shown: ShownStatus[]; close: () => void } {
   const shown: ShownStatus[] = [];
   const closeListeners: Array<() => void> = [];
@@ -20,34 +17,59 @@ function recordingNode(): { node: NodeInstance; shown: ShownStatus[]; close: () 
 }
 
 const busy = (count: number): NodeStatus => ({ fill: 'blue', shape: 'dot', text: userText('tie.status.requesting', { count }) });
-/** What the editor gets for busy(count): the key and its parameter, as a stand-in RED._ writes them. */
+/** What the editor gets for busy(count): the key and its parameter, as the stand-in RED._ writes them. */
 const shownBusy = (count: number): ShownStatus => ({ fill: 'blue', shape: 'dot', text: `tie.status.requesting ${count}` });
 const translate = (text: { key: string; params?: Readonly<Record<string, string | number>> }): string =>
   [text.key, ...Object.values(text.params ?? {})].join(' ');
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('node status updates', () => {
-  it('shows a few changes at once, skips repeats, and shows only the latest of a flood when the window ends', async () => {
+/** A stand-in for RED._ that counts its calls. */
+function countingRed(): { RED: { _: (key: string, params?: Record<string, unknown>) => string }; translations: () => number } {
+  let calls = 0;
+  return {
+    RED: {
+      _: (key, params) => {
+        calls++;
+        return [key, ...Object.values(params ?? {})].join(' ');
+      },
+    },
+    translations: () => calls,
+  };
+}
+
+describe('node status display', () => {
+  it('computes and translates a status only when it shows one: a few at once, then only the latest when the window ends', async () => {
     const { node, shown, close } = recordingNode();
-    const setStatus = statusSetter(node, translate);
-    setStatus(busy(1));
-    setStatus(busy(1));
-    assert.equal(shown.length, 1);
-    for (let count = 2; count <= 5000; count++) setStatus(busy(count));
-    assert.equal(shown.length, STATUS_BURST);
-    assert.deepEqual(shown.at(-1), shownBusy(STATUS_BURST));
+    const { RED, translations } = countingRed();
+    let count = 1;
+    let computed = 0;
+    const display = statusDisplay(RED, node, () => {
+      computed++;
+      return busy(count);
+    });
+    display.changed();
+    display.changed();
+    assert.equal(shown.length, 1, 'the same status twice reaches the editor once');
+    for (count = 2; count <= 5000; count++) display.changed();
+    count = 5000;
+    assert.equal(computed, STATUS_BURST, '5000 changes computed only the burst');
+    assert.equal(translations(), STATUS_BURST);
+    assert.equal(shown.length, STATUS_BURST - 1);
+    assert.deepEqual(shown.at(-1), shownBusy(STATUS_BURST - 1));
     await wait(STATUS_WINDOW_MS + 50);
-    assert.equal(shown.length, STATUS_BURST + 1);
+    assert.equal(computed, STATUS_BURST + 1);
+    assert.equal(shown.length, STATUS_BURST);
     assert.deepEqual(shown.at(-1), shownBusy(5000));
     close();
   });
 
   it('shows nothing after the node closed, not even a change waiting for its window', async () => {
     const { node, shown, close } = recordingNode();
-    const setStatus = statusSetter(node, translate);
-    for (let count = 1; count <= 50; count++) setStatus(busy(count));
+    let count = 0;
+    const display = statusDisplay(countingRed().RED, node, () => busy(count));
+    for (count = 1; count <= 50; count++) display.changed();
     close();
-    setStatus(busy(99));
+    display.changed();
     await wait(STATUS_WINDOW_MS + 50);
     assert.equal(shown.length, STATUS_BURST);
   });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ProvisionFormResult, UpdateFormResult } from '../src/flow/config-provision';
+import type { ProvisionFormResult, UpdateFormResult } from '../nodes/config/config-provision';
 import { type ManagementFabric, MANAGEMENT_PASSWORD, startManagementFabric } from './support/management-fabric';
 import { type FlowNode, type NodeModule, catchAndComplete, helper, node, onTab, ourNode, statusBecomes } from './support/node-red-helper';
 

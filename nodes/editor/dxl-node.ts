@@ -1,9 +1,9 @@
 /**
  * What the five DXL editors share: the DXL palette category, a topic checked by the runtime's own
- * rule (src/flow/dxl-topics.ts), a timeout in seconds, and the label: the name, else the topic.
+ * rule (nodes/kit/dxl-topics.ts), a timeout in seconds, and the label: the name, else the topic.
  */
-import { type TopicUse, splitTopics, topicProblem } from '../../src/flow/dxl-topics';
-import { MAX_TIMEOUT_S } from '../../src/flow/limits';
+import { type TopicUse, splitTopics, topicProblem } from '../kit/dxl-topics';
+import { MAX_TIMEOUT_S } from '../kit/limits';
 import { keyOf, nameOf, nameStyle, nodeLook, paletteLabel, withMessage } from './common';
 import type { EditorNode, EditorRED, NodeTypeDefinition, PropertySpec, Validator } from './red';
 

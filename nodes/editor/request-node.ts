@@ -2,7 +2,7 @@
  * What the four request editors share: the connection, the input and the batch settings (their
  * rows come from one source too: nodes/editor/rows/, included by the build).
  */
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../../src/flow/limits';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../kit/limits';
 import { keyOf, nameStyle, nodeLook, paletteLabel, withMessage } from './common';
 import { CONNECTION_SETTING } from './connection';
 import type { Dollar, EditorNode, EditorRED, NodeTypeDefinition, PropertySpec } from './red';

@@ -1,5 +1,5 @@
 /** tie-config's editor: brokers, TLS material, options, import of a dxlclient.config, provisioning. */
-import { TIE_CONFIG_CREDENTIALS } from '../../src/flow/config-credentials';
+import { TIE_CONFIG_CREDENTIALS } from '../config/config-credentials';
 import {
   DEFAULT_BROKER_PORT,
   DEFAULT_CACHE_TTL_S,
@@ -11,7 +11,7 @@ import {
   MAX_PORT,
   MIN_PORT,
   MQTT_PROTOCOL_VERSIONS,
-} from '../../src/flow/limits';
+} from '../kit/limits';
 import { fieldText, keyOf, nameOf, nodeLook, withMessage } from './common';
 import { pickedFiles } from './browser-files';
 import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate } from './red';
@@ -131,7 +131,7 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
   };
 }
 
-/** The form's numbers and option lists, from src/flow/limits.ts. */
+/** The form's numbers and option lists, from nodes/kit/limits.ts. */
 function fillConstants($: Dollar): void {
   for (const id of ['proxyPort', 'provisionPort']) $(`#node-config-input-${id}`).attr('min', MIN_PORT).attr('max', MAX_PORT);
   $('#node-config-input-keepalive').attr('min', 1).attr('max', MAX_KEEPALIVE_S);

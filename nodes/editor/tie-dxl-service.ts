@@ -1,5 +1,5 @@
 /** tie-dxl-service's editor. */
-import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S } from '../../src/flow/limits';
+import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S } from '../kit/limits';
 import { dxlNode, timeoutValidator, topicsValidator } from './dxl-node';
 import type { EditorRED, NodeTypeDefinition } from './red';
 import { CONNECTION_SETTING, registerNode } from './connection';

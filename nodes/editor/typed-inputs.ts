@@ -1,5 +1,5 @@
 /** The TypedInputs of the TIE editors: where values may come from, and the TIE value lists. */
-import { FileType, TRUST_LEVELS, TrustLevel } from '../../src/flow/tie-tables';
+import { FileType, TRUST_LEVELS, TrustLevel } from '../../src/tie/constants';
 import type { Dollar, Translate, TypedInputType } from './red';
 
 /** Where a request node may read its hashes from. */

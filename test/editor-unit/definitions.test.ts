@@ -20,7 +20,7 @@ import * as tieGetReputation from '../../nodes/editor/tie-get-reputation';
 import * as tieReputationChange from '../../nodes/editor/tie-reputation-change';
 import * as tieSetExternalReputation from '../../nodes/editor/tie-set-external-reputation';
 import * as tieSetReputation from '../../nodes/editor/tie-set-reputation';
-import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S, MAX_CONCURRENCY, MAX_PORT, MAX_TIMEOUT_S } from '../../src/flow/limits';
+import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S, MAX_CONCURRENCY, MAX_PORT, MAX_TIMEOUT_S } from '../../nodes/kit/limits';
 import { FileType, TRUST_LEVELS, TrustLevel } from '../../src/tie/constants';
 import { LANGUAGES, editorNode, fakeDollar, fakeRed, root, translator } from './fake-editor';
 
@@ -336,7 +336,7 @@ describe('editor modules (nodes/editor)', () => {
     );
   });
 
-  it("tie-config's form gets its limits and MQTT versions from src/flow/limits.ts", () => {
+  it("tie-config's form gets its limits and MQTT versions from nodes/kit/limits.ts", () => {
     const { definition, recorded } = defined('tie-config');
     definition.oneditprepare!.call(editorNode('tie-config', definition));
     assert.deepEqual(recorded.attributes.get('#node-config-input-proxyPort'), { min: 1, max: MAX_PORT, placeholder: 3128 });

@@ -20,7 +20,7 @@ import {
   statusBecomes,
 } from '../support/node-red-helper';
 import { NOTEPAD, SAMPLE_CERT } from '../support/node-red-samples';
-import { MAX_BATCH_ITEMS } from '../../src/flow/items';
+import { MAX_BATCH_ITEMS } from '../../nodes/kit/items';
 import { recordFigures } from './support/figures';
 
 const INVALID = 'TIE_INVALID_INPUT';

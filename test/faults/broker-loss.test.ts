@@ -13,7 +13,7 @@
  * (DXL_SERVICE_UNAVAILABLE on the fabric, DXL_TIMEOUT on plain MQTT).
  */
 import assert from 'node:assert/strict';
-import type { SharedConnection } from '../../src/flow/shared-connection';
+import type { SharedConnection } from '../../nodes/kit/connection';
 import {
   type FlowNode,
   catchAndComplete,

@@ -7,7 +7,7 @@
  * as in the broker-loss test, accepts again only once that broker serves TIE again.
  */
 import assert from 'node:assert/strict';
-import type { SharedConnection } from '../../src/flow/shared-connection';
+import type { SharedConnection } from '../../nodes/kit/connection';
 import type { Reputations } from '../../src/tie/types';
 import { catchAndComplete, collect, eventually, helper, nextMessage, node, onTab, ourNode, sleep } from '../support/node-red-helper';
 import { NOTEPAD } from '../support/node-red-samples';

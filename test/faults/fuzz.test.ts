@@ -18,11 +18,11 @@ import {
   firstInstanceMessage,
   passesReputationChangeFilter,
   reputationChangeMessage,
-} from '../../src/flow/events';
+} from '../../nodes/kit/event-sources';
 import { decodeEvent } from '../../src/tie/event-feeds';
 import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../../src/tie/transforms';
-import { TieNodeError } from '../../src/flow/errors';
-import { firstReferencesOperation, getReputationOperation } from '../../src/flow/operations';
+import { TieNodeError } from '../../nodes/kit/errors';
+import { firstReferencesOperation, getReputationOperation } from '../../nodes/kit/operations';
 import { TieClient } from '../../src/tie/client';
 import { TieError, TieErrorCode } from '../../src/tie/errors';
 import { TieTopic } from '../../src/tie/topics';

@@ -8,7 +8,7 @@
  * DXL subscriptions; and once the flows are gone, what it held before them.
  */
 import assert from 'node:assert/strict';
-import type { SharedConnection } from '../../src/flow/shared-connection';
+import type { SharedConnection } from '../../nodes/kit/connection';
 import type { DxlClient } from '../../src/dxl/client';
 import { TieClient } from '../../src/tie/client';
 import { type FlowNode, type TestMessage, TAB, collect, eventually, helper, node, onTab, ourNode, sleep } from '../support/node-red-helper';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { DxlClient } from '../../src/dxl/client';
 import type { ConnectionState } from '../../src/dxl/connection-state';
 import { issueCertificate } from '../../src/fabric/pki';
-import type { SharedConnection } from '../../src/flow/shared-connection';
+import type { SharedConnection } from '../../nodes/kit/connection';
 import {
   type FlowNode,
   catchAndComplete,

@@ -5,7 +5,7 @@
  */
 import { DxlClient } from '../../src/dxl/client';
 import { loadDxlConfig } from '../../src/dxl/config';
-import type { SharedConnection } from '../../src/flow/shared-connection';
+import type { SharedConnection } from '../../nodes/kit/connection';
 import { type MosquittoBroker, requireMosquitto, startMosquitto } from '../../test-kit/mosquitto';
 import { testPki } from '../../test-kit/pki-fixture';
 import { type TestFabric, configNodeFor, startTestFabric } from './node-red-fabric';

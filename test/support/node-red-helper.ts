@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { nodeRedRuntime } from '../../scripts/node-red-runtime';
-import type { ShownStatus as NodeStatus } from '../../nodes/shared/node-red-types';
+import type { ShownStatus as NodeStatus } from '../../nodes/kit/node-red';
 import { catalogueTranslate } from './catalogue';
 
 export interface FlowNode {

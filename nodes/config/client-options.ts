@@ -4,13 +4,13 @@
  * server; the whole connection can also come from a dxlclient.config file on the server.
  * Errors are DxlError DXL_CONFIG and name files and fields, never their contents.
  */
-import type { DxlClientOptions, DxlLogger } from '../dxl/client';
-import { type BrokerAddress, type ProxySettings, loadDxlConfig } from '../dxl/config';
-import { clientOptionsFromConfig, readTlsFile } from '../dxl/config-options';
-import { DxlError, DxlErrorCode } from '../dxl/errors';
-import type { TieClientOptions } from '../tie/client';
-import { DEFAULT_CACHE_TTL_S, DEFAULT_KEEPALIVE_S, DEFAULT_REQUEST_TIMEOUT_S, MAX_KEEPALIVE_S } from './limits';
-import { settingNumber } from './values';
+import type { DxlClientOptions, DxlLogger } from '../../src/dxl/client';
+import { type BrokerAddress, type ProxySettings, loadDxlConfig } from '../../src/dxl/config';
+import { clientOptionsFromConfig, readTlsFile } from '../../src/dxl/config-options';
+import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
+import type { TieClientOptions } from '../../src/tie/client';
+import { DEFAULT_CACHE_TTL_S, DEFAULT_KEEPALIVE_S, DEFAULT_REQUEST_TIMEOUT_S, MAX_KEEPALIVE_S } from '../kit/limits';
+import { settingNumber } from '../kit/values';
 
 export interface BrokerSetting {
   /** A host name or address; several separated by ";" or "," are tried in order (name;ip). */

@@ -4,8 +4,8 @@
  * the form needs. It reads nothing from the server's disk: certificate paths in the config only
  * name which uploaded file is which, by base name.
  */
-import { type BrokerAddress, parseDxlConfig } from '../dxl/config';
-import { DxlError, DxlErrorCode } from '../dxl/errors';
+import { type BrokerAddress, parseDxlConfig } from '../../src/dxl/config';
+import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import { type BrokerSetting, checkPem } from './client-options';
 
 export interface ImportRequest {

@@ -2,8 +2,8 @@
  * Reading the text settings a flow passes and the node settings of a node's form. Trust levels,
  * file types and query limits a flow passes are read by the TIE layer (src/tie/arguments.ts).
  */
-import { isUnset } from '../tie/arguments';
-import { invalidInput } from '../tie/errors';
+import { isUnset } from '../../src/tie/arguments';
+import { invalidInput } from '../../src/tie/errors';
 
 export { isUnset };
 

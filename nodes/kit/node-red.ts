@@ -2,9 +2,9 @@
  * The part of Node-RED's runtime API these nodes use, typed by hand (there are no maintained
  * typings for Node-RED 4's runtime). Only what is used is declared.
  */
-import type { NodeStatus } from '../../src/flow/status';
+import type { NodeStatus } from './status';
 
-/** A status as node.status shows it: src/flow's NodeStatus with its text translated. */
+/** A status as node.status shows it: a NodeStatus (status.ts) with its text translated. */
 export interface ShownStatus extends Omit<NodeStatus, 'text'> {
   text?: string;
 }

@@ -3,7 +3,7 @@
  * own subscriptions away: no duplicates after partial deploys, none lost. A subscription still
  * being made when its owner leaves is removed as soon as it is made.
  */
-import type { Unsubscribe } from '../dxl/api';
+import type { Unsubscribe } from '../../src/dxl/api';
 
 interface Entry {
   cancelled: boolean;

@@ -1,6 +1,6 @@
 /**
- * A text for the user as a message-catalogue key and its parameters. src/flow stays Node-RED
- * independent: the node layer translates these with RED._ (nodes/shared/node-text.ts). Keys
+ * A text for the user as a message-catalogue key and its parameters, translated only when it is
+ * shown (statusDisplay and warnOnce in status.ts, with RED._). Keys
  * under "tie." are in every node's catalogue (one source: nodes/locales/<lang>/_shared.json);
  * keys with a namespace ("node-red:…") are Node-RED's own.
  */

@@ -3,9 +3,8 @@
  * property is stable, so that Node-RED copies it to `msg.error.code` for Catch nodes. Messages
  * never carry key material: they come from our libraries, which name files, never contents.
  */
-import { DxlError, DxlErrorCode, type DxlErrorCodeValue } from '../dxl/errors';
-import { TieError, TieErrorCode, type TieErrorCodeValue } from '../tie/errors';
-import { type UserText, userText } from './text';
+import { DxlError, type DxlErrorCodeValue } from '../../src/dxl/errors';
+import { TieError, TieErrorCode, type TieErrorCodeValue } from '../../src/tie/errors';
 
 /** Codes raised by the nodes themselves, beside the DXL_* and TIE_* codes of the libraries. */
 export const NodeErrorCode = {
@@ -116,57 +115,4 @@ export function toNodeError(error: unknown, position?: BatchPosition): TieNodeEr
   }
   const message = error instanceof Error ? error.message : String(error);
   return new TieNodeError(NodeErrorCode.Internal, prefix + message, index === undefined ? {} : { index });
-}
-
-/** Whose requests a node makes: the words for a service's failures differ ("no TIE service", "no service"). */
-export type ServiceKind = 'tie' | 'dxl';
-
-/** The catalogue name of an error code's short status label. */
-function errorLabelName(code: string, kind: ServiceKind): string {
-  if (kind === 'dxl') {
-    if (code === DxlErrorCode.ServiceUnavailable) return 'noDxlService';
-    if (code === DxlErrorCode.ServiceOverloaded) return 'dxlOverloaded';
-    if (code === DxlErrorCode.ErrorResponse) return 'errorResponse';
-  }
-  switch (code) {
-    case DxlErrorCode.Timeout:
-      return 'timeout';
-    case DxlErrorCode.ServiceUnavailable:
-      return 'noService';
-    case DxlErrorCode.ServiceOverloaded:
-      return 'overloaded';
-    case DxlErrorCode.ErrorResponse:
-      return 'tieError';
-    case DxlErrorCode.Disconnected:
-      return 'notConnected';
-    case DxlErrorCode.Closed:
-    case TieErrorCode.Closed:
-      return 'closed';
-    case DxlErrorCode.Config:
-      return 'configError';
-    case TieErrorCode.InvalidInput:
-    case DxlErrorCode.InvalidArgument:
-    case NodeErrorCode.InvalidPayload:
-      return 'invalidInput';
-    case NodeErrorCode.NoTopic:
-      return 'noTopic';
-    case NodeErrorCode.InvalidTopic:
-      return 'badTopic';
-    case NodeErrorCode.NoRequest:
-      return 'noRequest';
-    case NodeErrorCode.RequestGone:
-      return 'requestGone';
-    case TieErrorCode.InvalidResponse:
-    case DxlErrorCode.Malformed:
-      return 'badResponse';
-    case NodeErrorCode.NoConfig:
-      return 'noConfig';
-    default:
-      return 'error';
-  }
-}
-
-/** A short label of an error code for a node status (a few words). */
-export function errorStatusLabel(code: string, kind: ServiceKind = 'tie'): UserText {
-  return userText(`tie.error.${errorLabelName(code, kind)}`);
 }

@@ -3,9 +3,9 @@
  * payload going on the wire, a payload coming off it in the form the user chose, and the DXL
  * fields beside it. Careless input is refused here with a stable code, before anything is sent.
  */
-import { topicTooLong } from '../dxl/packet-limits';
-import { type DxlMessage, type DxlPayload, parseJsonPayload, payloadToBuffer } from '../dxl/message';
-import { DxlErrorCode } from '../dxl/errors';
+import { topicTooLong } from '../../src/dxl/packet-limits';
+import { type DxlMessage, type DxlPayload, parseJsonPayload, payloadToBuffer } from '../../src/dxl/message';
+import { DxlErrorCode } from '../../src/dxl/errors';
 import { type TopicProblem, type TopicUse, topicProblem } from './dxl-topics';
 import { NodeErrorCode, TieNodeError } from './errors';
 
@@ -38,7 +38,7 @@ export function chooseTopic(nodeTopic: unknown, msgTopic: unknown, use: TopicUse
   return checkTopic(msgTopic, use, 'msg.topic');
 }
 
-/** Why each topic problem (src/flow/dxl-topics.ts) makes a topic unusable. */
+/** Why each topic problem (dxl-topics.ts) makes a topic unusable. */
 const TOPIC_PROBLEMS: Readonly<Record<TopicProblem, string>> = {
   empty: 'a DXL topic is needed',
   nul: 'a topic cannot hold a NUL character',

@@ -12,8 +12,8 @@
  * Settings an item may carry (which ones depends on the node): trustLevel, filename, comment,
  * fileType, queryLimit. An item's own setting wins over the node's.
  */
-import { isHashType } from '../tie/hashes';
-import { type CertificateTarget, type FileTarget, type ReputationTarget, certificateTarget, fileTarget } from '../tie/targets';
+import { isHashType } from '../../src/tie/hashes';
+import { type CertificateTarget, type FileTarget, type ReputationTarget, certificateTarget, fileTarget } from '../../src/tie/targets';
 import { inputError, invalidInputError } from './errors';
 
 export type Subject = ReputationTarget['subject'];
@@ -112,19 +112,9 @@ function parseCertificate(value: unknown, label: string, accepted: readonly Item
 /**
  * One item of the given subject, its hashes validated by the TIE layer (once: the TieClient takes
  * the target as it is). `label` names where it came from ("msg.payload", "msg.payload[2]") in
- * error messages; `index` is its position in a batch. Throws TIE_INVALID_INPUT as a TieNodeError.
+ * error messages; `index` is its position in a batch. The TIE layer's validation errors come as
+ * they are: `withInputContext` around the item's whole reading gives them the input's context.
  */
-export function parseItem(
-  value: unknown,
-  subject: Subject,
-  accepted: readonly ItemSettingName[],
-  label: string,
-  index?: number,
-): InputItem {
-  return readInput(label, index, () => readItem(value, subject, accepted, label, index));
-}
-
-/** `parseItem` with the TIE layer's validation errors as they are, for a `readInput` around more than the item. */
 export function readItem(value: unknown, subject: Subject, accepted: readonly ItemSettingName[], label: string, index?: number): InputItem {
   if (value === undefined || value === null || value === '') {
     return throwInvalid(`${label} is empty: give a ${subject === 'file' ? 'file hash' : 'certificate sha1'} or an object`, index);
@@ -133,10 +123,10 @@ export function readItem(value: unknown, subject: Subject, accepted: readonly It
 }
 
 /**
- * Reads one input with `read`: the one place where a validation error of the TIE layer gets the
+ * Runs `read` on one input: the one place where a validation error of the TIE layer gets the
  * input's context (its label in front of the message, its batch index beside it).
  */
-export function readInput<T>(label: string, index: number | undefined, read: () => T): T {
+export function withInputContext<T>(label: string, index: number | undefined, read: () => T): T {
   try {
     return read();
   } catch (error) {
@@ -156,10 +146,4 @@ export function checkBatchSize(values: readonly unknown[], label: string): void 
   if (values.length > MAX_BATCH_ITEMS) {
     throwInvalid(`${label} has ${values.length} items: a batch holds at most ${MAX_BATCH_ITEMS}; split it into smaller batches`);
   }
-}
-
-/** Every item of a batch, validated before anything is sent; the first bad one is reported with its index. */
-export function parseBatch(values: readonly unknown[], subject: Subject, accepted: readonly ItemSettingName[], label: string): InputItem[] {
-  checkBatchSize(values, label);
-  return values.map((value, index) => parseItem(value, subject, accepted, `${label}[${index}]`, index));
 }

@@ -3,14 +3,18 @@
  * broker node): it opens when the first node registers, tells every registered node about each
  * state change, holds each node's event subscriptions, and closes (bounded in time) when the last
  * node is removed — or shortly after the last one leaves for a restart and none comes back.
+ * A flow node reaches it through `linkToConfig`.
  */
-import type { DxlMessaging, Unsubscribe } from '../dxl/api';
-import type { DxlClient } from '../dxl/client';
-import type { ConnectionState } from '../dxl/connection-state';
-import { DxlError, DxlErrorCode } from '../dxl/errors';
-import { TieClient, type TieClientOptions } from '../tie/client';
-import { CONFIG_ERROR_CAUSE } from './status';
-import { SubscriptionRegistry } from './subscription-registry';
+import type { DxlMessaging, Unsubscribe } from '../../src/dxl/api';
+import type { DxlClient } from '../../src/dxl/client';
+import type { ConnectionState } from '../../src/dxl/connection-state';
+import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
+import { TieClient, type TieClientOptions } from '../../src/tie/client';
+import { NodeErrorCode, TieNodeError } from './errors';
+import type { NodeInstance, NodeRedApi } from './node-red';
+import { CONFIG_ERROR_CAUSE, type Translate, translator } from './status';
+import { SubscriptionRegistry } from './subscriptions';
+import { userText } from './text';
 
 export type { ConnectionState, DxlMessaging, TieClient };
 
@@ -104,11 +108,11 @@ export class SharedConnection {
 
   /**
    * Holds a subscription (or a service registration) `ownerId` makes through the TIE or the DXL
-   * client (`listen` makes it); undone by `deregister(ownerId)`.
+   * client (`subscribe` makes it); undone by `deregister(ownerId)`.
    */
-  async listen(ownerId: string, listen: (clients: ConnectionClients) => Promise<Unsubscribe>): Promise<void> {
+  async holdSubscription(ownerId: string, subscribe: (clients: ConnectionClients) => Promise<Unsubscribe>): Promise<void> {
     const { client, tie } = this.open();
-    await this.subscriptions.add(ownerId, () => listen({ tie, dxl: client }));
+    await this.subscriptions.add(ownerId, () => subscribe({ tie, dxl: client }));
   }
 
   /** Closes for good (the config node is stopping), within the close timeout. */
@@ -189,4 +193,71 @@ function safely(listener: StateListener, state: ConnectionState): void {
   } catch {
     // A node's status update must not break the others'.
   }
+}
+
+// ---- a flow node's link to its tie-config ----
+
+/** The tie-config node as other nodes see it. */
+export interface TieConfigNode extends NodeInstance {
+  readonly connection: SharedConnection;
+}
+
+export function isTieConfigNode(value: unknown): value is TieConfigNode {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    (value as { type?: unknown }).type === 'tie-config' &&
+    typeof (value as { connection?: { register?: unknown } }).connection?.register === 'function'
+  );
+}
+
+export interface ConfigLink {
+  /** Undefined when the node has no usable tie-config. */
+  readonly connection: SharedConnection | undefined;
+  readonly state: ConnectionState | undefined;
+  /** The TIE client; throws TIE_NO_CONFIG, DXL_CONFIG or DXL_CLOSED. */
+  tie(): TieClient;
+  /** The DXL client, for the generic DXL nodes; throws as `tie()` does. */
+  dxl(): DxlMessaging;
+  /** Leaves the connection (and drops this node's subscriptions). */
+  release(removed: boolean): Promise<void>;
+}
+
+export function noConfigError(translate: Translate): TieNodeError {
+  return new TieNodeError(NodeErrorCode.NoConfig, translate(userText('tie.error.noConfigDetail')));
+}
+
+/** Registers `node` with the tie-config `configId`; `onState` hears every connection state change. */
+export function linkToConfig(
+  RED: NodeRedApi,
+  node: NodeInstance,
+  configId: string | undefined,
+  onState: (state: ConnectionState) => void,
+): ConfigLink {
+  const config = configId ? RED.nodes.getNode(configId) : null;
+  if (!isTieConfigNode(config)) {
+    const translate = translator(RED);
+    return {
+      connection: undefined,
+      state: undefined,
+      tie: () => {
+        throw noConfigError(translate);
+      },
+      dxl: () => {
+        throw noConfigError(translate);
+      },
+      release: () => Promise.resolve(),
+    };
+  }
+  const connection = config.connection;
+  connection.register(node.id, onState);
+  return {
+    connection,
+    get state() {
+      return connection.state;
+    },
+    tie: () => connection.tie(),
+    dxl: () => connection.dxl(),
+    release: (removed) => connection.deregister(node.id, removed),
+  };
 }

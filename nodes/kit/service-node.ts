@@ -1,20 +1,23 @@
 /**
- * Requests a dxl service node has handed to its flow and that wait for a dxl response node, the
- * way Node-RED's HTTP in and HTTP response pair works: the msg carries a key (msg._dxlRequest,
+ * The dxl service and response pair. A service node holds its registration as an event node holds
+ * a subscription (event-node.ts) and hands each request to its flow; the requests wait for a dxl
+ * response node, the way Node-RED's HTTP in and HTTP response pair works: the msg carries a key (msg._dxlRequest,
  * text, so it survives msg cloning), the response node answers by that key. A request the flow
  * does not answer in time, or still open when its service node stops, gets an error response:
  * the requester hears an answer, never silence.
  */
 import { randomUUID } from 'node:crypto';
-import type { DxlMessaging } from '../dxl/api';
-import { FabricErrorCode } from '../dxl/errors';
-import type { DxlMessage } from '../dxl/message';
-import { ServiceHandlerFailed } from '../dxl/services';
+import type { DxlMessaging } from '../../src/dxl/api';
+import { FabricErrorCode } from '../../src/dxl/errors';
+import type { DxlMessage } from '../../src/dxl/message';
+import { ServiceHandlerFailed } from '../../src/dxl/services';
 import { type PayloadFormat, checkTopic, decodePayload, dxlFields } from './dxl-messages';
 import { splitTopics } from './dxl-topics';
 import { NodeErrorCode, TieNodeError } from './errors';
 import { numberFrom } from './values';
-import type { EventSource } from './events';
+import { type EventNodeDefinition, setupSubscribingNode } from './event-node';
+import type { EventSource } from './event-sources';
+import type { NodeInstance, NodeRedApi } from './node-red';
 
 /** The msg property that carries a request's key from the service node to the response node. */
 export const REQUEST_KEY_PROPERTY = '_dxlRequest';
@@ -166,7 +169,7 @@ export function serviceTopics(setting: string): string[] {
 export function dxlServiceSource(settings: ServiceSettings): EventSource {
   return {
     topic: settings.topics,
-    listen: async ({ dxl }, send, fail) => {
+    subscribe: async ({ dxl }, send, fail) => {
       const topics = serviceTopics(settings.topics);
       const requests = new ServiceRequests({ dxl, timeoutMs: settings.timeoutMs, maxPending: settings.maxPending });
       const onRequest = (request: DxlMessage): void => {
@@ -194,4 +197,9 @@ export function dxlServiceSource(settings: ServiceSettings): EventSource {
       };
     },
   };
+}
+
+/** Sets up a dxl service node: its registration held like a subscription, each request counted in its status and sent. */
+export function setupServiceNode(RED: NodeRedApi, node: NodeInstance, definition: EventNodeDefinition, settings: ServiceSettings): void {
+  setupSubscribingNode(RED, node, definition, [dxlServiceSource(settings)], 'request');
 }

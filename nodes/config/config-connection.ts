@@ -1,5 +1,5 @@
 /** The shared connection of a tie-config node, built from its settings and credentials. */
-import { DxlClient } from '../dxl/client';
+import { DxlClient } from '../../src/dxl/client';
 import {
   type ConnectionTuning,
   type TieConfigCredentials,
@@ -7,7 +7,7 @@ import {
   buildClientOptions,
   buildTieOptions,
 } from './client-options';
-import { SharedConnection, type StateListener } from './shared-connection';
+import { SharedConnection, type StateListener } from '../kit/connection';
 
 export interface ConfigConnectionOptions {
   settings: TieConfigSettings;

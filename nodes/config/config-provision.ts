@@ -6,7 +6,7 @@
  * existing ones; no server folder is ever listed.
  */
 import path from 'node:path';
-import type { BrokerAddress } from '../dxl/config';
+import type { BrokerAddress } from '../../src/dxl/config';
 import {
   type ManagementServer,
   ProvisionError,
@@ -15,9 +15,9 @@ import {
   fetchBrokerUpdate,
   provisionDxlClient,
   writeProvisionedConfig,
-} from '../provision';
+} from '../../src/provision';
 import type { BrokerSetting } from './client-options';
-import { DEFAULT_MANAGEMENT_PORT } from './limits';
+import { DEFAULT_MANAGEMENT_PORT } from '../kit/limits';
 
 export interface ProvisionFormResult {
   brokers: BrokerSetting[];

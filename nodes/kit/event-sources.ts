@@ -3,17 +3,17 @@
  * official clients' callbacks receive, and decoded extras beside it. The events come decoded from
  * the TIE client (once per event, however many nodes listen); this adds the msg and the filters.
  */
-import type { Unsubscribe } from '../dxl/api';
-import type { DxlMessage } from '../dxl/message';
-import { epochToIsoStringIfValid } from '../tie/attributes';
-import type { EventErrorHandler } from '../tie/client';
-import { trustLevelName } from '../tie/constants';
-import { TieTopic } from '../tie/topics';
-import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../tie/types';
-import { computeVerdict, trustLevelCategory, type Verdict } from '../tie/verdict';
+import type { Unsubscribe } from '../../src/dxl/api';
+import type { DxlMessage } from '../../src/dxl/message';
+import { epochToIsoStringIfValid } from '../../src/tie/attributes';
+import type { EventErrorHandler } from '../../src/tie/client';
+import { trustLevelName } from '../../src/tie/constants';
+import { TieTopic } from '../../src/tie/topics';
+import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../../src/tie/types';
+import { computeVerdict, trustLevelCategory, type Verdict } from '../../src/tie/verdict';
 import { type PayloadFormat, checkTopic, decodePayload, dxlFields } from './dxl-messages';
 import type { Subject } from './items';
-import type { ConnectionClients } from './shared-connection';
+import type { ConnectionClients } from './connection';
 
 export type EventKind = 'file-reputation-change' | 'certificate-reputation-change' | 'detection' | 'first-instance';
 
@@ -39,7 +39,7 @@ export interface EventSource {
    * Subscribes through a client: `send` gets the msg of each event that passes the filter (false: the
    * node has stopped and the msg went nowhere), `fail` each malformed event.
    */
-  listen(clients: ConnectionClients, send: (msg: EventMessage) => boolean, fail: EventErrorHandler): Promise<Unsubscribe>;
+  subscribe(clients: ConnectionClients, send: (msg: EventMessage) => boolean, fail: EventErrorHandler): Promise<Unsubscribe>;
 }
 
 /** Reputation changes need both verdicts for the filters. */
@@ -94,7 +94,7 @@ export function reputationChangeSource(subject: Subject, filter: ReputationChang
   const topic = EVENT_TOPICS[subject === 'file' ? 'file-reputation-change' : 'certificate-reputation-change'];
   return {
     topic,
-    listen: ({ tie }, send, fail) => {
+    subscribe: ({ tie }, send, fail) => {
       const onChange = (event: ReputationChangeEvent, message: DxlMessage): void => {
         const decoded = decodeReputationChange(event, subject);
         if (passesReputationChangeFilter(filter, decoded)) send(reputationChangeMessage(decoded, message));
@@ -106,12 +106,12 @@ export function reputationChangeSource(subject: Subject, filter: ReputationChang
 
 export const detectionSource: EventSource = {
   topic: EVENT_TOPICS.detection,
-  listen: ({ tie }, send, fail) => tie.onFileDetection((event, message) => send(detectionMessage(event, message)), fail),
+  subscribe: ({ tie }, send, fail) => tie.onFileDetection((event, message) => send(detectionMessage(event, message)), fail),
 };
 
 export const firstInstanceSource: EventSource = {
   topic: EVENT_TOPICS['first-instance'],
-  listen: ({ tie }, send, fail) => tie.onFileFirstInstance((event, message) => send(firstInstanceMessage(event, message)), fail),
+  subscribe: ({ tie }, send, fail) => tie.onFileFirstInstance((event, message) => send(firstInstanceMessage(event, message)), fail),
 };
 
 // ---- reputation-change filters ----
@@ -155,7 +155,7 @@ export function dxlEventSource(setting: string, format: PayloadFormat): EventSou
   const topic = setting.trim();
   return {
     topic,
-    listen: async ({ dxl }, send, fail) =>
+    subscribe: async ({ dxl }, send, fail) =>
       dxl.subscribe(checkTopic(topic, 'subscribe', 'The event topic'), (message) => {
         let payload: unknown;
         try {

@@ -4,9 +4,9 @@
  * fallback TIE uses only when no other provider is definitive, so an External reputation is
  * worth sending only when none of the others has a trust level other than Not Set or Unknown.
  */
-import { FileProvider, providerName, trustLevelName } from '../tie/constants';
-import type { Reputations } from '../tie/types';
-import { computeVerdict, hasDefinitiveReputation, isDefinitiveTrustLevel, type Verdict } from '../tie/verdict';
+import { FileProvider, providerName, trustLevelName } from './constants';
+import type { Reputations } from './types';
+import { computeVerdict, hasDefinitiveReputation, isDefinitiveTrustLevel, type Verdict } from './verdict';
 
 export type ExternalDecision =
   | { send: true; existing: Verdict }

@@ -1,12 +1,15 @@
 /**
- * Node status objects ({fill, shape, text}) from the shared connection's state and a node's own
- * activity. Texts are message-catalogue keys with their parameters (the three common states are
- * Node-RED's own keys); nodes/shared/node-text.ts makes them what node.status shows. The full
- * reason of a failure goes to the log, not here.
+ * Node statuses: what a node shows, from the shared connection's state and the node's own activity,
+ * and the display that computes and translates a status only when it is shown (at most
+ * STATUS_BURST times a second). Texts are message-catalogue keys with their parameters (the three
+ * common states are Node-RED's own keys). The full reason of a failure goes to the log, not here.
  */
-import { CLIENT_CERT_EXPIRED, CLIENT_CERT_NOT_YET_VALID } from '../dxl/client-certificate';
-import { BROKER_CLOSED, CONNECTION_CAUSE_KINDS, type ConnectionState, connectionCauseKind } from '../dxl/connection-state';
-import { type ServiceKind, errorStatusLabel } from './errors';
+import { CLIENT_CERT_EXPIRED, CLIENT_CERT_NOT_YET_VALID } from '../../src/dxl/client-certificate';
+import { BROKER_CLOSED, CONNECTION_CAUSE_KINDS, type ConnectionState, connectionCauseKind } from '../../src/dxl/connection-state';
+import { DxlErrorCode } from '../../src/dxl/errors';
+import { TieErrorCode } from '../../src/tie/errors';
+import { NodeErrorCode } from './errors';
+import type { NodeInstance, NodeRedApi, ShownStatus } from './node-red';
 import { type UserText, userText } from './text';
 
 export interface NodeStatus {
@@ -76,6 +79,59 @@ export function connectionStatus(state: ConnectionState | undefined): NodeStatus
 
 export const NO_CONFIG_STATUS: NodeStatus = { fill: 'red', shape: 'ring', text: userText('tie.status.noConfig') };
 
+/** Whose requests a node makes: the words for a service's failures differ ("no TIE service", "no service"). */
+export type ServiceKind = 'tie' | 'dxl';
+
+/** The catalogue name of an error code's short status label. */
+function errorLabelName(code: string, kind: ServiceKind): string {
+  if (kind === 'dxl') {
+    if (code === DxlErrorCode.ServiceUnavailable) return 'noDxlService';
+    if (code === DxlErrorCode.ServiceOverloaded) return 'dxlOverloaded';
+    if (code === DxlErrorCode.ErrorResponse) return 'errorResponse';
+  }
+  switch (code) {
+    case DxlErrorCode.Timeout:
+      return 'timeout';
+    case DxlErrorCode.ServiceUnavailable:
+      return 'noService';
+    case DxlErrorCode.ServiceOverloaded:
+      return 'overloaded';
+    case DxlErrorCode.ErrorResponse:
+      return 'tieError';
+    case DxlErrorCode.Disconnected:
+      return 'notConnected';
+    case DxlErrorCode.Closed:
+    case TieErrorCode.Closed:
+      return 'closed';
+    case DxlErrorCode.Config:
+      return 'configError';
+    case TieErrorCode.InvalidInput:
+    case DxlErrorCode.InvalidArgument:
+    case NodeErrorCode.InvalidPayload:
+      return 'invalidInput';
+    case NodeErrorCode.NoTopic:
+      return 'noTopic';
+    case NodeErrorCode.InvalidTopic:
+      return 'badTopic';
+    case NodeErrorCode.NoRequest:
+      return 'noRequest';
+    case NodeErrorCode.RequestGone:
+      return 'requestGone';
+    case TieErrorCode.InvalidResponse:
+    case DxlErrorCode.Malformed:
+      return 'badResponse';
+    case NodeErrorCode.NoConfig:
+      return 'noConfig';
+    default:
+      return 'error';
+  }
+}
+
+/** A short label of an error code for a node status (a few words). */
+export function errorStatusLabel(code: string, kind: ServiceKind = 'tie'): UserText {
+  return userText(`tie.error.${errorLabelName(code, kind)}`);
+}
+
 /** What a request node is doing, folded into its status while connected. */
 export class RequestActivity {
   private readonly kind: ServiceKind;
@@ -122,9 +178,12 @@ export class RequestActivity {
   }
 }
 
-/** What an event node has received, folded into its status while connected. */
+/**
+ * What a node that holds subscriptions has received, folded into its status while connected: an
+ * event node counts events, a dxl service node the requests its registration brought.
+ */
 export class EventActivity {
-  /** What the node counts in its status: events, or requests (a dxl service). */
+  /** What the node counts in its status. */
   private readonly counted: 'event' | 'request';
   private subscribed = false;
   private count = 0;
@@ -187,4 +246,91 @@ export class AnswerActivity {
       text: userText(this.count === 1 ? 'tie.status.answer' : 'tie.status.answers', { count: this.count }),
     };
   }
+}
+
+// ---- the display ----
+
+/** Status changes shown at once per STATUS_WINDOW_MS; more wait for the window to end. */
+export const STATUS_BURST = 10;
+export const STATUS_WINDOW_MS = 1000;
+
+export type Translate = (text: UserText) => string;
+
+export function translator(RED: Pick<NodeRedApi, '_'>): Translate {
+  return (text) => (text.params === undefined ? RED._(text.key) : RED._(text.key, text.params));
+}
+
+/**
+ * A status for node.status. A text without parameters goes as its key: the editor looks a status
+ * text up in the node's catalogue (red.js, the "status/#" handler), so each user reads it in the
+ * language of their own editor, as with Node-RED's own status keys. A text with parameters
+ * ("batch 3/10") is translated here, in the runtime's language.
+ */
+export function shownStatus(status: NodeStatus, translate: Translate): ShownStatus {
+  const shown: ShownStatus = {};
+  if (status.fill !== undefined) shown.fill = status.fill;
+  if (status.shape !== undefined) shown.shape = status.shape;
+  if (status.text !== undefined) shown.text = status.text.params === undefined ? status.text.key : translate(status.text);
+  return shown;
+}
+
+/** A node's status display: told that something changed, it shows the status when its budget allows. */
+export interface StatusDisplay {
+  /** Something the status is computed from changed. Cheap: computing and translating wait until the status is shown. */
+  changed(): void;
+}
+
+/**
+ * Shows `compute()` on the node: at once for the first STATUS_BURST changes of a window, then the
+ * latest once the window ends. A node busy with thousands of messages a second thus computes,
+ * translates and sends at most about STATUS_BURST statuses a second, whatever it does per message;
+ * the editor hears only statuses that differ from the one shown. Nothing is shown after the node closed.
+ */
+export function statusDisplay(RED: Pick<NodeRedApi, '_'>, node: NodeInstance, compute: () => NodeStatus): StatusDisplay {
+  const translate = translator(RED);
+  let shownKey = '';
+  let windowStart = -Infinity;
+  let renders = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const render = (): void => {
+    renders++;
+    const status = shownStatus(compute(), translate);
+    const key = `${status.fill ?? ''}|${status.shape ?? ''}|${status.text ?? ''}`;
+    if (key === shownKey) return;
+    shownKey = key;
+    node.status(status);
+  };
+  const renderLatest = (): void => {
+    timer = undefined;
+    windowStart = performance.now();
+    renders = 0;
+    if (!closed) render();
+  };
+  node.on('close', () => {
+    closed = true;
+    clearTimeout(timer);
+  });
+  return {
+    changed() {
+      if (closed || timer !== undefined) return;
+      const now = performance.now();
+      if (now - windowStart >= STATUS_WINDOW_MS) {
+        windowStart = now;
+        renders = 0;
+      }
+      if (renders < STATUS_BURST) render();
+      else timer = setTimeout(renderLatest, windowStart + STATUS_WINDOW_MS - now);
+    },
+  };
+}
+
+/** Warns once per distinct text: advice repeated for every message would drown the log. */
+export function warnOnce(node: NodeInstance, translate: Translate): (text: UserText) => void {
+  const said = new Set<string>();
+  return (text) => {
+    if (said.has(text.key)) return;
+    said.add(text.key);
+    node.warn(translate(text));
+  };
 }

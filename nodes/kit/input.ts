@@ -1,0 +1,153 @@
+/**
+ * What every node with an input shares (the TIE request nodes, dxl request, event out, response):
+ * reading a TypedInput property per message, a status that shows the connection and what the node
+ * is doing, and ending each message in exactly one done() or done(err), the error converted here,
+ * once, to a TieNodeError with a stable `code` on msg.tieError and for Catch nodes.
+ */
+import { type ConfigLink, linkToConfig } from './connection';
+import { type TieNodeError, invalidInputError, toNodeError } from './errors';
+import type { DoneFunction, NodeInstance, NodeMessage, NodeRedApi, SendFunction } from './node-red';
+import { NO_CONFIG_STATUS, RequestActivity, type ServiceKind, statusDisplay } from './status';
+import type { UserText } from './text';
+
+// ---- TypedInput properties ----
+// Besides Node-RED's own types (msg, flow, global, env, json, str, num, jsonata, ...) the TIE
+// editors offer select types ("tie-level", "tie-filetype") whose value is used as is.
+
+export const LITERAL_TYPES: ReadonlySet<string> = new Set(['tie-level', 'tie-filetype']);
+
+export interface TypedValue {
+  value: unknown;
+  type: unknown;
+}
+
+/** How a TypedInput reads in messages: "msg.payload", "flow.hashes", "env.TIE_LEVEL". */
+export function typedLabel({ value, type }: TypedValue): string {
+  const text = typeof value === 'string' ? value : '';
+  switch (type) {
+    case 'msg':
+    case 'flow':
+    case 'global':
+    case 'env':
+      return `${type}.${text}`;
+    case 'json':
+      return 'the JSON input';
+    case 'jsonata':
+      return 'the JSONata input';
+    default:
+      return 'the input';
+  }
+}
+
+export function evaluateTyped(RED: NodeRedApi, node: NodeInstance, msg: NodeMessage, typed: TypedValue): Promise<unknown> {
+  const type = typeof typed.type === 'string' && typed.type !== '' ? typed.type : 'str';
+  if (LITERAL_TYPES.has(type)) return Promise.resolve(typed.value);
+  // An empty number field means "not set", not 0.
+  if (type === 'num' && (typed.value === '' || typed.value === undefined || typed.value === null)) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    try {
+      RED.util.evaluateNodeProperty(typed.value ?? '', type, node, msg, (error, value) => {
+        if (error) reject(unreadable(typed, error));
+        else resolve(value);
+      });
+    } catch (error) {
+      reject(unreadable(typed, error));
+    }
+  });
+}
+
+function unreadable(typed: TypedValue, error: unknown): TieNodeError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return invalidInputError(`Cannot read ${typedLabel(typed)}: ${reason}`);
+}
+
+/** A node's TypedInput setting, or `msg.<property>` when the flow JSON has none (the editor's default). */
+export function typedOrMsg(value: unknown, type: unknown, property: string): TypedValue {
+  if (typeof type !== 'string' || type === '') return { value: property, type: 'msg' };
+  return { value, type };
+}
+
+// ---- the status of a node on a connection ----
+
+export interface InputLink {
+  readonly link: ConfigLink;
+  /** A message's work went on the wire: counted in the status until it finishes. */
+  started(): void;
+  /** How far a batch is. */
+  progress(settled: number, total: number): void;
+  /** A message ended; `sent` says whether it had started. */
+  finished(outcome: { errorCode?: string; note?: UserText }, sent: boolean): void;
+}
+
+/** Links `node` to its tie-config: its status shows the connection and the node's requests; it leaves the connection on close. */
+export function linkInputNode(RED: NodeRedApi, node: NodeInstance, configId: string | undefined, kind: ServiceKind): InputLink {
+  const activity = new RequestActivity(kind);
+  let made = false;
+  const display = statusDisplay(RED, node, () => (linked.connection ? activity.status(linked.state) : NO_CONFIG_STATUS));
+  // The link tells the connection's first state while it is being made: shown once it is made.
+  const linked = linkToConfig(RED, node, configId, () => {
+    if (made) display.changed();
+  });
+  made = true;
+  display.changed();
+  node.on('close', (removed, done) => {
+    linked.release(removed).then(
+      () => done(),
+      () => done(),
+    );
+  });
+  return {
+    link: linked,
+    started() {
+      activity.started();
+      display.changed();
+    },
+    progress(settled, total) {
+      activity.progress(settled, total);
+      display.changed();
+    },
+    finished(outcome, sent) {
+      activity.finished(outcome, sent);
+      display.changed();
+    },
+  };
+}
+
+// ---- the end of a message ----
+
+export interface MessageEnd<T> {
+  /** Applies the result to the msg (and the node's status); may throw, which fails the message. */
+  succeeded(result: T): void;
+  /** The node's own bookkeeping of a failure (its status); the msg and Catch nodes are done here. */
+  failed(error: TieNodeError): void;
+}
+
+/**
+ * Ends a message once its work settles: exactly one done() or done(err). On success the result
+ * goes on the msg and the msg on (when the node has an output); on failure the error, with its
+ * stable `code`, goes on msg.tieError and to Catch nodes.
+ */
+export function finishMessage<T>(work: Promise<T>, msg: NodeMessage, send: SendFunction | undefined, done: DoneFunction, end: MessageEnd<T>): void {
+  work.then(
+    (result) => {
+      // Whatever throws here (a status update during teardown, a downstream node), the message still ends once.
+      try {
+        end.succeeded(result);
+        send?.(msg);
+      } catch (error) {
+        done(toNodeError(error));
+        return;
+      }
+      done();
+    },
+    (error: unknown) => {
+      const failure = toNodeError(error);
+      try {
+        msg.tieError = failure.toJSON();
+        end.failed(failure);
+      } finally {
+        done(failure);
+      }
+    },
+  );
+}
