@@ -6,15 +6,14 @@
 import type { ConnectionTuning, TieConfigCredentials, TieConfigSettings } from './config/client-options';
 import { configNodeConnection } from './config/config-connection';
 import { importDxlConfig, importFailure } from './config/config-import';
-import { provisionFailureStatus, provisionForEditor, updateBrokersForEditor } from './config/config-provision';
-import type { ConnectionState, SharedConnection } from './kit/connection';
 import { TIE_CONFIG_CREDENTIALS } from './config/config-credentials';
-import { CONFIG_ERROR_CAUSE, StatusText } from './kit/status';
-import { userText } from './kit/text';
-import { settingNumber } from './kit/values';
+import { provisionFailureStatus, provisionForEditor, updateBrokersForEditor } from './config/config-provision';
+import type { SharedConnection, StateListener } from './kit/connection';
 import { trackFlowStarts } from './kit/event-node';
 import type { AdminHandler, NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
-import { type Translate, translator } from './kit/status';
+import { CONFIG_ERROR_CAUSE, StatusText, type Translate, translator } from './kit/status';
+import { userText } from './kit/text';
+import { settingNumber } from './kit/values';
 
 interface TieConfigDefinition extends NodeDefinition, TieConfigSettings {}
 
@@ -30,7 +29,7 @@ function reconnectTuning(RED: NodeRedApi): NonNullable<ConnectionTuning['reconne
 }
 
 /** Logs each change of state once: connected/disconnected as info; failures are warned by the client itself. */
-function stateLogger(node: NodeInstance, translate: Translate): (state: ConnectionState) => void {
+function stateLogger(node: NodeInstance, translate: Translate): StateListener {
   let last = '';
   return (state) => {
     const key = `${state.status}|${state.reason ?? ''}`;

@@ -1,7 +1,6 @@
 /** tie-dxl-event-out: sends msg.payload as a DXL event on the node's topic, or on msg.topic. */
 import { chooseTopic, encodePayload } from './kit/dxl-messages';
-import { finishMessage } from './kit/input';
-import { linkInputNode } from './kit/input';
+import { finishMessage, linkInputNode } from './kit/input';
 import type { NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
 
 interface DxlEventOutDefinition extends NodeDefinition {

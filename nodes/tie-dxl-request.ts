@@ -5,10 +5,8 @@
 import { MAX_TIMEOUT_S } from './kit/limits';
 import { chooseTopic, decodePayload, dxlFields, encodePayload, payloadFormat } from './kit/dxl-messages';
 import { settingNumber } from './kit/values';
-import { finishMessage } from './kit/input';
-import { linkInputNode } from './kit/input';
 import type { NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
-import { type TypedValue, evaluateTyped, typedLabel, typedOrMsg } from './kit/input';
+import { type TypedValue, evaluateTyped, finishMessage, linkInputNode, typedLabel, typedOrMsg } from './kit/input';
 
 interface DxlRequestDefinition extends NodeDefinition {
   connection?: string;

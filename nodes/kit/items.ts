@@ -13,11 +13,10 @@
  * fileType, queryLimit. An item's own setting wins over the node's.
  */
 import { isHashType } from '../../src/tie/hashes';
-import { type CertificateTarget, type FileTarget, type ReputationTarget, certificateTarget, fileTarget } from '../../src/tie/targets';
+import { type ReputationTarget, certificateTarget, fileTarget } from '../../src/tie/targets';
 import { inputError, invalidInputError } from './errors';
 
 export type Subject = ReputationTarget['subject'];
-export type { CertificateTarget, FileTarget };
 export type Target = ReputationTarget;
 
 export const ITEM_SETTINGS = ['trustLevel', 'filename', 'comment', 'fileType', 'queryLimit'] as const;

@@ -10,11 +10,11 @@ import { CertProvider, FileProvider, fileTypeName, providerName, trustLevelName 
 import type { TieClient } from '../../src/tie/client';
 import type { FirstReference, HashDict } from '../../src/tie/types';
 import type { Verdict } from '../../src/tie/verdict';
-import { fileTypeFromUser, queryLimitFromUser, trustLevelFromUser } from '../../src/tie/arguments';
+import { fileTypeFromUser, isUnset, queryLimitFromUser, trustLevelFromUser } from '../../src/tie/arguments';
 import { invalidInput } from '../../src/tie/errors';
 import { decideExternalReputation } from '../../src/tie/external-decision';
 import type { InputItem, ItemSettingName, ItemSettings, Subject, Target } from './items';
-import { isUnset, parseText } from './values';
+import { parseText } from './values';
 import { type UserText, userText } from './text';
 
 export interface OperationResult {

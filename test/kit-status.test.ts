@@ -5,7 +5,7 @@ import { TieNodeError, toNodeError } from '../nodes/kit/errors';
 import { EventActivity, RequestActivity, StatusText, connectionStatus } from '../nodes/kit/status';
 import { userText as t } from '../nodes/kit/text';
 
-describe('flow: statuses', () => {
+describe('kit: statuses', () => {
   it('shows the connection state with a short reason', () => {
     assert.deepEqual(connectionStatus({ status: 'connected', broker: 'h:1' }), { fill: 'green', shape: 'dot', text: StatusText.connected });
     assert.deepEqual(connectionStatus({ status: 'connecting', broker: 'dxl1:8883' }), {
@@ -90,7 +90,7 @@ describe('flow: statuses', () => {
   });
 });
 
-describe('flow: errors for Catch nodes', () => {
+describe('kit: errors for Catch nodes', () => {
   it('keeps the stable code and details of DXL and TIE errors as an own property', () => {
     const dxl = toNodeError(new DxlError('DXL_ERROR_RESPONSE', 'Could not find reputation', { fabricCode: 0, topic: '/t' }));
     assert.equal(dxl.code, 'DXL_ERROR_RESPONSE');

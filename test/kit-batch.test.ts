@@ -3,7 +3,7 @@ import { runOrdered } from '../nodes/kit/request-node';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('flow: ordered batches', () => {
+describe('kit: ordered batches', () => {
   it('keeps input order whatever order items finish in, with at most `concurrency` in flight', async () => {
     let inFlight = 0;
     let peak = 0;

@@ -34,7 +34,7 @@ function invalid(run: () => unknown, pattern: RegExp, index?: number): void {
   });
 }
 
-describe('flow: input items', () => {
+describe('kit: input items', () => {
   it('reads a bare hex digest by its length, in any case', () => {
     assert.deepEqual(parseItem(MD5.toUpperCase(), 'file', [], 'msg.payload').target, { subject: 'file', hashes: { md5: MD5 } });
     assert.deepEqual(parseItem(` ${SHA1} `, 'file', [], 'msg.payload').target, { subject: 'file', hashes: { sha1: SHA1 } });
@@ -102,7 +102,7 @@ function refused(run: () => unknown, pattern: RegExp): void {
   });
 }
 
-describe('flow: setting values', () => {
+describe('kit: setting values', () => {
   it('reads trust levels as numbers, numeric text or names', () => {
     assert.equal(parseTrustLevel(99, 'l'), 99);
     assert.equal(parseTrustLevel('85', 'l'), 85);

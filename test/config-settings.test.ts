@@ -16,7 +16,7 @@ function configError(run: () => unknown, pattern: RegExp): void {
   });
 }
 
-describe('flow: tie-config settings → client options', () => {
+describe('config: tie-config settings → client options', () => {
   const pki = testPki();
   const credentials = { caPem: pki.ca.certPem, certPem: pki.client.certPem, keyPem: pki.client.keyPem };
 
@@ -142,7 +142,7 @@ describe('flow: tie-config settings → client options', () => {
   });
 });
 
-describe('flow: dxlclient.config import', () => {
+describe('config: dxlclient.config import', () => {
   const pki = testPki();
   const config = [
     '[General]',

@@ -9,7 +9,7 @@ import { SubscriptionRegistry } from '../nodes/kit/subscriptions';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
 import { eventually, sleep } from './support/node-red-helper';
 
-describe('flow: shared connection', function () {
+describe('kit: shared connection', function () {
   let test: TestFabric;
   const created: DxlClient[] = [];
 
@@ -112,7 +112,7 @@ describe('flow: shared connection', function () {
   });
 });
 
-describe('flow: subscription registry', () => {
+describe('kit: subscription registry', () => {
   it('removes a subscription still being made as soon as it is made', async () => {
     const registry = new SubscriptionRegistry();
     let release: () => void = () => undefined;

@@ -42,7 +42,7 @@ function passes(filter: ReputationChangeFilter, message: ReturnType<typeof empty
   return passesReputationChangeFilter(filter, decodeReputationChange(decodeEvent(message, transformReputationChangeEvent), 'file'));
 }
 
-describe('flow: event messages and filters', () => {
+describe('kit: event messages and filters', () => {
   it('turns a reputation change into the Python callback dict plus both verdicts and the DXL metadata', () => {
     const message = change(
       [
@@ -143,7 +143,7 @@ describe('flow: event messages and filters', () => {
   });
 });
 
-describe('flow: check-first External reputation', () => {
+describe('kit: check-first External reputation', () => {
   const reputations = (levels: Array<[number, number]>): Reputations =>
     Object.fromEntries(levels.map(([p, t]) => [p, rep(p, t)])) as unknown as Reputations;
 
