@@ -27,7 +27,7 @@ const root = path.resolve(__dirname, '..', '..');
 
 /** The floor's answer: a reputation dict and a verdict, as the lookup sets them. */
 const FLOOR_FUNCTION = [
-  "msg.payload = { 1: { providerId: 1, trustLevel: 99, createDate: 1451502875, attributes: {} } };",
+  'msg.payload = { 1: { providerId: 1, trustLevel: 99, createDate: 1451502875, attributes: {} } };',
   "msg.verdict = { trustLevel: 99, trustLevelName: 'Known Trusted Installer', providerId: 1 };",
   'return msg;',
 ].join('\n');

@@ -82,9 +82,16 @@ async function withPublishedEvents(child: ChildProcess, broker: BrokerTarget, co
 }
 
 async function runFlowCell(job: FlowJob): Promise<FlowResult> {
-  const flags = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${job.broker.name}-${job.mode}-${job.inFlight}-${Date.now()}.cpuprofile`] : [];
+  const flags = cpuProfileDir
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${cpuProfileDir}`,
+        `--cpu-prof-name=${job.broker.name}-${job.mode}-${job.inFlight}-${Date.now()}.cpuprofile`,
+      ]
+    : [];
   const child = runNode('flow-contender.js', job, flags);
-  const line = job.mode === 'events' ? await withPublishedEvents(child, job.broker, job.messages) : await lineStartingWith(child, 'RESULT ');
+  const line =
+    job.mode === 'events' ? await withPublishedEvents(child, job.broker, job.messages) : await lineStartingWith(child, 'RESULT ');
   return JSON.parse(line) as FlowResult;
 }
 
@@ -114,7 +121,9 @@ async function flowRound(brokers: BrokerTarget[], flowResults: FlowResult[], eve
     report(await runFlowCell({ mode: 'lookup-cached', broker, inFlight: 16, messages: many, warmup: Math.round(many / 10) }));
     report(await runFlowCell({ mode: 'events', broker, inFlight: 16, messages: many, warmup: 0 }));
     const events = await runEventCell({ broker }, many);
-    process.stdout.write(`library ${broker.name} events: ${events.cpuMicrosPerEvent.toFixed(1)} µs CPU/event, ${events.eventsPerSecond.toFixed(0)} events/s\n`);
+    process.stdout.write(
+      `library ${broker.name} events: ${events.cpuMicrosPerEvent.toFixed(1)} µs CPU/event, ${events.eventsPerSecond.toFixed(0)} events/s\n`,
+    );
     eventResults.push(events);
   }
 }

@@ -16,7 +16,6 @@ import { CONFIG_ERROR_CAUSE, type Translate, translator } from './status';
 import { SubscriptionRegistry } from './subscriptions';
 import { userText } from './text';
 
-
 /** The clients of one open connection: TIE's, and the DXL client under it. */
 export interface ConnectionClients {
   tie: TieClient;

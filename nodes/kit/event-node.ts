@@ -16,7 +16,12 @@ export interface EventNodeDefinition extends NodeDefinition {
 }
 
 /** Sets up a TIE event node or a dxl event in node: each of `sources` subscribed, each event counted and sent. */
-export function setupEventNode(RED: NodeRedApi, node: NodeInstance, definition: EventNodeDefinition, sources: readonly EventSource[]): void {
+export function setupEventNode(
+  RED: NodeRedApi,
+  node: NodeInstance,
+  definition: EventNodeDefinition,
+  sources: readonly EventSource[],
+): void {
   setupSubscribingNode(RED, node, definition, sources, 'event');
 }
 

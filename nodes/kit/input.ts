@@ -127,7 +127,13 @@ export interface MessageEnd<T> {
  * goes on the msg and the msg on (when the node has an output); on failure the error, with its
  * stable `code`, goes on msg.tieError and to Catch nodes.
  */
-export function finishMessage<T>(work: Promise<T>, msg: NodeMessage, send: SendFunction | undefined, done: DoneFunction, end: MessageEnd<T>): void {
+export function finishMessage<T>(
+  work: Promise<T>,
+  msg: NodeMessage,
+  send: SendFunction | undefined,
+  done: DoneFunction,
+  end: MessageEnd<T>,
+): void {
   work.then(
     (result) => {
       // Whatever throws here (a status update during teardown, a downstream node), the message still ends once.

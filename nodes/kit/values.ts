@@ -5,7 +5,6 @@
 import { isUnset } from '../../src/tie/arguments';
 import { invalidInput } from '../../src/tie/errors';
 
-
 /** Optional text (file name, comment): unset gives "", numbers become text, anything else is refused (TIE_INVALID_INPUT). */
 export function parseText(value: unknown, what: string): string {
   if (isUnset(value)) return '';
