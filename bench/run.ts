@@ -16,7 +16,8 @@ import type { BrokerTarget, ContenderJob, ContenderKind, ContenderResult, EventJ
  * Options: --rounds N (default 3), --quick (1 round, fewer requests), --soak N
  * (requests of the memory run, default 1000000; 0 skips it), --out FILE,
  * --flows (only what the Node-RED figures need: ours at in-flight 1 and 16, no soak),
- * --cpu-prof DIR (each Node-RED cell writes a CPU profile there).
+ * --cpu-prof DIR (each Node-RED cell writes a CPU profile of its measured messages there;
+ * `node dist/bench/profile-summary.js FILE` sums one up).
  */
 
 const flowsOnly = process.argv.includes('--flows');
@@ -82,14 +83,10 @@ async function withPublishedEvents(child: ChildProcess, broker: BrokerTarget, co
 }
 
 async function runFlowCell(job: FlowJob): Promise<FlowResult> {
-  const flags = cpuProfileDir
-    ? [
-        '--cpu-prof',
-        `--cpu-prof-dir=${cpuProfileDir}`,
-        `--cpu-prof-name=${job.broker.name}-${job.mode}-${job.inFlight}-${Date.now()}.cpuprofile`,
-      ]
-    : [];
-  const child = runNode('flow-contender.js', job, flags);
+  const profileFile = cpuProfileDir
+    ? path.join(cpuProfileDir, `${job.broker.name}-${job.mode}-${job.inFlight}-${Date.now()}.cpuprofile`)
+    : undefined;
+  const child = runNode('flow-contender.js', profileFile === undefined ? job : { ...job, profileFile });
   const line =
     job.mode === 'events' ? await withPublishedEvents(child, job.broker, job.messages) : await lineStartingWith(child, 'RESULT ');
   return JSON.parse(line) as FlowResult;

@@ -96,6 +96,8 @@ export interface FlowJob {
   inFlight: number;
   messages: number;
   warmup: number;
+  /** Where to write a CPU profile of the measured messages (warm-up and start-up left out). */
+  profileFile?: string;
 }
 
 export interface FlowResult {
