@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DxlClient } from '../src/dxl/client';
+import { TieClient } from '../src/tie/client';
 import { FILE_HASHES, type FlowJob, type FlowResult } from './workload';
 
 /*
@@ -33,12 +35,22 @@ const FLOOR_FUNCTION = [
   'return msg;',
 ].join('\n');
 
+/** The library's lookup from a function node: the TieClient comes from the global context. */
+const LIBRARY_FUNCTION = [
+  "global.get('tie').getFileReputationWithVerdict(msg.payload).then(",
+  '  (found) => { msg.payload = found.reputations; msg.verdict = found.verdict; node.send(msg); node.done(); },',
+  '  (error) => node.done(error),',
+  ');',
+  'return;',
+].join('\n');
+
 function flows(): object[] {
   const tab = { id: 'bench-tab', type: 'tab', label: 'bench' };
   // An empty change node: the cheapest core node to listen on.
   const sink = { id: 'bench-sink', type: 'change', z: 'bench-tab', rules: [], wires: [] };
-  if (job.mode === 'floor') {
-    return [tab, { id: 'bench-node', type: 'function', z: 'bench-tab', func: FLOOR_FUNCTION, outputs: 1, wires: [['bench-sink']] }, sink];
+  if (job.mode === 'floor' || job.mode === 'lookup-in-function') {
+    const func = job.mode === 'floor' ? FLOOR_FUNCTION : LIBRARY_FUNCTION;
+    return [tab, { id: 'bench-node', type: 'function', z: 'bench-tab', func, outputs: 1, wires: [['bench-sink']] }, sink];
   }
   const config = {
     id: 'bench-config',
@@ -75,6 +87,19 @@ function flows(): object[] {
   return [tab, config, worker, sink];
 }
 
+/** A TieClient of the library on the job's broker, for the function node of `lookup-in-function`. */
+async function libraryClient(): Promise<TieClient> {
+  const dxl = new DxlClient({
+    brokers: [{ host: job.broker.host, port: job.broker.port }],
+    ca: fs.readFileSync(job.broker.ca),
+    cert: fs.readFileSync(job.broker.cert),
+    key: fs.readFileSync(job.broker.key),
+    logger: { warn: () => undefined },
+  });
+  await dxl.connect({ timeoutMs: 10_000 });
+  return new TieClient(dxl);
+}
+
 async function startRuntime(): Promise<NodeRedRuntime> {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-bench-nr-'));
   fs.mkdirSync(path.join(userDir, 'node_modules'));
@@ -88,6 +113,7 @@ async function startRuntime(): Promise<NodeRedRuntime> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const RED = require('node-red') as NodeRedRuntime;
   RED.init({
+    functionGlobalContext: job.mode === 'lookup-in-function' ? { tie: await libraryClient() } : {},
     userDir,
     flowFile: 'flows.json',
     httpAdminRoot: false,

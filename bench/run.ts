@@ -113,6 +113,7 @@ async function flowRound(brokers: BrokerTarget[], flowResults: FlowResult[], eve
     for (const inFlight of FLOW_IN_FLIGHT) {
       const messages = messagesAt(inFlight);
       report(await runFlowCell({ mode: 'lookup', broker, inFlight, messages, warmup: Math.round(messages / 10) }));
+      report(await runFlowCell({ mode: 'lookup-in-function', broker, inFlight, messages, warmup: Math.round(messages / 10) }));
     }
     const many = Math.round(100_000 * scale);
     report(await runFlowCell({ mode: 'lookup-cached', broker, inFlight: 16, messages: many, warmup: Math.round(many / 10) }));

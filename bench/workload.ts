@@ -86,9 +86,10 @@ export interface ContenderResult {
 
 /**
  * What a Node-RED end-to-end cell measures: `floor` is Node-RED's own cost, the same driver with a
- * function node answering in the lookup's place.
+ * function node answering in the lookup's place; `lookup-in-function` the library called from a
+ * function node (what the lookup would cost with no node layer of ours at all).
  */
-export type FlowMode = 'floor' | 'lookup' | 'lookup-cached' | 'events';
+export type FlowMode = 'floor' | 'lookup' | 'lookup-in-function' | 'lookup-cached' | 'events';
 
 export interface FlowJob {
   mode: FlowMode;
