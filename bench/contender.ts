@@ -1,12 +1,11 @@
 import fs from 'node:fs';
-import { DxlClient } from '../src/dxl/client';
 import { decodeMessage, encodeMessage } from '../src/dxl/codec';
 import { newDxlId } from '../src/dxl/ids';
 import { MessageType, emptyMessage, parseJsonPayload } from '../src/dxl/message';
-import { TieClient } from '../src/tie/client';
 import { hexToBase64 } from '../src/tie/hashes';
 import { openConnection } from '../src/dxl/transport';
 import { connectBare } from './bare-mqtt';
+import { connectLibrary } from './library-client';
 import { type ContenderJob, type ContenderKind, type ContenderResult, FILE_HASHES, REPUTATION_TOPIC } from './workload';
 
 /*
@@ -35,9 +34,7 @@ const pem = {
 };
 
 async function ours(): Promise<Contender> {
-  const dxl = new DxlClient({ brokers: [{ host: job.broker.host, port: job.broker.port }], ...pem, logger: { warn: () => undefined } });
-  await dxl.connect({ timeoutMs: 10_000 });
-  const tie = new TieClient(dxl);
+  const { dxl, tie } = await connectLibrary(job.broker);
   return { lookup: () => tie.getFileReputation(FILE_HASHES), close: () => dxl.close() };
 }
 

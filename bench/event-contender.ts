@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import { DxlClient } from '../src/dxl/client';
-import { TieClient } from '../src/tie/client';
+import { connectLibrary } from './library-client';
 import type { EventJob, EventResult } from './workload';
 
 /*
@@ -12,15 +10,7 @@ import type { EventJob, EventResult } from './workload';
 const job = JSON.parse(process.argv[2]) as EventJob;
 
 async function main(): Promise<void> {
-  const dxl = new DxlClient({
-    brokers: [{ host: job.broker.host, port: job.broker.port }],
-    ca: fs.readFileSync(job.broker.ca),
-    cert: fs.readFileSync(job.broker.cert),
-    key: fs.readFileSync(job.broker.key),
-    logger: { warn: () => undefined },
-  });
-  await dxl.connect({ timeoutMs: 10_000 });
-  const tie = new TieClient(dxl);
+  const { dxl, tie } = await connectLibrary(job.broker);
   let received = 0;
   let cpuBefore: NodeJS.CpuUsage | undefined;
   let started = 0n;

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DxlClient } from '../src/dxl/client';
-import { TieClient } from '../src/tie/client';
+import { connectLibrary } from './library-client';
 import { FILE_HASHES, type FlowJob, type FlowResult } from './workload';
 
 /*
@@ -87,19 +86,6 @@ function flows(): object[] {
   return [tab, config, worker, sink];
 }
 
-/** A TieClient of the library on the job's broker, for the function node of `lookup-in-function`. */
-async function libraryClient(): Promise<TieClient> {
-  const dxl = new DxlClient({
-    brokers: [{ host: job.broker.host, port: job.broker.port }],
-    ca: fs.readFileSync(job.broker.ca),
-    cert: fs.readFileSync(job.broker.cert),
-    key: fs.readFileSync(job.broker.key),
-    logger: { warn: () => undefined },
-  });
-  await dxl.connect({ timeoutMs: 10_000 });
-  return new TieClient(dxl);
-}
-
 async function startRuntime(): Promise<NodeRedRuntime> {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-bench-nr-'));
   fs.mkdirSync(path.join(userDir, 'node_modules'));
@@ -113,7 +99,7 @@ async function startRuntime(): Promise<NodeRedRuntime> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const RED = require('node-red') as NodeRedRuntime;
   RED.init({
-    functionGlobalContext: job.mode === 'lookup-in-function' ? { tie: await libraryClient() } : {},
+    functionGlobalContext: job.mode === 'lookup-in-function' ? { tie: (await connectLibrary(job.broker)).tie } : {},
     userDir,
     flowFile: 'flows.json',
     httpAdminRoot: false,
