@@ -2,10 +2,10 @@
  * The part of Node-RED's runtime API these nodes use, typed by hand (there are no maintained
  * typings for Node-RED 4's runtime). Only what is used is declared.
  */
-import type { NodeStatus } from './status';
-
-/** A status as node.status shows it: a NodeStatus (status.ts) with its text translated. */
-export interface ShownStatus extends Omit<NodeStatus, 'text'> {
+/** A status as node.status shows it. */
+export interface ShownStatus {
+  fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
+  shape?: 'ring' | 'dot';
   text?: string;
 }
 

@@ -12,9 +12,8 @@ import { NodeErrorCode } from './errors';
 import type { NodeInstance, NodeRedApi, ShownStatus } from './node-red';
 import { type UserText, userText } from './text';
 
-export interface NodeStatus {
-  fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
-  shape?: 'ring' | 'dot';
+/** A status as a node's activity makes it: its text a catalogue key, translated when shown. */
+export interface NodeStatus extends Omit<ShownStatus, 'text'> {
   text?: UserText;
 }
 
