@@ -32,7 +32,7 @@ export interface RequestOperation<Prepared> {
   settingsFor(subject: Subject): readonly ItemSettingName[];
   /** The msg properties `extras` holds (a batch sets each as an array). */
   readonly extraKeys: readonly string[];
-  /** Validates one item's settings; throws TieError TIE_INVALID_INPUT naming the setting (readInput adds the item). */
+  /** Validates one item's settings; throws TieError TIE_INVALID_INPUT naming the setting (withInputContext adds the item). */
   prepare(item: InputItem, defaults: ItemSettings): Prepared;
   run(tie: TieClient, prepared: Prepared): Promise<OperationResult>;
 }
