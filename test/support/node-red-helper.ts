@@ -100,7 +100,18 @@ export function ourNode(type: string): NodeModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a compiled node module picked at runtime by its type
   const module = require(path.join(distNodes, `${type}.js`)) as NodeModule;
   const translate = catalogueTranslate(type);
-  return (RED) => module(Object.assign(Object.create(RED as object) as object, { _: translate }));
+  const counted = (...args: Parameters<typeof translate>): ReturnType<typeof translate> => {
+    translations++;
+    return translate(...args);
+  };
+  return (RED) => module(Object.assign(Object.create(RED as object) as object, { _: counted }));
+}
+
+let translations = 0;
+
+/** How many texts our nodes have translated with RED._ since the process started. */
+export function translationCount(): number {
+  return translations;
 }
 
 export const ALL_TYPES = [
