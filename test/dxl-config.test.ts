@@ -93,7 +93,10 @@ describe('dxlclient.config', () => {
     process.env.HOME = home;
     try {
       fs.mkdirSync(path.join(home, 'fabric'));
-      fs.writeFileSync(path.join(home, 'fabric', 'dxlclient.config'), GOOD.replace('PrivateKey=/abs/client.key', 'PrivateKey=~/keys/client.key'));
+      fs.writeFileSync(
+        path.join(home, 'fabric', 'dxlclient.config'),
+        GOOD.replace('PrivateKey=/abs/client.key', 'PrivateKey=~/keys/client.key'),
+      );
       const config = loadDxlConfig('~/fabric/dxlclient.config');
       assert.equal(config.file, path.join(home, 'fabric', 'dxlclient.config'));
       assert.equal(config.brokerCertChain, path.join(home, 'fabric', 'ca-bundle.crt'));
