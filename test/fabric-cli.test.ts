@@ -91,7 +91,7 @@ describe('tie-fabric command', function () {
     });
   }
 
-  it('sends the simulator\'s periodic events at --event-interval, in TIE\'s wire shape, and says so', async () => {
+  it("sends the simulator's periodic events at --event-interval, in TIE's wire shape, and says so", async () => {
     cli = runCli(['--port', '0', '--no-mgmt', '--data-dir', dataDir, '--event-interval', '0.5']);
     const client = DxlClient.fromConfig(loadDxlConfig(await printedConfigPath(cli)));
     try {
