@@ -30,6 +30,7 @@ const OUR_CAUSES: Readonly<Record<string, string>> = {
   [CLIENT_CERT_EXPIRED]: 'clientCertExpired',
   [CLIENT_CERT_NOT_YET_VALID]: 'clientCertNotYetValid',
   CLOSED: 'lost',
+  CONFIG_FILE_CHANGED: 'configFileChanged',
 };
 
 /** A few words for a connection failure's cause (an OpenSSL/Node code or one of ours). */
