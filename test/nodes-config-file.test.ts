@@ -45,7 +45,7 @@ function configText(test: TestFabric): string {
 
 /** What the tie-config warned, by its node.warn. */
 function warned(): string {
-  const warn = node('config').warn as unknown as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> };
+  const warn = node('config').warn as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> };
   return warn
     .getCalls()
     .filter((call) => call.thisValue === node('config'))
