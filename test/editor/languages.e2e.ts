@@ -180,6 +180,22 @@ describe('the editor in en-US, de and ja', function () {
         assert.deepEqual(editor.errors.splice(0), []);
       });
 
+      it("palette tooltips: each node's first help paragraph in this language", async () => {
+        for (const type of FLOW_TYPES) {
+          const entry = editor.page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
+          await entry.scrollIntoViewIfNeeded();
+          await entry.hover();
+          const tip = editor.page.locator('.red-ui-popover').filter({ visible: true }).last();
+          await tip.waitFor();
+          const shown = (await tip.innerText()).replace(/\s+/g, ' ');
+          assert.ok(shown.includes(helpParagraph(lang, type)), `${type}: its tooltip says "${shown.slice(0, 300)}"`);
+          if (type === 'tie-get-reputation') await editor.screenshot('palette-tooltip');
+          await editor.page.mouse.move(5, 5);
+          await tip.waitFor({ state: 'hidden' });
+        }
+        assert.deepEqual(editor.errors.splice(0), []);
+      });
+
       it('statuses: the deployed nodes show their connection state in this language', async () => {
         const nodeRed = flatten(
           JSON.parse(fs.readFileSync(require.resolve(`@node-red/nodes/locales/${lang}/messages.json`), 'utf8')) as Record<string, never>,
