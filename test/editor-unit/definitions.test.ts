@@ -172,9 +172,9 @@ describe('editor modules (nodes/editor)', () => {
       .filter((type) => type !== 'tie-config')
       .map((type) => translator(type, 'en-US')(`${type}.paletteLabel`));
     assert.deepEqual(labels, [
-      'reputation lookup',
-      'external reputation',
-      'reputation override',
+      'get reputation',
+      'set external reputation',
+      'set reputation',
       'first references',
       'reputation change',
       'detection',
