@@ -92,7 +92,18 @@ describe(`a new user's first run: the README's install section on Node-RED ${nod
     // "npm install node-red-contrib-tie" in ~/.node-red, with the tarball for the registry: the Palette Manager's command.
     await promisify(execFile)(
       process.execPath,
-      [npmCli, 'install', '--no-audit', '--no-update-notifier', '--no-fund', '--save', '--save-prefix=~', '--omit=dev', '--engine-strict', tarball],
+      [
+        npmCli,
+        'install',
+        '--no-audit',
+        '--no-update-notifier',
+        '--no-fund',
+        '--save',
+        '--save-prefix=~',
+        '--omit=dev',
+        '--engine-strict',
+        tarball,
+      ],
       { cwd: userDir, env, maxBuffer: 16 * 1024 * 1024 },
     );
     installed = path.join(userDir, 'node_modules', MODULE);

@@ -144,12 +144,7 @@ async function main(): Promise<void> {
 }
 
 function kindsOf(target: MatrixTarget): SuiteKind[] {
-  return [
-    'suites',
-    'installed',
-    ...(target.editor ? (['editor'] as const) : []),
-    ...(target.firstRun ? (['first-run'] as const) : []),
-  ];
+  return ['suites', 'installed', ...(target.editor ? (['editor'] as const) : []), ...(target.firstRun ? (['first-run'] as const) : [])];
 }
 
 function report(results: SuiteResult[]): void {
