@@ -5,6 +5,7 @@
  */
 import type { ConnectionTuning, TieConfigCredentials, TieConfigSettings } from './config/client-options';
 import { configNodeConnection } from './config/config-connection';
+import { DEFAULT_CONFIG_FILE_CHECK_MS, followConfigFile } from './config/config-file-watch';
 import { importDxlConfig, importFailure } from './config/config-import';
 import { TIE_CONFIG_CREDENTIALS } from './config/config-credentials';
 import { provisionFailureStatus, provisionForEditor, updateBrokersForEditor } from './config/config-provision';
@@ -73,13 +74,28 @@ export = function registerTieConfig(RED: NodeRedApi): void {
     const settings: TieConfigSettings = definition;
     const credentials = (this.credentials ?? {}) as TieConfigCredentials;
     const reconnect = reconnectTuning(RED);
+    const translate = translator(RED);
+    const tuning: ConnectionTuning = { reconnect, logger: { warn: (line) => node.warn(line), debug: (line) => node.debug(line) } };
+    // Settings from a dxlclient.config: a change of the file reaches the connection without a redeploy.
+    const follower = followConfigFile({
+      settings,
+      credentials,
+      tuning,
+      checkIntervalMs: settingNumber(RED.settings.tieConfigFileCheckInterval, DEFAULT_CONFIG_FILE_CHECK_MS),
+      onEvent: (event) =>
+        event.kind === 'changed'
+          ? node.log(translate(userText('tie.log.configFileChanged', { file: event.file })))
+          : node.warn(translate(userText('tie.log.configFileUnusable', { file: event.file, reason: event.error.message }))),
+    });
     node.connection = configNodeConnection({
       settings,
       credentials,
-      tuning: { reconnect, logger: { warn: (line) => node.warn(line), debug: (line) => node.debug(line) } },
-      onStateChange: stateLogger(node, translator(RED)),
+      tuning,
+      onStateChange: stateLogger(node, translate),
+      ...(follower ? { onClient: (client) => follower.track(client) } : {}),
     });
     node.on('close', (_removed, done) => {
+      follower?.close();
       node.connection.close().then(
         () => done(),
         () => done(),

@@ -55,7 +55,16 @@ ${definitions.join(',\n')}
     definition[1].call(module.exports, module.exports, function (name) { return load(definition[0][name]); }, module);
     return module.exports;
   }
-  load(${JSON.stringify(entryId)}).register(RED, $);
+  function register() {
+    load(${JSON.stringify(entryId)}).register(RED, $);
+  }
+  // Node-RED (3.1 to 5.0) puts a node's help on the page only once the node's editor script has
+  // loaded, in that script's load handler, and the palette's tooltip takes the help there is when
+  // the type registers: so an editor script loaded from its URL registers after its load event's
+  // first handler, Node-RED's. One run as inline text (no src: no load event) registers at once.
+  var script = document.currentScript;
+  if (script && script.src) script.addEventListener('load', register, { once: true });
+  else register();
 })(RED, $);
 `;
 }

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadDxlConfig, parseBrokerLine, parseDxlConfig } from '../src/dxl/config';
+import { readTlsFile } from '../src/dxl/config-options';
 import { DxlErrorCode } from '../src/dxl/errors';
+import { resolveUserPath } from '../src/dxl/home-path';
 
 const GOOD = `
 ; a comment
@@ -83,6 +85,31 @@ describe('dxlclient.config', () => {
 
   it('reports a missing file by name', () => {
     expectConfigError(() => loadDxlConfig('/nonexistent/dxlclient.config'), '/nonexistent/dxlclient.config', 'file not found');
+  });
+
+  it('reads "~/…" paths from the home folder, the config\'s and the certificates\' alike, and names a folder given as the file', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-home-'));
+    const saved = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      fs.mkdirSync(path.join(home, 'fabric'));
+      fs.writeFileSync(
+        path.join(home, 'fabric', 'dxlclient.config'),
+        GOOD.replace('PrivateKey=/abs/client.key', 'PrivateKey=~/keys/client.key'),
+      );
+      const config = loadDxlConfig('~/fabric/dxlclient.config');
+      assert.equal(config.file, path.join(home, 'fabric', 'dxlclient.config'));
+      assert.equal(config.brokerCertChain, path.join(home, 'fabric', 'ca-bundle.crt'));
+      assert.equal(config.privateKey, path.join(home, 'keys', 'client.key'));
+      assert.equal(resolveUserPath('~'), home);
+      assert.equal(resolveUserPath('~other/x'), path.resolve('~other/x'), 'only the own home folder is expanded');
+      expectConfigError(() => loadDxlConfig('~/fabric'), '~/fabric', 'this is a folder, not a file');
+      assert.throws(() => readTlsFile('~/fabric', 'CA bundle'), /CA bundle file ~\/fabric: this is a folder, not a file/);
+      fs.writeFileSync(path.join(home, 'ca.pem'), 'PEM');
+      assert.equal(readTlsFile('~/ca.pem', 'CA bundle').toString(), 'PEM');
+    } finally {
+      process.env.HOME = saved;
+    }
   });
 
   it('reports a line that is neither a section nor key=value', () => {

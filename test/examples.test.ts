@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { FABRIC_CONFIG_FILE, FABRIC_CONFIG_ID } from '../nodes/editor/connection';
+import { defaultDataDir } from '../src/fabric/fabric';
 import { TieClient } from '../src/tie/client';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
 import {
@@ -16,16 +19,16 @@ import {
   sleep,
 } from './support/node-red-helper';
 
-/* Every example flow deploys against the embedded fabric as shipped (connection left empty and
- * filled with the one tie-config, as the editor does on import), and every inject gives what its
+/* Every example flow deploys against the embedded fabric as shipped (its connection naming the
+ * tie-config the editor makes on import, FABRIC_CONFIG_ID, here pointed at the test fabric), and every inject gives what its
  * label says, whatever ran before: all examples run twice, in two different orders, on one
  * simulator whose state each of them changes. */
 
 const examplesDir = path.resolve(__dirname, '..', '..', 'examples');
-const CONFIG_ID = 'examples-config';
+const CONFIG_ID = FABRIC_CONFIG_ID;
 const TAB_ID = 'examples-tab';
 
-/** What the editor does on import: nodes land on the current tab, connections go to the one tie-config. */
+/** What the editor does on import: nodes land on the current tab, connections go to the tie-config it makes. */
 function asImported(flow: FlowNode[]): FlowNode[] {
   const config: FlowNode = { id: CONFIG_ID, type: 'tie-config' };
   const nodes = flow.map((n) => ({ ...n, z: TAB_ID, ...('connection' in n ? { connection: CONFIG_ID } : {}) }));
@@ -230,12 +233,20 @@ describe('example flows', function () {
         `${name} must not carry its own tie-config`,
       );
       assert.ok(
-        flow.filter((n) => 'connection' in n).every((n) => n.connection === ''),
-        `${name}: connection must be empty`,
+        flow.filter((n) => 'connection' in n).every((n) => n.connection === FABRIC_CONFIG_ID),
+        `${name}: every connection names ${FABRIC_CONFIG_ID}, the tie-config the editor makes on import (nodes/editor/connection.ts)`,
       );
+      const info = flow.find((n) => n.type === 'comment')?.info as string;
+      assert.match(info, /Needs: the DXL fabric\. Beside your own Node-RED, start it with `npx --prefix ~\/\.node-red tie-fabric`/, name);
+      assert.ok(info.includes(FABRIC_CONFIG_FILE), `${name}: its info names ${FABRIC_CONFIG_FILE}`);
       const injects = flow.filter((n) => n.type === 'inject').map((n) => n.name as string);
       assert.deepEqual(injects.sort(), Object.keys(PROMISES[name]).sort(), `${name}: inject labels`);
     }
+  });
+
+  it("the examples' tie-config reads the dxlclient.config tie-fabric writes by default", () => {
+    assert.match(FABRIC_CONFIG_FILE, /^~\//);
+    assert.equal(path.join(os.homedir(), FABRIC_CONFIG_FILE.slice(2)), path.join(defaultDataDir(), 'dxlclient.config'));
   });
 
   /** Presses every inject of the example and checks what its label promises. */

@@ -3,6 +3,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DxlClient } from '../src/dxl/client';
+import { loadDxlConfig } from '../src/dxl/config';
+import { TieClient } from '../src/tie/client';
 import { closeOfficialClient, connectOfficialClientFromConfig, officialRequest, payloadText } from './support/official-client';
 
 const CLI = path.resolve(__dirname, '../src/cli/tie-fabric.js');
@@ -87,6 +90,43 @@ describe('tie-fabric command', function () {
       assert.match(cli.stdout(), new RegExp(`Stopping \\(${signal}\\)`));
     });
   }
+
+  it("sends the simulator's periodic events at --event-interval, in TIE's wire shape, and says so", async () => {
+    cli = runCli(['--port', '0', '--no-mgmt', '--data-dir', dataDir, '--event-interval', '0.5']);
+    const client = DxlClient.fromConfig(loadDxlConfig(await printedConfigPath(cli)));
+    try {
+      assert.match(cli.stdout(), /TIE simulator: on, a detection or first-instance event every 0.5 s/);
+      const raw: unknown[] = [];
+      const received: string[] = [];
+      await client.subscribe('/mcafee/event/tie/file/detection', (message) => raw.push(JSON.parse(message.payload.toString('utf8'))));
+      const tie = new TieClient(client);
+      await tie.onFileDetection((event) => received.push(`detection ${event.name}`));
+      await tie.onFileFirstInstance((event) => received.push(`first instance ${event.name}`));
+      const deadline = Date.now() + 10_000;
+      while (!(received.some((r) => r.startsWith('detection')) && received.some((r) => r.startsWith('first instance')))) {
+        if (Date.now() > deadline) assert.fail(`no detection and first instance within 10 s: ${JSON.stringify(received)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // On the wire, hashes are a list of {type, value} with base64 values (docs/fabric.md).
+      const [first] = raw as Array<{ hashes: Array<{ type: string; value: string }>; agentGuid: string; detectionTime: number }>;
+      assert.ok(Array.isArray(first.hashes) && first.hashes.length > 0, JSON.stringify(first));
+      for (const hash of first.hashes) assert.match(hash.value, /^[A-Za-z0-9+/]+=*$/, JSON.stringify(hash));
+      assert.equal(typeof first.detectionTime, 'number');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('sends no periodic events with --event-interval 0, and refuses an interval that is not a number', async () => {
+    cli = runCli(['--port', '0', '--no-mgmt', '--data-dir', dataDir, '--event-interval', '0']);
+    await printedConfigPath(cli);
+    assert.match(cli.stdout(), /TIE simulator: on, no periodic events/);
+    cli.child.kill('SIGTERM');
+    await exitWithin(cli, 10_000);
+    cli = runCli(['--event-interval', 'often']);
+    assert.equal(await exitWithin(cli, 10_000), 2);
+    assert.match(cli.stderr(), /--event-interval must be a number of seconds/);
+  });
 
   it('explains a bad option and exits with status 2', async () => {
     cli = runCli(['--port', 'eighty']);

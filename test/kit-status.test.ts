@@ -63,6 +63,12 @@ describe('kit: statuses', () => {
       shape: 'ring',
       text: t('tie.status.batchWaiting', { settled: 3, total: 10 }),
     });
+    // A failed attempt's cause says why it waits.
+    assert.deepEqual(activity.status({ status: 'reconnecting', broker: 'b:1', cause: 'ECONNREFUSED' }), {
+      fill: 'yellow',
+      shape: 'ring',
+      text: t('tie.cause.refused'),
+    });
     activity.finished({ errorCode: 'DXL_TIMEOUT' });
     assert.deepEqual(activity.status(connected), { fill: 'red', shape: 'dot', text: t('tie.error.timeout') });
     activity.started();

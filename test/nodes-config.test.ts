@@ -104,7 +104,13 @@ describe('tie-config', function () {
 
         const output = nextMessage('out', 10000);
         node('get').receive({ payload: NOTEPAD.sha256 });
-        await statusBecomes(node('get'), { text: 'requesting (1): waiting' });
+        // The waiting request shows why it waits, not just that it does.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.equal(statusHistory(node('get')).at(-1)?.text, 'connection refused');
+        assert.ok(
+          !statusHistory(node('get')).some((s) => s.text === 'requesting (1): waiting'),
+          'no bare "waiting" while the reason is known',
+        );
 
         fabric = await startTestFabric({ dataDir, port });
         for (const id of ['get', 'events']) await statusBecomes(node(id), { fill: 'green', text: CONNECTED }, 10000);

@@ -85,7 +85,13 @@ describe(`the package in Node-RED ${nodeRed.major}`, function () {
       const served = await get(port, `/${script}`, 'application/javascript');
       assert.equal(served.status, 200, `${script} is served`);
       assert.match(served.body, new RegExp(`const TYPE = '${type}';`), `${script} is ${type}'s editor`);
-      assert.match(served.body, /\.register\(RED, \$\);\n\}\)\(RED, \$\);\n$/, `${script} registers itself with the page's RED`);
+      assert.match(served.body, /\.register\(RED, \$\);\n {2}\}/, `${script} registers itself with the page's RED`);
+      // After Node-RED's own load handler has put the help on the page, so that the palette's tooltip has it.
+      assert.match(
+        served.body,
+        /if \(script && script\.src\) script\.addEventListener\('load', register, \{ once: true \}\);\n {2}else register\(\);\n\}\)\(RED, \$\);\n$/,
+        `${script} registers once loaded`,
+      );
       assert.match(body, new RegExp(`data-help-name="${type}"`), `${type} help`);
     }
     // No editor code in our html: no inline script, so no global one node's file defines for another.

@@ -156,7 +156,10 @@ describe('TIE hashes', () => {
     });
 
     it('rejects a list that is not one, as an invalid response', () => {
-      assert.throws(() => fromWireHashes('x'), { code: TieErrorCode.InvalidResponse, message: 'hashes is not a list of {type, value}' });
+      assert.throws(() => fromWireHashes('x'), {
+        code: TieErrorCode.InvalidResponse,
+        message: /^hashes is not a list of \{type, value\}: on the wire TIE sends \[\{"type": "md5"/,
+      });
       assert.throws(() => fromWireHashes([{ type: 'md5' }]), {
         code: TieErrorCode.InvalidResponse,
         message: 'hashes[0] lacks a string type or value',

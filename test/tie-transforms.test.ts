@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   TieClient,
   TieErrorCode,
@@ -198,7 +200,7 @@ describe('TIE transforms reproduce the official clients field for field', () => 
       assert.equal(errors[0].code, TieErrorCode.InvalidResponse);
       assert.match(errors[0].message, /^event on \/mcafee\/event\/tie\/file\/detection is not JSON: /);
       assert.equal(errors[1].code, TieErrorCode.InvalidResponse);
-      assert.equal(errors[1].message, 'hashes is not a list of {type, value}');
+      assert.match(errors[1].message, /^hashes is not a list of \{type, value\}: on the wire TIE sends/);
       assert.deepEqual(events, [SAMPLE_detectionUnitTest.transformed]);
     });
 
@@ -216,6 +218,37 @@ describe('TIE transforms reproduce the official clients field for field', () => 
       assert.deepEqual(dxl.subscribedTopics, [TieTopic.FILE_DETECTION_EVENT]);
       await tie.close();
       assert.deepEqual(dxl.subscribedTopics, []);
+    });
+  });
+});
+
+describe('docs/fabric.md: the events to send by hand have the wire shape the event nodes take', () => {
+  const docs = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'fabric.md'), 'utf8');
+  const section = docs.slice(docs.indexOf('## Sending TIE events by hand'), docs.indexOf('## Resetting the simulator'));
+  const samples = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => JSON.parse(match[1]) as Record<string, unknown>);
+  const EICAR_MD5 = '44d88612fea8a8f36de82e1278abb02f';
+
+  it("a detection, a first instance and a reputation change, each with EICAR's hashes", () => {
+    assert.equal(samples.length, 3, section);
+    // The transforms work in place, as the official clients': each gets a copy.
+    const [detection, firstInstance, change] = samples.map((sample) => structuredClone(sample));
+    assert.equal(transformDetectionEvent(detection).hashes?.md5, EICAR_MD5);
+    assert.equal(
+      transformDetectionEvent(structuredClone(samples[0])).hashes?.sha256,
+      '275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f',
+    );
+    assert.equal(transformFirstInstanceEvent(firstInstance).hashes?.md5, EICAR_MD5);
+    const transformed = transformReputationChangeEvent(change);
+    assert.equal(transformed.hashes?.md5, EICAR_MD5);
+    assert.equal(transformed.newReputations?.[3]?.trustLevel, 1);
+    assert.equal(transformed.oldReputations?.[3]?.trustLevel, 0);
+  });
+
+  it('the hex dict the nodes output is refused with a message that names the wire shape', () => {
+    assert.throws(() => transformDetectionEvent({ hashes: { md5: EICAR_MD5 } }), {
+      code: TieErrorCode.InvalidResponse,
+      message:
+        /hashes is not a list of \{type, value\}: on the wire TIE sends \[\{"type": "md5", "value": "<the hash bytes in base64>"\}\]/,
     });
   });
 });

@@ -16,13 +16,19 @@ export interface ConfigConnectionOptions {
   tuning?: ConnectionTuning;
   /** Every state change, for the config node's log. */
   onStateChange?: StateListener;
+  /** Each client made, for what follows it (config-file-watch.ts). */
+  onClient?: (client: DxlClient) => void;
 }
 
 /** A SharedConnection whose client is made from the settings when the first node needs it (DXL_CONFIG then if they are wrong). */
 export function configNodeConnection(options: ConfigConnectionOptions): SharedConnection {
-  const { settings, credentials, tuning = {}, onStateChange } = options;
+  const { settings, credentials, tuning = {}, onStateChange, onClient } = options;
   return new SharedConnection({
-    createClient: () => new DxlClient(buildClientOptions(settings, credentials, tuning)),
+    createClient: () => {
+      const client = new DxlClient(buildClientOptions(settings, credentials, tuning));
+      onClient?.(client);
+      return client;
+    },
     tieOptions: buildTieOptions(settings),
     ...(onStateChange === undefined ? {} : { onStateChange }),
   });

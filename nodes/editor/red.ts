@@ -125,6 +125,12 @@ export interface EditorRED {
     registerType(type: string, definition: NodeTypeDefinition): void;
     eachConfig(visit: (node: EditorNode) => void): void;
     updateConfigNodeUsers?: (node: EditorNode) => void;
+    /** Any node or config node by id. */
+    node(id: string): EditorNode | null | undefined;
+    /** Adds a node (a config node when its definition's category is "config"). */
+    add(node: EditorNode): void;
+    getType(type: string): NodeTypeDefinition | null | undefined;
+    dirty(dirty: boolean): void;
   };
   events: { on(event: 'nodes:add', listener: (node: EditorNode | undefined) => void): void };
   editor: { validateNode(node: EditorNode): void };

@@ -78,11 +78,14 @@ export function setupProvisioning(form: ConfigForm): void {
     $('.tie-config-provision-action').prop('disabled', true);
     $('#tie-config-provision-result').text(_('tie-config.provision.working')).removeClass('tie-config-provision-error');
     post(form, url, body)
-      .done((answer) => onAnswer(answer as ProvisionAnswer))
+      .done((answer) => {
+        // The password was for this call. After a failure it stays in the field for the retry, until
+        // the dialog closes; it is never a property of the node, so never stored or exported.
+        $('#tie-config-provision-password').val('');
+        onAnswer(answer as ProvisionAnswer);
+      })
       .fail((xhr) => outcome(_('tie-config.provision.failed', { reason: reasonOf(xhr) }), 'error'))
       .always(() => {
-        // The password is for this one call.
-        $('#tie-config-provision-password').val('');
         $('.tie-config-provision-action').prop('disabled', false);
       });
   };
@@ -149,7 +152,9 @@ export function setupImport(form: ConfigForm): void {
     if (result.cert.pem) $('#node-config-input-certPem').val(result.cert.pem);
     if (result.key.pem) $('#node-config-input-keyPem').val(result.key.pem);
     form.refreshRows();
-    let text = _('tie-config.import.done', { brokers: result.brokers.length });
+    // Say all it filled in: the brokers, and the PEM material when the files came with the config.
+    const allTls = Boolean(result.ca.pem && result.cert.pem && result.key.pem);
+    let text = _(allTls ? 'tie-config.import.doneWithTls' : 'tie-config.import.done', { brokers: result.brokers.length });
     if (result.missing.length > 0) text += ` ${_('tie-config.import.missing', { files: result.missing.join(', ') })}`;
     RED.notify(text, result.missing.length > 0 ? 'warning' : 'success');
   };

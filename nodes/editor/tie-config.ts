@@ -143,10 +143,10 @@ function fillConstants($: Dollar): void {
 
 function brokerList($: Dollar, _: Translate): JQ {
   return $('#node-config-input-brokers-container')
-    .css({ 'min-height': '120px', 'min-width': '450px' })
+    .css({ 'min-height': '120px' })
     .editableList<Partial<BrokerRow> | undefined>({
       addItem(row, _index, broker) {
-        const host = $('<input type="text" class="tie-broker-host" style="width:45%">')
+        const host = $('<input type="text" class="tie-broker-host" style="width:42%">')
           .attr('placeholder', _('tie-config.placeholder.host'))
           .val(broker?.host ?? '');
         const port = $('<input type="number" class="tie-broker-port" style="width:18%; margin-left:5px">')
@@ -154,7 +154,7 @@ function brokerList($: Dollar, _: Translate): JQ {
           .attr('max', MAX_PORT)
           .attr('placeholder', DEFAULT_BROKER_PORT)
           .val(broker?.port ?? DEFAULT_BROKER_PORT);
-        const id = $('<input type="text" class="tie-broker-id" style="width:30%; margin-left:5px">')
+        const id = $('<input type="text" class="tie-broker-id" style="width:28%; margin-left:5px">')
           .attr('placeholder', _('tie-config.placeholder.brokerId'))
           .val(broker?.id ?? '');
         row.append(host, port, id);

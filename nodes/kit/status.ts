@@ -32,6 +32,7 @@ const OUR_CAUSES: Readonly<Record<string, string>> = {
   [CLIENT_CERT_EXPIRED]: 'clientCertExpired',
   [CLIENT_CERT_NOT_YET_VALID]: 'clientCertNotYetValid',
   CLOSED: 'lost',
+  CONFIG_FILE_CHANGED: 'configFileChanged',
 };
 
 /** A few words for a connection failure's cause (an OpenSSL/Node code or one of ours). */
@@ -166,9 +167,9 @@ export class RequestActivity {
         ? { settled: this.batch.settled, total: this.batch.total }
         : { count: this.inFlight };
       const activity = this.batch ? 'batch' : 'requesting';
-      return connection?.status === 'connected'
-        ? { fill: 'blue', shape: 'dot', text: userText(`tie.status.${activity}`, params) }
-        : { ...base, text: userText(`tie.status.${activity}Waiting`, params) };
+      if (connection?.status === 'connected') return { fill: 'blue', shape: 'dot', text: userText(`tie.status.${activity}`, params) };
+      // Not connected: why (a failed attempt's cause) rather than that it waits, when there is a why.
+      return connection?.cause === undefined ? { ...base, text: userText(`tie.status.${activity}Waiting`, params) } : base;
     }
     if (connection?.status !== 'connected') return base;
     if (this.lastError !== undefined) return { fill: 'red', shape: 'dot', text: errorStatusLabel(this.lastError, this.kind) };

@@ -6,6 +6,8 @@
  */
 import fs from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { unreadableFileReason } from '../dxl/config';
+import { expandHome } from '../dxl/home-path';
 import { DEFAULT_MANAGEMENT_PORT, type ManagementServer } from '../provision';
 import { parseProxy, proxyFromEnvironment } from './proxy-from-env';
 import { promptHidden, promptVisible, readAllStdin } from './secret-input';
@@ -85,9 +87,9 @@ function parsePort(text: string | undefined): number {
 
 function readTruststore(file: string): Buffer {
   try {
-    return fs.readFileSync(file);
+    return fs.readFileSync(expandHome(file));
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    const reason = unreadableFileReason(error, 'the CA bundle in it');
     throw new UsageError(`--truststore ${file}: ${reason}`);
   }
 }

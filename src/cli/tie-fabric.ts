@@ -8,10 +8,14 @@ import {
   defaultDataDir,
   startFabric,
 } from '../fabric/fabric';
+import { startTieSimulator } from '../fabric/simulator-host';
 import { DEFAULT_MANAGEMENT_PORT, DEFAULT_MANAGEMENT_USER } from '../fabric/management-service';
 
 /** Sets the management password instead of a random one (kept off the command line, where ps shows it). */
 const PASSWORD_VARIABLE = 'TIE_FABRIC_MGMT_PASSWORD';
+
+/** Seconds between the simulator's periodic events by default, as `npm start`'s demo. */
+const DEFAULT_EVENT_INTERVAL_S = 20;
 
 const USAGE = `Usage: tie-fabric [options]
 
@@ -25,6 +29,9 @@ Options:
   --data-dir <dir>    where certificates and dxlclient.config live
                       (default ${defaultDataDir()})
   --no-simulator      run the fabric without the TIE simulator
+  --event-interval <s>
+                      seconds between the simulator's periodic detection and
+                      first-instance events (default ${DEFAULT_EVENT_INTERVAL_S}; 0 sends none)
   --mgmt-port <n>     HTTPS port of the management API that clients provision
                       themselves from, as from ePO (default ${DEFAULT_MANAGEMENT_PORT}, or a free
                       port when --port is 0)
@@ -44,7 +51,21 @@ function parsePort(value: string | undefined, name: string): number | undefined 
   return port;
 }
 
-function parseOptions(argv: string[]): (FabricOptions & { quiet: boolean }) | 'help' {
+function parseInterval(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_EVENT_INTERVAL_S;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds > 86_400)
+    throw new UsageError(`--event-interval must be a number of seconds from 0 (no events) to 86400, not "${value}"`);
+  return seconds;
+}
+
+interface CliOptions extends FabricOptions {
+  quiet: boolean;
+  /** Seconds between periodic events; 0: none. */
+  eventIntervalS: number;
+}
+
+function parseOptions(argv: string[]): CliOptions | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -56,6 +77,7 @@ function parseOptions(argv: string[]): (FabricOptions & { quiet: boolean }) | 'h
         'ws-port': { type: 'string' },
         'data-dir': { type: 'string' },
         'no-simulator': { type: 'boolean', default: false },
+        'event-interval': { type: 'string' },
         'mgmt-port': { type: 'string' },
         'mgmt-user': { type: 'string' },
         'no-mgmt': { type: 'boolean', default: false },
@@ -68,7 +90,13 @@ function parseOptions(argv: string[]): (FabricOptions & { quiet: boolean }) | 'h
   }
   const { values } = parsed;
   if (values.help) return 'help';
-  const options: FabricOptions & { quiet: boolean } = { simulator: !values['no-simulator'], quiet: values.quiet };
+  const eventIntervalS = parseInterval(values['event-interval']);
+  const options: CliOptions = { quiet: values.quiet, eventIntervalS };
+  if (values['no-simulator']) options.simulator = false;
+  else {
+    const periodicEvents = eventIntervalS > 0 ? { intervalMs: Math.round(eventIntervalS * 1000) } : false;
+    options.simulator = (dxl, context) => startTieSimulator(dxl, context, { periodicEvents });
+  }
   const port = parsePort(values.port, 'port');
   const webSocketPort = parsePort(values['ws-port'], 'ws-port');
   if (port !== undefined) options.port = port;
@@ -99,6 +127,12 @@ function managementLines(fabric: RunningFabric): string[] {
   ];
 }
 
+function simulatorLine(on: boolean, eventIntervalS: number): string {
+  if (!on) return 'off';
+  if (eventIntervalS === 0) return 'on, no periodic events (--event-interval 0)';
+  return `on, a detection or first-instance event every ${eventIntervalS} s (--event-interval 0 turns them off)`;
+}
+
 function stamp(line: string): string {
   return `${new Date().toISOString()} ${line}`;
 }
@@ -109,7 +143,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const { quiet, ...options } = parsed;
+  const { quiet, eventIntervalS, ...options } = parsed;
   if (!quiet) options.log = (line) => process.stderr.write(`${stamp(line)}\n`);
 
   const fabric = await startFabric(options);
@@ -118,7 +152,7 @@ async function main(): Promise<void> {
       (fabric.webSocketPort === undefined ? '' : ` and wss://${fabric.host}:${fabric.webSocketPort}`),
     `Broker id:     ${fabric.brokerId}`,
     `Client config: ${fabric.configPath}`,
-    `TIE simulator: ${options.simulator === false ? 'off' : 'on'}`,
+    `TIE simulator: ${simulatorLine(options.simulator !== false, eventIntervalS)}`,
     ...managementLines(fabric),
     'Press Ctrl+C to stop.',
   ];

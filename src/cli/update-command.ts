@@ -3,6 +3,7 @@
  * broker lists from the management server, as the official `updateconfig` does.
  */
 import path from 'node:path';
+import { resolveUserPath } from '../dxl/home-path';
 import { CONFIG_FILE_NAME, fetchBrokerUpdate, updateConfigFile } from '../provision';
 import { MANAGEMENT_OPTIONS, MANAGEMENT_USAGE, managementServer, parseCommandLine } from './management-options';
 import { warnUnverified } from './provision-command';
@@ -25,7 +26,7 @@ export async function runUpdate(argv: string[], out: (text: string) => void, war
   if (values.help) return out(UPDATE_USAGE);
   if (positionals.length !== 2) throw new UsageError(`expected <config-dir> <host>, got ${positionals.length} argument(s)`);
   const [configDir, host] = positionals as [string, string];
-  const configFile = path.resolve(configDir, CONFIG_FILE_NAME);
+  const configFile = path.join(resolveUserPath(configDir), CONFIG_FILE_NAME);
 
   const server = await managementServer(host, values);
   warnUnverified(server, warn);

@@ -100,6 +100,21 @@ export class DxlClient implements DxlMessaging {
     return this.subscriptions.size;
   }
 
+  /**
+   * Takes new brokers and TLS material (a `dxlclient.config` that changed) and reconnects with
+   * them; subscriptions and services are made again on the new connection, as after any
+   * reconnection. The client id stays. Throws DXL_CONFIG, keeping the old settings, when the new
+   * ones are wrong; DXL_CLOSED after close. `reason` is the state's reason until the next attempt.
+   */
+  reconfigure(options: DxlClientOptions, reason = 'the configuration changed', cause = 'CONFIG_CHANGED'): void {
+    if (this.supervisor.closed) throw closedError();
+    const next = resolveOptions({ ...options, clientId: this.clientId });
+    this.options.endpoints = next.endpoints;
+    this.options.transport = next.transport;
+    this.options.certificateValidity = next.certificateValidity;
+    this.supervisor.restart(reason, cause);
+  }
+
   /** Calls `listener` on every change of status or reason; returns a function that stops it. */
   onStateChange(listener: (state: ConnectionState) => void): () => void {
     return this.supervisor.onStateChange(listener);

@@ -5,17 +5,18 @@
  */
 import fs from 'node:fs';
 import type { DxlClientOptions } from './options';
-import type { DxlConfig } from './config';
+import { type DxlConfig, unreadableFileReason } from './config';
 import { DxlError, DxlErrorCode } from './errors';
+import { expandHome } from './home-path';
 
 export type ConfigClientOptions = Pick<DxlClientOptions, 'brokers' | 'ca' | 'cert' | 'key' | 'webSockets' | 'clientId' | 'proxy'>;
 
 /** Reads a PEM file; DXL_CONFIG names the file and why (never its contents). */
 export function readTlsFile(file: string, what: string): Buffer {
   try {
-    return fs.readFileSync(file);
+    return fs.readFileSync(expandHome(file));
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    const reason = unreadableFileReason(error, 'the PEM file in it');
     throw new DxlError(DxlErrorCode.Config, `${what} file ${file}: ${reason}`, { cause: error });
   }
 }

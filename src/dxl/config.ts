@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DxlError, DxlErrorCode } from './errors';
+import { expandHome } from './home-path';
 import { type IniEntry, type IniSection, readIni } from './ini';
 
 /** One broker: a port and the host names or addresses to try for it, in order. */
@@ -91,7 +92,8 @@ function parseBoolean(value: string): boolean | undefined {
 }
 
 /** Certificate paths are used as written when they exist, otherwise relative to the config's folder. */
-function resolveCertPath(file: string, baseDir: string): string {
+function resolveCertPath(written: string, baseDir: string): string {
+  const file = expandHome(written);
   if (path.isAbsolute(file) || fs.existsSync(file)) return path.resolve(file);
   return path.resolve(baseDir, file);
 }
@@ -190,13 +192,23 @@ export function parseDxlConfig(text: string, baseDir: string, source = DEFAULT_N
 }
 
 /** Reads and parses a `dxlclient.config` file. */
-export function loadDxlConfig(file: string): DxlConfig {
+export function loadDxlConfig(given: string): DxlConfig {
+  // "~/…" as a shell would read it; messages name the path as given.
+  const file = expandHome(given);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new DxlError(DxlErrorCode.Config, `${file}: ${reason}`, { cause: error });
+    throw new DxlError(DxlErrorCode.Config, `${given}: ${unreadableFileReason(error, 'the dxlclient.config in it')}`, { cause: error });
   }
-  return { ...parseDxlConfig(text, path.dirname(path.resolve(file)), file), file: path.resolve(file) };
+  return { ...parseDxlConfig(text, path.dirname(path.resolve(file)), given), file: path.resolve(file) };
+}
+
+/** Why a file a person named cannot be read, in words: not found, a folder, or the system's reason. */
+export function unreadableFileReason(error: unknown, inFolder: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'file not found';
+  if (code === 'EISDIR') return `this is a folder, not a file: give the path of ${inFolder}`;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied (the user running Node-RED cannot read it)';
+  return (error as Error).message;
 }

@@ -30,6 +30,7 @@ export const CONNECTION_CAUSE_KINDS = [
   'keyMismatch',
   'notPem',
   'notTlsPort',
+  'notMqtt',
   'refused',
   'refusedByBroker',
   'reset',
@@ -115,6 +116,7 @@ const CAUSES: Readonly<Record<string, CauseEntry>> = {
     reason: 'the broker closed the connection before accepting it (does it trust our client certificate?)',
     kind: 'refusedByBroker',
   },
+  NOT_MQTT: { reason: 'not an MQTT broker (an HTTPS or other TLS port?)', kind: 'notMqtt' },
   CONNECT_TIMEOUT: { reason: 'unreachable: no answer to MQTT CONNECT in time', kind: 'unreachable' },
 };
 

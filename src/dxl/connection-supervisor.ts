@@ -40,6 +40,10 @@ export class ConnectionSupervisor {
   /** The failure reason last logged per broker: logged again only when it changes, not on every retry. */
   private readonly loggedFailures = new Map<string, string>();
   private readonly probeAbort = new AbortController();
+  /** Counts restarts: a loop pass, an attempt or a connection of an earlier generation gives way. */
+  private generation = 0;
+  /** Why the connection was restarted, for the state while it ends; cleared when it has ended. */
+  private restartCause: { reason: string; cause: string } | undefined;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -127,6 +131,26 @@ export class ConnectionSupervisor {
     this.stateListeners.clear();
   }
 
+  /**
+   * Starts over with the options as they are now (new brokers or TLS material): the current
+   * connection, attempt or wait ends, and the next attempt probes the brokers again. The state says
+   * `reason` with `cause` meanwhile. Nothing happens before the first connect or after close.
+   */
+  restart(reason: string, cause: string): void {
+    if (!this.started || this.stopped) return;
+    this.generation++;
+    this.lastFailure = undefined;
+    this.loggedFailures.clear();
+    const session = this.current;
+    // Said by the state when the current connection has ended; without one, there is nothing to end.
+    this.restartCause = session ? { reason, cause } : undefined;
+    const status = this.state.status === 'connected' || this.state.status === 'reconnecting' ? 'reconnecting' : 'connecting';
+    this.setState({ status, reason, cause });
+    this.attempt?.abort();
+    this.wakeLoop?.();
+    if (session) void session.end(true);
+  }
+
   private setState(next: ConnectionState): void {
     const previous = this.state;
     this.state = next;
@@ -144,14 +168,21 @@ export class ConnectionSupervisor {
     let failures = 0;
     let everConnected = false;
     while (!this.stopped) {
+      const generation = this.generation;
       const endpoints = this.options.probeBrokers
         ? await orderByResponseTime(this.options.endpoints, PROBE_TIMEOUT_MS, this.probeAbort.signal)
         : this.options.endpoints;
       let lostConnection = false;
       for (const endpoint of endpoints) {
         if (this.stopped) return;
-        const session = await this.tryBroker(endpoint, everConnected ? 'reconnecting' : 'connecting');
+        if (generation !== this.generation) break;
+        const session = await this.tryBroker(endpoint, everConnected ? 'reconnecting' : 'connecting', generation);
         if (!session) continue;
+        if (generation !== this.generation) {
+          // Restarted while this attempt was made: its options are not the current ones.
+          await session.end(true);
+          break;
+        }
         if (this.stopped) {
           await session.end(true);
           return;
@@ -165,6 +196,10 @@ export class ConnectionSupervisor {
         break;
       }
       if (this.stopped) return;
+      if (generation !== this.generation) {
+        failures = 0;
+        continue; // restarted: at once, with the new options
+      }
       if (lostConnection) continue; // fail over at once
       const base = Math.min(this.options.maxDelayMs, this.options.initialDelayMs * 2 ** failures);
       const delay = Math.round(base * (1 + Math.random() * 0.25));
@@ -182,7 +217,11 @@ export class ConnectionSupervisor {
   }
 
   /** One attempt at one broker: the accepted session, or undefined with the failure recorded. */
-  private async tryBroker(endpoint: BrokerEndpoint, status: 'connecting' | 'reconnecting'): Promise<MqttSession | undefined> {
+  private async tryBroker(
+    endpoint: BrokerEndpoint,
+    status: 'connecting' | 'reconnecting',
+    generation: number,
+  ): Promise<MqttSession | undefined> {
     const broker = `${endpoint.host}:${endpoint.port}`;
     this.setState(
       this.lastFailure
@@ -193,6 +232,7 @@ export class ConnectionSupervisor {
       this.attempt = openConnection(endpoint, this.options.transport);
       return await this.attempt.accepted;
     } catch (error) {
+      if (generation !== this.generation) return undefined; // aborted by a restart: not a failure of this broker
       const described = describeConnectionError(error);
       const failure = clientCertificateFailure(this.options.certificateValidity, described) ?? described;
       if (this.loggedFailures.get(broker) !== failure.reason) {
@@ -223,7 +263,12 @@ export class ConnectionSupervisor {
           if (this.current === session) this.current = undefined;
           this.isReady = false;
           if (wasReady) this.hooks.lost();
-          if (!this.stopped) {
+          const restarted = this.restartCause;
+          this.restartCause = undefined;
+          if (!this.stopped && restarted !== undefined) {
+            this.options.logger.warn(`left ${broker}: ${restarted.reason}`);
+            this.setState({ status: 'reconnecting', broker, ...restarted });
+          } else if (!this.stopped) {
             const { reason, cause } = lastError
               ? describeConnectionError(lastError, 'connected')
               : { reason: `connection to ${broker} closed`, cause: 'CLOSED' };

@@ -35,7 +35,7 @@ function clientOptions(settings: SessionSettings): IClientOptions {
 }
 
 /** mqtt.js errors carry no stable code of their own (a CONNACK refusal carries its number): give them ours. */
-function withStableCode(error: Error & { code?: unknown }, settings: SessionSettings): Error {
+function withStableCode(error: Error & { code?: unknown }, settings: SessionSettings, connected: boolean): Error {
   if (typeof error.code === 'string') return error;
   const refused = /^Connection refused: (.*)$/.exec(error.message);
   if (refused) {
@@ -53,6 +53,13 @@ function withStableCode(error: Error & { code?: unknown }, settings: SessionSett
     return sessionError(
       `keepalive timeout: the broker answered nothing for 1.5 × ${settings.keepaliveSec} s`,
       SessionErrorCode.KeepaliveTimeout,
+    );
+  }
+  if (!connected) {
+    // Garbage before the CONNACK: an HTTP answer ("HTTP/1.1 400") reads as a PUBACK with bad flags.
+    return sessionError(
+      `not an MQTT broker: the server's answer to MQTT CONNECT is not MQTT (is this an HTTPS or other TLS port? DXL brokers listen on 8883 by default): ${error.message}`,
+      SessionErrorCode.NotMqtt,
     );
   }
   return sessionError(`MQTT protocol error from the broker: ${error.message}`, SessionErrorCode.Protocol);
@@ -84,7 +91,7 @@ class MqttJsSession implements MqttSession {
   ) {
     this.closed = new Promise((resolve) => (this.onClosed = resolve));
     client.on('message', (topic: string, payload: Buffer) => this.events?.message(topic, payload));
-    client.on('error', (error: Error) => this.fail(withStableCode(error, settings)));
+    client.on('error', (error: Error) => this.fail(withStableCode(error, settings, client.connected)));
     // mqtt.js passes on only stream errors that carry a code; the others still say why a connection ended.
     stream.on('error', (error: Error) => this.fail(error));
     client.once('close', () => this.onClose());

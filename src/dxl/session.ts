@@ -51,6 +51,8 @@ export const SessionErrorCode = {
   Closed: 'CLOSED',
   /** The broker sent something MQTT does not allow. */
   Protocol: 'MQTT_PROTOCOL_ERROR',
+  /** The server's first answer to CONNECT was not MQTT at all: another TLS service (HTTPS) on that port. */
+  NotMqtt: 'NOT_MQTT',
 } as const;
 
 export function sessionError(message: string, code: string): Error & { code: string } {

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DxlMessaging } from '../dxl/api';
 import { DxlClient } from '../dxl/client';
+import { resolveUserPath } from '../dxl/home-path';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../dxl/packet-limits';
 import { CLIENT_CONFIG_FILE, writeClientConfig } from './client-config';
 import { loadOrCreateBrokerId } from './broker-id';
@@ -195,7 +196,7 @@ async function startManagement(
  */
 export async function startFabric(options: FabricOptions = {}): Promise<RunningFabric> {
   const host = options.host ?? DEFAULT_FABRIC_HOST;
-  const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
+  const dataDir = resolveUserPath(options.dataDir ?? defaultDataDir());
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const log = options.log ?? (() => undefined);
   const altNames = [host, os.hostname()].filter((name) => name !== '' && name !== '0.0.0.0' && name !== '::');

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type BrokerAddress, loadDxlConfig, parseDxlConfig } from '../dxl/config';
+import { resolveUserPath } from '../dxl/home-path';
 import { ProvisionError, ProvisionErrorCode } from './errors';
 import type { BrokerUpdate, ProvisionedClient } from './provision';
 
@@ -43,7 +44,7 @@ export function configFilePaths(dir: string, filePrefix = DEFAULT_FILE_PREFIX): 
       `The file prefix "${filePrefix}" must be a plain file name (letters, digits, ".", "_", "-")`,
     );
   }
-  const at = (name: string): string => path.join(path.resolve(dir), name);
+  const at = (name: string): string => path.join(resolveUserPath(dir), name);
   return {
     config: at(CONFIG_FILE_NAME),
     caBundle: at(CA_BUNDLE_FILE_NAME),
@@ -108,9 +109,9 @@ export function writeProvisionedConfig(dir: string, client: ProvisionedClient, o
   }
   try {
     // The folder will hold a private key: keep it to its owner.
-    fs.mkdirSync(path.resolve(dir), { recursive: true, mode: 0o700 });
+    fs.mkdirSync(resolveUserPath(dir), { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw filesError(`Cannot create the folder ${path.resolve(dir)}: ${(error as Error).message}`, error);
+    throw filesError(`Cannot create the folder ${resolveUserPath(dir)}: ${(error as Error).message}`, error);
   }
   writeFile(files.key, client.keyPem, 0o600);
   writeFile(files.csr, client.csrPem, 0o644);
@@ -156,7 +157,8 @@ export function replaceSectionEntries(text: string, section: string, lines: read
  * `[Certs] BrokerCertChain` points and replaces the `[Brokers]` and `[BrokersWebSockets]` entries.
  * Returns the CA bundle file written.
  */
-export function updateConfigFile(configFile: string, update: BrokerUpdate): string {
+export function updateConfigFile(given: string, update: BrokerUpdate): string {
+  const configFile = resolveUserPath(given);
   const config = loadDxlConfig(configFile);
   const original = fs.readFileSync(configFile, 'utf8');
   let text = replaceSectionEntries(original, 'Brokers', update.brokers.map(brokerLine));

@@ -182,12 +182,16 @@ export function toWireHashes(hashes: HashDict): WireHash[] {
   return list;
 }
 
+/** What a hand-made event gets wrong most often: the hex dict the nodes output instead of TIE's wire list. */
+const WIRE_HASHES_HINT =
+  ': on the wire TIE sends [{"type": "md5", "value": "<the hash bytes in base64>"}], not the {"md5": "<hex>"} the nodes output (docs/fabric.md, "Sending TIE events by hand")';
+
 /**
  * The wire list → hex dict, as both clients do it: later entries of a type overwrite earlier
  * ones; base64 is decoded leniently (as Node and Python do) so that no received event is lost.
  */
 export function fromWireHashes(list: unknown, where = 'hashes'): HashDict {
-  if (!Array.isArray(list)) throw invalidResponse(`${where} is not a list of {type, value}`);
+  if (!Array.isArray(list)) throw invalidResponse(`${where} is not a list of {type, value}${WIRE_HASHES_HINT}`);
   const out: HashDict = {};
   for (let i = 0; i < list.length; i++) {
     const entry: unknown = list[i];

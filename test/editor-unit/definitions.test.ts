@@ -23,6 +23,7 @@ import * as tieSetReputation from '../../nodes/editor/tie-set-reputation';
 import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S, MAX_CONCURRENCY, MAX_PORT, MAX_TIMEOUT_S } from '../../nodes/kit/limits';
 import { FileType, TRUST_LEVELS, TrustLevel } from '../../src/tie/constants';
 import { LANGUAGES, editorNode, fakeDollar, fakeRed, root, translator } from './fake-editor';
+import { FABRIC_CONFIG_FILE, FABRIC_CONFIG_ID } from '../../nodes/editor/connection';
 
 interface EditorModule {
   definition(RED: EditorRED, $: Dollar): NodeTypeDefinition;
@@ -171,9 +172,9 @@ describe('editor modules (nodes/editor)', () => {
       .filter((type) => type !== 'tie-config')
       .map((type) => translator(type, 'en-US')(`${type}.paletteLabel`));
     assert.deepEqual(labels, [
-      'reputation lookup',
-      'external reputation',
-      'reputation override',
+      'get reputation',
+      'set external reputation',
+      'set reputation',
       'first references',
       'reputation change',
       'detection',
@@ -264,6 +265,52 @@ describe('editor modules (nodes/editor)', () => {
       const added = { id: 'n1', type, z: 'flow', changed: true, connection: '', _: RED._ };
       for (const listener of RED.listeners) listener(added);
       assert.equal(added.connection, 'c1', type);
+    }
+  });
+
+  it("an example's node gets the single tie-config there is; with none, the one tie-fabric-defaults made once and shared", () => {
+    const configDefinition = defined('tie-config').definition;
+    for (const type of ['tie-get-reputation', 'tie-detection', 'tie-dxl-request']) {
+      // One tie-config of the user's: the example uses it, nothing is made.
+      let RED = fakeRed(type);
+      MODULES[type].register(RED, fakeDollar().$);
+      RED.types.set('tie-config', configDefinition);
+      RED.configs.push({ id: 'mine', type: 'tie-config', users: [], _: RED._ });
+      const first = { id: 'n1', type, z: 'flow', changed: true, connection: FABRIC_CONFIG_ID, _: RED._ };
+      for (const listener of RED.listeners) listener(first);
+      assert.equal(first.connection, 'mine', type);
+      assert.equal(RED.configs.length, 1);
+
+      // None: the first example node makes tie-fabric's, the next ones share it.
+      RED = fakeRed(type);
+      MODULES[type].register(RED, fakeDollar().$);
+      RED.types.set('tie-config', configDefinition);
+      const nodes = [1, 2].map((n) => ({ id: `n${n}`, type, z: `flow${n}`, changed: true, connection: FABRIC_CONFIG_ID, _: RED._ }));
+      for (const added of nodes) for (const listener of RED.listeners) listener(added);
+      assert.deepEqual(
+        nodes.map((n) => n.connection),
+        [FABRIC_CONFIG_ID, FABRIC_CONFIG_ID],
+      );
+      assert.equal(RED.configs.length, 1, 'one tie-config for every example');
+      const [made] = RED.configs;
+      assert.equal(made.id, FABRIC_CONFIG_ID);
+      assert.equal(made.source, 'file');
+      assert.equal(made.configFile, FABRIC_CONFIG_FILE);
+      assert.equal(made.changed, true, 'deployed with the flow');
+      assert.equal(made.requestTimeout, configDefinition.defaults.requestTimeout.value, 'the other properties at their defaults');
+      assert.deepEqual(
+        (made.users ?? []).map((n) => n.id),
+        ['n1', 'n2'],
+      );
+
+      // A node dropped from the palette with no tie-config: nothing is made for it.
+      RED = fakeRed(type);
+      MODULES[type].register(RED, fakeDollar().$);
+      RED.types.set('tie-config', configDefinition);
+      const dropped = { id: 'n3', type, z: 'flow', changed: true, connection: '', _: RED._ };
+      for (const listener of RED.listeners) listener(dropped);
+      assert.equal(dropped.connection, '');
+      assert.equal(RED.configs.length, 0);
     }
   });
 

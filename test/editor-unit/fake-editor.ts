@@ -103,6 +103,8 @@ export interface FakeRed extends EditorRED {
   listeners: Array<(node: EditorNode | undefined) => void>;
   configs: EditorNode[];
   validated: EditorNode[];
+  /** Definitions RED.nodes.getType answers with (the tie-config's, for the examples' connection). */
+  types: Map<string, NodeTypeDefinition>;
 }
 
 export function fakeRed(type: string, lang = 'en-US'): FakeRed {
@@ -111,10 +113,15 @@ export function fakeRed(type: string, lang = 'en-US'): FakeRed {
     listeners: [],
     configs: [],
     validated: [],
+    types: new Map(),
     _: translator(type, lang),
     nodes: {
       registerType: (name, definition) => void red.registered.set(name, definition),
       eachConfig: (visit) => red.configs.forEach(visit),
+      node: (id) => red.configs.find((config) => config.id === id),
+      add: (node) => void red.configs.push(node),
+      getType: (name) => red.types.get(name),
+      dirty: () => undefined,
     },
     events: { on: (_event, listener) => void red.listeners.push(listener) },
     editor: { validateNode: (node) => void red.validated.push(node) },

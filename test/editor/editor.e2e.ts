@@ -663,7 +663,12 @@ describe('the editor in a real browser', function () {
         fabric.files.clientCert,
         fabric.files.clientKey,
       ]);
-      await page.locator('.red-ui-notification', { hasText: 'Imported 1 broker(s).' }).waitFor();
+      await page
+        .locator('.red-ui-notification', {
+          hasText:
+            'Imported 1 broker(s), the CA bundle, the client certificate and the private key (kept as credentials). Deploy to connect.',
+        })
+        .waitFor();
       assert.deepEqual(
         await page.locator('.tie-broker-port').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)),
         [String(fabric.port)],

@@ -79,6 +79,63 @@ function assertNoEnglish(shown: string, lang: Language, type: string, where: str
   assert.deepEqual(found, [], `${where} (${lang}): English fallback`);
 }
 
+/** Text the open dialog cuts short, and layout a reader trips over, on the tab shown: labels and tabs clipped, a checkbox not on its label's line, a control past the row's edge. */
+async function layoutProblems(editor: EditorPage): Promise<string[]> {
+  return editor.tray.evaluate((tray: unknown) => {
+    type Box = { top: number; bottom: number; left: number; right: number; width: number; height: number };
+    type Element = {
+      textContent: string | null;
+      id: string;
+      scrollWidth: number;
+      clientWidth: number;
+      offsetParent: unknown;
+      getBoundingClientRect(): Box;
+      querySelectorAll(selector: string): ArrayLike<Element>;
+      closest(selector: string): Element | null;
+      querySelector(selector: string): Element | null;
+    };
+    const root = tray as Element;
+    const shown = (el: Element): boolean => el.offsetParent !== null && el.getBoundingClientRect().width > 0;
+    const problems: string[] = [];
+    for (const el of Array.from(root.querySelectorAll('.red-ui-tray-body label'))) {
+      if (shown(el) && el.scrollWidth > el.clientWidth + 1) problems.push(`clipped: "${(el.textContent ?? '').trim()}"`);
+    }
+    // A tab's text ends inside its tab (the tab clips what does not fit).
+    const doc = (
+      globalThis as unknown as { document: { createRange(): { selectNodeContents(node: unknown): void; getBoundingClientRect(): Box } } }
+    ).document;
+    type Node = { nodeType: number; textContent: string | null; childNodes: ArrayLike<Node> };
+    const textNodes = (node: Node): Node[] =>
+      node.nodeType === 3 ? (node.textContent?.trim() ? [node] : []) : Array.from(node.childNodes).flatMap(textNodes);
+    for (const tab of Array.from(root.querySelectorAll('#tie-config-tabs li.red-ui-tab'))) {
+      if (!shown(tab)) continue;
+      for (const text of textNodes(tab as unknown as Node)) {
+        const range = doc.createRange();
+        range.selectNodeContents(text);
+        if (range.getBoundingClientRect().right > tab.getBoundingClientRect().right - 1)
+          problems.push(`clipped tab: "${(tab.textContent ?? '').trim()}"`);
+      }
+    }
+    for (const box of Array.from(root.querySelectorAll('input[type="checkbox"]'))) {
+      if (!shown(box)) continue;
+      const label = root.querySelector(`label[for="${box.id}"]`);
+      if (label && shown(label) && label.getBoundingClientRect().top >= box.getBoundingClientRect().bottom)
+        problems.push(`checkbox above its text: "${(label.textContent ?? '').trim()}"`);
+    }
+    for (const item of Array.from(root.querySelectorAll('#node-config-input-brokers-container .red-ui-editableList-item-content'))) {
+      const list = item.closest('.red-ui-editableList-container');
+      const remove = item.closest('li')?.querySelector('.red-ui-editableList-item-remove');
+      if (list && remove && shown(remove) && remove.getBoundingClientRect().right > list.getBoundingClientRect().right + 1)
+        problems.push("the broker row's remove button overflows its list");
+      for (const control of Array.from(item.querySelectorAll('input'))) {
+        if (list && shown(control) && control.getBoundingClientRect().right > list.getBoundingClientRect().right + 1)
+          problems.push('a broker field overflows its list');
+      }
+    }
+    return problems;
+  });
+}
+
 /** What the open dialog says, hidden rows and tabs included: its texts (not its styles), option texts and placeholders. */
 async function formText(editor: EditorPage): Promise<string> {
   return editor.tray.locator('.red-ui-tray-body').evaluate((body: unknown) => {
@@ -180,6 +237,22 @@ describe('the editor in en-US, de and ja', function () {
         assert.deepEqual(editor.errors.splice(0), []);
       });
 
+      it("palette tooltips: each node's first help paragraph in this language", async () => {
+        for (const type of FLOW_TYPES) {
+          const entry = editor.page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
+          await entry.scrollIntoViewIfNeeded();
+          await entry.hover();
+          const tip = editor.page.locator('.red-ui-popover').filter({ visible: true }).last();
+          await tip.waitFor();
+          const shown = (await tip.innerText()).replace(/\s+/g, ' ');
+          assert.ok(shown.includes(helpParagraph(lang, type)), `${type}: its tooltip says "${shown.slice(0, 300)}"`);
+          if (type === 'tie-get-reputation') await editor.screenshot('palette-tooltip');
+          await editor.page.mouse.move(5, 5);
+          await tip.waitFor({ state: 'hidden' });
+        }
+        assert.deepEqual(editor.errors.splice(0), []);
+      });
+
       it('statuses: the deployed nodes show their connection state in this language', async () => {
         const nodeRed = flatten(
           JSON.parse(fs.readFileSync(require.resolve(`@node-red/nodes/locales/${lang}/messages.json`), 'utf8')) as Record<string, never>,
@@ -246,10 +319,19 @@ describe('the editor in en-US, de and ja', function () {
           assert.ok(body.includes(own.get(key)!), `"${own.get(key)}" (${key})`);
         }
         assertNoEnglish(body, lang, 'tie-config', 'tie-config dialog');
+        // At the editor's default width, with both sources' rows shown in turn.
+        const problems: string[] = [];
+        for (const source of ['form', 'file']) {
+          await editor.page.selectOption('#node-config-input-source', source);
+          problems.push(...(await layoutProblems(editor)).map((p) => `connection (${source}): ${p}`));
+        }
+        await editor.page.selectOption('#node-config-input-source', 'form');
         for (const tab of ['security', 'advanced', 'provision']) {
           await editor.showDialogTab('tie-config-tabs', `tie-config-tab-${tab}`);
+          problems.push(...(await layoutProblems(editor)).map((p) => `${tab}: ${p}`));
           await editor.screenshot(`tie-config-${tab}`);
         }
+        assert.deepEqual(problems, [], `the tie-config dialog in ${lang}`);
         await editor.closeConfigDialog('cancel');
         assert.deepEqual(editor.errors.splice(0), []);
       });

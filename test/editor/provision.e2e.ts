@@ -72,7 +72,7 @@ describe('tie-config editor: Provision in the browser', function () {
     if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
   });
 
-  it('Provision, Done, Deploy: the node turns connected, and the password is stored nowhere', async () => {
+  it('Provision (failing without the CA, then again with it), Done, Deploy: the node turns connected, and the password is stored nowhere', async () => {
     // A new tie-config with its defaults (a broker that is not there) and a node using it.
     await page.evaluate(
       ({ configId, getId }) => {
@@ -104,12 +104,17 @@ describe('tie-config editor: Provision in the browser', function () {
     await page.fill('#node-config-input-provisionPort', String(demo.fabric.management!.port));
     await page.fill('#node-config-input-provisionUser', demo.fabric.management!.user);
     await page.fill('#tie-config-provision-password', PASSWORD);
-    await page.fill('#node-config-input-provisionCaPem', caPem);
     assert.equal(await page.isVisible('.tie-config-provision-insecure'), false, 'no insecure warning while verifying');
     await page.check('#node-config-input-provisionTrustUnverified');
     assert.equal(await page.isVisible('.tie-config-provision-insecure'), true, 'not verifying is shown as insecure');
     await page.uncheck('#node-config-input-provisionTrustUnverified');
     await page.fill('#node-config-input-provisionCommonName', 'editor-client');
+    // First without the server's CA: refused (the server is not trusted), and what was typed stays for the retry.
+    await page.click('#tie-config-provision-button');
+    await page.locator('#tie-config-provision-result.tie-config-provision-error').waitFor({ timeout: 20_000 });
+    assert.equal(await page.inputValue('#tie-config-provision-password'), PASSWORD, 'the password is kept after a failure');
+    assert.equal(await page.inputValue('#node-config-input-provisionCommonName'), 'editor-client');
+    await page.fill('#node-config-input-provisionCaPem', caPem);
     await page.click('#tie-config-provision-button');
     await page.waitForFunction(
       () =>

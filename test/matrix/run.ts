@@ -1,7 +1,8 @@
 /**
  * `npm run test:matrix`: the Node-RED-facing suites (every test that loads Node-RED), the installed
- * tarball and, where a target says so, the editor's browser test, on each Node-RED major under the
- * Node.js it needs. Options: `--only 3.1,5.0` (targets by Node-RED minor), `--skip editor,installed,suites`.
+ * tarball and, where a target says so, the editor's browser test and a new user's first run (the
+ * README's install section in Chromium), on each Node-RED major under the Node.js it needs. Options:
+ * `--only 3.1,5.0` (targets by Node-RED minor), `--skip editor,installed,suites,first-run`.
  * TIE_MATRIX_CACHE names the folder for the Node.js and Node-RED installs (default `.cache/matrix`
  * in the checkout, git-ignored); keeping it between runs saves their download.
  */
@@ -17,7 +18,7 @@ const root = path.resolve(__dirname, '..', '..', '..');
 const distTest = path.join(root, 'dist', 'test');
 const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 
-type SuiteKind = 'suites' | 'installed' | 'editor';
+type SuiteKind = 'suites' | 'installed' | 'editor' | 'first-run';
 
 interface SuiteResult {
   target: string;
@@ -59,6 +60,7 @@ function nodeRedFacingFiles(): string[] {
 function suiteFiles(kind: SuiteKind): { files: string[]; timeoutMs: number } {
   if (kind === 'suites') return { files: nodeRedFacingFiles(), timeoutMs: 20_000 };
   if (kind === 'installed') return { files: [path.join(distTest, 'matrix', 'installed-package.check.js')], timeoutMs: 60_000 };
+  if (kind === 'first-run') return { files: [path.join(distTest, 'matrix', 'first-run.check.js')], timeoutMs: 120_000 };
   const editorDir = path.join(distTest, 'editor');
   return {
     files: fs
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
     throw new Error(`--only ${only.join(',')} names no target; the targets are ${TARGETS.map((t) => t.nodeRed).join(', ')}`);
   const cacheDir = path.resolve(process.env.TIE_MATRIX_CACHE ?? path.join(root, '.cache', 'matrix'));
   const installer: Installer = { cacheDir, npmCli: npmCliPath(), log: (line) => process.stdout.write(`matrix: ${line}\n`) };
-  const tarball = skip.has('installed') ? '' : await packTarball(cacheDir, installer.npmCli);
+  const tarball = skip.has('installed') && skip.has('first-run') ? '' : await packTarball(cacheDir, installer.npmCli);
   const checkout = nodeRedRuntime({});
 
   const results: SuiteResult[] = [];
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
 }
 
 function kindsOf(target: MatrixTarget): SuiteKind[] {
-  return target.editor ? ['suites', 'installed', 'editor'] : ['suites', 'installed'];
+  return ['suites', 'installed', ...(target.editor ? (['editor'] as const) : []), ...(target.firstRun ? (['first-run'] as const) : [])];
 }
 
 function report(results: SuiteResult[]): void {

@@ -6,12 +6,14 @@ export interface MatrixTarget {
   readonly node?: string;
   /** Also run the editor's browser test on this target. */
   readonly editor: boolean;
+  /** Also run a new user's first run (test/matrix/first-run.check.ts): the README's install section in Chromium. */
+  readonly firstRun?: boolean;
 }
 
 export const TARGETS: readonly MatrixTarget[] = [
   { nodeRed: '3.1', editor: false },
   { nodeRed: '4.1', editor: true },
-  { nodeRed: '5.0', node: '22', editor: true },
+  { nodeRed: '5.0', node: '22', editor: true, firstRun: true },
 ];
 
 export function targetName(target: MatrixTarget, nodeVersion: string): string {
