@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     broker: job.broker.name,
     events: received,
     cpuMicrosPerEvent: (cpu.user + cpu.system) / received,
+    systemMicrosPerEvent: cpu.system / received,
     eventsPerSecond: received / (Number(lastAt - started) / 1e9),
   };
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);

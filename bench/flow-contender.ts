@@ -199,6 +199,7 @@ function report(messages: number, elapsedMs: number, cpu: NodeJS.CpuUsage): void
     inFlight: job.inFlight,
     messages,
     cpuMicrosPerMessage: (cpu.user + cpu.system) / messages,
+    systemMicrosPerMessage: cpu.system / messages,
     messagesPerSecond: messages / (elapsedMs / 1000),
   };
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);

@@ -157,6 +157,7 @@ function flowMedians(results: FlowResult[]): FlowResult[] {
   return [...groups.values()].map((group) => ({
     ...group[0],
     cpuMicrosPerMessage: median(group.map((r) => r.cpuMicrosPerMessage)),
+    systemMicrosPerMessage: median(group.map((r) => r.systemMicrosPerMessage)),
     messagesPerSecond: median(group.map((r) => r.messagesPerSecond)),
   }));
 }
@@ -184,24 +185,25 @@ export function renderFlowSection(results: FlowResult[], events: EventResult[], 
     "the library's own CPU in the same run: ours per request at the same in-flight level on the same broker (the table",
     "above), or TieClient's event delivery per event on the same broker (`bench/event-contender.ts`).",
     '',
-    '| broker | flow | in flight | CPU µs/msg | msg/s | CPU ÷ floor | library µs | above the library | target |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| broker | flow | in flight | CPU µs/msg | sys µs/msg | msg/s | CPU ÷ floor | library µs (sys) | above the library | target |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   const medians = flowMedians(results);
   const floorAt = (inFlight: number): number | undefined =>
     medians.find((r) => r.mode === 'floor' && r.inFlight === inFlight)?.cpuMicrosPerMessage;
-  const eventMedian = (broker: string): number | undefined => {
-    const mine = events.filter((e) => e.broker === broker).map((e) => e.cpuMicrosPerEvent);
+  const eventMedian = (broker: string, figure: 'cpuMicrosPerEvent' | 'systemMicrosPerEvent'): number | undefined => {
+    const mine = events.filter((e) => e.broker === broker).map((e) => e[figure]);
     return mine.length > 0 ? median(mine) : undefined;
   };
   for (const result of medians) {
     const floor = floorAt(result.mode === 'events' ? 16 : result.inFlight);
-    const library =
+    const ours =
       result.mode === 'lookup' || result.mode === 'lookup-in-function'
-        ? cells.find((cell) => cell.broker === result.broker && cell.inFlight === result.inFlight)?.medians.ours?.cpuMicrosPerRequest
-        : result.mode === 'events'
-          ? eventMedian(result.broker)
-          : undefined;
+        ? cells.find((cell) => cell.broker === result.broker && cell.inFlight === result.inFlight)?.medians.ours
+        : undefined;
+    const library = ours?.cpuMicrosPerRequest ?? (result.mode === 'events' ? eventMedian(result.broker, 'cpuMicrosPerEvent') : undefined);
+    const librarySys =
+      ours?.systemMicrosPerRequest ?? (result.mode === 'events' ? eventMedian(result.broker, 'systemMicrosPerEvent') : undefined);
     const above = library !== undefined && floor !== undefined ? result.cpuMicrosPerMessage - floor - library : undefined;
     const toFloor = floor !== undefined && result.mode !== 'floor' ? result.cpuMicrosPerMessage / floor : undefined;
     let target = '';
@@ -210,9 +212,10 @@ export function renderFlowSection(results: FlowResult[], events: EventResult[], 
     } else if (result.mode === 'lookup-cached' && toFloor !== undefined) {
       target = `≤ ${FLOW_TARGETS.cachedToFloor}x floor: ${mark(toFloor <= FLOW_TARGETS.cachedToFloor)}`;
     }
+    const libraryText = library === undefined ? '' : `${fixed(library)}${librarySys === undefined ? '' : ` (${fixed(librarySys)})`}`;
     lines.push(
-      `| ${result.broker || '-'} | ${result.mode} | ${result.inFlight} | ${fixed(result.cpuMicrosPerMessage)} | ${fixed(result.messagesPerSecond, 0)} | ` +
-        `${toFloor === undefined ? '' : `${fixed(toFloor, 2)}x`} | ${library === undefined ? '' : fixed(library)} | ` +
+      `| ${result.broker || '-'} | ${result.mode} | ${result.inFlight} | ${fixed(result.cpuMicrosPerMessage)} | ${fixed(result.systemMicrosPerMessage)} | ` +
+        `${fixed(result.messagesPerSecond, 0)} | ${toFloor === undefined ? '' : `${fixed(toFloor, 2)}x`} | ${libraryText} | ` +
         `${above === undefined ? '' : `${fixed(above)} µs`} | ${target} |`,
     );
   }

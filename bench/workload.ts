@@ -108,6 +108,8 @@ export interface FlowResult {
   inFlight: number;
   messages: number;
   cpuMicrosPerMessage: number;
+  /** The kernel's share of cpuMicrosPerMessage (system time): socket I/O, mostly. */
+  systemMicrosPerMessage: number;
   messagesPerSecond: number;
 }
 
@@ -120,5 +122,7 @@ export interface EventResult {
   broker: string;
   events: number;
   cpuMicrosPerEvent: number;
+  /** The kernel's share of cpuMicrosPerEvent. */
+  systemMicrosPerEvent: number;
   eventsPerSecond: number;
 }
