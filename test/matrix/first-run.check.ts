@@ -9,16 +9,16 @@
  * and TIE_NPM_CLI, as the installed-package check.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { type Browser, chromium } from 'playwright-core';
 import { nodeRedRuntime } from '../../scripts/node-red-runtime';
 import { freePort, waitForPort } from '../../test-kit/ports';
 import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '../editor/chromium';
 import { EditorPage } from '../editor/editor-page';
+import { paletteInstall } from './installs';
 
 const MODULE = 'node-red-contrib-tie';
 const nodeRed = nodeRedRuntime();
@@ -90,22 +90,7 @@ describe(`a new user's first run: the README's install section on Node-RED ${nod
       PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
     };
     // "npm install node-red-contrib-tie" in ~/.node-red, with the tarball for the registry: the Palette Manager's command.
-    await promisify(execFile)(
-      process.execPath,
-      [
-        npmCli,
-        'install',
-        '--no-audit',
-        '--no-update-notifier',
-        '--no-fund',
-        '--save',
-        '--save-prefix=~',
-        '--omit=dev',
-        '--engine-strict',
-        tarball,
-      ],
-      { cwd: userDir, env, maxBuffer: 16 * 1024 * 1024 },
-    );
+    await paletteInstall(npmCli, tarball, userDir, env);
     installed = path.join(userDir, 'node_modules', MODULE);
 
     // "npx --prefix ~/.node-red tie-fabric", from a folder that is not the user directory (the shell expands ~).

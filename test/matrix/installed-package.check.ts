@@ -7,14 +7,14 @@
  * that major's Node.js; it needs TIE_TARBALL and TIE_NPM_CLI.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { nodeRedRuntime } from '../../scripts/node-red-runtime';
 import { freePort, waitForPort } from '../../test-kit/ports';
+import { paletteInstall } from './installs';
 
 const MODULE = 'node-red-contrib-tie';
 /** notepad.exe in the TIE simulator: Global Threat Intelligence says Known Trusted (99). */
@@ -106,23 +106,7 @@ describe(`the installed tarball on Node-RED ${nodeRed.version} (Node.js ${proces
     assert.ok(fs.existsSync(npmCli), `TIE_NPM_CLI names no file: "${npmCli}"`);
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-installed-'));
     fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', version: '0.0.1', private: true }));
-    // The Palette Manager's own install command (@node-red/registry, installer.js).
-    await promisify(execFile)(
-      process.execPath,
-      [
-        npmCli,
-        'install',
-        '--no-audit',
-        '--no-update-notifier',
-        '--no-fund',
-        '--save',
-        '--save-prefix=~',
-        '--omit=dev',
-        '--engine-strict',
-        tarball,
-      ],
-      { cwd: userDir, maxBuffer: 16 * 1024 * 1024 },
-    );
+    await paletteInstall(npmCli, tarball, userDir);
     installed = path.join(userDir, 'node_modules', MODULE);
     manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')) as InstalledManifest;
 

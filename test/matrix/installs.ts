@@ -59,3 +59,26 @@ export async function nodeRedDir(installer: Installer, minor: string, nodeBinary
     await npmInstall(installer, nodeBinaryPath, folder, `node-red@~${minor}.0`);
   return packageDir;
 }
+
+/**
+ * Installs the package `tarball` into the Node-RED user directory `userDir` with the Palette
+ * Manager's own command (@node-red/registry, installer.js), by npm's script `npmCli`.
+ */
+export async function paletteInstall(npmCli: string, tarball: string, userDir: string, env?: NodeJS.ProcessEnv): Promise<void> {
+  await run(
+    process.execPath,
+    [
+      npmCli,
+      'install',
+      '--no-audit',
+      '--no-update-notifier',
+      '--no-fund',
+      '--save',
+      '--save-prefix=~',
+      '--omit=dev',
+      '--engine-strict',
+      tarball,
+    ],
+    { cwd: userDir, maxBuffer: 16 * 1024 * 1024, ...(env === undefined ? {} : { env }) },
+  );
+}
