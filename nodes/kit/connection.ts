@@ -12,7 +12,15 @@ import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import { TieClient, type TieClientOptions } from '../../src/tie/client';
 import { NodeErrorCode, TieNodeError } from './errors';
 import type { NodeInstance, NodeRedApi } from './node-red';
-import { CONFIG_ERROR_CAUSE, type Translate, translator } from './status';
+import {
+  CONFIG_ERROR_CAUSE,
+  NO_CONFIG_STATUS,
+  type NodeStatus,
+  type StatusDisplay,
+  type Translate,
+  statusDisplay,
+  translator,
+} from './status';
 import { SubscriptionRegistry } from './subscriptions';
 import { userText } from './text';
 
@@ -258,4 +266,32 @@ export function linkToConfig(
     dxl: () => connection.dxl(),
     release: (removed) => connection.deregister(node.id, removed),
   };
+}
+
+/**
+ * Links `node` to its tie-config with a status display: `status` makes the node's status from the
+ * connection's state ("no config" when it has none), shown when the connection's state or the
+ * node's activity changes (`display.changed()`). The node leaves the connection when it closes.
+ */
+export function linkWithStatus(
+  RED: NodeRedApi,
+  node: NodeInstance,
+  configId: string | undefined,
+  status: (state: ConnectionState | undefined) => NodeStatus,
+): { link: ConfigLink; display: StatusDisplay } {
+  let made = false;
+  const display = statusDisplay(RED, node, () => (link.connection ? status(link.state) : NO_CONFIG_STATUS));
+  // The link tells the connection's first state while it is being made: shown once it is made.
+  const link = linkToConfig(RED, node, configId, () => {
+    if (made) display.changed();
+  });
+  made = true;
+  display.changed();
+  node.on('close', (removed, done) => {
+    link.release(removed).then(
+      () => done(),
+      () => done(),
+    );
+  });
+  return { link, display };
 }

@@ -5,11 +5,11 @@
  * send the msg of each event its sources give, count them in the status, and report failures to
  * Catch nodes, converted here, once, to a TieNodeError.
  */
-import { linkToConfig, noConfigError } from './connection';
+import { linkWithStatus, noConfigError } from './connection';
 import { type TieNodeError, toNodeError } from './errors';
 import type { EventMessage, EventSource } from './event-sources';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red';
-import { EventActivity, NO_CONFIG_STATUS, statusDisplay, translator } from './status';
+import { EventActivity, translator } from './status';
 
 export interface EventNodeDefinition extends NodeDefinition {
   connection?: string;
@@ -35,18 +35,11 @@ export function setupSubscribingNode(
 ): void {
   const errors = catchableReporter(RED, node);
   const activity = new EventActivity(counted);
-  let linked = false;
-  const display = statusDisplay(RED, node, () => (link.connection ? activity.status(link.state) : NO_CONFIG_STATUS));
-  // The link tells the connection's first state while it is being made: shown once it is made.
-  const link = linkToConfig(RED, node, definition.connection, () => {
-    if (linked) display.changed();
-  });
-  linked = true;
+  const { link, display } = linkWithStatus(RED, node, definition.connection, (state) => activity.status(state));
   /** Set by close: a subscription settling afterwards must not touch the node. */
   let closed = false;
 
   const connection = link.connection;
-  display.changed();
   if (connection === undefined) {
     errors.report(noConfigError(translator(RED)));
   } else {
@@ -88,13 +81,9 @@ export function setupSubscribingNode(
     }
   }
 
-  node.on('close', (removed, done) => {
+  node.on('close', () => {
     closed = true;
     errors.dispose();
-    link.release(removed).then(
-      () => done(),
-      () => done(),
-    );
   });
 }
 

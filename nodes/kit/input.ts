@@ -4,10 +4,10 @@
  * is doing, and ending each message in exactly one done() or done(err), the error converted here,
  * once, to a TieNodeError with a stable `code` on msg.tieError and for Catch nodes.
  */
-import { type ConfigLink, linkToConfig } from './connection';
+import { type ConfigLink, linkWithStatus } from './connection';
 import { type TieNodeError, invalidInputError, toNodeError } from './errors';
 import type { DoneFunction, NodeInstance, NodeMessage, NodeRedApi, SendFunction } from './node-red';
-import { NO_CONFIG_STATUS, RequestActivity, type ServiceKind, statusDisplay } from './status';
+import { RequestActivity, type ServiceKind } from './status';
 import type { UserText } from './text';
 
 // ---- TypedInput properties ----
@@ -79,25 +79,12 @@ export interface InputLink {
   finished(outcome: { errorCode?: string; note?: UserText }, sent: boolean): void;
 }
 
-/** Links `node` to its tie-config: its status shows the connection and the node's requests; it leaves the connection on close. */
+/** Links `node` to its tie-config: its status shows the connection and the node's requests (connection.ts, linkWithStatus). */
 export function linkInputNode(RED: NodeRedApi, node: NodeInstance, configId: string | undefined, kind: ServiceKind): InputLink {
   const activity = new RequestActivity(kind);
-  let made = false;
-  const display = statusDisplay(RED, node, () => (linked.connection ? activity.status(linked.state) : NO_CONFIG_STATUS));
-  // The link tells the connection's first state while it is being made: shown once it is made.
-  const linked = linkToConfig(RED, node, configId, () => {
-    if (made) display.changed();
-  });
-  made = true;
-  display.changed();
-  node.on('close', (removed, done) => {
-    linked.release(removed).then(
-      () => done(),
-      () => done(),
-    );
-  });
+  const { link, display } = linkWithStatus(RED, node, configId, (state) => activity.status(state));
   return {
-    link: linked,
+    link,
     started() {
       activity.started();
       display.changed();
