@@ -3,9 +3,9 @@
  * selects it. The connection opens when the first node registers and closes when the last one
  * leaves; every user shows its state. TLS material is kept as credentials, never in flow exports.
  */
-import type { ConnectionTuning, TieConfigCredentials, TieConfigSettings } from './config/client-options';
+import { type ConnectionTuning, type TieConfigCredentials, type TieConfigSettings, nodeRedTuning } from './config/client-options';
 import { configNodeConnection } from './config/config-connection';
-import { DEFAULT_CONFIG_FILE_CHECK_MS, followConfigFile } from './config/config-file-watch';
+import { followConfigFile } from './config/config-file-watch';
 import { importDxlConfig, importFailure } from './config/config-import';
 import { TIE_CONFIG_CREDENTIALS } from './config/config-credentials';
 import { provisionFailureStatus, provisionForEditor, updateBrokersForEditor } from './config/config-provision';
@@ -14,19 +14,11 @@ import { trackFlowStarts } from './kit/event-node';
 import type { AdminHandler, NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
 import { CONFIG_ERROR_CAUSE, StatusText, type Translate, translator } from './kit/status';
 import { userText } from './kit/text';
-import { settingNumber } from './kit/values';
 
 interface TieConfigDefinition extends NodeDefinition, TieConfigSettings {}
 
 interface TieConfigNodeInstance extends NodeInstance {
   connection: SharedConnection;
-}
-
-/** Node-RED settings (settings.js) for the reconnect backoff, in ms. */
-function reconnectTuning(RED: NodeRedApi): NonNullable<ConnectionTuning['reconnect']> {
-  const initial = settingNumber(RED.settings.tieConfigReconnectDelay, 1000);
-  const max = settingNumber(RED.settings.tieConfigReconnectMaxDelay, 30_000);
-  return { initialDelayMs: initial, maxDelayMs: Math.max(initial, max) };
 }
 
 /** Logs each change of state once: connected/disconnected as info; failures are warned by the client itself. */
@@ -73,7 +65,7 @@ export = function registerTieConfig(RED: NodeRedApi): void {
     const node = this as TieConfigNodeInstance;
     const settings: TieConfigSettings = definition;
     const credentials = (this.credentials ?? {}) as TieConfigCredentials;
-    const reconnect = reconnectTuning(RED);
+    const { reconnect, configFileCheckMs } = nodeRedTuning(RED.settings);
     const translate = translator(RED);
     const tuning: ConnectionTuning = { reconnect, logger: { warn: (line) => node.warn(line), debug: (line) => node.debug(line) } };
     // Settings from a dxlclient.config: a change of the file reaches the connection without a redeploy.
@@ -81,7 +73,7 @@ export = function registerTieConfig(RED: NodeRedApi): void {
       settings,
       credentials,
       tuning,
-      checkIntervalMs: settingNumber(RED.settings.tieConfigFileCheckInterval, DEFAULT_CONFIG_FILE_CHECK_MS),
+      checkIntervalMs: configFileCheckMs,
       onEvent: (event) =>
         event.kind === 'changed'
           ? node.log(translate(userText('tie.log.configFileChanged', { file: event.file })))

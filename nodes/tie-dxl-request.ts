@@ -2,9 +2,8 @@
  * tie-dxl-request: a request to any DXL service on the tie-config connection; its answer in
  * msg.payload as text, JSON or a Buffer, an error response to Catch nodes with its code.
  */
-import { MAX_TIMEOUT_S } from './kit/limits';
 import { chooseTopic, decodePayload, dxlFields, encodePayload, payloadFormat } from './kit/dxl-messages';
-import { settingNumber } from './kit/values';
+import { nodeSetting } from './kit/values';
 import type { NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
 import { type TypedValue, evaluateTyped, finishMessage, linkInputNode, typedLabel, typedOrMsg } from './kit/input';
 
@@ -30,8 +29,8 @@ export = function registerTieDxlRequest(RED: NodeRedApi): void {
     const linked = linkInputNode(RED, node, definition.connection, 'dxl');
     const payload: TypedValue = typedOrMsg(definition.payload, definition.payloadType, 'payload');
     const format = payloadFormat(definition.format);
-    const timeoutS = Math.min(settingNumber(definition.timeout, 0), MAX_TIMEOUT_S);
-    const requestOptions = timeoutS > 0 ? { timeoutMs: timeoutS * 1000 } : {};
+    const timeoutS = nodeSetting(RED, node, 'dxlRequestTimeout', definition.timeout);
+    const requestOptions = timeoutS === undefined ? {} : { timeoutMs: timeoutS * 1000 };
 
     node.on('input', (msg, send, done) => {
       let sent = false;

@@ -4,7 +4,7 @@
  */
 import { REQUEST_KEY_PROPERTY, answerRequest, errorCodeOf } from './kit/service-node';
 import { encodePayload } from './kit/dxl-messages';
-import { DEFAULT_ERROR_RESPONSE_CODE } from './kit/limits';
+import { DEFAULT_ERROR_RESPONSE_CODE } from './kit/settings';
 import { type TypedValue, evaluateTyped, finishMessage, typedLabel, typedOrMsg } from './kit/input';
 import type { NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
 import { AnswerActivity, statusDisplay } from './kit/status';

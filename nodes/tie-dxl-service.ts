@@ -4,8 +4,8 @@
  * error response.
  */
 import { payloadFormat } from './kit/dxl-messages';
-import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S, DEFAULT_SERVICE_MAX_PENDING, MAX_TIMEOUT_S } from './kit/limits';
-import { settingNumber } from './kit/values';
+import { DEFAULT_SERVICE_MAX_PENDING, SETTINGS } from './kit/settings';
+import { nodeSetting } from './kit/values';
 import type { EventNodeDefinition } from './kit/event-node';
 import { setupServiceNode } from './kit/service-node';
 import type { NodeInstance, NodeRedApi } from './kit/node-red';
@@ -30,7 +30,7 @@ export = function registerTieDxlService(RED: NodeRedApi): void {
       serviceType: definition.serviceType?.trim() || DEFAULT_SERVICE_TYPE,
       topics: definition.topics ?? '',
       format: payloadFormat(definition.format),
-      timeoutMs: Math.min(settingNumber(definition.timeout, DEFAULT_SERVICE_ANSWER_TIMEOUT_S), MAX_TIMEOUT_S) * 1000,
+      timeoutMs: (nodeSetting(RED, this, 'serviceTimeout', definition.timeout) ?? SETTINGS.serviceTimeout.blank) * 1000,
       maxPending: DEFAULT_SERVICE_MAX_PENDING,
     });
   }

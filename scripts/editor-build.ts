@@ -1,32 +1,28 @@
 /**
- * The editor half of the build (scripts/build.js calls buildEditor after the main compile):
- * - compiles the browser modules (nodes/editor/tsconfig.json) and their unit tests
- *   (test/editor-unit/tsconfig.json), and bundles each node's editor into resources/<type>.js,
- *   which Node-RED serves as resources/node-red-contrib-tie/<type>.js;
- * - writes dist/nodes/<type>.html with the rows the request editors share (nodes/editor/rows/);
+ * The editor half of the build (scripts/build.js calls buildEditor after the main compile, which
+ * type-checks the editor modules with everything else):
+ * - bundles each node's editor script with esbuild, from nodes/editor/<type>.ts and what it imports,
+ *   into resources/<type>.js, which Node-RED serves as resources/node-red-contrib-tie/<type>.js;
  * - writes dist/nodes/locales/<lang>/: each node's catalogue with the shared "tie." keys
  *   (_shared.json) merged in, and its help with the shared sections (_help/) and the limits and
  *   tables of src/ filled in.
+ * A node's form (nodes/<type>.html) is copied as it is written.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
 import { MAX_BATCH_ITEMS } from '../nodes/kit/items';
+import { DEFAULT_BROKER_PORT, DEFAULT_KEEPALIVE_S, DEFAULT_MANAGEMENT_PORT, DEFAULT_REQUEST_TIMEOUT_S } from '../src/dxl/numbers';
 import {
-  DEFAULT_BROKER_PORT,
   DEFAULT_CACHE_TTL_S,
   DEFAULT_CONCURRENCY,
-  DEFAULT_KEEPALIVE_S,
-  DEFAULT_MANAGEMENT_PORT,
-  DEFAULT_REQUEST_TIMEOUT_S,
   DEFAULT_SERVICE_ANSWER_TIMEOUT_S,
   DEFAULT_SERVICE_MAX_PENDING,
   MAX_CONCURRENCY,
   MAX_TIMEOUT_S,
-} from '../nodes/kit/limits';
+} from '../nodes/kit/settings';
 import { FileType, TRUST_LEVELS, TrustLevel } from '../src/tie/constants';
 import { DEFAULT_FIRST_REFERENCES_LIMIT } from '../src/tie/topics';
-import { bundleEditor } from './editor-bundle';
 
 type Catalogue = { [key: string]: string | Catalogue };
 
@@ -124,32 +120,33 @@ function writeLocales(root: string, types: readonly string[]): void {
   }
 }
 
-function writeTemplates(root: string, types: readonly string[]): void {
-  for (const type of types) {
-    const html = expandIncludes(
-      fs.readFileSync(path.join(root, 'nodes', `${type}.html`), 'utf8'),
-      path.join(root, 'nodes', 'editor', 'rows'),
-    );
-    fs.writeFileSync(path.join(root, 'dist', 'nodes', `${type}.html`), html);
-  }
-}
-
+/** resources/<type>.js: the node's editor module and its imports in one script that registers the node on the page. */
 function writeBundles(root: string, types: readonly string[]): void {
-  const base = path.join(root, 'dist', 'editor');
-  const out = path.join(root, 'resources');
-  fs.mkdirSync(out, { recursive: true });
+  const editor = path.join(root, 'nodes', 'editor');
   for (const type of types) {
-    fs.writeFileSync(path.join(out, `${type}.js`), bundleEditor(path.join(base, 'nodes', 'editor', `${type}.js`), base));
+    buildSync({
+      stdin: {
+        contents: `import { register } from './${type}';
+import { registerOnLoad } from './register-on-load';
+registerOnLoad(register);
+`,
+        resolveDir: editor,
+        sourcefile: `${type}.entry.ts`,
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2017',
+      outfile: path.join(root, 'resources', `${type}.js`),
+      banner: { js: `/* node-red-contrib-tie: ${type}'s editor, bundled by esbuild from nodes/editor/${type}.ts */` },
+      logLevel: 'warning',
+    });
   }
 }
 
 export function buildEditor(root: string): void {
-  const tsc = require.resolve('typescript/bin/tsc');
-  for (const project of ['nodes/editor/tsconfig.json', 'test/editor-unit/tsconfig.json']) {
-    execFileSync(process.execPath, [tsc, '-p', path.join(root, project)], { stdio: 'inherit' });
-  }
   const types = nodeTypes(root);
   writeBundles(root, types);
-  writeTemplates(root, types);
   writeLocales(root, types);
 }

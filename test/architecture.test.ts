@@ -21,8 +21,8 @@ const MAY_IMPORT: Readonly<Record<Exclude<Area, 'outside'>, readonly Area[]>> = 
   config: ['kit', 'tie', 'dxl', 'provision'],
   // The roads of the node kinds, on the TIE and DXL clients.
   kit: ['tie', 'dxl'],
-  // The editor (bundled for the browser) shares the kit's rules and limits, the tie-config's credential names and TIE's tables.
-  editor: ['kit', 'config', 'tie'],
+  // The editor (bundled for the browser) shares the kit's settings and rules, the tie-config's credential names, TIE's tables and the kinds of number.
+  editor: ['kit', 'config', 'tie', 'dxl'],
   tie: ['dxl'],
   dxl: [],
   provision: ['dxl'],

@@ -220,7 +220,7 @@ describe('DxlClient with Mosquitto over mutual TLS', function () {
     for (const keepaliveSec of [-1, 1.5, 65_536]) {
       assert.throws(() => ourClient([broker], { keepaliveSec }), {
         code: DxlErrorCode.Config,
-        message: /keepaliveSec must be a whole number of seconds from 0 to 65535/,
+        message: /keepaliveSec must be a whole number from 0 to 65535 \(seconds\)/,
       });
     }
   });

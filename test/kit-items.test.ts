@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { TieNodeError } from '../nodes/kit/errors';
 import { type InputItem, type ItemSettingName, type Subject, checkBatchSize, readItem, withInputContext } from '../nodes/kit/items';
-import { parseText, settingInteger } from '../nodes/kit/values';
+import { parseText } from '../nodes/kit/values';
 import {
   fileTypeFromUser as parseFileType,
   queryLimitFromUser as parseQueryLimit,
@@ -126,7 +126,7 @@ describe('kit: setting values', () => {
     refused(() => parseFileType(3, 'msg.fileType'), /msg\.fileType 3 is not a TIE file type/);
   });
 
-  it('reads query limits, texts and clamped node settings', () => {
+  it('reads query limits and texts', () => {
     assert.equal(parseQueryLimit(undefined, 'q', 500), 500);
     assert.equal(parseQueryLimit('7', 'q', 500), 7);
     refused(() => parseQueryLimit(0, 'msg.queryLimit', 500), /msg\.queryLimit 0 is not a query limit/);
@@ -134,9 +134,5 @@ describe('kit: setting values', () => {
     assert.equal(parseText(null, 'c'), '');
     assert.equal(parseText(12, 'c'), '12');
     refused(() => parseText({}, 'msg.comment'), /msg\.comment must be text, got object/);
-    assert.equal(settingInteger('8', 4, 1, 64), 8);
-    assert.equal(settingInteger('', 4, 1, 64), 4);
-    assert.equal(settingInteger(1000, 4, 1, 64), 64);
-    assert.equal(settingInteger(0, 4, 1, 64), 1);
   });
 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { DxlErrorCode, FabricErrorCode } from '../src/dxl/errors';
-import { DEFAULT_ERROR_RESPONSE_CODE } from '../nodes/kit/limits';
+import { DEFAULT_ERROR_RESPONSE_CODE } from '../nodes/kit/settings';
 import { type DxlBackend, connected, onEachBroker } from './support/dxl-backends';
 import {
   type FlowNode,

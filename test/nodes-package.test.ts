@@ -84,13 +84,12 @@ describe(`the package in Node-RED ${nodeRed.major}`, function () {
       assert.ok(body.includes(`<script type="text/javascript" src="${script}"></script>`), `${type} loads ${script}`);
       const served = await get(port, `/${script}`, 'application/javascript');
       assert.equal(served.status, 200, `${script} is served`);
-      assert.match(served.body, new RegExp(`const TYPE = '${type}';`), `${script} is ${type}'s editor`);
-      assert.match(served.body, /\.register\(RED, \$\);\n {2}\}/, `${script} registers itself with the page's RED`);
+      assert.match(served.body, new RegExp(`var TYPE = "${type}";`), `${script} is ${type}'s editor`);
       // After Node-RED's own load handler has put the help on the page, so that the palette's tooltip has it.
       assert.match(
         served.body,
-        /if \(script && script\.src\) script\.addEventListener\('load', register, \{ once: true \}\);\n {2}else register\(\);\n\}\)\(RED, \$\);\n$/,
-        `${script} registers once loaded`,
+        /script\.addEventListener\("load", run, \{ once: true \}\);\n {4}else run\(\);\n {2}\}\n[^]*\n {2}registerOnLoad\(register\);\n\}\)\(\);\n$/,
+        `${script} registers itself with the page's RED once loaded`,
       );
       assert.match(body, new RegExp(`data-help-name="${type}"`), `${type} help`);
     }

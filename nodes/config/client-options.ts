@@ -9,8 +9,8 @@ import { type BrokerAddress, type ProxySettings, loadDxlConfig } from '../../src
 import { clientOptionsFromConfig, readTlsFile } from '../../src/dxl/config-options';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import type { TieClientOptions } from '../../src/tie/client';
-import { DEFAULT_CACHE_TTL_S, DEFAULT_KEEPALIVE_S, DEFAULT_REQUEST_TIMEOUT_S, MAX_KEEPALIVE_S } from '../kit/limits';
-import { settingNumber } from '../kit/values';
+import { DEFAULT_RECONNECT_DELAY_MS, DEFAULT_RECONNECT_MAX_DELAY_MS, POSITIVE_TIME, describeKind, readNumber } from '../../src/dxl/numbers';
+import { type NumberSetting, SETTINGS, readSetting } from '../kit/settings';
 
 export interface BrokerSetting {
   /** A host name or address; several separated by ";" or "," are tried in order (name;ip). */
@@ -62,6 +62,25 @@ export interface ConnectionTuning {
   logger?: DxlLogger;
 }
 
+/** How often a followed dxlclient.config is checked for changes, in ms (Node-RED setting tieConfigFileCheckInterval). */
+export const DEFAULT_CONFIG_FILE_CHECK_MS = 2000;
+
+/**
+ * Node-RED's settings (settings.js) for every tie-config, in ms: the reconnect backoff, and how often
+ * a followed dxlclient.config is checked. One that is not a positive number is left for the default.
+ */
+export function nodeRedTuning(settings: Readonly<Record<string, unknown>>): {
+  reconnect: { initialDelayMs: number; maxDelayMs: number };
+  configFileCheckMs: number;
+} {
+  const initial = readNumber(settings.tieConfigReconnectDelay, POSITIVE_TIME) ?? DEFAULT_RECONNECT_DELAY_MS;
+  const max = readNumber(settings.tieConfigReconnectMaxDelay, POSITIVE_TIME) ?? DEFAULT_RECONNECT_MAX_DELAY_MS;
+  return {
+    reconnect: { initialDelayMs: initial, maxDelayMs: Math.max(initial, max) },
+    configFileCheckMs: readNumber(settings.tieConfigFileCheckInterval, POSITIVE_TIME) ?? DEFAULT_CONFIG_FILE_CHECK_MS,
+  };
+}
+
 function configError(message: string): DxlError {
   return new DxlError(DxlErrorCode.Config, message);
 }
@@ -70,10 +89,11 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-function port(value: unknown, what: string): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw configError(`${what}: port ${JSON.stringify(value)} is not a port (1-65535)`);
-  return n;
+/** A number setting by its one reader (nodes/kit/settings.ts); one the editor would refuse is a DXL_CONFIG error. */
+function numberSetting(setting: NumberSetting, value: unknown, what: string): number {
+  const reading = readSetting(setting, value);
+  if (reading.ok && reading.value !== undefined) return reading.value;
+  throw configError(`${what} ${JSON.stringify(value) ?? 'unset'} is not ${describeKind(setting.kind)}`);
 }
 
 /** The broker list of the form, validated. */
@@ -88,7 +108,7 @@ export function brokersFromSettings(brokers: readonly BrokerSetting[] | undefine
       .map((host) => host.trim())
       .filter((host) => host !== '');
     if (hosts.length === 0) throw configError(`${what}: no host`);
-    const address: BrokerAddress = { port: port(broker.port, what), hosts };
+    const address: BrokerAddress = { port: numberSetting(SETTINGS.brokerPort, broker.port, `${what}: port`), hosts };
     const id = text(broker.id);
     if (id !== '') address.id = id;
     return address;
@@ -137,26 +157,13 @@ function tlsFromFiles(settings: TieConfigSettings): { ca: Buffer; cert: Buffer; 
 function proxyFromSettings(settings: TieConfigSettings, credentials: TieConfigCredentials): ProxySettings | undefined {
   const host = text(settings.proxyHost);
   if (host === '') return undefined;
-  const proxy: ProxySettings = { address: host, port: port(settings.proxyPort, 'proxy') };
+  const proxy: ProxySettings = { address: host, port: numberSetting(SETTINGS.proxyPort, settings.proxyPort, 'proxy: port') };
   const user = text(credentials.proxyUser);
   if (user !== '') {
     proxy.user = user;
     proxy.password = typeof credentials.proxyPassword === 'string' ? credentials.proxyPassword : '';
   }
   return proxy;
-}
-
-function requestTimeoutMs(settings: TieConfigSettings): number {
-  return Math.round(settingNumber(settings.requestTimeout, DEFAULT_REQUEST_TIMEOUT_S) * 1000);
-}
-
-function keepaliveSec(settings: TieConfigSettings): number {
-  const value = settings.keepalive;
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return DEFAULT_KEEPALIVE_S;
-  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_KEEPALIVE_S)
-    throw configError(`keepalive ${JSON.stringify(value)} is not a whole number of seconds from 1 to ${MAX_KEEPALIVE_S}`);
-  return n;
 }
 
 /** DxlClient options for a tie-config node. Throws DXL_CONFIG saying what to fix. */
@@ -168,8 +175,8 @@ export function buildClientOptions(
   const common: Partial<DxlClientOptions> = {
     checkHostName: settings.checkHostName === true,
     protocolVersion: String(settings.protocolVersion ?? '4') === '3' ? 3 : 4,
-    requestTimeoutMs: requestTimeoutMs(settings),
-    keepaliveSec: keepaliveSec(settings),
+    requestTimeoutMs: Math.round(numberSetting(SETTINGS.requestTimeout, settings.requestTimeout, 'request timeout (seconds)') * 1000),
+    keepaliveSec: numberSetting(SETTINGS.keepalive, settings.keepalive, 'keepalive (seconds)'),
     ...(tuning.reconnect ? { reconnect: tuning.reconnect } : {}),
     ...(tuning.logger ? { logger: tuning.logger } : {}),
   };
@@ -194,5 +201,5 @@ export function buildClientOptions(
 /** TieClient options: the optional reputation cache. */
 export function buildTieOptions(settings: TieConfigSettings): TieClientOptions {
   if (settings.cache !== true) return { cache: false };
-  return { cache: { ttlMs: Math.round(settingNumber(settings.cacheTtl, DEFAULT_CACHE_TTL_S) * 1000) } };
+  return { cache: { ttlMs: Math.round(numberSetting(SETTINGS.cacheTtl, settings.cacheTtl, 'cache lifetime (seconds)') * 1000) } };
 }

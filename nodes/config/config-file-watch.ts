@@ -12,12 +12,16 @@ import type { DxlClient } from '../../src/dxl/client';
 import { loadDxlConfig } from '../../src/dxl/config';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import { expandHome } from '../../src/dxl/home-path';
-import { type ConnectionTuning, type TieConfigCredentials, type TieConfigSettings, buildClientOptions } from './client-options';
+import {
+  type ConnectionTuning,
+  DEFAULT_CONFIG_FILE_CHECK_MS,
+  type TieConfigCredentials,
+  type TieConfigSettings,
+  buildClientOptions,
+} from './client-options';
 
 /** The connection state's cause while the client leaves its broker for the changed file's. */
 export const CONFIG_FILE_CHANGED = 'CONFIG_FILE_CHANGED';
-/** How often the files are looked at by default, in ms (the Node-RED setting tieConfigFileCheckInterval). */
-export const DEFAULT_CONFIG_FILE_CHECK_MS = 2000;
 const DEFAULT_QUIET_MS = 300;
 
 export type ConfigFileEvent =

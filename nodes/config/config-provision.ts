@@ -17,7 +17,7 @@ import {
   writeProvisionedConfig,
 } from '../../src/provision';
 import type { BrokerSetting } from './client-options';
-import { DEFAULT_MANAGEMENT_PORT } from '../kit/limits';
+import { SETTINGS, readSetting } from '../kit/settings';
 
 export interface ProvisionFormResult {
   brokers: BrokerSetting[];
@@ -62,17 +62,12 @@ function requestBody(body: unknown): Record<string, unknown> {
 
 /** The management server from the posted form; the password is taken as given (not trimmed). */
 function serverFromBody(body: Record<string, unknown>): ManagementServer {
-  const port = body.port;
-  const portText =
-    port === undefined || port === ''
-      ? String(DEFAULT_MANAGEMENT_PORT)
-      : typeof port === 'string' || typeof port === 'number'
-        ? String(port)
-        : JSON.stringify(port);
-  if (!/^\d{1,5}$/.test(portText.trim())) throw invalid(`The management server port "${portText.slice(0, 20)}" is not a port (1-65535)`);
+  const port = readSetting(SETTINGS.provisionPort, body.port);
+  if (!port.ok || port.value === undefined)
+    throw invalid(`The management server port ${(JSON.stringify(body.port) ?? '').slice(0, 20)} is not a port (1-65535)`);
   const server: ManagementServer = {
     host: field(body, 'host', 'The management server host', true).trim(),
-    port: Number(portText),
+    port: port.value,
     user: field(body, 'user', 'The management server user', true).trim(),
     password: field(body, 'password', 'The management server password', true),
   };

@@ -1,5 +1,6 @@
-/** What every TIE node's editor shares: its look, its labels' style, catalogue keys of a node set. */
-import type { EditorNode, Translate, Validator } from './red';
+/** What every TIE node's editor shares: its look, its labels' style, catalogue keys of a node set, settings' validators. */
+import { type NumberSetting, isEnvReference, readSetting } from '../kit/settings';
+import type { EditorNode, EditorRED, Translate, Validator } from './red';
 
 export const MODULE = 'node-red-contrib-tie';
 
@@ -51,4 +52,17 @@ export function withMessage(check: (this: EditorNode, value: unknown) => boolean
     void options;
     return check.call(this, value);
   };
+}
+
+/**
+ * The validator of a number setting: the runtime's reader (nodes/kit/settings.ts) judges it. A
+ * `${NAME}` setting is left to the runtime, which reads the environment's value in its place.
+ */
+export function settingValidator(RED: EditorRED, type: string, setting: NumberSetting): Validator {
+  return withMessage(
+    (value) =>
+      isEnvReference(value) ||
+      readSetting(setting, value).ok ||
+      RED._(keyOf(type, setting.message), { min: setting.kind.min, max: setting.kind.max }),
+  );
 }

@@ -1,9 +1,8 @@
 /**
  * What the five DXL editors share: the DXL palette category, a topic checked by the runtime's own
- * rule (nodes/kit/dxl-topics.ts), a timeout in seconds, and the label: the name, else the topic.
+ * rule (nodes/kit/dxl-topics.ts), and the label: the name, else the topic.
  */
 import { type TopicUse, splitTopics, topicProblem } from '../kit/dxl-topics';
-import { MAX_TIMEOUT_S } from '../kit/limits';
 import { keyOf, nameOf, nameStyle, nodeLook, paletteLabel, withMessage } from './common';
 import type { EditorNode, EditorRED, NodeTypeDefinition, PropertySpec, Validator } from './red';
 
@@ -30,15 +29,6 @@ export function topicsValidator(RED: EditorRED, type: string): Validator {
       if (verdict !== true) return verdict;
     }
     return true;
-  });
-}
-
-/** Seconds from 1 to MAX_TIMEOUT_S; empty when `optional` (the node's default is used then). */
-export function timeoutValidator(RED: EditorRED, type: string, optional: boolean): Validator {
-  return withMessage((value) => {
-    if ((value === '' || value === undefined) && optional) return true;
-    const n = Number(value);
-    return (Number.isFinite(n) && n > 0 && n <= MAX_TIMEOUT_S) || RED._(keyOf(type, 'tie.validation.timeout'), { max: MAX_TIMEOUT_S });
   });
 }
 

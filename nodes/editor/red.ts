@@ -139,5 +139,5 @@ export interface EditorRED {
   notify(text: string, kind: 'success' | 'warning' | 'error'): void;
 }
 
-/** What a node's editor module gives the bundle (scripts/editor-bundle.ts calls it with the page's RED and $). */
+/** What a node's editor module exports: its registration with the page's RED and $ (register-on-load.ts calls it). */
 export type RegisterEditor = (RED: EditorRED, $: Dollar) => void;

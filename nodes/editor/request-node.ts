@@ -2,18 +2,11 @@
  * What the four request editors share: the connection, the input and the batch settings (their
  * rows come from one source too: nodes/editor/rows/, included by the build).
  */
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../kit/limits';
-import { keyOf, nameStyle, nodeLook, paletteLabel, withMessage } from './common';
+import { SETTINGS } from '../kit/settings';
+import { nameStyle, nodeLook, paletteLabel, settingValidator } from './common';
 import { CONNECTION_SETTING } from './connection';
 import type { Dollar, EditorNode, EditorRED, NodeTypeDefinition, PropertySpec } from './red';
 import { HASHES_TYPES, typed } from './typed-inputs';
-
-/** A batch's requests in flight: empty (the default) or a whole number from 1 to MAX_CONCURRENCY. */
-export function concurrencyValid(value: unknown): boolean {
-  if (value === '' || value === undefined) return true;
-  const n = Number(value);
-  return Number.isInteger(n) && n >= 1 && n <= MAX_CONCURRENCY;
-}
 
 export function requestDefaults(RED: EditorRED, type: string): Record<string, PropertySpec> {
   const input = typedSettings(RED, 'input');
@@ -22,12 +15,7 @@ export function requestDefaults(RED: EditorRED, type: string): Record<string, Pr
     connection: CONNECTION_SETTING,
     ...input,
     input: { ...input.input, value: 'payload' },
-    concurrency: {
-      value: DEFAULT_CONCURRENCY,
-      validate: withMessage(
-        (value) => concurrencyValid(value) || RED._(keyOf(type, 'tie.validation.concurrency'), { max: MAX_CONCURRENCY }),
-      ),
-    },
+    concurrency: { value: SETTINGS.concurrency.blank, validate: settingValidator(RED, type, SETTINGS.concurrency) },
     batchErrors: { value: 'fail' },
   };
 }
@@ -45,7 +33,7 @@ export function typedSettings(RED: EditorRED, ...names: string[]): Record<string
 /** The shared rows' widgets: the input's TypedInput and the batch bound. */
 export function prepareRequestRows($: Dollar): void {
   typed($, 'input', HASHES_TYPES);
-  $('#node-input-concurrency').attr('min', 1).attr('max', MAX_CONCURRENCY);
+  $('#node-input-concurrency').attr('min', SETTINGS.concurrency.kind.min).attr('max', SETTINGS.concurrency.kind.max);
 }
 
 /** A request node's definition: the shared parts, then its own. */

@@ -1,28 +1,13 @@
 /** tie-config's editor: brokers, TLS material, options, import of a dxlclient.config, provisioning. */
 import { TIE_CONFIG_CREDENTIALS } from '../config/config-credentials';
-import {
-  DEFAULT_BROKER_PORT,
-  DEFAULT_CACHE_TTL_S,
-  DEFAULT_KEEPALIVE_S,
-  DEFAULT_MANAGEMENT_PORT,
-  DEFAULT_REQUEST_TIMEOUT_S,
-  EXAMPLE_PROXY_PORT,
-  MAX_KEEPALIVE_S,
-  MAX_PORT,
-  MIN_PORT,
-  MQTT_PROTOCOL_VERSIONS,
-} from '../kit/limits';
-import { fieldText, keyOf, nameOf, nodeLook, withMessage } from './common';
+import { DEFAULT_BROKER_PORT, PORT } from '../../src/dxl/numbers';
+import { EXAMPLE_PROXY_PORT, MQTT_PROTOCOL_VERSIONS, SETTINGS, isEnvReference, readSetting } from '../kit/settings';
+import { fieldText, keyOf, nameOf, nodeLook, settingValidator, withMessage } from './common';
 import { pickedFiles } from './browser-files';
 import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate } from './red';
 import { type BrokerRow, setupImport, setupProvisioning } from './tie-config-actions';
 
 const TYPE = 'tie-config';
-
-function isPort(value: unknown): boolean {
-  const n = Number(value);
-  return Number.isInteger(n) && n >= MIN_PORT && n <= MAX_PORT;
-}
 
 /** A broker list the runtime can use: at least one broker, each with a host and a port. */
 export function brokersValid(brokers: unknown): boolean {
@@ -32,15 +17,10 @@ export function brokersValid(brokers: unknown): boolean {
     brokers.every((b: unknown) => {
       const broker = b as Partial<BrokerRow> | null;
       return (
-        broker !== null && typeof broker === 'object' && typeof broker.host === 'string' && broker.host.trim() !== '' && isPort(broker.port)
+        broker !== null && typeof broker === 'object' && typeof broker.host === 'string' && broker.host.trim() !== '' && (isEnvReference(broker.port) || readSetting(SETTINGS.brokerPort, broker.port).ok)
       );
     })
   );
-}
-
-/** A setting a flow from an earlier version lacks, or the user emptied: the runtime's default applies. */
-function isUnset(value: unknown): boolean {
-  return value === undefined || value === null || value === '';
 }
 
 /** "dxl1:8883 +1" for a broker list, the file name for a dxlclient.config. */
@@ -55,7 +35,9 @@ export function configLabel(node: EditorNode): string {
 }
 
 export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
-  const error = (key: string): string => RED._(keyOf(TYPE, `${TYPE}.error.${key}`), { min: MIN_PORT, max: MAX_PORT });
+  const error = (key: string): string => RED._(keyOf(TYPE, `${TYPE}.error.${key}`), { min: PORT.min, max: PORT.max });
+  const proxyPort = settingValidator(RED, TYPE, SETTINGS.proxyPort);
+  const cacheTtl = settingValidator(RED, TYPE, SETTINGS.cacheTtl);
   return {
     ...nodeLook(TYPE, 'config'),
     defaults: {
@@ -78,7 +60,7 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
       proxyPort: {
         value: '',
         validate: withMessage(function (v) {
-          return this.transport !== 'websockets' || !this.proxyHost || isPort(v) || error('port');
+          return this.transport !== 'websockets' || !this.proxyHost || proxyPort.call(this, v);
         }),
       },
       tlsSource: { value: 'credentials' },
@@ -88,31 +70,18 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
       checkHostName: { value: false },
       clientId: { value: '' },
       protocolVersion: { value: MQTT_PROTOCOL_VERSIONS[0]?.value ?? '4' },
-      requestTimeout: {
-        value: DEFAULT_REQUEST_TIMEOUT_S,
-        validate: withMessage((v) => isUnset(v) || Number(v) > 0 || error('positive')),
-      },
-      keepalive: {
-        value: DEFAULT_KEEPALIVE_S,
-        validate: withMessage((v) => {
-          const n = Number(v);
-          return (
-            isUnset(v) ||
-            (Number.isInteger(n) && n >= 1 && n <= MAX_KEEPALIVE_S) ||
-            RED._(keyOf(TYPE, `${TYPE}.error.keepalive`), { max: MAX_KEEPALIVE_S })
-          );
-        }),
-      },
+      requestTimeout: { value: SETTINGS.requestTimeout.blank, validate: settingValidator(RED, TYPE, SETTINGS.requestTimeout) },
+      keepalive: { value: SETTINGS.keepalive.blank, validate: settingValidator(RED, TYPE, SETTINGS.keepalive) },
       cache: { value: false },
       cacheTtl: {
-        value: DEFAULT_CACHE_TTL_S,
+        value: SETTINGS.cacheTtl.blank,
         validate: withMessage(function (v) {
-          return !this.cache || isUnset(v) || Number(v) > 0 || error('positive');
+          return !this.cache || cacheTtl.call(this, v);
         }),
       },
       // Where "Provision" and "Update brokers" go (ePO or an OpenDXL console). The password is never stored.
       provisionHost: { value: '' },
-      provisionPort: { value: DEFAULT_MANAGEMENT_PORT },
+      provisionPort: { value: SETTINGS.provisionPort.blank, validate: settingValidator(RED, TYPE, SETTINGS.provisionPort) },
       provisionUser: { value: '' },
       provisionCommonName: { value: '' },
       provisionCaPem: { value: '' },
@@ -131,12 +100,12 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
   };
 }
 
-/** The form's numbers and option lists, from nodes/kit/limits.ts. */
+/** The form's numbers and option lists, from the settings' declarations (nodes/kit/settings.ts). */
 function fillConstants($: Dollar): void {
-  for (const id of ['proxyPort', 'provisionPort']) $(`#node-config-input-${id}`).attr('min', MIN_PORT).attr('max', MAX_PORT);
-  $('#node-config-input-keepalive').attr('min', 1).attr('max', MAX_KEEPALIVE_S);
+  for (const id of ['proxyPort', 'provisionPort']) $(`#node-config-input-${id}`).attr('min', PORT.min).attr('max', PORT.max);
+  $('#node-config-input-keepalive').attr('min', SETTINGS.keepalive.kind.min).attr('max', SETTINGS.keepalive.kind.max);
   $('#node-config-input-proxyPort').attr('placeholder', EXAMPLE_PROXY_PORT);
-  $('#node-config-input-provisionPort').attr('placeholder', DEFAULT_MANAGEMENT_PORT);
+  $('#node-config-input-provisionPort').attr('placeholder', SETTINGS.provisionPort.blank);
   const versions = $('#node-config-input-protocolVersion');
   for (const version of MQTT_PROTOCOL_VERSIONS) versions.append($('<option>').attr('value', version.value).text(version.label));
 }
@@ -150,8 +119,8 @@ function brokerList($: Dollar, _: Translate): JQ {
           .attr('placeholder', _('tie-config.placeholder.host'))
           .val(broker?.host ?? '');
         const port = $('<input type="number" class="tie-broker-port" style="width:18%; margin-left:5px">')
-          .attr('min', MIN_PORT)
-          .attr('max', MAX_PORT)
+          .attr('min', PORT.min)
+          .attr('max', PORT.max)
           .attr('placeholder', DEFAULT_BROKER_PORT)
           .val(broker?.port ?? DEFAULT_BROKER_PORT);
         const id = $('<input type="text" class="tie-broker-id" style="width:28%; margin-left:5px">')

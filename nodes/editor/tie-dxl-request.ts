@@ -1,5 +1,7 @@
 /** tie-dxl-request's editor. */
-import { dxlNode, timeoutValidator, topicValidator } from './dxl-node';
+import { SETTINGS } from '../kit/settings';
+import { settingValidator } from './common';
+import { dxlNode, topicValidator } from './dxl-node';
 import type { Dollar, EditorRED, NodeTypeDefinition } from './red';
 import { CONNECTION_SETTING, registerNode } from './connection';
 import { typed } from './typed-inputs';
@@ -17,7 +19,7 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
       ...payload,
       payload: { ...payload.payload, value: 'payload' },
       format: { value: 'text' },
-      timeout: { value: '', validate: timeoutValidator(RED, TYPE, true) },
+      timeout: { value: '', validate: settingValidator(RED, TYPE, SETTINGS.dxlRequestTimeout) },
     },
     inputs: 1,
     outputs: 1,

@@ -1,5 +1,5 @@
 /** tie-dxl-response's editor: no connection (the msg says which request it answers), as HTTP response. */
-import { DEFAULT_ERROR_RESPONSE_CODE } from '../kit/limits';
+import { DEFAULT_ERROR_RESPONSE_CODE } from '../kit/settings';
 import { dxlNode } from './dxl-node';
 import type { Dollar, EditorRED, NodeTypeDefinition } from './red';
 import { NUMBER_TYPES, TEXT_TYPES, typed } from './typed-inputs';

@@ -1,6 +1,7 @@
 /** tie-dxl-service's editor. */
-import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S } from '../kit/limits';
-import { dxlNode, timeoutValidator, topicsValidator } from './dxl-node';
+import { SETTINGS } from '../kit/settings';
+import { settingValidator } from './common';
+import { dxlNode, topicsValidator } from './dxl-node';
 import type { EditorRED, NodeTypeDefinition } from './red';
 import { CONNECTION_SETTING, registerNode } from './connection';
 
@@ -13,7 +14,7 @@ export function definition(RED: EditorRED): NodeTypeDefinition {
       serviceType: { value: '' },
       topics: { value: '', required: true, validate: topicsValidator(RED, TYPE) },
       format: { value: 'text' },
-      timeout: { value: DEFAULT_SERVICE_ANSWER_TIMEOUT_S, validate: timeoutValidator(RED, TYPE, false) },
+      timeout: { value: SETTINGS.serviceTimeout.blank, validate: settingValidator(RED, TYPE, SETTINGS.serviceTimeout) },
     },
     inputs: 0,
     outputs: 1,

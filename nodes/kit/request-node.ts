@@ -7,12 +7,12 @@
 import { type TieNodeError, toNodeError } from './errors';
 import { type InputLink, type TypedValue, evaluateTyped, finishMessage, linkInputNode, typedLabel } from './input';
 import { type ItemSettingName, type ItemSettings, type Subject, checkBatchSize, readItem, withInputContext } from './items';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './limits';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red';
 import type { OperationResult, RequestOperation } from './operations';
 import { translator, warnOnce } from './status';
 import type { UserText } from './text';
-import { settingInteger } from './values';
+import { SETTINGS } from './settings';
+import { nodeSetting } from './values';
 import type { TieClient } from '../../src/tie/client';
 
 /** What to do when items of a batch fail. */
@@ -70,7 +70,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
   const label = typedLabel(input);
   const typedDefaults = Object.entries(spec.defaults?.(definition) ?? {}) as Array<[ItemSettingName, TypedValue]>;
   const batch: BatchSettings = {
-    concurrency: settingInteger(definition.concurrency, DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
+    concurrency: nodeSetting(RED, node, 'concurrency', definition.concurrency) ?? SETTINGS.concurrency.blank,
     stopOnError: definition.batchErrors !== 'report',
   };
 

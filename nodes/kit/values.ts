@@ -1,9 +1,13 @@
 /**
- * Reading the text settings a flow passes and the node settings of a node's form. Trust levels,
+ * Reading the text settings a flow passes and the number settings of a node's form. Trust levels,
  * file types and query limits a flow passes are read by the TIE layer (src/tie/arguments.ts).
  */
 import { isUnset } from '../../src/tie/arguments';
 import { invalidInput } from '../../src/tie/errors';
+import type { NodeInstance, NodeRedApi } from './node-red';
+import { type NumberSetting, SETTINGS, type SettingName, readSetting } from './settings';
+import { translator } from './status';
+import { userText } from './text';
 
 /** Optional text (file name, comment): unset gives "", numbers become text, anything else is refused (TIE_INVALID_INPUT). */
 export function parseText(value: unknown, what: string): string {
@@ -18,15 +22,17 @@ export function numberFrom(value: unknown): number {
   return typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
 }
 
-/** A positive whole number from a node setting (e.g. concurrency), clamped to [min, max]; `fallback` when unset or invalid. */
-export function settingInteger(value: unknown, fallback: number, min: number, max: number): number {
-  const n = numberFrom(value);
-  if (!Number.isFinite(n)) return fallback;
-  return Math.min(max, Math.max(min, Math.round(n)));
-}
-
-/** A positive number from a node setting (seconds, ...); `fallback` when unset, invalid or not positive. */
-export function settingNumber(value: unknown, fallback: number): number {
-  const n = numberFrom(value);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
+/**
+ * A flow node's number setting, read by its one reader (settings.ts). One the editor would have
+ * refused (a flow imported as JSON, a `${NAME}` the environment fills badly) is ignored, as if
+ * empty, with a warning saying what the setting takes.
+ */
+export function nodeSetting(RED: Pick<NodeRedApi, '_'>, node: NodeInstance, name: SettingName, value: unknown): number | undefined {
+  const setting: NumberSetting = SETTINGS[name];
+  const reading = readSetting(setting, value);
+  if (reading.ok) return reading.value;
+  const translate = translator(RED);
+  const rule = translate(userText(setting.message, { min: setting.kind.min, max: setting.kind.max }));
+  node.warn(translate(userText('tie.warning.invalidSetting', { value: JSON.stringify(value), rule })));
+  return typeof setting.blank === 'number' ? setting.blank : undefined;
 }

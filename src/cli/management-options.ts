@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { unreadableFileReason } from '../dxl/config';
 import { expandHome } from '../dxl/home-path';
+import { PORT, readNumber } from '../dxl/numbers';
 import { DEFAULT_MANAGEMENT_PORT, type ManagementServer } from '../provision';
 import { parseProxy, proxyFromEnvironment } from './proxy-from-env';
 import { promptHidden, promptVisible, readAllStdin } from './secret-input';
@@ -80,8 +81,8 @@ export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['op
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return DEFAULT_MANAGEMENT_PORT;
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port < 1 || port > 65535) throw new UsageError(`--port must be a port number from 1 to 65535, not "${text}"`);
+  const port = readNumber(text, PORT);
+  if (port === undefined) throw new UsageError(`--port must be a port number from 1 to 65535, not "${text}"`);
   return port;
 }
 

@@ -9,7 +9,8 @@ import {
   startFabric,
 } from '../fabric/fabric';
 import { startTieSimulator } from '../fabric/simulator-host';
-import { DEFAULT_MANAGEMENT_PORT, DEFAULT_MANAGEMENT_USER } from '../fabric/management-service';
+import { DEFAULT_MANAGEMENT_PORT, LISTEN_PORT, type NumberKind, readNumber } from '../dxl/numbers';
+import { DEFAULT_MANAGEMENT_USER } from '../fabric/management-service';
 
 /** Sets the management password instead of a random one (kept off the command line, where ps shows it). */
 const PASSWORD_VARIABLE = 'TIE_FABRIC_MGMT_PASSWORD';
@@ -46,15 +47,18 @@ class UsageError extends Error {}
 
 function parsePort(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--${name} must be a port number from 0 to 65535, not "${value}"`);
+  const port = readNumber(value, LISTEN_PORT);
+  if (port === undefined) throw new UsageError(`--${name} must be a port number from 0 to 65535, not "${value}"`);
   return port;
 }
 
+/** Seconds between the simulator's events: 0 for none, at most a day. */
+const EVENT_INTERVAL_S: NumberKind = { whole: false, min: 0, max: 86_400 };
+
 function parseInterval(value: string | undefined): number {
   if (value === undefined) return DEFAULT_EVENT_INTERVAL_S;
-  const seconds = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || seconds > 86_400)
+  const seconds = readNumber(value, EVENT_INTERVAL_S);
+  if (seconds === undefined)
     throw new UsageError(`--event-interval must be a number of seconds from 0 (no events) to 86400, not "${value}"`);
   return seconds;
 }

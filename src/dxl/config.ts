@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DxlError, DxlErrorCode } from './errors';
 import { expandHome } from './home-path';
 import { type IniEntry, type IniSection, readIni } from './ini';
+import { PORT, readNumber } from './numbers';
 
 /** One broker: a port and the host names or addresses to try for it, in order. */
 export interface BrokerAddress {
@@ -48,9 +49,7 @@ function atLine(entry: { line: number }, section: string, key?: string): string 
 }
 
 function parsePort(text: string): number | undefined {
-  if (!/^\d{1,5}$/.test(text)) return undefined;
-  const port = Number(text);
-  return port >= 1 && port <= 65535 ? port : undefined;
+  return readNumber(text, PORT);
 }
 
 function stripBrackets(host: string): string {

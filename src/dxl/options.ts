@@ -3,6 +3,15 @@ import { type ValidityWindow, validityOf } from './client-certificate';
 import type { BrokerAddress, ProxySettings } from './config';
 import { DxlError, DxlErrorCode } from './errors';
 import { newDxlId } from './ids';
+import {
+  DEFAULT_KEEPALIVE_S,
+  DEFAULT_RECONNECT_DELAY_MS,
+  DEFAULT_RECONNECT_MAX_DELAY_MS,
+  DEFAULT_REQUEST_TIMEOUT_S,
+  MQTT_KEEPALIVE_S,
+  describeKind,
+  readNumber,
+} from './numbers';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './packet-limits';
 import type { TransportSettings } from './transport';
 
@@ -89,9 +98,9 @@ export function resolveOptions(options: DxlClientOptions): ResolvedOptions {
   ] as const) {
     if (!value || value.length === 0) throw new DxlError(DxlErrorCode.Config, `TLS ${name} is missing: DXL brokers require mutual TLS`);
   }
-  const keepaliveSec = options.keepaliveSec ?? 60;
-  if (!Number.isInteger(keepaliveSec) || keepaliveSec < 0 || keepaliveSec > 0xffff) {
-    throw new DxlError(DxlErrorCode.Config, `keepaliveSec must be a whole number of seconds from 0 to 65535, not ${keepaliveSec}`);
+  const keepaliveSec = readNumber(options.keepaliveSec ?? DEFAULT_KEEPALIVE_S, MQTT_KEEPALIVE_S);
+  if (keepaliveSec === undefined) {
+    throw new DxlError(DxlErrorCode.Config, `keepaliveSec must be ${describeKind(MQTT_KEEPALIVE_S)} (seconds), not ${options.keepaliveSec}`);
   }
   const clientId = options.clientId || newDxlId();
   return {
@@ -111,10 +120,10 @@ export function resolveOptions(options: DxlClientOptions): ResolvedOptions {
       keepaliveSec,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     },
-    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_S * 1000,
     registrationTimeoutMs: options.registrationTimeoutMs ?? 10_000,
-    initialDelayMs: options.reconnect?.initialDelayMs ?? 1000,
-    maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
+    initialDelayMs: options.reconnect?.initialDelayMs ?? DEFAULT_RECONNECT_DELAY_MS,
+    maxDelayMs: options.reconnect?.maxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS,
     probeBrokers: options.probeBrokers ?? true,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     logger: options.logger ?? defaultLogger,

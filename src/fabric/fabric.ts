@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DxlMessaging } from '../dxl/api';
 import { DxlClient } from '../dxl/client';
 import { resolveUserPath } from '../dxl/home-path';
+import { DEFAULT_MANAGEMENT_PORT } from '../dxl/numbers';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../dxl/packet-limits';
 import { CLIENT_CONFIG_FILE, writeClientConfig } from './client-config';
 import { loadOrCreateBrokerId } from './broker-id';
@@ -10,7 +11,6 @@ import { DxlBroker } from './dxl-broker';
 import { type Listener, type ServerTls, startTlsListener, startWebSocketListener } from './listeners';
 import type { FabricEndpoints } from './management-commands';
 import {
-  DEFAULT_MANAGEMENT_PORT,
   DEFAULT_MANAGEMENT_USER,
   type RunningManagementService,
   randomManagementPassword,

@@ -10,7 +10,6 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type ManagementContext, answerManagementCommand } from './management-commands';
 
-export const DEFAULT_MANAGEMENT_PORT = 8443;
 export const DEFAULT_MANAGEMENT_USER = 'admin';
 const REMOTE_PREFIX = '/remote/';
 const MAX_URL_CHARS = 128 * 1024;

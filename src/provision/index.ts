@@ -1,7 +1,8 @@
 /** Provisioning a DXL client from ePO or an OpenDXL management console. */
 export { type CsrOptions, type CsrSubject, type KeyAndCsr, CSR_KEY_BITS, generateKeyAndCsr } from './csr';
 export { ProvisionError, ProvisionErrorCode, type ProvisionErrorCodeValue, type ProvisionErrorDetails } from './errors';
-export { DEFAULT_MANAGEMENT_PORT, DEFAULT_MANAGEMENT_TIMEOUT_MS, type ManagementServer } from './management-server';
+export { DEFAULT_MANAGEMENT_PORT } from '../dxl/numbers';
+export { DEFAULT_MANAGEMENT_TIMEOUT_MS, type ManagementServer } from './management-server';
 export { MAX_REDIRECTS, runManagementCommand } from './management-command';
 export type { BrokerList, ProvisioningPackage } from './management-payloads';
 export {

@@ -4,6 +4,7 @@
  * and the broker list (a JSON text inside the JSON string).
  */
 import { type BrokerAddress, parseBrokerLine } from '../dxl/config';
+import { PORT, readNumber } from '../dxl/numbers';
 import { ProvisionError, ProvisionErrorCode } from './errors';
 
 export interface ProvisioningPackage {
@@ -76,8 +77,8 @@ interface BrokerRecord {
 }
 
 function brokerFromRecord(record: BrokerRecord, where: string): BrokerAddress {
-  const port = typeof record.port === 'string' ? Number(record.port) : record.port;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+  const port = readNumber(record.port, PORT);
+  if (port === undefined)
     throw badAnswer(where, `broker ${JSON.stringify(record)} has no valid port`);
   // Documentation disagrees on "hostName" and "hostname"; servers send "hostName".
   const hosts = [record.hostName ?? record.hostname, record.ipAddress].filter(

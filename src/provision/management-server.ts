@@ -1,7 +1,7 @@
 import type { ProxySettings } from '../dxl/config';
+import { DEFAULT_MANAGEMENT_PORT, PORT, readNumber } from '../dxl/numbers';
 import { ProvisionError, ProvisionErrorCode } from './errors';
 
-export const DEFAULT_MANAGEMENT_PORT = 8443;
 export const DEFAULT_MANAGEMENT_TIMEOUT_MS = 30_000;
 
 /**
@@ -40,9 +40,8 @@ function invalid(message: string): ProvisionError {
 export function resolveManagementServer(server: ManagementServer): ResolvedManagementServer {
   const host = typeof server.host === 'string' ? server.host.trim() : '';
   if (host === '' || /[/\s@?#]/.test(host)) throw invalid('The management server host is missing or not a host name or address');
-  const port = server.port ?? DEFAULT_MANAGEMENT_PORT;
-  if (!Number.isInteger(port) || port < 1 || port > 65535)
-    throw invalid(`The management server port ${String(port)} is not a port (1-65535)`);
+  const port = readNumber(server.port ?? DEFAULT_MANAGEMENT_PORT, PORT);
+  if (port === undefined) throw invalid(`The management server port ${String(server.port)} is not a port (1-65535)`);
   if (typeof server.user !== 'string' || server.user === '') throw invalid('The management server user is missing');
   if (typeof server.password !== 'string' || server.password === '') throw invalid('The management server password is missing');
   if (server.user.includes(':')) throw invalid('The management server user name cannot contain ":"');

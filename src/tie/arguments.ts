@@ -7,6 +7,7 @@
  * - `...FromWire`: what a TIE request carries on the wire (strict): JSON numbers only.
  * The user and argument rules throw TIE_INVALID_INPUT; the wire rule gives its message to `refuse`.
  */
+import { COUNT, readNumber } from '../dxl/numbers';
 import { DEFAULT_FIRST_REFERENCES_LIMIT } from './topics';
 import { FileType, TRUST_LEVELS, TrustLevel, isFileType, isTrustLevel, trustLevelName } from './constants';
 import { invalidInput } from './errors';
@@ -96,8 +97,8 @@ export function fileTypeFromUser(value: unknown, what = 'fileType'): number {
 /** A query limit: a whole number ≥ 1 (number or numeric text); unset gives `fallback`. */
 export function queryLimitFromUser(value: unknown, what = 'queryLimit', fallback = DEFAULT_FIRST_REFERENCES_LIMIT): number {
   if (isUnset(value)) return fallback;
-  const limit = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
+  const limit = readNumber(value, COUNT);
+  if (limit === undefined) {
     throw invalidInput(`${what} ${shown(value)} is not a query limit: expected a whole number of at least 1`);
   }
   return limit;

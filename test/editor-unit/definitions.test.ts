@@ -20,7 +20,8 @@ import * as tieGetReputation from '../../nodes/editor/tie-get-reputation';
 import * as tieReputationChange from '../../nodes/editor/tie-reputation-change';
 import * as tieSetExternalReputation from '../../nodes/editor/tie-set-external-reputation';
 import * as tieSetReputation from '../../nodes/editor/tie-set-reputation';
-import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S, MAX_CONCURRENCY, MAX_PORT, MAX_TIMEOUT_S } from '../../nodes/kit/limits';
+import { PORT } from '../../src/dxl/numbers';
+import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S, MAX_CONCURRENCY, MAX_TIMEOUT_S } from '../../nodes/kit/settings';
 import { FileType, TRUST_LEVELS, TrustLevel } from '../../src/tie/constants';
 import { LANGUAGES, editorNode, fakeDollar, fakeRed, root, translator } from './fake-editor';
 import { FABRIC_CONFIG_FILE, FABRIC_CONFIG_ID } from '../../nodes/editor/connection';
@@ -239,15 +240,13 @@ describe('editor modules (nodes/editor)', () => {
     });
 
     it(`DXL timeouts are seconds from 1 to MAX_TIMEOUT_S (${MAX_TIMEOUT_S}), the message in ${lang}`, () => {
-      for (const [type, optional] of [
-        ['tie-dxl-request', true],
-        ['tie-dxl-service', false],
-      ] as const) {
+      // Empty: the tie-config's timeout for a request, the node's default for a service.
+      for (const type of ['tie-dxl-request', 'tie-dxl-service']) {
         const timeout = dxlValidate(type, 'timeout', lang);
         const message = translator(type, lang)('tie.validation.timeout', { max: MAX_TIMEOUT_S });
-        for (const ok of [1, '5', '0.5', MAX_TIMEOUT_S]) assert.equal(timeout(ok), true, `${type}: ${String(ok)}`);
-        for (const refused of [0, '-1', 'soon', MAX_TIMEOUT_S + 1]) assert.equal(timeout(refused), message, `${type}: ${String(refused)}`);
-        assert.equal(timeout(''), optional || message, `${type}: empty`);
+        for (const ok of [1, '5', '1.5', MAX_TIMEOUT_S]) assert.equal(timeout(ok), true, `${type}: ${String(ok)}`);
+        for (const refused of [0, '0.5', '-1', 'soon', MAX_TIMEOUT_S + 1]) assert.equal(timeout(refused), message, `${type}: ${String(refused)}`);
+        assert.equal(timeout(''), true, `${type}: empty`);
         assert.match(message, new RegExp(`${MAX_TIMEOUT_S}`));
       }
     });
@@ -355,14 +354,14 @@ describe('editor modules (nodes/editor)', () => {
     }
   });
 
-  it('tie-config validates its broker list (ports up to MAX_PORT) and labels itself by its first broker', () => {
+  it('tie-config validates its broker list (ports up to PORT.max) and labels itself by its first broker', () => {
     const { definition } = defined('tie-config');
     const node = editorNode('tie-config', definition, { source: 'form' });
     const validate = definition.defaults.brokers.validate!;
     assert.equal(validate.call(node, [{ host: 'dxl1', port: 8883 }]), true);
-    assert.equal(validate.call(node, [{ host: 'dxl1', port: MAX_PORT }]), true);
-    const refused = validate.call(node, [{ host: 'dxl1', port: MAX_PORT + 1 }]);
-    assert.equal(refused, `Add at least one broker with a host and a port (1-${MAX_PORT})`);
+    assert.equal(validate.call(node, [{ host: 'dxl1', port: PORT.max }]), true);
+    const refused = validate.call(node, [{ host: 'dxl1', port: PORT.max + 1 }]);
+    assert.equal(refused, `Add at least one broker with a host and a port (1-${PORT.max})`);
     assert.notEqual(validate.call(node, []), true);
     assert.notEqual(validate.call(node, [{ host: '', port: 8883 }]), true);
     assert.equal(validate.call(editorNode('tie-config', definition, { source: 'file' }), []), true);
@@ -386,8 +385,8 @@ describe('editor modules (nodes/editor)', () => {
   it("tie-config's form gets its limits and MQTT versions from nodes/kit/limits.ts", () => {
     const { definition, recorded } = defined('tie-config');
     definition.oneditprepare!.call(editorNode('tie-config', definition));
-    assert.deepEqual(recorded.attributes.get('#node-config-input-proxyPort'), { min: 1, max: MAX_PORT, placeholder: 3128 });
-    assert.deepEqual(recorded.attributes.get('#node-config-input-provisionPort'), { min: 1, max: MAX_PORT, placeholder: 8443 });
+    assert.deepEqual(recorded.attributes.get('#node-config-input-proxyPort'), { min: 1, max: PORT.max, placeholder: 3128 });
+    assert.deepEqual(recorded.attributes.get('#node-config-input-provisionPort'), { min: 1, max: PORT.max, placeholder: 8443 });
   });
 
   for (const lang of LANGUAGES) {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, TypedInputType, Validator } from '../../nodes/editor/red';
 
 export const LANGUAGES = ['en-US', 'de', 'ja'] as const;
-/** The checkout: the folder above this compiled file (dist/editor/test/editor-unit/) that holds our package.json. */
+/** The checkout: the folder above this compiled file (dist/test/editor-unit/) that holds our package.json. */
 export const root = ((): string => {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
