@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { LISTEN_PORT, type NumberKind, describeKind, isBlank, readNumber } from '../src/dxl/numbers';
+import { DEFAULT_EVENT_INTERVAL_S, EVENT_INTERVAL_S } from '../src/fabric/tie-simulator';
 import { startDemo } from './demo';
 import { DemoPortInUse, DemoUserDirInUse } from './demo-preflight';
 
@@ -13,19 +15,19 @@ import { DemoPortInUse, DemoUserDirInUse } from './demo-preflight';
  * A taken port or a user directory held by another npm start is refused before anything is written.
  */
 
-function numberFromEnv(name: string, fallback: number): number {
+function numberFromEnv(name: string, kind: NumberKind, fallback: number): number {
   const text = process.env[name];
-  if (text === undefined || text.trim() === '') return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number (got "${text}")`);
+  if (isBlank(text)) return fallback;
+  const value = readNumber(text, kind);
+  if (value === undefined) throw new Error(`${name} must be ${describeKind(kind)} (got "${text}")`);
   return value;
 }
 
 async function main(): Promise<void> {
   const demo = await startDemo({
-    editorPort: numberFromEnv('PORT', 1880),
-    fabricPort: numberFromEnv('TIE_FABRIC_PORT', 0),
-    eventIntervalMs: numberFromEnv('TIE_EVENT_INTERVAL', 20) * 1000,
+    editorPort: numberFromEnv('PORT', LISTEN_PORT, 1880),
+    fabricPort: numberFromEnv('TIE_FABRIC_PORT', LISTEN_PORT, 0),
+    eventIntervalMs: numberFromEnv('TIE_EVENT_INTERVAL', EVENT_INTERVAL_S, DEFAULT_EVENT_INTERVAL_S) * 1000,
     ...(process.env.TIE_USER_DIR ? { userDir: path.resolve(process.env.TIE_USER_DIR) } : {}),
     // The Provisioning tab of tie-config can be tried against the fabric (port 0: a free one).
     management: { port: 0 },

@@ -87,7 +87,13 @@ function verdictOf(run: () => unknown): Verdict {
 
 async function provisionPortVerdict(value: unknown): Promise<Verdict> {
   // Port 9 on loopback: nothing listens, so a port that is read ends in a refused connection.
-  const outcome = await provisionForEditor({ host: '127.0.0.1', port: asStarted(value), user: 'u', password: 'p', trustUnverified: true }).then(
+  const outcome = await provisionForEditor({
+    host: '127.0.0.1',
+    port: asStarted(value),
+    user: 'u',
+    password: 'p',
+    trustUnverified: true,
+  }).then(
     () => undefined,
     (error: unknown) => (error instanceof Error ? error.message : String(error)),
   );
@@ -96,7 +102,10 @@ async function provisionPortVerdict(value: unknown): Promise<Verdict> {
 
 /** A flow node started in Node-RED with the setting: refused when it warns that it ignores it. */
 async function flowNodeVerdict(type: string, property: string, value: unknown, extra: Record<string, unknown>): Promise<Verdict> {
-  const flow: FlowNode[] = [{ id: 'n1', type, z: 'tab1', [property]: value, ...extra, wires: [[]] }, { id: 'tab1', type: 'tab' } as FlowNode];
+  const flow: FlowNode[] = [
+    { id: 'n1', type, z: 'tab1', [property]: value, ...extra, wires: [[]] },
+    { id: 'tab1', type: 'tab' },
+  ];
   await helper.load([ourNode(type)], flow);
   try {
     const running: RunningNode = node('n1');
@@ -125,7 +134,12 @@ const ROWS: Row[] = [
     setting: 'proxyPort',
     editor: (value) => editorVerdict(tieConfigEditor, 'tie-config', 'proxyPort', value, websockets),
     runtime: (value) =>
-      verdictOf(() => buildClientOptions({ brokers: [broker], ...websockets, transport: 'websockets', proxyPort: asStarted(value) as string }, credentials)),
+      verdictOf(() =>
+        buildClientOptions(
+          { brokers: [broker], ...websockets, transport: 'websockets', proxyPort: asStarted(value) as string },
+          credentials,
+        ),
+      ),
   },
   {
     setting: 'requestTimeout',
@@ -189,7 +203,10 @@ describe('settings: the editor and the runtime judge every number setting alike'
         assert.equal(runtime, editor, `${row.setting} ${JSON.stringify(value)}: editor ${editor}, runtime ${runtime}`);
       }
       // The table decides something: every setting takes some of the inputs and refuses others.
-      assert.ok(verdicts.some((line) => line.endsWith('accepted')) && verdicts.some((line) => line.endsWith('refused')), verdicts.join('; '));
+      assert.ok(
+        verdicts.some((line) => line.endsWith('accepted')) && verdicts.some((line) => line.endsWith('refused')),
+        verdicts.join('; '),
+      );
     });
   }
 

@@ -5,7 +5,10 @@ import type { Dollar, EditorRED, RegisterEditor } from './red';
 declare const RED: EditorRED;
 declare const $: Dollar;
 declare const document: {
-  readonly currentScript: { readonly src: string; addEventListener(event: 'load', listener: () => void, options: { once: true }): void } | null;
+  readonly currentScript: {
+    readonly src: string;
+    addEventListener(event: 'load', listener: () => void, options: { once: true }): void;
+  } | null;
 };
 
 export function registerOnLoad(register: RegisterEditor): void {

@@ -9,7 +9,8 @@ import type { AjaxFailure, Dollar, EditorRED, Translate } from './red';
 
 export interface BrokerRow {
   host: string;
-  port: number;
+  /** A port; text only when the form holds something else, which the validator flags. */
+  port: number | string;
   id?: string;
 }
 

@@ -1,6 +1,6 @@
 /** tie-config's editor: brokers, TLS material, options, import of a dxlclient.config, provisioning. */
 import { TIE_CONFIG_CREDENTIALS } from '../config/config-credentials';
-import { DEFAULT_BROKER_PORT, PORT } from '../../src/dxl/numbers';
+import { DEFAULT_BROKER_PORT, PORT, readNumber } from '../../src/dxl/numbers';
 import { EXAMPLE_PROXY_PORT, MQTT_PROTOCOL_VERSIONS, SETTINGS, isEnvReference, readSetting } from '../kit/settings';
 import { fieldText, keyOf, nameOf, nodeLook, settingValidator, withMessage } from './common';
 import { pickedFiles } from './browser-files';
@@ -17,7 +17,11 @@ export function brokersValid(brokers: unknown): boolean {
     brokers.every((b: unknown) => {
       const broker = b as Partial<BrokerRow> | null;
       return (
-        broker !== null && typeof broker === 'object' && typeof broker.host === 'string' && broker.host.trim() !== '' && (isEnvReference(broker.port) || readSetting(SETTINGS.brokerPort, broker.port).ok)
+        broker !== null &&
+        typeof broker === 'object' &&
+        typeof broker.host === 'string' &&
+        broker.host.trim() !== '' &&
+        (isEnvReference(broker.port) || readSetting(SETTINGS.brokerPort, broker.port).ok)
       );
     })
   );
@@ -141,7 +145,9 @@ function readBrokers($: Dollar): BrokerRow[] {
       const row = $(this);
       const host = fieldText(row.find('.tie-broker-host').val());
       if (host === '') return;
-      const broker: BrokerRow = { host, port: Number(row.find('.tie-broker-port').val()) };
+      // A port as a number; anything else as typed, for the validator to flag.
+      const portText = fieldText(row.find('.tie-broker-port').val());
+      const broker: BrokerRow = { host, port: readNumber(portText, PORT) ?? portText };
       const id = fieldText(row.find('.tie-broker-id').val());
       if (id !== '') broker.id = id;
       brokers.push(broker);

@@ -5,7 +5,13 @@
  * common states are Node-RED's own keys). The full reason of a failure goes to the log, not here.
  */
 import { CLIENT_CERT_EXPIRED, CLIENT_CERT_NOT_YET_VALID } from '../../src/dxl/client-certificate';
-import { BROKER_CLOSED, CONNECTION_CAUSE_KINDS, type ConnectionState, connectionCauseKind } from '../../src/dxl/connection-state';
+import {
+  BROKER_CLOSED,
+  CONNECTION_CAUSE_KINDS,
+  type ConnectionState,
+  connectionCauseKind,
+  isTlsFailure,
+} from '../../src/dxl/connection-state';
 import { DxlErrorCode } from '../../src/dxl/errors';
 import { TieErrorCode } from '../../src/tie/errors';
 import { NodeErrorCode } from './errors';
@@ -40,7 +46,7 @@ export function shortCause(cause: string | undefined): UserText {
   if (cause === undefined) return StatusText.disconnected;
   const known = Object.hasOwn(OUR_CAUSES, cause) ? OUR_CAUSES[cause] : connectionCauseKind(cause);
   if (known !== undefined) return userText(`tie.cause.${known}`);
-  if (cause.startsWith('ERR_SSL') || cause.startsWith('ERR_TLS')) return userText('tie.cause.tlsError');
+  if (isTlsFailure(cause)) return userText('tie.cause.tlsError');
   return userText('tie.cause.cannotConnect');
 }
 
@@ -51,7 +57,13 @@ export const CAUSE_KEYS: readonly string[] = [
 
 function isSetupProblem(state: ConnectionState): boolean {
   const cause = state.cause ?? '';
-  return cause === CONFIG_ERROR_CAUSE || cause === BROKER_CLOSED || /^(ERR_|CERT_|UNABLE_|SELF_|DEPTH_|CLIENT_CERT_)/.test(cause);
+  return (
+    cause === CONFIG_ERROR_CAUSE ||
+    cause === BROKER_CLOSED ||
+    cause === CLIENT_CERT_EXPIRED ||
+    cause === CLIENT_CERT_NOT_YET_VALID ||
+    isTlsFailure(cause)
+  );
 }
 
 /** The status every node shows for the shared connection; `undefined` means no connection at all yet. */

@@ -9,14 +9,14 @@ import {
   startFabric,
 } from '../fabric/fabric';
 import { startTieSimulator } from '../fabric/simulator-host';
-import { DEFAULT_MANAGEMENT_PORT, LISTEN_PORT, type NumberKind, readNumber } from '../dxl/numbers';
+import { DEFAULT_MANAGEMENT_PORT, LISTEN_PORT, readNumber } from '../dxl/numbers';
+import { DEFAULT_EVENT_INTERVAL_S, EVENT_INTERVAL_S } from '../fabric/tie-simulator';
 import { DEFAULT_MANAGEMENT_USER } from '../fabric/management-service';
 
 /** Sets the management password instead of a random one (kept off the command line, where ps shows it). */
 const PASSWORD_VARIABLE = 'TIE_FABRIC_MGMT_PASSWORD';
 
 /** Seconds between the simulator's periodic events by default, as `npm start`'s demo. */
-const DEFAULT_EVENT_INTERVAL_S = 20;
 
 const USAGE = `Usage: tie-fabric [options]
 
@@ -51,9 +51,6 @@ function parsePort(value: string | undefined, name: string): number | undefined 
   if (port === undefined) throw new UsageError(`--${name} must be a port number from 0 to 65535, not "${value}"`);
   return port;
 }
-
-/** Seconds between the simulator's events: 0 for none, at most a day. */
-const EVENT_INTERVAL_S: NumberKind = { whole: false, min: 0, max: 86_400 };
 
 function parseInterval(value: string | undefined): number {
   if (value === undefined) return DEFAULT_EVENT_INTERVAL_S;

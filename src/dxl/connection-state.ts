@@ -125,6 +125,14 @@ export function connectionCauseKind(cause: string): ConnectionCauseKind | undefi
   return Object.hasOwn(CAUSES, cause) ? CAUSES[cause].kind : undefined;
 }
 
+/** TLS codes of OpenSSL and Node.js that the table does not name, by their prefixes. */
+const TLS_CODE_RE = /^(ERR_SSL|ERR_TLS|ERR_OSSL|CERT_|UNABLE_|SELF_|DEPTH_)/;
+
+/** Whether a cause is a TLS failure: one the table marks so, or a TLS code it does not name. */
+export function isTlsFailure(cause: string): boolean {
+  return Object.hasOwn(CAUSES, cause) ? CAUSES[cause].tls === true : TLS_CODE_RE.test(cause);
+}
+
 /** A reset while connecting comes before the broker accepted us: it may be refusing our certificate. */
 const HANDSHAKE_REASONS: Record<string, string> = {
   ECONNRESET: 'connection reset by the broker (it may have rejected our client certificate)',

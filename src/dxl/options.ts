@@ -100,7 +100,10 @@ export function resolveOptions(options: DxlClientOptions): ResolvedOptions {
   }
   const keepaliveSec = readNumber(options.keepaliveSec ?? DEFAULT_KEEPALIVE_S, MQTT_KEEPALIVE_S);
   if (keepaliveSec === undefined) {
-    throw new DxlError(DxlErrorCode.Config, `keepaliveSec must be ${describeKind(MQTT_KEEPALIVE_S)} (seconds), not ${options.keepaliveSec}`);
+    throw new DxlError(
+      DxlErrorCode.Config,
+      `keepaliveSec must be ${describeKind(MQTT_KEEPALIVE_S)} (seconds), not ${options.keepaliveSec}`,
+    );
   }
   const clientId = options.clientId || newDxlId();
   return {

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { DxlMessaging, ServiceRegistration, Unsubscribe } from '../dxl/api';
 import type { DxlMessage } from '../dxl/message';
+import type { NumberKind } from '../dxl/numbers';
 import { queryLimitFromWire, trustLevelFromWire } from '../tie/arguments';
 import { CertProvider, FileProvider, TrustLevel } from '../tie/constants';
 import { validatedHexToBase64 } from '../tie/hashes';
@@ -33,6 +34,10 @@ import {
   TieStore,
 } from './tie-simulator-store';
 import { ReputationSynthesizer, seededRandom } from './tie-simulator-synth';
+
+/** Seconds between the simulator's periodic events, as the command line and npm start take them: 0 for none, at most a day. */
+export const EVENT_INTERVAL_S: NumberKind = { whole: false, min: 0, max: 86_400 };
+export const DEFAULT_EVENT_INTERVAL_S = 20;
 
 export interface TieSimulatorOptions {
   /** Keeps the store in `<dataDir>/tie-simulator-state.json`; in memory only when absent. */

@@ -78,8 +78,7 @@ interface BrokerRecord {
 
 function brokerFromRecord(record: BrokerRecord, where: string): BrokerAddress {
   const port = readNumber(record.port, PORT);
-  if (port === undefined)
-    throw badAnswer(where, `broker ${JSON.stringify(record)} has no valid port`);
+  if (port === undefined) throw badAnswer(where, `broker ${JSON.stringify(record)} has no valid port`);
   // Documentation disagrees on "hostName" and "hostname"; servers send "hostName".
   const hosts = [record.hostName ?? record.hostname, record.ipAddress].filter(
     (host): host is string => typeof host === 'string' && host.trim() !== '',

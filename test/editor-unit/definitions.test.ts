@@ -245,7 +245,8 @@ describe('editor modules (nodes/editor)', () => {
         const timeout = dxlValidate(type, 'timeout', lang);
         const message = translator(type, lang)('tie.validation.timeout', { max: MAX_TIMEOUT_S });
         for (const ok of [1, '5', '1.5', MAX_TIMEOUT_S]) assert.equal(timeout(ok), true, `${type}: ${String(ok)}`);
-        for (const refused of [0, '0.5', '-1', 'soon', MAX_TIMEOUT_S + 1]) assert.equal(timeout(refused), message, `${type}: ${String(refused)}`);
+        for (const refused of [0, '0.5', '-1', 'soon', MAX_TIMEOUT_S + 1])
+          assert.equal(timeout(refused), message, `${type}: ${String(refused)}`);
         assert.equal(timeout(''), true, `${type}: empty`);
         assert.match(message, new RegExp(`${MAX_TIMEOUT_S}`));
       }
