@@ -14,7 +14,7 @@ import { ServiceHandlerFailed } from '../../src/dxl/services';
 import { type PayloadFormat, checkTopic, decodePayload, dxlFields } from './dxl-messages';
 import { splitTopics } from './dxl-topics';
 import { NodeErrorCode, TieNodeError } from './errors';
-import { numberFrom } from './values';
+import { DXL_ERROR_CODE, readNumber } from '../../src/dxl/numbers';
 import { type EventNodeDefinition, setupSubscribingNode } from './event-node';
 import type { EventSource } from './event-sources';
 import type { NodeInstance, NodeRedApi } from './node-red';
@@ -136,8 +136,8 @@ export function answerRequest(key: unknown, answer: DxlAnswer): DxlMessage {
 
 /** An error response's code: a whole number that fits the 32 bits DXL carries. */
 export function errorCodeOf(value: unknown): number {
-  const n = numberFrom(value);
-  if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) {
+  const n = readNumber(value, DXL_ERROR_CODE);
+  if (n === undefined) {
     throw new TieNodeError(
       NodeErrorCode.InvalidPayload,
       `An error response's code must be a whole number of 32 bits (-2147483648 to 4294967295), got ${JSON.stringify(value) ?? String(value)}`,

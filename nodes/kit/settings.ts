@@ -7,6 +7,7 @@ import {
   DEFAULT_KEEPALIVE_S,
   DEFAULT_MANAGEMENT_PORT,
   DEFAULT_REQUEST_TIMEOUT_S,
+  MQTT_KEEPALIVE_S,
   type NumberKind,
   PORT,
   POSITIVE_TIME,
@@ -23,8 +24,8 @@ export const EXAMPLE_PROXY_PORT = 3128;
 
 /** tie-config: a cached reputation's lifetime, in seconds. */
 export const DEFAULT_CACHE_TTL_S = 300;
-/** tie-config: the MQTT keepalive interval in seconds (MQTT carries it in two bytes; the nodes do not turn it off). */
-export const MAX_KEEPALIVE_S = 65535;
+/** tie-config: the MQTT keepalive interval's largest value in seconds (the nodes do not turn it off with 0). */
+export const MAX_KEEPALIVE_S = MQTT_KEEPALIVE_S.max;
 
 /** tie-config: the MQTT versions a DXL broker speaks, as the protocolVersion setting holds them. */
 export const MQTT_PROTOCOL_VERSIONS: ReadonlyArray<{ value: '4' | '3'; label: string }> = [

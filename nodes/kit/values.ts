@@ -17,11 +17,6 @@ export function parseText(value: unknown, what: string): string {
   throw invalidInput(`${what} must be text, got ${Array.isArray(value) ? 'an array' : typeof value}`);
 }
 
-/** A number, or number text, as a number; NaN for anything else (an empty text included). */
-export function numberFrom(value: unknown): number {
-  return typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-}
-
 /**
  * A flow node's number setting, read by its one reader (settings.ts). One the editor would have
  * refused (a flow imported as JSON, a `${NAME}` the environment fills badly) is ignored, as if

@@ -20,6 +20,10 @@ export const PORT: NumberKind = { whole: true, min: 1, max: 65535 };
 export const LISTEN_PORT: NumberKind = { whole: true, min: 0, max: 65535 };
 /** The MQTT keepalive, whole seconds in two bytes; 0 turns it off. */
 export const MQTT_KEEPALIVE_S: NumberKind = { whole: true, min: 0, max: 65535 };
+/** A whole number a JavaScript number holds exactly, of either sign (trust levels and file types before their own check). */
+export const INTEGER: NumberKind = { whole: true, min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
+/** A DXL error response's code: 32 bits, read as signed or unsigned. */
+export const DXL_ERROR_CODE: NumberKind = { whole: true, min: -0x80000000, max: 0xffffffff };
 /** A count of at least one (a query limit). */
 export const COUNT: NumberKind = { whole: true, min: 1, max: Number.MAX_SAFE_INTEGER };
 /** A time, in seconds or milliseconds, greater than 0. */
@@ -37,6 +41,7 @@ export const DEFAULT_RECONNECT_DELAY_MS = 1000;
 export const DEFAULT_RECONNECT_MAX_DELAY_MS = 30_000;
 
 const WHOLE_TEXT = /^\s*\d+\s*$/;
+const SIGNED_WHOLE_TEXT = /^\s*-?\d+\s*$/;
 const DECIMAL_TEXT = /^\s*\d+(\.\d+)?\s*$/;
 
 /** Nothing given: undefined, null, or text of blanks only. */
@@ -44,14 +49,20 @@ export function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
+function textPattern(kind: NumberKind): RegExp {
+  if (!kind.whole) return DECIMAL_TEXT;
+  return kind.min < 0 ? SIGNED_WHOLE_TEXT : WHOLE_TEXT;
+}
+
 /**
  * The number `value` gives as `kind`: a number, or its text in plain decimal digits (blanks around
- * allowed; no sign, exponent, hex or, for a whole kind, fraction); undefined when it gives none.
+ * allowed; a minus sign only where the kind goes below 0; no exponent, hex or, for a whole kind,
+ * fraction); undefined when it gives none.
  */
 export function readNumber(value: unknown, kind: NumberKind): number | undefined {
   let n: number;
   if (typeof value === 'number') n = value;
-  else if (typeof value === 'string' && (kind.whole ? WHOLE_TEXT : DECIMAL_TEXT).test(value)) n = Number(value);
+  else if (typeof value === 'string' && textPattern(kind).test(value)) n = Number(value);
   else return undefined;
   if (!Number.isFinite(n) || (kind.whole && !Number.isInteger(n))) return undefined;
   if (n > kind.max || n < kind.min || (kind.aboveMin === true && n === kind.min)) return undefined;

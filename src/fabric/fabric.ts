@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DxlMessaging } from '../dxl/api';
 import { DxlClient } from '../dxl/client';
 import { resolveUserPath } from '../dxl/home-path';
-import { DEFAULT_MANAGEMENT_PORT } from '../dxl/numbers';
+import { DEFAULT_BROKER_PORT, DEFAULT_MANAGEMENT_PORT } from '../dxl/numbers';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../dxl/packet-limits';
 import { CLIENT_CONFIG_FILE, writeClientConfig } from './client-config';
 import { loadOrCreateBrokerId } from './broker-id';
@@ -22,7 +22,8 @@ import { ServiceFirstAdmission } from './service-first-admission';
 import { startTieSimulator } from './simulator-host';
 
 export { DEFAULT_MAX_MESSAGE_BYTES };
-export const DEFAULT_FABRIC_PORT = 8883;
+/** The fabric listens where DXL brokers do. */
+export const DEFAULT_FABRIC_PORT = DEFAULT_BROKER_PORT;
 export const DEFAULT_FABRIC_HOST = '127.0.0.1';
 const CLOSE_STEP_TIMEOUT_MS = 5000;
 const SIMULATOR_CONNECT_TIMEOUT_MS = 10_000;

@@ -7,7 +7,7 @@
  * - `...FromWire`: what a TIE request carries on the wire (strict): JSON numbers only.
  * The user and argument rules throw TIE_INVALID_INPUT; the wire rule gives its message to `refuse`.
  */
-import { COUNT, readNumber } from '../dxl/numbers';
+import { COUNT, INTEGER, readNumber } from '../dxl/numbers';
 import { DEFAULT_FIRST_REFERENCES_LIMIT } from './topics';
 import { FileType, TRUST_LEVELS, TrustLevel, isFileType, isTrustLevel, trustLevelName } from './constants';
 import { invalidInput } from './errors';
@@ -66,8 +66,7 @@ function numberOrName(value: unknown, byName: ReadonlyMap<string, number>): numb
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '') return undefined;
-  if (/^-?\d+$/.test(text)) return Number(text);
-  return byName.get(nameKey(text));
+  return readNumber(text, INTEGER) ?? byName.get(nameKey(text));
 }
 
 // ---- lenient: what a user typed ----
@@ -109,7 +108,7 @@ export function queryLimitFromUser(value: unknown, what = 'queryLimit', fallback
 /** The trust level of an Enterprise set: like the JavaScript client, numeric text is accepted; it must be a TrustLevel value. */
 export function trustLevelArgument(trustLevel: unknown): number {
   if (trustLevel === undefined || trustLevel === null || trustLevel === '') throw invalidInput('trustLevel was not specified');
-  const level = typeof trustLevel === 'number' ? trustLevel : typeof trustLevel === 'string' ? Number(trustLevel) : NaN;
+  const level = typeof trustLevel === 'number' ? trustLevel : (readNumber(trustLevel, INTEGER) ?? NaN);
   if (Number.isNaN(level)) throw invalidInput(`trustLevel was not a number: ${JSON.stringify(trustLevel) ?? unquotable(trustLevel)}`);
   if (!isTrustLevel(level)) {
     throw invalidInput(`trustLevel ${level} is not a TIE trust level: expected one of ${TRUST_LEVELS.join(', ')}`);
@@ -120,7 +119,7 @@ export function trustLevelArgument(trustLevel: unknown): number {
 /** A first-references limit: a whole number ≥ 1; undefined and null give the default (500). */
 export function queryLimitArgument(queryLimit: unknown): number {
   if (queryLimit === undefined || queryLimit === null) return DEFAULT_FIRST_REFERENCES_LIMIT;
-  if (typeof queryLimit !== 'number' || !Number.isSafeInteger(queryLimit) || queryLimit < 1) {
+  if (typeof queryLimit !== 'number' || readNumber(queryLimit, COUNT) === undefined) {
     throw invalidInput(`queryLimit must be a whole number of at least 1, got ${JSON.stringify(queryLimit) ?? unquotable(queryLimit)}`);
   }
   return queryLimit;

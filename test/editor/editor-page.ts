@@ -272,6 +272,8 @@ export class EditorPage {
     const row = this.page.locator(`.form-row:has(#${inputId})`);
     await row.locator('.red-ui-typedInput-type-select').click();
     await this.page.locator('.red-ui-typedInput-options:visible a', { hasText: typeLabel }).first().click();
+    // The type menu fades out: an option picked while it is still visible could be one of its items.
+    await this.page.locator('.red-ui-typedInput-options:visible').first().waitFor({ state: 'hidden' });
     if (value && 'option' in value) {
       await row.locator('.red-ui-typedInput-option-trigger').click();
       await this.page.locator('.red-ui-typedInput-options:visible a', { hasText: value.option }).first().click();
