@@ -135,6 +135,8 @@ describe('message catalogues (nodes/locales, as built)', () => {
   it('the editor html holds no text, placeholder, number or script of its own', () => {
     for (const type of ALL_TYPES) {
       const html = fs.readFileSync(path.join(builtNodes, `${type}.html`), 'utf8');
+      // What Node-RED loads is the form as written in nodes/, nothing filled in by the build.
+      assert.equal(html, fs.readFileSync(path.join(root, 'nodes', `${type}.html`), 'utf8'), `${type}.html as written`);
       // The one script: the node's editor, served from resources/.
       assert.deepEqual(
         [...html.matchAll(/<script[^>]*>/g)].map((m) => m[0]),
