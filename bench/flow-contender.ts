@@ -34,6 +34,17 @@ const FLOOR_FUNCTION = [
   'return msg;',
 ].join('\n');
 
+/**
+ * The floor's answer given a timer later (at least a millisecond): the process sleeps before each
+ * answer and wakes for it, as it does for a lookup's answer from the broker, which the floor's
+ * synchronous answer never does.
+ */
+const WAKING_FLOOR_FUNCTION = [
+  FLOOR_FUNCTION.replace('return msg;', ''),
+  'setTimeout(() => { node.send(msg); node.done(); }, 0);',
+  'return;',
+].join('\n');
+
 /** The library's lookup from a function node: the TieClient comes from the global context. */
 const LIBRARY_FUNCTION = [
   "global.get('tie').getFileReputationWithVerdict(msg.payload).then(",
@@ -47,8 +58,8 @@ function flows(): object[] {
   const tab = { id: 'bench-tab', type: 'tab', label: 'bench' };
   // An empty change node: the cheapest core node to listen on.
   const sink = { id: 'bench-sink', type: 'change', z: 'bench-tab', rules: [], wires: [] };
-  if (job.mode === 'floor' || job.mode === 'lookup-in-function') {
-    const func = job.mode === 'floor' ? FLOOR_FUNCTION : LIBRARY_FUNCTION;
+  if (job.mode === 'floor' || job.mode === 'floor-waking' || job.mode === 'lookup-in-function') {
+    const func = job.mode === 'floor' ? FLOOR_FUNCTION : job.mode === 'floor-waking' ? WAKING_FLOOR_FUNCTION : LIBRARY_FUNCTION;
     return [tab, { id: 'bench-node', type: 'function', z: 'bench-tab', func, outputs: 1, wires: [['bench-sink']] }, sink];
   }
   const config = {
@@ -195,7 +206,7 @@ async function main(): Promise<void> {
 function report(messages: number, elapsedMs: number, cpu: NodeJS.CpuUsage): void {
   const result: FlowResult = {
     mode: job.mode,
-    broker: job.mode === 'floor' ? '' : job.broker.name,
+    broker: job.mode === 'floor' || job.mode === 'floor-waking' ? '' : job.broker.name,
     inFlight: job.inFlight,
     messages,
     cpuMicrosPerMessage: (cpu.user + cpu.system) / messages,

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { ContenderKind, ContenderResult, EventResult, FlowResult } from './workload';
+import type { ContenderKind, ContenderResult, EventResult, FlowResult, InRound } from './workload';
 
 export interface Cell {
   broker: string;
@@ -165,12 +165,24 @@ function flowMedians(results: FlowResult[]): FlowResult[] {
 /** µs per message and event at most above the library and Node-RED's floor, and a cached lookup's CPU at most this times the floor's. */
 export const FLOW_TARGETS = { aboveLibraryMicros: 15, cachedToFloor: 1.5 } as const;
 
+/** One Node-RED figure set against the library's of the same round: the median over the rounds of each, and of their difference. */
+interface Paired {
+  library: number | undefined;
+  librarySys: number | undefined;
+  above: number | undefined;
+}
+
 /**
  * Node-RED end to end. "Above the library": the Node-RED process's CPU per message, minus Node-RED's
  * floor at the same in-flight level, minus the library's CPU per request (ours, same broker, same
- * in-flight level) or per event (its event delivery on the same broker).
+ * in-flight level) or per event (its event delivery on the same broker), each of the same round; the
+ * median of that over the rounds.
  */
-export function renderFlowSection(results: FlowResult[], events: EventResult[], cells: Cell[]): string {
+export function renderFlowSection(
+  results: Array<FlowResult & InRound>,
+  events: Array<EventResult & InRound>,
+  library: Array<ContenderResult & InRound>,
+): string {
   const lines = [
     '',
     '## Node-RED end to end',
@@ -180,31 +192,51 @@ export function renderFlowSection(results: FlowResult[], events: EventResult[], 
     'and reputation-change events published by another process into `tie-reputation-change`. **floor** is Node-RED',
     "itself: the same driver with a function node answering in the lookup's place; **lookup-in-function** is the",
     "library's lookup (`getFileReputationWithVerdict`) called from a function node, no node of ours: what a lookup",
-    "costs in Node-RED with no node layer at all. CPU is the Node-RED process's.",
+    "costs in Node-RED with no node layer at all; **floor-waking** is the floor answered a timer later (at least a",
+    'millisecond), so that the process sleeps before each answer and wakes for it, as for an answer from a broker.',
+    "CPU is the Node-RED process's.",
     '**above the library** is that CPU per message minus the floor at the same in-flight level (16 for events) minus',
-    "the library's own CPU in the same run: ours per request at the same in-flight level on the same broker (the table",
-    "above), or TieClient's event delivery per event on the same broker (`bench/event-contender.ts`).",
+    "the library's own CPU measured in the same round, right before: ours per request at the same in-flight level on",
+    "the same broker, or TieClient's event delivery per event on the same broker (`bench/event-contender.ts`); the",
+    'median over the rounds of that difference. **library µs** is the median of those library runs.',
     '',
     '| broker | flow | in flight | CPU µs/msg | sys µs/msg | msg/s | CPU ÷ floor | library µs (sys) | above the library | target |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
+  const floorOf = (round: number, inFlight: number): number | undefined =>
+    results.find((r) => r.mode === 'floor' && r.round === round && r.inFlight === inFlight)?.cpuMicrosPerMessage;
+  const libraryOf = (result: FlowResult & InRound): { cpu: number; sys: number } | undefined => {
+    if (result.mode === 'events') {
+      const found = events.find((e) => e.broker === result.broker && e.round === result.round);
+      return found && { cpu: found.cpuMicrosPerEvent, sys: found.systemMicrosPerEvent };
+    }
+    if (result.mode !== 'lookup' && result.mode !== 'lookup-in-function') return undefined;
+    const found = library.find((l) => l.broker === result.broker && l.inFlight === result.inFlight && l.round === result.round);
+    return found && { cpu: found.cpuMicrosPerRequest, sys: found.systemMicrosPerRequest };
+  };
+  const paired = (group: Array<FlowResult & InRound>): Paired => {
+    const libraries: Array<{ cpu: number; sys: number }> = [];
+    const differences: number[] = [];
+    for (const result of group) {
+      const own = libraryOf(result);
+      if (own === undefined) continue;
+      libraries.push(own);
+      const floor = floorOf(result.round, result.mode === 'events' ? 16 : result.inFlight);
+      if (floor !== undefined) differences.push(result.cpuMicrosPerMessage - floor - own.cpu);
+    }
+    return {
+      library: libraries.length > 0 ? median(libraries.map((l) => l.cpu)) : undefined,
+      librarySys: libraries.length > 0 ? median(libraries.map((l) => l.sys)) : undefined,
+      above: differences.length > 0 ? median(differences) : undefined,
+    };
+  };
   const medians = flowMedians(results);
   const floorAt = (inFlight: number): number | undefined =>
     medians.find((r) => r.mode === 'floor' && r.inFlight === inFlight)?.cpuMicrosPerMessage;
-  const eventMedian = (broker: string, figure: 'cpuMicrosPerEvent' | 'systemMicrosPerEvent'): number | undefined => {
-    const mine = events.filter((e) => e.broker === broker).map((e) => e[figure]);
-    return mine.length > 0 ? median(mine) : undefined;
-  };
   for (const result of medians) {
+    const group = results.filter((r) => r.broker === result.broker && r.mode === result.mode && r.inFlight === result.inFlight);
+    const { library: libraryCpu, librarySys, above } = paired(group);
     const floor = floorAt(result.mode === 'events' ? 16 : result.inFlight);
-    const ours =
-      result.mode === 'lookup' || result.mode === 'lookup-in-function'
-        ? cells.find((cell) => cell.broker === result.broker && cell.inFlight === result.inFlight)?.medians.ours
-        : undefined;
-    const library = ours?.cpuMicrosPerRequest ?? (result.mode === 'events' ? eventMedian(result.broker, 'cpuMicrosPerEvent') : undefined);
-    const librarySys =
-      ours?.systemMicrosPerRequest ?? (result.mode === 'events' ? eventMedian(result.broker, 'systemMicrosPerEvent') : undefined);
-    const above = library !== undefined && floor !== undefined ? result.cpuMicrosPerMessage - floor - library : undefined;
     const toFloor = floor !== undefined && result.mode !== 'floor' ? result.cpuMicrosPerMessage / floor : undefined;
     let target = '';
     if (above !== undefined && result.mode !== 'lookup-in-function') {
@@ -212,7 +244,7 @@ export function renderFlowSection(results: FlowResult[], events: EventResult[], 
     } else if (result.mode === 'lookup-cached' && toFloor !== undefined) {
       target = `≤ ${FLOW_TARGETS.cachedToFloor}x floor: ${mark(toFloor <= FLOW_TARGETS.cachedToFloor)}`;
     }
-    const libraryText = library === undefined ? '' : `${fixed(library)}${librarySys === undefined ? '' : ` (${fixed(librarySys)})`}`;
+    const libraryText = libraryCpu === undefined ? '' : `${fixed(libraryCpu)}${librarySys === undefined ? '' : ` (${fixed(librarySys)})`}`;
     lines.push(
       `| ${result.broker || '-'} | ${result.mode} | ${result.inFlight} | ${fixed(result.cpuMicrosPerMessage)} | ${fixed(result.systemMicrosPerMessage)} | ` +
         `${fixed(result.messagesPerSecond, 0)} | ${toFloor === undefined ? '' : `${fixed(toFloor, 2)}x`} | ${libraryText} | ` +

@@ -6,7 +6,17 @@ import { startFabric } from '../src/fabric';
 import { mosquittoBinary, startMosquitto } from '../test-kit/mosquitto';
 import { testPki } from '../test-kit/pki-fixture';
 import { renderFlowSection, renderReport, summarise } from './report';
-import type { BrokerTarget, ContenderJob, ContenderKind, ContenderResult, EventJob, EventResult, FlowJob, FlowResult } from './workload';
+import type {
+  BrokerTarget,
+  ContenderJob,
+  ContenderKind,
+  ContenderResult,
+  EventJob,
+  EventResult,
+  FlowJob,
+  FlowResult,
+  InRound,
+} from './workload';
 
 /*
  * `npm run bench`: every contender on every broker at in-flight 1, 16 and 256, then Node-RED end
@@ -96,22 +106,41 @@ async function runEventCell(job: EventJob, count: number): Promise<EventResult> 
   return JSON.parse(await withPublishedEvents(runNode('event-contender.js', job), job.broker, count)) as EventResult;
 }
 
-/** The Node-RED cells of one round: the floor, then per broker the lookups, the events and the library's event delivery. */
-async function flowRound(brokers: BrokerTarget[], flowResults: FlowResult[], eventResults: EventResult[]): Promise<void> {
+/** What the rounds of the Node-RED section measured, each figure with its round. */
+interface FlowFigures {
+  flows: Array<FlowResult & InRound>;
+  events: Array<EventResult & InRound>;
+  /** The library's lookup (ours), measured in the same round right before the Node-RED lookups it is set against. */
+  library: Array<ContenderResult & InRound>;
+}
+
+/**
+ * The Node-RED cells of one round: the floor, then per broker the library's lookup and Node-RED's
+ * lookups at each in-flight level, the events and the library's event delivery. A Node-RED figure and
+ * the library's it is set against are measured within the same minute, so that the machine's drift
+ * between minutes does not enter "above the library".
+ */
+async function flowRound(brokers: BrokerTarget[], round: number, figures: FlowFigures): Promise<void> {
   const messagesAt = (inFlight: number): number => Math.round((inFlight === 1 ? 8000 : 20_000) * scale);
   const report = (result: FlowResult): void => {
     process.stdout.write(
       `Node-RED ${result.broker || '-'} ${result.mode} in-flight ${result.inFlight}: ${result.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg, ${result.messagesPerSecond.toFixed(0)} msg/s\n`,
     );
-    flowResults.push(result);
+    figures.flows.push({ ...result, round });
   };
   for (const inFlight of FLOW_IN_FLIGHT) {
     const messages = messagesAt(inFlight) * 2;
     report(await runFlowCell({ mode: 'floor', broker: brokers[0], inFlight, messages, warmup: Math.round(messages / 10) }));
   }
+  // A control: Node-RED's floor when the process sleeps before each answer, at 1 in flight (a timer's millisecond each).
+  const waking = messagesAt(1) / 4;
+  report(await runFlowCell({ mode: 'floor-waking', broker: brokers[0], inFlight: 1, messages: waking, warmup: Math.round(waking / 10) }));
   for (const broker of brokers) {
     for (const inFlight of FLOW_IN_FLIGHT) {
       const messages = messagesAt(inFlight);
+      const library = await runContender({ kind: 'ours', broker, inFlight, requests: messages, warmup: Math.round(messages / 5) });
+      process.stdout.write(`library ${broker.name} in-flight ${inFlight}: ${library.cpuMicrosPerRequest.toFixed(1)} µs CPU/req\n`);
+      figures.library.push({ ...library, round });
       report(await runFlowCell({ mode: 'lookup', broker, inFlight, messages, warmup: Math.round(messages / 10) }));
       report(await runFlowCell({ mode: 'lookup-in-function', broker, inFlight, messages, warmup: Math.round(messages / 10) }));
     }
@@ -122,7 +151,7 @@ async function flowRound(brokers: BrokerTarget[], flowResults: FlowResult[], eve
     process.stdout.write(
       `library ${broker.name} events: ${events.cpuMicrosPerEvent.toFixed(1)} µs CPU/event, ${events.eventsPerSecond.toFixed(0)} events/s\n`,
     );
-    eventResults.push(events);
+    figures.events.push({ ...events, round });
   }
 }
 
@@ -170,9 +199,8 @@ async function main(): Promise<void> {
         }
       }
     }
-    const flowResults: FlowResult[] = [];
-    const eventResults: EventResult[] = [];
-    for (let round = 0; round < rounds; round++) await flowRound(brokers, flowResults, eventResults);
+    const figures: FlowFigures = { flows: [], events: [], library: [] };
+    for (let round = 0; round < rounds; round++) await flowRound(brokers, round, figures);
     let soak: ContenderResult | undefined;
     if (soakRequests > 0) {
       process.stdout.write(`memory run: ${soakRequests} requests through ours...\n`);
@@ -187,7 +215,7 @@ async function main(): Promise<void> {
       cells: summarise(results),
       ...(soak ? { soak } : {}),
       mosquittoVersion,
-      extraSections: [renderFlowSection(flowResults, eventResults, summarise(results))],
+      extraSections: [renderFlowSection(figures.flows, figures.events, figures.library)],
     });
     fs.writeFileSync(outFile, report);
     process.stdout.write(`\n${report}\nwritten to ${outFile}\n`);

@@ -89,7 +89,7 @@ export interface ContenderResult {
  * function node answering in the lookup's place; `lookup-in-function` the library called from a
  * function node (what the lookup would cost with no node layer of ours at all).
  */
-export type FlowMode = 'floor' | 'lookup' | 'lookup-in-function' | 'lookup-cached' | 'events';
+export type FlowMode = 'floor' | 'floor-waking' | 'lookup' | 'lookup-in-function' | 'lookup-cached' | 'events';
 
 export interface FlowJob {
   mode: FlowMode;
@@ -111,6 +111,11 @@ export interface FlowResult {
   /** The kernel's share of cpuMicrosPerMessage (system time): socket I/O, mostly. */
   systemMicrosPerMessage: number;
   messagesPerSecond: number;
+}
+
+/** The round of the Node-RED section a figure was measured in: "above the library" compares figures of one round. */
+export interface InRound {
+  round: number;
 }
 
 /** The library's event delivery: TieClient's reputation-change handler in a process of its own. */
