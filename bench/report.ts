@@ -192,7 +192,7 @@ export function renderFlowSection(
     'and reputation-change events published by another process into `tie-reputation-change`. **floor** is Node-RED',
     "itself: the same driver with a function node answering in the lookup's place; **lookup-in-function** is the",
     "library's lookup (`getFileReputationWithVerdict`) called from a function node, no node of ours: what a lookup",
-    "costs in Node-RED with no node layer at all; **floor-waking** is the floor answered a timer later (at least a",
+    'costs in Node-RED with no node layer at all; **floor-waking** is the floor answered a timer later (at least a',
     'millisecond), so that the process sleeps before each answer and wakes for it, as for an answer from a broker.',
     "CPU is the Node-RED process's.",
     '**above the library** is that CPU per message minus the floor at the same in-flight level (16 for events) minus',
