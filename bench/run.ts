@@ -17,12 +17,15 @@ import type { BrokerTarget, ContenderJob, ContenderKind, ContenderResult, EventJ
  * (requests of the memory run, default 1000000; 0 skips it), --out FILE,
  * --flows (only what the Node-RED figures need: ours at in-flight 1 and 16, no soak),
  * --cpu-prof DIR (each Node-RED cell writes a CPU profile of its measured messages there;
- * `node dist/bench/profile-summary.js FILE` sums one up).
+ * `node dist/bench/profile-summary.js FILE` sums one up),
+ * --library (only the library table: no Node-RED cells, no soak), --kinds K,K (the contenders of the
+ * library table, e.g. bare,ours: for an A/B of one change, run against two builds in turn).
  */
 
 const flowsOnly = process.argv.includes('--flows');
+const libraryOnly = process.argv.includes('--library');
 const IN_FLIGHT = flowsOnly ? [1, 16] : [1, 16, 256];
-const KINDS: ContenderKind[] = flowsOnly ? ['ours'] : ['floor', 'bare', 'ours', 'official'];
+const ALL_KINDS: ContenderKind[] = ['floor', 'bare', 'ours', 'official'];
 /** Messages kept in flight in the Node-RED lookup cells. */
 const FLOW_IN_FLIGHT = [1, 16];
 
@@ -31,9 +34,14 @@ function option(name: string, fallback: string): string {
   return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1] : fallback;
 }
 
+const KINDS: ContenderKind[] = flowsOnly
+  ? ['ours']
+  : option('kinds', ALL_KINDS.join(','))
+      .split(',')
+      .filter((kind): kind is ContenderKind => (ALL_KINDS as string[]).includes(kind));
 const quick = process.argv.includes('--quick');
 const rounds = Number(option('rounds', quick ? '1' : '3'));
-const soakRequests = Number(option('soak', quick || flowsOnly ? '0' : '1000000'));
+const soakRequests = Number(option('soak', quick || flowsOnly || libraryOnly ? '0' : '1000000'));
 const cpuProfileDir = option('cpu-prof', '');
 const outFile = path.resolve(option('out', path.join(__dirname, '..', '..', 'BENCHMARKS.md')));
 const scale = quick ? 0.25 : 1;
@@ -172,7 +180,7 @@ async function main(): Promise<void> {
     }
     const flowResults: FlowResult[] = [];
     const eventResults: EventResult[] = [];
-    for (let round = 0; round < rounds; round++) await flowRound(brokers, flowResults, eventResults);
+    if (!libraryOnly) for (let round = 0; round < rounds; round++) await flowRound(brokers, flowResults, eventResults);
     let soak: ContenderResult | undefined;
     if (soakRequests > 0) {
       process.stdout.write(`memory run: ${soakRequests} requests through ours...\n`);
@@ -187,7 +195,7 @@ async function main(): Promise<void> {
       cells: summarise(results),
       ...(soak ? { soak } : {}),
       mosquittoVersion,
-      extraSections: [renderFlowSection(flowResults, eventResults, summarise(results))],
+      extraSections: libraryOnly ? [] : [renderFlowSection(flowResults, eventResults, summarise(results))],
     });
     fs.writeFileSync(outFile, report);
     process.stdout.write(`\n${report}\nwritten to ${outFile}\n`);
