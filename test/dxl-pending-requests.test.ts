@@ -3,19 +3,23 @@ import { DxlError, DxlErrorCode } from '../src/dxl/errors';
 import { type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
 import { PendingRequests } from '../src/dxl/pending-requests';
 
+const BYTES = Buffer.from('request');
+/** Where published messages go in these tests: nowhere (the broker's part is tested in dxl-client-mosquitto). */
+const SINK = { publish: (): void => undefined };
+
 function responseTo(messageId: string): DxlMessage {
   const response = emptyMessage(MessageType.Response, '/reply');
   response.requestMessageId = messageId;
   return response;
 }
 
-describe('pending requests: one timer for every timeout', () => {
+describe('pending requests: one timer for every timeout, and what waits for a connection', () => {
   it('expires each request at its own time, whatever order the timeouts were given in, and only the unanswered ones', async () => {
-    const pending = new PendingRequests((topic, timeoutMs) => new DxlError(DxlErrorCode.Disconnected, `unsent ${topic} ${timeoutMs}`));
+    const pending = new PendingRequests((when, topic) => new DxlError(DxlErrorCode.Disconnected, `unsent ${topic} ${when}`), 1000);
     const started = performance.now();
     const outcomes: Array<{ id: string; code: string; afterMs: number }> = [];
     const track = (id: string, timeoutMs: number, sent = true): void => {
-      pending.add(id, `/t/${id}`, timeoutMs, sent).then(
+      pending.request(id, `/t/${id}`, BYTES, timeoutMs, sent ? SINK : undefined).then(
         () => outcomes.push({ id, code: 'answered', afterMs: performance.now() - started }),
         (error: DxlError) => outcomes.push({ id, code: error.code, afterMs: performance.now() - started }),
       );
@@ -49,12 +53,12 @@ describe('pending requests: one timer for every timeout', () => {
   });
 
   it('takes a timeout longer than a timer can hold (2^31 ms) without firing at once, again and again', async () => {
-    const pending = new PendingRequests(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'));
+    const pending = new PendingRequests(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'), 1000);
     const warnings: string[] = [];
     const onWarning = (warning: Error): void => void warnings.push(warning.name);
     process.on('warning', onWarning);
     try {
-      const outcome = pending.add('forever', '/t', 3e9, true).then(
+      const outcome = pending.request('forever', '/t', BYTES, 3e9, SINK).then(
         () => 'answered',
         () => 'rejected',
       );
@@ -68,13 +72,44 @@ describe('pending requests: one timer for every timeout', () => {
   });
 
   it('arms again for a shorter timeout added after a longer one, and keeps working after everything settled', async () => {
-    const pending = new PendingRequests(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'));
-    const long = pending.add('long', '/t', 10_000, true);
+    const pending = new PendingRequests(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'), 1000);
+    const long = pending.request('long', '/t', BYTES, 10_000, SINK);
     const started = performance.now();
-    await assert.rejects(pending.add('short', '/t', 50, true), { code: DxlErrorCode.Timeout });
+    await assert.rejects(pending.request('short', '/t', BYTES, 50, SINK), { code: DxlErrorCode.Timeout });
     assert.ok(performance.now() - started < 200);
     pending.settle(responseTo('long'));
     assert.equal((await long).requestMessageId, 'long');
-    await assert.rejects(pending.add('later', '/t', 30, true), { code: DxlErrorCode.Timeout });
+    await assert.rejects(pending.request('later', '/t', BYTES, 30, SINK), { code: DxlErrorCode.Timeout });
+  });
+
+  it('holds what is made with no connection and sends it in order once one is ready, except requests that timed out meanwhile', async () => {
+    const pending = new PendingRequests((when, topic) => new DxlError(DxlErrorCode.Disconnected, `${topic} not sent ${when}`), 100);
+    const published: string[] = [];
+    const session = { publish: (topic: string): void => void published.push(topic) };
+    const answered = pending.request('kept', '/request/kept', BYTES, 5000, undefined);
+    const dropped = pending.request('dropped', '/request/dropped', BYTES, 20, undefined);
+    const event = pending.send('/event', BYTES, undefined);
+    await assert.rejects(dropped, { code: DxlErrorCode.Disconnected, message: /within the request timeout \(20 ms\)/ });
+    pending.flush(session);
+    assert.deepEqual(published, ['/request/kept', '/event']);
+    await event;
+    pending.settle(responseTo('kept'));
+    assert.equal((await answered).requestMessageId, 'kept');
+    const late = pending.send('/late-event', BYTES, undefined);
+    await assert.rejects(late, { code: DxlErrorCode.Disconnected, message: '/late-event not sent within 100 ms' });
+    const closed = pending.request('closed', '/request/closed', BYTES, 5000, undefined);
+    pending.rejectAll((topic) => new DxlError(DxlErrorCode.Closed, `closed ${topic}`));
+    await assert.rejects(closed, { code: DxlErrorCode.Closed });
+  });
+
+  it('fails the requests on the wire when the connection is lost, not those still waiting for one', async () => {
+    const pending = new PendingRequests(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'), 1000);
+    const sent = pending.request('sent', '/t', BYTES, 5000, SINK);
+    const waiting = pending.request('waiting', '/t', BYTES, 5000, undefined);
+    pending.failSent();
+    await assert.rejects(sent, { code: DxlErrorCode.Disconnected, message: /connection was lost/ });
+    pending.flush(SINK);
+    pending.settle(responseTo('waiting'));
+    assert.equal((await waiting).requestMessageId, 'waiting');
   });
 });

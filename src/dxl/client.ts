@@ -8,7 +8,6 @@ import { newDxlId } from './ids';
 import { type DxlMessage, type DxlPayload, MessageType, emptyMessage, payloadToBuffer } from './message';
 import { clientOptionsFromConfig } from './config-options';
 import { type DxlClientOptions, type ResolvedOptions, resolveOptions } from './options';
-import { Outbox } from './outbox';
 import { oversized, subscriptionTopicError, topicTooLong } from './packet-limits';
 import { PendingRequests } from './pending-requests';
 import { ServiceHost } from './services';
@@ -38,7 +37,6 @@ export class DxlClient implements DxlMessaging {
   private readonly options: ResolvedOptions;
   private readonly supervisor: ConnectionSupervisor;
   private readonly pending: PendingRequests;
-  private readonly outbox: Outbox;
   private readonly subscriptions: Subscriptions;
   private readonly services: ServiceHost;
   private closing: Promise<void> | undefined;
@@ -53,16 +51,13 @@ export class DxlClient implements DxlMessaging {
     this.supervisor = new ConnectionSupervisor(this.options, {
       topics: () => [this.replyTopic, ...this.subscriptions.topics()],
       ready: (session) => {
-        this.outbox.flush(session);
+        this.pending.flush(session);
         this.services.registerAll();
       },
       lost: () => this.pending.failSent(),
       message: (topic, payload) => this.onMessage(topic, payload),
     });
-    this.pending = new PendingRequests((topic, timeoutMs) =>
-      this.supervisor.disconnectedError(`within the request timeout (${timeoutMs} ms)`, topic),
-    );
-    this.outbox = new Outbox(this.pending, this.options.requestTimeoutMs, (when, topic) => this.supervisor.disconnectedError(when, topic));
+    this.pending = new PendingRequests((when, topic) => this.supervisor.disconnectedError(when, topic), this.options.requestTimeoutMs);
     const supervisor = this.supervisor;
     this.services = new ServiceHost(
       {
@@ -145,11 +140,7 @@ export class DxlClient implements DxlMessaging {
     const tooLarge = oversized('request', topic, bytes, this.options.maxMessageBytes);
     if (tooLarge) return Promise.reject(tooLarge);
     this.supervisor.start();
-    const session = this.supervisor.session;
-    const response = this.pending.add(messageId, topic, options.timeoutMs ?? this.options.requestTimeoutMs, session !== undefined);
-    if (session) session.publish(topic, bytes);
-    else this.outbox.addRequest(topic, bytes, messageId);
-    return response;
+    return this.pending.request(messageId, topic, bytes, options.timeoutMs ?? this.options.requestTimeoutMs, this.supervisor.session);
   }
 
   sendEvent(topic: string, payload: DxlPayload, options: EventOptions = {}): Promise<void> {
@@ -219,7 +210,6 @@ export class DxlClient implements DxlMessaging {
       const closedByOwner = (topic?: string): DxlError =>
         new DxlError(DxlErrorCode.Closed, 'The DXL client was closed', topic === undefined ? {} : { topic });
       this.pending.rejectAll(closedByOwner);
-      this.outbox.rejectAll(closedByOwner);
     });
   }
 
@@ -229,13 +219,8 @@ export class DxlClient implements DxlMessaging {
     // Responses go to a reply topic another client chose: checked here too, not only on our own topics.
     const tooLarge = oversized(kind, topic, bytes, this.options.maxMessageBytes);
     if (tooLarge) return Promise.reject(tooLarge);
-    const session = this.supervisor.session;
-    if (session) {
-      session.publish(topic, bytes);
-      return Promise.resolve();
-    }
     this.supervisor.start();
-    return this.outbox.add(topic, bytes);
+    return this.pending.send(topic, bytes, this.supervisor.session);
   }
 
   private replyTo(request: DxlMessage, type: MessageType): DxlMessage {

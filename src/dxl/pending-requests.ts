@@ -1,17 +1,40 @@
+/**
+ * What the client has sent or means to send and not yet seen through: requests waiting for their
+ * response (by message id, each with its own timeout), and the messages made while no connection
+ * was ready, sent in order once one is. A request waits for a connection within its own timeout; an
+ * event or response waits up to `waitMs`.
+ *
+ * One timer serves every request, armed for the earliest deadline: a timer per request cost a
+ * timer-list insert and removal on every request, for a timeout that almost never fires.
+ */
 import { DxlError, DxlErrorCode, codeForFabricError } from './errors';
 import { type DxlMessage, MessageType } from './message';
+import type { MqttSession } from './transport';
 
 const MAX_TIMER_MS = 0x7fffffff;
+
+/** Where messages go: the ready MQTT session. */
+type Publisher = Pick<MqttSession, 'publish'>;
 
 interface PendingRequest {
   topic: string;
   timeoutMs: number;
-  /** False while the request waits in the outbox for a connection. */
+  /** False while the request waits for a connection. */
   sent: boolean;
   /** performance.now() (monotonic, unlike the wall clock) at which it times out. */
   deadline: number;
   resolve(response: DxlMessage): void;
   reject(error: DxlError): void;
+}
+
+/** A message made while no connection was ready. */
+interface Unsent {
+  topic: string;
+  bytes: Buffer;
+  /** For requests: sent only while the request is still pending (its own timeout rules). */
+  requestId?: string;
+  /** For events and responses: settles the sender's promise. */
+  settle?: (error?: DxlError) => void;
 }
 
 /** The rejection of an ErrorResponse: its code mapped to ours, its own text kept. */
@@ -25,35 +48,71 @@ export function responseError(response: DxlMessage, topic: string): DxlError {
   });
 }
 
-/**
- * Requests waiting for their response, by message id, each with its own timeout. A request
- * that times out before it was sent failed for want of a connection, not of an answer:
- * `unsentTimeout` names that error.
- *
- * One timer serves them all, armed for the earliest deadline: a timer per request cost a
- * timer-list insert and removal on every request, for a timeout that almost never fires.
- */
 export class PendingRequests {
   private readonly entries = new Map<string, PendingRequest>();
+  private unsent: Unsent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
 
-  constructor(private readonly unsentTimeout: (topic: string, timeoutMs: number) => DxlError) {}
+  /**
+   * @param notConnected the error of a message that could not be sent for want of a connection,
+   *   `when` saying how long it waited (DXL_DISCONNECTED with the last failure's reason)
+   * @param waitMs how long an event or response waits for a connection
+   */
+  constructor(
+    private readonly notConnected: (when: string, topic: string) => DxlError,
+    private readonly waitMs: number,
+  ) {}
 
-  add(messageId: string, topic: string, timeoutMs: number, sent: boolean): Promise<DxlMessage> {
+  /** A request: published on `session` now, or once a connection is ready; resolves with its response. */
+  request(messageId: string, topic: string, bytes: Buffer, timeoutMs: number, session: Publisher | undefined): Promise<DxlMessage> {
     const deadline = performance.now() + timeoutMs;
     if (deadline < this.armedFor) this.arm(deadline);
-    return new Promise<DxlMessage>((resolve, reject) => {
-      this.entries.set(messageId, { topic, timeoutMs, sent, deadline, resolve, reject });
+    const response = new Promise<DxlMessage>((resolve, reject) => {
+      this.entries.set(messageId, { topic, timeoutMs, sent: session !== undefined, deadline, resolve, reject });
+    });
+    if (session) session.publish(topic, bytes);
+    else this.unsent.push({ topic, bytes, requestId: messageId });
+    return response;
+  }
+
+  /** An event or response: published on `session` now, or queued until a connection is ready (within `waitMs`). */
+  send(topic: string, bytes: Buffer, session: Publisher | undefined): Promise<void> {
+    if (session) {
+      session.publish(topic, bytes);
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const entry: Unsent = {
+        topic,
+        bytes,
+        settle: (error) => {
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.unsent = this.unsent.filter((queued) => queued !== entry);
+        reject(this.notConnected(`within ${this.waitMs} ms`, topic));
+      }, this.waitMs);
+      this.unsent.push(entry);
     });
   }
 
-  /** Marks a queued request as sent; false when it is no longer pending (timed out meanwhile). */
-  markSent(messageId: string): boolean {
-    const pending = this.entries.get(messageId);
-    if (!pending) return false;
-    pending.sent = true;
-    return true;
+  /** A connection is ready: sends what waited for one, in order (requests that timed out meanwhile are dropped). */
+  flush(session: Publisher): void {
+    const unsent = this.unsent;
+    this.unsent = [];
+    for (const entry of unsent) {
+      if (entry.requestId !== undefined) {
+        const pending = this.entries.get(entry.requestId);
+        if (!pending) continue;
+        pending.sent = true;
+      }
+      session.publish(entry.topic, entry.bytes);
+      entry.settle?.();
+    }
   }
 
   /** Completes the request a Response or ErrorResponse answers; ignores unknown ids. */
@@ -77,11 +136,15 @@ export class PendingRequests {
     }
   }
 
+  /** Rejects everything, sent or not (the client closes). */
   rejectAll(errorFor: (topic: string) => DxlError): void {
     for (const messageId of [...this.entries.keys()]) {
       const pending = this.take(messageId)!;
       pending.reject(errorFor(pending.topic));
     }
+    const unsent = this.unsent;
+    this.unsent = [];
+    for (const entry of unsent) entry.settle?.(errorFor(entry.topic));
   }
 
   private take(messageId: string): PendingRequest | undefined {
@@ -122,7 +185,7 @@ export class PendingRequests {
         ? new DxlError(DxlErrorCode.Timeout, `No response to the request on ${pending.topic} within ${pending.timeoutMs} ms`, {
             topic: pending.topic,
           })
-        : this.unsentTimeout(pending.topic, pending.timeoutMs),
+        : this.notConnected(`within the request timeout (${pending.timeoutMs} ms)`, pending.topic),
     );
   }
 }
