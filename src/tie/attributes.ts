@@ -193,21 +193,10 @@ export type ProviderDetails = FileEnterpriseDetails | CertEnterpriseDetails | Gt
 
 type Attributes = Record<string, string>;
 
-/** True for a plain run of 1 to 15 digits: what TIE sends, and safe as a double. */
-function isShortDigitRun(raw: string): boolean {
-  if (raw.length === 0 || raw.length > 15) return false;
-  for (let index = 0; index < raw.length; index++) {
-    const code = raw.charCodeAt(index);
-    if (code < 48 || code > 57) return false;
-  }
-  return true;
-}
-
+/** An integer attribute (decimal text, optionally signed); undefined for anything else. */
 function int(attributes: Attributes, id: string): number | undefined {
   const raw = attributes[id];
-  if (typeof raw !== 'string') return undefined;
-  // The regular expression (sign, surrounding blanks) only for what the quick check does not clear.
-  return isShortDigitRun(raw) || SIGNED_INTEGER_RE.test(raw) ? Number(raw) : undefined;
+  return typeof raw === 'string' && SIGNED_INTEGER_RE.test(raw) ? Number(raw) : undefined;
 }
 
 function bool(attributes: Attributes, id: string): boolean | undefined {
@@ -215,40 +204,19 @@ function bool(attributes: Attributes, id: string): boolean | undefined {
   return n === undefined ? undefined : n !== 0;
 }
 
-/**
- * Results by input, forgotten all at once when full. The same dates and server versions recur in
- * answer after answer, and formatting a Date or shifting a BigInt costs more than a lookup.
- */
-function memoized<K, V>(compute: (key: K) => V, capacity = 1024): (key: K) => V {
-  const known = new Map<K, V>();
-  return (key) => {
-    if (known.has(key)) return known.get(key) as V;
-    const value = compute(key);
-    if (known.size >= capacity) known.clear();
-    known.set(key, value);
-    return value;
-  };
+function date(attributes: Attributes, id: string): string | undefined {
+  const seconds = int(attributes, id);
+  return seconds === undefined ? undefined : epochToIsoStringIfValid(seconds);
 }
 
-const isoDateOf = memoized(epochToIsoStringIfValid);
-
-const versionTextOf = memoized((raw: string): string | undefined => {
-  if (!DECIMAL_RE.test(raw)) return undefined;
+function version(attributes: Attributes, id: string): string | undefined {
+  const raw = attributes[id];
+  if (typeof raw !== 'string' || !DECIMAL_RE.test(raw)) return undefined;
   try {
     return serverVersionString(raw);
   } catch {
     return undefined;
   }
-});
-
-function date(attributes: Attributes, id: string): string | undefined {
-  const seconds = int(attributes, id);
-  return seconds === undefined ? undefined : isoDateOf(seconds);
-}
-
-function version(attributes: Attributes, id: string): string | undefined {
-  const raw = attributes[id];
-  return typeof raw === 'string' ? versionTextOf(raw) : undefined;
 }
 
 function aggregate(attributes: Attributes, id: string): AggregateReputation | undefined {

@@ -86,17 +86,12 @@ export function normalizeBareHash(value: unknown, label = 'hash'): { type: HashT
   return { type, hex };
 }
 
-/** Dicts made by `frozenNormalizedHashes`: validated once, taken as they are when they come back. */
-const validatedDicts = new WeakSet<HashDict>();
-
 /**
  * Validates caller-supplied file hashes and returns them as a dict of lowercase hex, in the
  * caller's order. Keys are hash types in any case; `undefined`/`null` values are skipped; at least
- * one hash must remain. A dict of `frozenNormalizedHashes` is returned as it is, without
- * validating it again.
+ * one hash must remain.
  */
 export function normalizeHashes(input: unknown): HashDict {
-  if (typeof input === 'object' && input !== null && validatedDicts.has(input as HashDict)) return input as HashDict;
   if (typeof input === 'string') {
     const { type, hex } = normalizeBareHash(input);
     return { [type]: hex };
@@ -124,15 +119,6 @@ export function normalizeHashes(input: unknown): HashDict {
   }
   if (count === 0) throw invalidInput('no hashes given: expected at least one of md5, sha1 or sha256');
   return out;
-}
-
-/** `normalizeHashes`, frozen: what a validated target holds, so that later calls do not validate it again. */
-export function frozenNormalizedHashes(input: unknown): HashDict {
-  const hashes = normalizeHashes(input);
-  if (validatedDicts.has(hashes)) return hashes;
-  Object.freeze(hashes);
-  validatedDicts.add(hashes);
-  return hashes;
 }
 
 /** Validates a certificate SHA-1 (required) and its public-key SHA-1 (optional: undefined, null or ""). */
