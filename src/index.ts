@@ -18,7 +18,7 @@ export { DxlError, DxlErrorCode, FabricErrorCode } from './dxl/errors';
 export type { DxlErrorCodeValue } from './dxl/errors';
 export { MessageType, parseJsonPayload } from './dxl/message';
 export type { DxlMessage, DxlPayload } from './dxl/message';
-export { decodeMessage, encodeMessage } from './dxl/codec';
+export { decodeMessage, encodeMessage } from './dxl/message';
 
 /** TIE: the client, its constants, hash helpers, verdicts and errors. */
 export * from './tie';

@@ -1,11 +1,10 @@
 import type { DxlMessaging, EventOptions, MessageHandler, RequestOptions, ServiceInfo, ServiceRegistration, Unsubscribe } from './api';
-import { decodeMessage, encodeMessage } from './codec';
+import { decodeMessage, encodeMessage, type DxlMessage, type DxlPayload, MessageType, emptyMessage, payloadToBuffer } from './message';
 import type { DxlConfig } from './config';
 import type { ConnectionState } from './connection-state';
 import { ConnectionSupervisor } from './connection-supervisor';
 import { DxlError, DxlErrorCode } from './errors';
 import { newDxlId } from './ids';
-import { type DxlMessage, type DxlPayload, MessageType, emptyMessage, payloadToBuffer } from './message';
 import { clientOptionsFromConfig } from './config-options';
 import { type DxlClientOptions, type ResolvedOptions, resolveOptions } from './options';
 import { oversized, subscriptionTopicError, topicTooLong } from './packet-limits';
