@@ -18,7 +18,7 @@ import {
   node,
   sleep,
 } from './support/node-red-helper';
-import { fileTarget } from '../src/tie/targets';
+import { fileTarget } from '../src/tie/hashes';
 
 /* Every example flow deploys against the embedded fabric as shipped (its connection naming the
  * tie-config the editor makes on import, FABRIC_CONFIG_ID, here pointed at the test fabric), and every inject gives what its

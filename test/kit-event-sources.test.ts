@@ -5,7 +5,7 @@ import { decodeEvent } from '../src/tie/event-feeds';
 import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../src/tie/transforms';
 import { TieTopic } from '../src/tie/topics';
 import type { Reputations } from '../src/tie/types';
-import { decideExternalReputation } from '../src/tie/external-decision';
+import { decideExternalReputation } from '../src/tie/verdict';
 import {
   type ReputationChangeFilter,
   decodeReputationChange,

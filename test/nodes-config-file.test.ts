@@ -26,7 +26,7 @@ import {
   ourNode,
   statusBecomes,
 } from './support/node-red-helper';
-import { fileTarget } from '../src/tie/targets';
+import { fileTarget } from '../src/tie/hashes';
 
 const CONNECTED = 'node-red:common.status.connected';
 const ENTERPRISE = 3;

@@ -19,7 +19,7 @@ import {
   statusBecomes,
 } from './support/node-red-helper';
 import { newCertificate, newFile } from './support/node-red-samples';
-import { certificateTarget, fileTarget } from '../src/tie/targets';
+import { certificateTarget, fileTarget } from '../src/tie/hashes';
 
 const CONNECTED = 'node-red:common.status.connected';
 

@@ -21,7 +21,7 @@ import {
   statusBecomes,
 } from './support/node-red-helper';
 import { newFile } from './support/node-red-samples';
-import { fileTarget } from '../src/tie/targets';
+import { fileTarget } from '../src/tie/hashes';
 
 const EVENT_NODES = ['changes', 'detections', 'firsts'] as const;
 

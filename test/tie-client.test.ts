@@ -4,7 +4,7 @@ import { type DetectionEvent, FileType, TieClient, TieErrorCode, TieTopic, Trust
 import { computeVerdict } from '../src/tie/verdict';
 import { LoopbackDxl, rejectsWith, settle } from './support/tie-loopback';
 import { NOTEPAD, SAMPLE_CERT, SAMPLE_getFileResponse, SAMPLE_wireExamples } from './support/tie-samples';
-import { certificateTarget, fileTarget } from '../src/tie/targets';
+import { certificateTarget, fileTarget } from '../src/tie/hashes';
 
 const INVALID = TieErrorCode.InvalidInput;
 

@@ -13,7 +13,7 @@ import { type RunningFabric, startFabric } from '../src/fabric';
 import { TieSimulator } from '../src/fabric/tie-simulator';
 import { FileType, TieClient, TieTopic, TrustLevel, toWireHashes } from '../src/tie';
 import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../src/tie';
-import { certificateTarget, fileTarget } from '../src/tie/targets';
+import { certificateTarget, fileTarget } from '../src/tie/hashes';
 import { type MosquittoBroker, requireMosquitto, startMosquitto } from '../test-kit/mosquitto';
 import {
   type OfficialClient,

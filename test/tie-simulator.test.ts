@@ -8,7 +8,7 @@ import { FileType, TieClient, TieTopic, TrustLevel, computeVerdict, toWireHashes
 import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../src/tie';
 import { LoopbackDxl, rejectsWith, settle } from './support/tie-loopback';
 import { ALL_ZERO, CERT1, EICAR, NOTEPAD, SAMPLE_CERT, UNKNOWN_FILE } from './support/tie-samples';
-import { certificateTarget, fileTarget } from '../src/tie/targets';
+import { certificateTarget, fileTarget } from '../src/tie/hashes';
 
 const NOW = 1700000000;
 

@@ -25,8 +25,7 @@ export {
   transformDetectionEvent,
   transformFirstInstanceEvent,
 } from './transforms';
-export * from './attributes';
 export * from './verdict';
 export { ReputationCache, type ReputationCacheOptions } from './cache';
 export type * from './types';
-export { type FileTarget, type CertificateTarget, type ReputationTarget, fileTarget, certificateTarget } from './targets';
+export { type FileTarget, type CertificateTarget, type ReputationTarget, fileTarget, certificateTarget } from './hashes';

@@ -17,7 +17,7 @@ import { type KillableBroker, startKillableBroker } from './support/brokers';
 import { type Figures, recordFigures } from './support/figures';
 import { resourceSummary, socketCount, timerCount } from './support/resources';
 import { type ServicePeer, startServicePeer } from './support/service-peer';
-import { fileTarget } from '../../src/tie/targets';
+import { fileTarget } from '../../src/tie/hashes';
 
 const DEPLOYS = 200;
 const EVENT_NODES = ['changes', 'detections', 'firsts'] as const;
