@@ -16,7 +16,8 @@ import type { BrokerTarget, ContenderJob, ContenderKind, ContenderResult, EventJ
  * Options: --rounds N (default 3), --quick (1 round, fewer requests), --soak N
  * (requests of the memory run, default 1000000; 0 skips it), --out FILE,
  * --flows (only what the Node-RED figures need: ours at in-flight 1 and 16, no soak),
- * --cpu-prof DIR (each Node-RED cell writes a CPU profile of its measured messages there;
+ * --cpu-prof DIR (each Node-RED cell writes a CPU profile of its measured messages there, and each
+ * library contender but the official one a profile of its whole process;
  * `node dist/bench/profile-summary.js FILE` sums one up),
  * --library (only the library table: no Node-RED cells, no soak), --kinds K,K (the contenders of the
  * library table, e.g. bare,ours: for an A/B of one change, run against two builds in turn).
@@ -169,7 +170,12 @@ async function main(): Promise<void> {
           const order = KINDS.map((_, i) => KINDS[(i + round + inFlight) % KINDS.length]);
           for (const kind of order) {
             const requests = requestsAt(inFlight);
-            const result = await runContender({ kind, broker, inFlight, requests, warmup: Math.round(requests / 5) });
+            // With --cpu-prof, the library's contenders write a whole-process profile too (warm-up included).
+            const profileFlags =
+              cpuProfileDir && kind !== 'official'
+                ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=library-${broker.name}-${kind}-${inFlight}.cpuprofile`]
+                : [];
+            const result = await runContender({ kind, broker, inFlight, requests, warmup: Math.round(requests / 5) }, profileFlags);
             process.stdout.write(
               `round ${round + 1} ${broker.name} in-flight ${inFlight} ${kind}: ${result.cpuMicrosPerRequest.toFixed(1)} µs CPU/req, ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms\n`,
             );

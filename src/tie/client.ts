@@ -8,11 +8,22 @@ import { type DxlMessage, parseJsonPayload } from '../dxl/message';
 import { ReputationCache, type CacheTicket, type ReputationCacheOptions } from './cache';
 import { queryLimitArgument, trustLevelArgument } from './arguments';
 import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel } from './constants';
+import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
 import { type EventErrorHandler, type EventHandler, EventFeeds } from './event-feeds';
 import { TieError, TieErrorCode, invalidInput, invalidResponse } from './errors';
-import { type HashInput, normalizeHashes, receivedBase64ToHex, toWireHashes, validatedHexToBase64 } from './hashes';
-import { type CertificateTarget, type ReputationTarget, certificateTarget, fileTarget, validTarget } from './targets';
-import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
+import {
+  type CertificateTarget,
+  type HashInput,
+  type ReputationTarget,
+  certificateTarget,
+  fileTarget,
+  normalizeHashes,
+  receivedBase64ToHex,
+  toWireHashes,
+  validTarget,
+  validatedHexToBase64,
+} from './hashes';
+
 import { type ReputationSubject, type Verdict, computeVerdict } from './verdict';
 import {
   transformDetectionEvent,
@@ -47,33 +58,32 @@ export interface ReputationsWithVerdict {
   verdict: Verdict;
 }
 
-/** What one get-reputation call asks: the request, and for the cache its key and the hashes that invalidate it. */
+/** What one get-reputation call asks: its target, and the request made of it. */
 interface ReputationLookup {
+  target: ReputationTarget;
   subject: ReputationSubject;
   topic: string;
   payload: string;
-  cacheKey: string;
-  hashes: string[];
 }
 
 function lookupOf(target: ReputationTarget): ReputationLookup {
   if (target.subject === 'file') {
-    const { hashes } = target;
-    return {
-      subject: 'file',
-      topic: TieTopic.GET_FILE_REPUTATION,
-      payload: JSON.stringify({ hashes: toWireHashes(hashes), scanType: ON_DEMAND_SCAN_TYPE }),
-      cacheKey: `f|${hashes.md5 ?? ''}|${hashes.sha1 ?? ''}|${hashes.sha256 ?? ''}`,
-      hashes: hashValues(hashes),
-    };
+    const payload = JSON.stringify({ hashes: toWireHashes(target.hashes), scanType: ON_DEMAND_SCAN_TYPE });
+    return { target, subject: 'file', topic: TieTopic.GET_FILE_REPUTATION, payload };
   }
-  return {
-    subject: 'certificate',
-    topic: TieTopic.GET_CERT_REPUTATION,
-    payload: JSON.stringify(certificateHashes(target)),
-    cacheKey: `c|${target.sha1}|${target.publicKeySha1 ?? ''}`,
-    hashes: certificateHexes(target),
-  };
+  return { target, subject: 'certificate', topic: TieTopic.GET_CERT_REPUTATION, payload: JSON.stringify(certificateHashes(target)) };
+}
+
+/** The cache's key for a target: its hashes, each type in its place. */
+function cacheKeyOf(target: ReputationTarget): string {
+  if (target.subject === 'certificate') return `c|${target.sha1}|${target.publicKeySha1 ?? ''}`;
+  const { md5, sha1, sha256 } = target.hashes;
+  return `f|${md5 ?? ''}|${sha1 ?? ''}|${sha256 ?? ''}`;
+}
+
+/** The hex digests that name a target, for invalidation. */
+function hexesOf(target: ReputationTarget): string[] {
+  return target.subject === 'file' ? hashValues(target.hashes) : certificateHexes(target);
 }
 
 /**
@@ -109,24 +119,32 @@ export class TieClient {
   // ---- reputations and first references: files and certificates alike, as targets (targets.ts) ----
 
   /** Reputations of a file keyed by provider id (1 GTI, 3 Enterprise, 5 ATD, 7 MWG, 15 External), as the official clients. */
-  async getFileReputation(hashes: HashInput): Promise<Reputations> {
-    this.checkOpen();
-    return (await this.lookup(lookupOf(fileTarget(hashes)), false)).reputations;
+  getFileReputation(hashes: HashInput): Promise<Reputations> {
+    return this.reputations(() => fileTarget(hashes));
   }
 
   /**
    * Reputations of a certificate keyed by provider id (2 GTI, 4 Enterprise), as the official
    * clients. The public-key SHA-1 is optional but can find more reputations.
    */
-  async getCertificateReputation(sha1: string, publicKeySha1?: string): Promise<Reputations> {
-    this.checkOpen();
-    return (await this.lookup(lookupOf(certificateTarget(sha1, publicKeySha1)), false)).reputations;
+  getCertificateReputation(sha1: string, publicKeySha1?: string): Promise<Reputations> {
+    return this.reputations(() => certificateTarget(sha1, publicKeySha1));
   }
 
   /** The reputations of a file or certificate with their verdict (see verdict.ts); cached with them. */
-  async getReputationWithVerdict(target: ReputationTarget): Promise<ReputationsWithVerdict> {
-    this.checkOpen();
-    return this.lookup(lookupOf(validTarget(target)), true);
+  getReputationWithVerdict(target: ReputationTarget): Promise<ReputationsWithVerdict> {
+    let lookup: ReputationLookup;
+    try {
+      this.checkOpen();
+      lookup = lookupOf(validTarget(target));
+    } catch (error) {
+      return rejected(error);
+    }
+    if (this.cache !== undefined) return this.cachedLookup(this.cache, lookup, true);
+    return this.dxl.request(lookup.topic, lookup.payload, this.requestOptions).then((response) => {
+      const reputations = reputationsIn(response);
+      return { reputations, verdict: computeVerdict(reputations, lookup.subject) };
+    });
   }
 
   /**
@@ -250,26 +268,36 @@ export class TieClient {
     if (this.closed) throw closedError();
   }
 
-  private async requestReputations(topic: string, payload: string): Promise<Reputations> {
-    const response = await this.dxl.request(topic, payload, this.requestOptions);
-    return transformReputationResponse(parseResponse(response));
+  /**
+   * The reputations of a target made by `targetOf` (which throws on bad input: a rejection, as
+   * nothing was sent). Without a cache, one request and one step after it: this is the hot path.
+   */
+  private reputations(targetOf: () => ReputationTarget): Promise<Reputations> {
+    let lookup: ReputationLookup;
+    try {
+      this.checkOpen();
+      lookup = lookupOf(targetOf());
+    } catch (error) {
+      return rejected(error);
+    }
+    if (this.cache !== undefined) return this.cachedLookup(this.cache, lookup, false).then((found) => found.reputations);
+    return this.dxl.request(lookup.topic, lookup.payload, this.requestOptions).then(reputationsIn);
   }
 
   /**
-   * A get-reputation call, through the cache when there is one. The verdict is computed only when
-   * asked for; a cache hit returns the one computed for the entry.
+   * A get-reputation call through the cache. The verdict is computed only when asked for; a hit
+   * returns the one computed for the entry.
    */
-  private lookup(target: ReputationLookup, wantVerdict: true): Promise<ReputationsWithVerdict>;
-  private lookup(target: ReputationLookup, wantVerdict: false): Promise<{ reputations: Reputations }>;
-  private async lookup(target: ReputationLookup, wantVerdict: boolean): Promise<{ reputations: Reputations; verdict?: Verdict }> {
-    const cache = this.cache;
+  private cachedLookup(cache: ReputationCache, target: ReputationLookup, wantVerdict: true): Promise<ReputationsWithVerdict>;
+  private cachedLookup(cache: ReputationCache, target: ReputationLookup, wantVerdict: false): Promise<{ reputations: Reputations }>;
+  private async cachedLookup(
+    cache: ReputationCache,
+    target: ReputationLookup,
+    wantVerdict: boolean,
+  ): Promise<{ reputations: Reputations; verdict?: Verdict }> {
     const verdictOf = (reputations: Reputations): Verdict => computeVerdict(reputations, target.subject);
-    if (cache === undefined) {
-      const reputations = await this.requestReputations(target.topic, target.payload);
-      return wantVerdict ? { reputations, verdict: verdictOf(reputations) } : { reputations };
-    }
     await this.ensureCacheInvalidation();
-    const key = target.cacheKey;
+    const key = cacheKeyOf(target.target);
     if (wantVerdict) {
       const hit = cache.getDerived(key, verdictOf);
       if (hit !== undefined) return { reputations: hit.reputations, verdict: hit.derived };
@@ -277,9 +305,9 @@ export class TieClient {
       const reputations = cache.get(key);
       if (reputations !== undefined) return { reputations };
     }
-    const ticket: CacheTicket = cache.begin(key, target.hashes);
+    const ticket: CacheTicket = cache.begin(key, hexesOf(target.target));
     try {
-      const reputations = await this.requestReputations(target.topic, target.payload);
+      const reputations = reputationsIn(await this.dxl.request(target.topic, target.payload, this.requestOptions));
       const verdict = wantVerdict ? verdictOf(reputations) : undefined;
       cache.set(ticket, reputations, verdict);
       return verdict === undefined ? { reputations } : { reputations, verdict };
@@ -383,6 +411,11 @@ function hashValues(hashes: HashDict): string[] {
   return values;
 }
 
+/** The reputations of a get-reputation answer, keyed by provider id. */
+function reputationsIn(response: DxlMessage): Reputations {
+  return transformReputationResponse(parseResponse(response));
+}
+
 function parseResponse(message: DxlMessage): unknown {
   try {
     return parseJsonPayload(message.payload);
@@ -421,4 +454,9 @@ function closedError(): TieError {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A refusal of bad input as the rejection a promise-returning method gives. */
+function rejected(error: unknown): Promise<never> {
+  return Promise.reject(error instanceof Error ? error : new Error(String(error)));
 }
