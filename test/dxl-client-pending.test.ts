@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DxlError, DxlErrorCode } from '../src/dxl/errors';
 import { type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
-import { PendingRequests } from '../src/dxl/pending-requests';
+import { PendingRequests } from '../src/dxl/client';
 
 const BYTES = Buffer.from('request');
 /** Where published messages go in these tests: nowhere (the broker's part is tested in dxl-client-mosquitto). */
