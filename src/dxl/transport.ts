@@ -1,11 +1,12 @@
 /**
  * One connection to one broker: the byte stream opened here (MQTT over TLS, or over secure
- * WebSockets, optionally through a proxy) and one mqtt.js session on it, used once (no
- * reconnection: broker choice and reconnection are the supervisor's), its errors given stable
- * codes. What the rest of the client knows of MQTT is the `MqttSession` interface below.
+ * WebSockets, optionally through a proxy; the writes of one event-loop turn sent as one) and one
+ * mqtt.js session on it, used once (no reconnection: broker choice and reconnection are the
+ * supervisor's), its errors given stable codes. What the rest of the client knows of MQTT is the
+ * `MqttSession` interface below.
  */
 import net from 'node:net';
-import type { Duplex } from 'node:stream';
+import { Duplex } from 'node:stream';
 import tls, { type ConnectionOptions, type PeerCertificate } from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { type IClientOptions, MqttClient } from 'mqtt';
@@ -13,7 +14,6 @@ import { WebSocket, createWebSocketStream } from 'ws';
 import type { BrokerEndpoint } from './broker-probe';
 import type { ProxySettings } from './config';
 import { BROKER_CLOSED } from './connection-state';
-import { WriteCoalescer } from './write-coalescer';
 
 /** Where a session reports what happens to it once accepted. */
 export interface SessionEvents {
@@ -299,6 +299,92 @@ function tlsOptions(endpoint: BrokerEndpoint, settings: TransportSettings): Conn
   };
 }
 
+/**
+ * The stream mqtt.js writes to (measured in BENCHMARKS.md, "Library: what each trick buys"): every write made in one turn of the event loop goes on to the
+ * socket as one write (flushed by setImmediate, after the turn's socket reads and the requests
+ * they led to), so a burst of requests costs one TLS record and one system call, not one each.
+ * mqtt.js writes each packet in pieces, corks the stream and uncorks it on the next tick; it
+ * handles one received packet per tick, so each answer's follow-up request would leave on its own.
+ * Reads pass through unchanged.
+ */
+class WriteCoalescer extends Duplex {
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private flushScheduled = false;
+  /** Write callbacks held while the socket asks us to wait (backpressure). */
+  private waiting: Array<(error?: Error | null) => void> = [];
+  private draining = false;
+
+  constructor(private readonly inner: Duplex) {
+    super({ allowHalfOpen: false });
+    inner.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) inner.pause();
+    });
+    inner.on('end', () => this.push(null));
+    inner.on('error', (error: Error) => this.destroy(error));
+    inner.on('close', () => this.destroy());
+    inner.on('drain', () => this.onDrain());
+  }
+
+  override _read(): void {
+    this.inner.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.enqueue(chunk);
+    this.afterQueued(callback);
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    for (const { chunk } of chunks) this.enqueue(chunk);
+    this.afterQueued(callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.flush();
+    this.inner.end(callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.queued = [];
+    this.queuedBytes = 0;
+    this.inner.destroy();
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const held of waiting) held(error);
+    callback(error);
+  }
+
+  private enqueue(chunk: Buffer): void {
+    this.queued.push(chunk);
+    this.queuedBytes += chunk.length;
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private afterQueued(callback: (error?: Error | null) => void): void {
+    if (this.draining) this.waiting.push(callback);
+    else callback();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.queued.length === 0 || this.inner.destroyed || this.inner.writableEnded) return;
+    const bytes = this.queued.length === 1 ? this.queued[0] : Buffer.concat(this.queued, this.queuedBytes);
+    this.queued = [];
+    this.queuedBytes = 0;
+    if (!this.inner.write(bytes)) this.draining = true;
+  }
+
+  private onDrain(): void {
+    this.draining = false;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const held of waiting) held();
+  }
+}
+
 /** The byte stream to the broker: MQTT over TLS, or MQTT over secure WebSockets (optionally through a proxy). */
 function openStream(endpoint: BrokerEndpoint, settings: TransportSettings): Duplex {
   const secure = tlsOptions(endpoint, settings);
@@ -322,7 +408,5 @@ function openStream(endpoint: BrokerEndpoint, settings: TransportSettings): Dupl
  * is sent.
  */
 export function openConnection(endpoint: BrokerEndpoint, settings: TransportSettings): ConnectionAttempt {
-  const stream = openStream(endpoint, settings);
-  // TEMPORARY A/B switch for the bench (BENCHMARKS.md, "Library: what each trick buys").
-  return startSession(process.env.DXL_AB_NO_COALESCER ? stream : new WriteCoalescer(stream), settings);
+  return startSession(new WriteCoalescer(openStream(endpoint, settings)), settings);
 }
