@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { TieClient } from '../src/tie/client';
 import { TieTopic } from '../src/tie/topics';
 import type { ReputationChangeEvent } from '../src/tie/types';
-import type { Verdict } from '../src/tie/verdict';
+import type { Verdict } from '../src/tie/results';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
 import {
   type FlowNode,

@@ -5,7 +5,7 @@
  */
 import type { Unsubscribe } from '../../src/dxl/api';
 import type { DxlMessage } from '../../src/dxl/message';
-import { epochToIsoStringIfValid, computeVerdict, trustLevelCategory, type Verdict } from '../../src/tie/verdict';
+import { epochToIsoStringIfValid, computeVerdict, trustLevelCategory, type Verdict } from '../../src/tie/results';
 import type { EventErrorHandler } from '../../src/tie/client';
 import { trustLevelName } from '../../src/tie/constants';
 import { TieTopic } from '../../src/tie/topics';

@@ -5,7 +5,7 @@
  * Results: `payload` is what the official clients return for the call, `extras` the decoded
  * information set beside it on the msg.
  */
-import { epochToIsoStringIfValid, type Verdict, decideExternalReputation } from '../../src/tie/verdict';
+import { epochToIsoStringIfValid, type Verdict, decideExternalReputation } from '../../src/tie/results';
 import { CertProvider, FileProvider, fileTypeName, providerName, trustLevelName } from '../../src/tie/constants';
 import type { TieClient } from '../../src/tie/client';
 import type { FirstReference, HashDict } from '../../src/tie/types';

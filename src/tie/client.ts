@@ -24,14 +24,16 @@ import {
   validatedHexToBase64,
 } from './hashes';
 
-import { type ReputationSubject, type Verdict, computeVerdict } from './verdict';
 import {
+  type ReputationSubject,
+  type Verdict,
+  computeVerdict,
   transformDetectionEvent,
   transformFirstInstanceEvent,
   transformFirstReferencesResponse,
   transformReputationChangeEvent,
   transformReputationResponse,
-} from './transforms';
+} from './results';
 import type { DetectionEvent, FirstInstanceEvent, FirstReference, HashDict, ReputationChangeEvent, Reputations, WireHash } from './types';
 
 export interface TieClientOptions {
@@ -116,7 +118,7 @@ export class TieClient {
     this.feeds = new EventFeeds(dxl);
   }
 
-  // ---- reputations and first references: files and certificates alike, as targets (targets.ts) ----
+  // ---- reputations and first references: files and certificates alike, as targets (hashes.ts) ----
 
   /** Reputations of a file keyed by provider id (1 GTI, 3 Enterprise, 5 ATD, 7 MWG, 15 External), as the official clients. */
   getFileReputation(hashes: HashInput): Promise<Reputations> {
@@ -131,7 +133,7 @@ export class TieClient {
     return this.reputations(() => certificateTarget(sha1, publicKeySha1));
   }
 
-  /** The reputations of a file or certificate with their verdict (see verdict.ts); cached with them. */
+  /** The reputations of a file or certificate with their verdict (see results.ts); cached with them. */
   getReputationWithVerdict(target: ReputationTarget): Promise<ReputationsWithVerdict> {
     let lookup: ReputationLookup;
     try {
