@@ -497,8 +497,9 @@ function bool(attributes: Attributes, id: string): boolean | undefined {
 
 /**
  * Results by input, forgotten all at once when full. The same dates and server versions recur in
- * answer after answer, and formatting a Date or shifting a BigInt costs more than a lookup: about
- * 1 µs of the 2 µs a file's verdict takes (BENCHMARKS.md, "Library: what each trick buys").
+ * answer after answer, and formatting a Date or shifting a BigInt costs more than a lookup: half of
+ * what a file's verdict costs, 3 to 5 µs a lookup in Node-RED (BENCHMARKS.md, "Library: what each
+ * trick buys").
  */
 function memoized<K, V>(compute: (key: K) => V, capacity = 1024): (key: K) => V {
   const known = new Map<K, V>();
@@ -522,25 +523,14 @@ const versionTextOf = memoized((raw: string): string | undefined => {
   }
 });
 
-// TEMPORARY A/B switch for the bench.
-const NO_MEMO = process.env.TIE_AB_NO_MEMO !== undefined;
-
 function date(attributes: Attributes, id: string): string | undefined {
   const seconds = int(attributes, id);
-  if (seconds === undefined) return undefined;
-  return NO_MEMO ? epochToIsoStringIfValid(seconds) : isoDateOf(seconds);
+  return seconds === undefined ? undefined : isoDateOf(seconds);
 }
 
 function version(attributes: Attributes, id: string): string | undefined {
   const raw = attributes[id];
-  if (typeof raw !== 'string') return undefined;
-  if (!NO_MEMO) return versionTextOf(raw);
-  if (!DECIMAL_RE.test(raw)) return undefined;
-  try {
-    return serverVersionString(raw);
-  } catch {
-    return undefined;
-  }
+  return typeof raw === 'string' ? versionTextOf(raw) : undefined;
 }
 
 function aggregate(attributes: Attributes, id: string): AggregateReputation | undefined {
