@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import { decodeMessage, encodeMessage } from '../src/dxl/codec';
+import { decodeMessage, encodeMessage, MessageType, emptyMessage, parseJsonPayload } from '../src/dxl/message';
 import { newDxlId } from '../src/dxl/ids';
-import { MessageType, emptyMessage, parseJsonPayload } from '../src/dxl/message';
 import { hexToBase64 } from '../src/tie/hashes';
 import { openConnection } from '../src/dxl/transport';
 import { connectBare } from './bare-mqtt';

@@ -1,6 +1,5 @@
-import { encodeMessage } from '../src/dxl/codec';
+import { encodeMessage, MessageType, emptyMessage } from '../src/dxl/message';
 import { newDxlId } from '../src/dxl/ids';
-import { MessageType, emptyMessage } from '../src/dxl/message';
 import { connectBare } from './bare-mqtt';
 import { type BrokerTarget, REPUTATION_CHANGE_EVENT, REPUTATION_CHANGE_TOPIC } from './workload';
 

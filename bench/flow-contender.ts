@@ -47,7 +47,7 @@ const WAKING_FLOOR_FUNCTION = [
 
 /** The library's lookup from a function node: the TieClient comes from the global context. */
 const LIBRARY_FUNCTION = [
-  "global.get('tie').getFileReputationWithVerdict(msg.payload).then(",
+  "global.get('tie').getReputationWithVerdict({ subject: 'file', hashes: msg.payload }).then(",
   '  (found) => { msg.payload = found.reputations; msg.verdict = found.verdict; node.send(msg); node.done(); },',
   '  (error) => node.done(error),',
   ');',

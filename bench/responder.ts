@@ -1,6 +1,5 @@
-import { decodeMessage, encodeMessage } from '../src/dxl/codec';
+import { decodeMessage, encodeMessage, MessageType, emptyMessage } from '../src/dxl/message';
 import { newDxlId } from '../src/dxl/ids';
-import { MessageType, emptyMessage } from '../src/dxl/message';
 import { connectBare } from './bare-mqtt';
 import { REPUTATION_RESPONSE, REPUTATION_TOPIC, type BrokerTarget } from './workload';
 

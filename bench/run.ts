@@ -26,13 +26,17 @@ import type {
  * Options: --rounds N (default 3), --quick (1 round, fewer requests), --soak N
  * (requests of the memory run, default 1000000; 0 skips it), --out FILE,
  * --flows (only what the Node-RED figures need: ours at in-flight 1 and 16, no soak),
- * --cpu-prof DIR (each Node-RED cell writes a CPU profile of its measured messages there;
- * `node dist/bench/profile-summary.js FILE` sums one up).
+ * --cpu-prof DIR (each Node-RED cell writes a CPU profile of its measured messages there, and each
+ * library contender but the official one a profile of its whole process;
+ * `node dist/bench/profile-summary.js FILE` sums one up),
+ * --library (only the library table: no Node-RED cells, no soak), --kinds K,K (the contenders of the
+ * library table, e.g. bare,ours: for an A/B of one change, run against two builds in turn).
  */
 
 const flowsOnly = process.argv.includes('--flows');
+const libraryOnly = process.argv.includes('--library');
 const IN_FLIGHT = flowsOnly ? [1, 16] : [1, 16, 256];
-const KINDS: ContenderKind[] = flowsOnly ? ['ours'] : ['floor', 'bare', 'ours', 'official'];
+const ALL_KINDS: ContenderKind[] = ['floor', 'bare', 'ours', 'official'];
 /** Messages kept in flight in the Node-RED lookup cells. */
 const FLOW_IN_FLIGHT = [1, 16];
 
@@ -41,9 +45,14 @@ function option(name: string, fallback: string): string {
   return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1] : fallback;
 }
 
+const KINDS: ContenderKind[] = flowsOnly
+  ? ['ours']
+  : option('kinds', ALL_KINDS.join(','))
+      .split(',')
+      .filter((kind): kind is ContenderKind => (ALL_KINDS as string[]).includes(kind));
 const quick = process.argv.includes('--quick');
 const rounds = Number(option('rounds', quick ? '1' : '3'));
-const soakRequests = Number(option('soak', quick || flowsOnly ? '0' : '1000000'));
+const soakRequests = Number(option('soak', quick || flowsOnly || libraryOnly ? '0' : '1000000'));
 const cpuProfileDir = option('cpu-prof', '');
 const outFile = path.resolve(option('out', path.join(__dirname, '..', '..', 'BENCHMARKS.md')));
 const scale = quick ? 0.25 : 1;
@@ -190,7 +199,12 @@ async function main(): Promise<void> {
           const order = KINDS.map((_, i) => KINDS[(i + round + inFlight) % KINDS.length]);
           for (const kind of order) {
             const requests = requestsAt(inFlight);
-            const result = await runContender({ kind, broker, inFlight, requests, warmup: Math.round(requests / 5) });
+            // With --cpu-prof, the library's contenders write a whole-process profile too (warm-up included).
+            const profileFlags =
+              cpuProfileDir && kind !== 'official'
+                ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=library-${broker.name}-${kind}-${inFlight}.cpuprofile`]
+                : [];
+            const result = await runContender({ kind, broker, inFlight, requests, warmup: Math.round(requests / 5) }, profileFlags);
             process.stdout.write(
               `round ${round + 1} ${broker.name} in-flight ${inFlight} ${kind}: ${result.cpuMicrosPerRequest.toFixed(1)} µs CPU/req, ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms\n`,
             );
@@ -200,7 +214,7 @@ async function main(): Promise<void> {
       }
     }
     const figures: FlowFigures = { flows: [], events: [], library: [] };
-    for (let round = 0; round < rounds; round++) await flowRound(brokers, round, figures);
+    if (!libraryOnly) for (let round = 0; round < rounds; round++) await flowRound(brokers, round, figures);
     let soak: ContenderResult | undefined;
     if (soakRequests > 0) {
       process.stdout.write(`memory run: ${soakRequests} requests through ours...\n`);
@@ -215,7 +229,7 @@ async function main(): Promise<void> {
       cells: summarise(results),
       ...(soak ? { soak } : {}),
       mosquittoVersion,
-      extraSections: [renderFlowSection(figures.flows, figures.events, figures.library)],
+      extraSections: libraryOnly ? [] : [renderFlowSection(figures.flows, figures.events, figures.library)],
     });
     fs.writeFileSync(outFile, report);
     process.stdout.write(`\n${report}\nwritten to ${outFile}\n`);

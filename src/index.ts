@@ -16,9 +16,8 @@ export type { BrokerAddress, DxlConfig, ProxySettings } from './dxl/config';
 export type { ConnectionState, ConnectionStatus } from './dxl/connection-state';
 export { DxlError, DxlErrorCode, FabricErrorCode } from './dxl/errors';
 export type { DxlErrorCodeValue } from './dxl/errors';
-export { MessageType, parseJsonPayload } from './dxl/message';
+export { MessageType, decodeMessage, encodeMessage, parseJsonPayload } from './dxl/message';
 export type { DxlMessage, DxlPayload } from './dxl/message';
-export { decodeMessage, encodeMessage } from './dxl/codec';
 
 /** TIE: the client, its constants, hash helpers, verdicts and errors. */
 export * from './tie';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { decodeMessage, encodeMessage } from '../src/dxl/codec';
+import { decodeMessage, encodeMessage, type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
 import { DxlErrorCode } from '../src/dxl/errors';
-import { type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
 import vectorsFixture from './fixtures/dxl-test-vectors.json';
 
 interface VectorPayload {

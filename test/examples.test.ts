@@ -18,6 +18,7 @@ import {
   node,
   sleep,
 } from './support/node-red-helper';
+import { fileTarget } from '../src/tie/hashes';
 
 /* Every example flow deploys against the embedded fabric as shipped (its connection naming the
  * tie-config the editor makes on import, FABRIC_CONFIG_ID, here pointed at the test fabric), and every inject gives what its
@@ -338,7 +339,7 @@ describe('example flows', function () {
     const { received } = debugNodes(flow);
     const tie = new TieClient(await fabric.client());
     // A file of this test's own: the examples' files are theirs alone.
-    await tie.setFileReputation(85, { md5: randomBytes(16).toString('hex') }, 'together.exe', 'example test');
+    await tie.setReputation(fileTarget({ md5: randomBytes(16).toString('hex') }), 85, 'together.exe', 'example test');
     await fabric.simulator!.publishDetection();
     await fabric.simulator!.publishFirstInstance();
     await eventually(

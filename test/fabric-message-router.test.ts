@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { decodeMessage, encodeMessage } from '../src/dxl/codec';
-import { type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
+import { decodeMessage, encodeMessage, type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
 import { BrokerServices } from '../src/fabric/broker-services';
 import type { ClientIdentity } from '../src/fabric/client-identity';
 import { DxlMessageRouter } from '../src/fabric/message-router';

@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { emptyMessage, MessageType } from '../src/dxl/message';
 import { TieError } from '../src/tie/errors';
 import { decodeEvent } from '../src/tie/event-feeds';
-import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../src/tie/transforms';
+import {
+  transformDetectionEvent,
+  transformFirstInstanceEvent,
+  transformReputationChangeEvent,
+  decideExternalReputation,
+} from '../src/tie/results';
 import { TieTopic } from '../src/tie/topics';
 import type { Reputations } from '../src/tie/types';
-import { decideExternalReputation } from '../src/tie/external-decision';
 import {
   type ReputationChangeFilter,
   decodeReputationChange,

@@ -26,6 +26,7 @@ import {
   ourNode,
   statusBecomes,
 } from './support/node-red-helper';
+import { fileTarget } from '../src/tie/hashes';
 
 const CONNECTED = 'node-red:common.status.connected';
 const ENTERPRISE = 3;
@@ -113,7 +114,7 @@ describe('tie-config reading a dxlclient.config follows the file', function () {
   it('rewritten to another broker: lookups and event subscriptions move to it without a redeploy, and the log says why', async () => {
     // A file only the second fabric knows as Known Trusted (99); the first has never seen it (Not Set, 0).
     const md5 = randomBytes(16).toString('hex');
-    await new TieClient(await second.client()).setFileReputation(99, { md5 }, 'moved.exe', 'follow test');
+    await new TieClient(await second.client()).setReputation(fileTarget({ md5 }), 99, 'moved.exe', 'follow test');
     await helper.load(modules, flow(), {});
     for (const id of ['get', 'changes']) await statusBecomes(node(id), { fill: 'green', text: CONNECTED }, 10_000);
     assert.equal(await enterpriseTrust(md5), 0, 'answered by the first fabric');
@@ -126,7 +127,7 @@ describe('tie-config reading a dxlclient.config follows the file', function () {
 
     // The event node's subscription was made again on the new broker.
     const changes: TestMessage[] = collect('changed');
-    await new TieClient(await second.client()).setFileReputation(1, { md5 }, 'moved.exe', 'follow test');
+    await new TieClient(await second.client()).setReputation(fileTarget({ md5 }), 1, 'moved.exe', 'follow test');
     await eventually(() => changes.length === 1, 'the reputation change from the second fabric');
     assert.equal(collect('caught').length, 0);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { TieClient } from '../src/tie/client';
 import { TieTopic } from '../src/tie/topics';
 import type { ReputationChangeEvent } from '../src/tie/types';
-import type { Verdict } from '../src/tie/verdict';
+import type { Verdict } from '../src/tie/results';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
 import {
   type FlowNode,
@@ -19,6 +19,7 @@ import {
   statusBecomes,
 } from './support/node-red-helper';
 import { newCertificate, newFile } from './support/node-red-samples';
+import { certificateTarget, fileTarget } from '../src/tie/hashes';
 
 const CONNECTED = 'node-red:common.status.connected';
 
@@ -70,7 +71,7 @@ describe('event nodes', function () {
   it('sends file reputation changes with the DXL topic, the callback dict and both verdicts', async () => {
     const received = await loadAll();
     const file = newFile();
-    await tie.setFileReputation(15, { sha256: file.sha256 }, 'evil.exe');
+    await tie.setReputation(fileTarget({ sha256: file.sha256 }), 15, 'evil.exe');
     await eventually(() => received.file.length === 1 && received.both.length === 1 && received.malicious.length === 1, 'three deliveries');
     const msg = received.file[0];
     assert.equal(msg.topic, TieTopic.FILE_REPUTATION_CHANGE_EVENT);
@@ -125,7 +126,7 @@ describe('event nodes', function () {
 
   it('filters: a change that does not make a file malicious does not pass "now malicious"', async () => {
     const received = await loadAll();
-    await tie.setFileReputation(99, newFile().md5);
+    await tie.setReputation(fileTarget(newFile().md5), 99);
     await eventually(() => received.file.length === 1, 'the change');
     await sleep(100);
     assert.equal(received.malicious.length, 0);
@@ -134,7 +135,7 @@ describe('event nodes', function () {
   it('sends certificate reputation changes with the public-key sha1 in hex to certificate and both', async () => {
     const received = await loadAll();
     const cert = newCertificate();
-    await tie.setCertificateReputation(85, cert.sha1, cert.publicKeySha1);
+    await tie.setReputation(certificateTarget(cert.sha1, cert.publicKeySha1), 85);
     await eventually(() => received.cert.length === 1 && received.both.length === 1, 'two deliveries');
     const msg = received.both[0];
     assert.equal(msg.topic, TieTopic.CERT_REPUTATION_CHANGE_EVENT);

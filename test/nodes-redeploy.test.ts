@@ -21,6 +21,7 @@ import {
   statusBecomes,
 } from './support/node-red-helper';
 import { newFile } from './support/node-red-samples';
+import { fileTarget } from '../src/tie/hashes';
 
 const EVENT_NODES = ['changes', 'detections', 'firsts'] as const;
 
@@ -72,7 +73,7 @@ describe('event subscriptions across redeploys', function () {
     for (const id of EVENT_NODES) await statusBecomes(node(id), { text: 'node-red:common.status.connected' }, 10000);
     const received: Record<string, TestMessage[]> = Object.fromEntries(EVENT_NODES.map((id) => [id, collect(`out-${id}`)]));
     const file = newFile();
-    await tie.setFileReputation(1, { sha256: file.sha256 });
+    await tie.setReputation(fileTarget({ sha256: file.sha256 }), 1);
     await test.simulator!.publishDetection({ hashes: file, name: 'ONCE.EXE' });
     await test.simulator!.publishFirstInstance({ hashes: newFile(), name: 'FIRST.EXE' });
     await eventually(

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { DxlErrorCode } from '../src/dxl/errors';
 import { type DetectionEvent, FileType, TieClient, TieErrorCode, TieTopic, TrustLevel } from '../src/tie';
-import { computeVerdict } from '../src/tie/verdict';
+import { computeVerdict } from '../src/tie/results';
 import { LoopbackDxl, rejectsWith, settle } from './support/tie-loopback';
 import { NOTEPAD, SAMPLE_CERT, SAMPLE_getFileResponse, SAMPLE_wireExamples } from './support/tie-samples';
+import { certificateTarget, fileTarget } from '../src/tie/hashes';
 
 const INVALID = TieErrorCode.InvalidInput;
 
@@ -33,7 +34,7 @@ describe('TieClient', () => {
 
     it('set file reputation', async () => {
       const { dxl, tie } = cannedTie();
-      await tie.setFileReputation(TrustLevel.MOST_LIKELY_TRUSTED, NOTEPAD.hex, 'notepad.exe', 'Reputation set via OpenDXL');
+      await tie.setReputation(fileTarget(NOTEPAD.hex), TrustLevel.MOST_LIKELY_TRUSTED, 'notepad.exe', 'Reputation set via OpenDXL');
       assert.deepEqual(JSON.parse(dxl.requests[0].payload), SAMPLE_wireExamples.setFileReputationRequest_python);
       assert.equal(dxl.requests[0].topic, TieTopic.SET_FILE_REPUTATION);
     });
@@ -41,10 +42,10 @@ describe('TieClient', () => {
     it('get and set certificate reputation, public key as a separate field', async () => {
       const { dxl, tie } = cannedTie();
       assert.deepEqual(await tie.getCertificateReputation(SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1), SAMPLE_CERT.reputations);
-      await tie.setCertificateReputation(
+      await tie.setReputation(
+        certificateTarget(SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1),
         TrustLevel.KNOWN_TRUSTED,
-        SAMPLE_CERT.sha1,
-        SAMPLE_CERT.publicKeySha1,
+        '',
         'Reputation set via OpenDXL',
       );
       await tie.getCertificateReputation(SAMPLE_CERT.sha1);
@@ -55,9 +56,9 @@ describe('TieClient', () => {
 
     it('first references with the default limit 500, and a given one', async () => {
       const { dxl, tie } = cannedTie();
-      assert.deepEqual(await tie.getFileFirstReferences(NOTEPAD.hex), NOTEPAD.agents);
-      assert.deepEqual(await tie.getCertificateFirstReferences(SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1), []);
-      await tie.getFileFirstReferences(NOTEPAD.hex.md5, 2);
+      assert.deepEqual(await tie.getFirstReferences(fileTarget(NOTEPAD.hex)), NOTEPAD.agents);
+      assert.deepEqual(await tie.getFirstReferences(certificateTarget(SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1)), []);
+      await tie.getFirstReferences(fileTarget(NOTEPAD.hex.md5), 2);
       assert.deepEqual(JSON.parse(dxl.requests[0].payload), SAMPLE_wireExamples.getFileFirstRefsRequest);
       assert.deepEqual(JSON.parse(dxl.requests[1].payload), SAMPLE_wireExamples.getCertFirstRefsRequest);
       assert.deepEqual(JSON.parse(dxl.requests[2].payload), { queryLimit: 2, hashes: [{ type: 'md5', value: NOTEPAD.base64.md5 }] });
@@ -73,7 +74,7 @@ describe('TieClient', () => {
 
     it('escapes file names and comments as JSON', async () => {
       const { dxl, tie } = cannedTie();
-      await tie.setFileReputation(99, NOTEPAD.hex.sha256, 'a "quoted"\nname', 'ü\\');
+      await tie.setReputation(fileTarget(NOTEPAD.hex.sha256), 99, 'a "quoted"\nname', 'ü\\');
       const sent = JSON.parse(dxl.requests[0].payload) as { filename?: unknown; comment?: unknown };
       assert.equal(sent.filename, 'a "quoted"\nname');
       assert.equal(sent.comment, 'ü\\');
@@ -91,7 +92,7 @@ describe('TieClient', () => {
         `certificate sha1 "${NOTEPAD.hex.md5}" has 32 hexadecimal characters; a sha1 hash has 40`,
       );
       await rejectsWith(
-        tie.getFileFirstReferences({ sha1: NOTEPAD.hex.md5 }),
+        tie.getFirstReferences({ subject: 'file', hashes: { sha1: NOTEPAD.hex.md5 } }),
         INVALID,
         /^sha1 hash .* has 32 hexadecimal characters; a sha1 hash has 40$/,
       );
@@ -101,20 +102,20 @@ describe('TieClient', () => {
     it('set: trust level missing, not a number, not a TIE level; numeric text accepted', async () => {
       const { dxl, tie } = cannedTie();
       const anyLevel = (value: unknown): number => value as number;
-      await rejectsWith(tie.setFileReputation(anyLevel(undefined), NOTEPAD.hex), INVALID, 'trustLevel was not specified');
-      await rejectsWith(tie.setFileReputation(anyLevel('high'), NOTEPAD.hex), INVALID, 'trustLevel was not a number: "high"');
+      await rejectsWith(tie.setReputation(fileTarget(NOTEPAD.hex), anyLevel(undefined)), INVALID, 'trustLevel was not specified');
+      await rejectsWith(tie.setReputation(fileTarget(NOTEPAD.hex), anyLevel('high')), INVALID, 'trustLevel was not a number: "high"');
       await rejectsWith(
-        tie.setCertificateReputation(42, SAMPLE_CERT.sha1),
+        tie.setReputation(certificateTarget(SAMPLE_CERT.sha1), 42),
         INVALID,
         'trustLevel 42 is not a TIE trust level: expected one of 100, 99, 85, 70, 50, 30, 15, 1, 0',
       );
       await rejectsWith(
-        tie.setFileReputation(99, NOTEPAD.hex, anyLevel(7) as unknown as string),
+        tie.setReputation(fileTarget(NOTEPAD.hex), 99, anyLevel(7) as unknown as string),
         INVALID,
         'filename must be a string, got number',
       );
       assert.equal(dxl.requests.length, 0);
-      await tie.setFileReputation(anyLevel('85'), NOTEPAD.hex);
+      await tie.setReputation(fileTarget(NOTEPAD.hex), anyLevel('85'));
       assert.equal((JSON.parse(dxl.requests[0].payload) as { trustLevel?: unknown }).trustLevel, 85);
     });
 
@@ -142,9 +143,13 @@ describe('TieClient', () => {
 
     it('query limit must be a whole number of at least 1', async () => {
       const { tie } = cannedTie();
-      await rejectsWith(tie.getFileFirstReferences(NOTEPAD.hex, 0), INVALID, 'queryLimit must be a whole number of at least 1, got 0');
       await rejectsWith(
-        tie.getCertificateFirstReferences(SAMPLE_CERT.sha1, undefined, 2.5),
+        tie.getFirstReferences(fileTarget(NOTEPAD.hex), 0),
+        INVALID,
+        'queryLimit must be a whole number of at least 1, got 0',
+      );
+      await rejectsWith(
+        tie.getFirstReferences(certificateTarget(SAMPLE_CERT.sha1, undefined), 2.5),
         INVALID,
         'queryLimit must be a whole number of at least 1, got 2.5',
       );
@@ -164,7 +169,7 @@ describe('TieClient', () => {
         DxlErrorCode.ServiceUnavailable,
         'unable to locate service for request',
       );
-      await rejectsWith(tie.getFileFirstReferences(NOTEPAD.hex), DxlErrorCode.Timeout, /No response/);
+      await rejectsWith(tie.getFirstReferences(fileTarget(NOTEPAD.hex)), DxlErrorCode.Timeout, /No response/);
     });
 
     it('a response that is not a TIE payload is TIE_INVALID_RESPONSE', async () => {
@@ -244,20 +249,20 @@ describe('TieClient', () => {
     it('keeps the verdict with a cached entry: the same verdict as computed fresh, a fresh copy on every hit', async () => {
       const { tie, count } = cachedTie();
       const uncached = cannedTie().tie;
-      const expected = await uncached.getFileReputationWithVerdict(NOTEPAD.hex);
+      const expected = await uncached.getReputationWithVerdict(fileTarget(NOTEPAD.hex));
       assert.deepEqual(expected.verdict, computeVerdict(NOTEPAD.reputations, 'file'));
-      const first = await tie.getFileReputationWithVerdict(NOTEPAD.hex);
-      const second = await tie.getFileReputationWithVerdict(NOTEPAD.hex);
+      const first = await tie.getReputationWithVerdict(fileTarget(NOTEPAD.hex));
+      const second = await tie.getReputationWithVerdict(fileTarget(NOTEPAD.hex));
       first.verdict.trustLevel = -1;
       first.reputations[1].trustLevel = -1;
-      const third = await tie.getFileReputationWithVerdict(NOTEPAD.hex);
+      const third = await tie.getReputationWithVerdict(fileTarget(NOTEPAD.hex));
       assert.equal(count(TieTopic.GET_FILE_REPUTATION), 1);
       for (const hit of [second, third]) assert.deepEqual(hit, expected);
       assert.notEqual(second.verdict, third.verdict);
       assert.deepEqual(await tie.getFileReputation(NOTEPAD.hex), NOTEPAD.reputations);
-      const cert = await tie.getCertificateReputationWithVerdict(SAMPLE_CERT.sha1);
+      const cert = await tie.getReputationWithVerdict(certificateTarget(SAMPLE_CERT.sha1));
       assert.deepEqual(cert.verdict, computeVerdict(cert.reputations, 'certificate'));
-      assert.deepEqual(await tie.getCertificateReputationWithVerdict(SAMPLE_CERT.sha1), cert);
+      assert.deepEqual(await tie.getReputationWithVerdict(certificateTarget(SAMPLE_CERT.sha1)), cert);
     });
 
     it('expires entries after ttlMs', async () => {
@@ -291,12 +296,12 @@ describe('TieClient', () => {
     it('drops entries after a set made through the same client', async () => {
       const { tie, count } = cachedTie();
       await tie.getFileReputation(NOTEPAD.hex);
-      await tie.setFileReputation(99, { md5: NOTEPAD.hex.md5 });
+      await tie.setReputation(fileTarget({ md5: NOTEPAD.hex.md5 }), 99);
       await tie.getFileReputation(NOTEPAD.hex);
       await tie.setExternalFileReputation(99, { sha256: NOTEPAD.hex.sha256 });
       await tie.getFileReputation(NOTEPAD.hex);
       await tie.getCertificateReputation(SAMPLE_CERT.sha1);
-      await tie.setCertificateReputation(99, SAMPLE_CERT.sha1);
+      await tie.setReputation(certificateTarget(SAMPLE_CERT.sha1), 99);
       await tie.getCertificateReputation(SAMPLE_CERT.sha1);
       assert.equal(count(TieTopic.GET_FILE_REPUTATION), 3);
       assert.equal(count(TieTopic.GET_CERT_REPUTATION), 2);
@@ -352,7 +357,7 @@ describe('TieClient', () => {
       const { dxl, tie } = cachedTie();
       await tie.close();
       await rejectsWith(tie.getFileReputation(NOTEPAD.hex), TieErrorCode.Closed, 'The TIE client is closed');
-      await rejectsWith(tie.setCertificateReputation(99, SAMPLE_CERT.sha1), TieErrorCode.Closed, 'The TIE client is closed');
+      await rejectsWith(tie.setReputation(certificateTarget(SAMPLE_CERT.sha1), 99), TieErrorCode.Closed, 'The TIE client is closed');
       await rejectsWith(
         tie.onFileDetection(() => undefined),
         TieErrorCode.Closed,

@@ -13,6 +13,7 @@ import { type RunningFabric, startFabric } from '../src/fabric';
 import { TieSimulator } from '../src/fabric/tie-simulator';
 import { FileType, TieClient, TieTopic, TrustLevel, toWireHashes } from '../src/tie';
 import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../src/tie';
+import { certificateTarget, fileTarget } from '../src/tie/hashes';
 import { type MosquittoBroker, requireMosquitto, startMosquitto } from '../test-kit/mosquitto';
 import {
   type OfficialClient,
@@ -412,16 +413,16 @@ for (const brokerKind of BROKERS) {
 
       it('sets a file reputation and gets first references', async () => {
         received.length = 0;
-        await tie.setFileReputation(TrustLevel.MOST_LIKELY_TRUSTED, NOTEPAD.hex, 'notepad.exe', 'Reputation set via OpenDXL');
+        await tie.setReputation(fileTarget(NOTEPAD.hex), TrustLevel.MOST_LIKELY_TRUSTED, 'notepad.exe', 'Reputation set via OpenDXL');
         assert.deepEqual(received[0].payload, SAMPLE_wireExamples.setFileReputationRequest_python);
-        assert.deepEqual(await tie.getFileFirstReferences(NOTEPAD.hex), NOTEPAD.agents);
+        assert.deepEqual(await tie.getFirstReferences(fileTarget(NOTEPAD.hex)), NOTEPAD.agents);
         assert.deepEqual(received[1].payload, SAMPLE_wireExamples.getFileFirstRefsRequest);
       });
 
       it('answers DXL_SERVICE_UNAVAILABLE or times out for a topic nobody serves', async () => {
         const quick = new TieClient(dxl, { requestTimeoutMs: 500 });
         const expected = broker.acknowledgesRegistration ? DxlErrorCode.ServiceUnavailable : DxlErrorCode.Timeout;
-        await assert.rejects(quick.getCertificateFirstReferences(SAMPLE_CERT.sha1), { code: expected });
+        await assert.rejects(quick.getFirstReferences(certificateTarget(SAMPLE_CERT.sha1)), { code: expected });
       });
 
       it('delivers events sent by the official client as the Python callbacks receive them', async () => {

@@ -8,6 +8,7 @@ import { FileType, TieClient, TieTopic, TrustLevel, computeVerdict, toWireHashes
 import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../src/tie';
 import { LoopbackDxl, rejectsWith, settle } from './support/tie-loopback';
 import { ALL_ZERO, CERT1, EICAR, NOTEPAD, SAMPLE_CERT, UNKNOWN_FILE } from './support/tie-samples';
+import { certificateTarget, fileTarget } from '../src/tie/hashes';
 
 const NOW = 1700000000;
 
@@ -53,15 +54,15 @@ describe('TIE simulator (in process)', () => {
 
     it('first references honour the query limit; totalCount is the full count', async () => {
       const { dxl, tie } = await startSimulator();
-      assert.deepEqual(await tie.getFileFirstReferences(NOTEPAD.hex), NOTEPAD.agents);
-      assert.deepEqual(await tie.getFileFirstReferences(NOTEPAD.hex, 2), NOTEPAD.agents.slice(0, 2));
+      assert.deepEqual(await tie.getFirstReferences(fileTarget(NOTEPAD.hex)), NOTEPAD.agents);
+      assert.deepEqual(await tie.getFirstReferences(fileTarget(NOTEPAD.hex), 2), NOTEPAD.agents.slice(0, 2));
       assert.deepEqual(
-        await tie.getCertificateFirstReferences(SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1, 1),
+        await tie.getFirstReferences(certificateTarget(SAMPLE_CERT.sha1, SAMPLE_CERT.publicKeySha1), 1),
         SAMPLE_CERT.agents.slice(0, 1),
       );
       const text = await raw(dxl, TieTopic.GET_FILE_FIRST_REFERENCES, JSON.stringify({ queryLimit: 1, hashes: toWireHashes(NOTEPAD.hex) }));
       assert.deepEqual(JSON.parse(text as string), { totalCount: 3, agents: NOTEPAD.agents.slice(0, 1) });
-      assert.deepEqual(await tie.getFileFirstReferences(EICAR.hex), []);
+      assert.deepEqual(await tie.getFirstReferences(fileTarget(EICAR.hex)), []);
     });
 
     it('answers a get like TIE: props with serverTime, attribute values as strings', async () => {
@@ -97,7 +98,7 @@ describe('TIE simulator (in process)', () => {
       assert.deepEqual(await tie.getFileReputation(ALL_ZERO), reps, 'stable across lookups');
       const cert = await tie.getCertificateReputation('1'.repeat(40));
       assert.deepEqual(Object.keys(cert), ['2', '4']);
-      assert.deepEqual(await tie.getFileFirstReferences(ALL_ZERO), []);
+      assert.deepEqual(await tie.getFirstReferences(fileTarget(ALL_ZERO)), []);
     });
 
     it('not-found mode: "Could not find reputation" (code 0) as the mock servers', async () => {
@@ -110,8 +111,8 @@ describe('TIE simulator (in process)', () => {
       };
       await notFound(tie.getFileReputation(ALL_ZERO));
       await notFound(tie.getCertificateReputation(ALL_ZERO.sha1, ALL_ZERO.sha1));
-      await notFound(tie.getFileFirstReferences(ALL_ZERO));
-      await notFound(tie.getCertificateFirstReferences(ALL_ZERO.sha1));
+      await notFound(tie.getFirstReferences(fileTarget(ALL_ZERO)));
+      await notFound(tie.getFirstReferences(certificateTarget(ALL_ZERO.sha1)));
       // Known hashes that disagree (notepad md5 with EICAR sha1) identify no file.
       await notFound(tie.getFileReputation({ md5: NOTEPAD.hex.md5, sha1: EICAR.hex.sha1 }));
     });
@@ -122,7 +123,7 @@ describe('TIE simulator (in process)', () => {
       const { tie } = await startSimulator();
       const events: ReputationChangeEvent[] = [];
       await tie.onFileReputationChange((event) => events.push(event));
-      await tie.setFileReputation(TrustLevel.MOST_LIKELY_TRUSTED, NOTEPAD.hex, 'notepad.exe', 'set by a test');
+      await tie.setReputation(fileTarget(NOTEPAD.hex), TrustLevel.MOST_LIKELY_TRUSTED, 'notepad.exe', 'set by a test');
       assert.equal((await tie.getFileReputation(NOTEPAD.hex))[3].trustLevel, 85);
       await settle();
       assert.equal(events.length, 1);
@@ -136,7 +137,7 @@ describe('TIE simulator (in process)', () => {
       assert.equal(event.relationships?.certificate?.publicKeySha1, '435dfd470f727437c7cb4f07cba1f9a1f4272656');
       assert.equal(event.relationships?.certificate?.hashes?.md5, '31dbe8cc443d2ca7fd236ac00a52fb17');
       // The same level again: nothing changed, nothing announced.
-      await tie.setFileReputation(TrustLevel.MOST_LIKELY_TRUSTED, NOTEPAD.hex);
+      await tie.setReputation(fileTarget(NOTEPAD.hex), TrustLevel.MOST_LIKELY_TRUSTED);
       await settle();
       assert.equal(events.length, 1);
     });
@@ -145,7 +146,7 @@ describe('TIE simulator (in process)', () => {
       const { tie } = await startSimulator();
       const events: ReputationChangeEvent[] = [];
       await tie.onCertificateReputationChange((event) => events.push(event));
-      await tie.setCertificateReputation(TrustLevel.MOST_LIKELY_TRUSTED, CERT1.sha1, CERT1.publicKeySha1);
+      await tie.setReputation(certificateTarget(CERT1.sha1, CERT1.publicKeySha1), TrustLevel.MOST_LIKELY_TRUSTED);
       assert.equal((await tie.getCertificateReputation(CERT1.sha1, CERT1.publicKeySha1))[4].trustLevel, 85);
       await settle();
       assert.equal(events.length, 1);
@@ -157,13 +158,13 @@ describe('TIE simulator (in process)', () => {
     it('a set on an unseen file creates it; its first references are empty', async () => {
       const { tie } = await startSimulator();
       const hashes = { sha256: 'ab'.repeat(32) };
-      await tie.setFileReputation(TrustLevel.KNOWN_MALICIOUS, hashes, 'bad.exe');
+      await tie.setReputation(fileTarget(hashes), TrustLevel.KNOWN_MALICIOUS, 'bad.exe');
       const reps = await tie.getFileReputation(hashes);
       assert.equal(reps[3].trustLevel, 1);
       assert.equal(computeVerdict(reps).basis, 'enterprise-override');
-      assert.deepEqual(await tie.getFileFirstReferences(hashes), []);
+      assert.deepEqual(await tie.getFirstReferences(fileTarget(hashes)), []);
       // The file learns an md5 given later with its sha256.
-      await tie.setFileReputation(TrustLevel.KNOWN_MALICIOUS, { ...hashes, md5: 'cd'.repeat(16) });
+      await tie.setReputation(fileTarget({ ...hashes, md5: 'cd'.repeat(16) }), TrustLevel.KNOWN_MALICIOUS);
       assert.equal((await tie.getFileReputation({ md5: 'cd'.repeat(16) }))[3].trustLevel, 1);
     });
 
@@ -280,7 +281,7 @@ describe('TIE simulator (in process)', () => {
       const [first] = firsts;
       assert.equal(Object.keys(first.hashes ?? {}).length, 3);
       assert.match(first.name ?? '', /^\d+-[A-Z.]+$/);
-      const refs = await tie.getFileFirstReferences(first.hashes?.sha256 as string).catch((e: Error) => e);
+      const refs = await tie.getFirstReferences(fileTarget(first.hashes?.sha256 as string)).catch((e: Error) => e);
       // The simulator is closed now: its service is gone.
       assert.equal((refs as { code?: string }).code, DxlErrorCode.ServiceUnavailable);
       const detection = detections[0];
@@ -329,7 +330,7 @@ describe('TIE simulator (in process)', () => {
       const { tie, simulator } = await startSimulator({ seed: 3 });
       const sent = await simulator.publishFirstInstance({ agentGuid: '{agent}', name: 'NEW.EXE' });
       const sha256 = Buffer.from(sent.hashes[2].value, 'base64').toString('hex');
-      assert.deepEqual(await tie.getFileFirstReferences({ sha256 }), [{ agentGuid: '{agent}', date: NOW }]);
+      assert.deepEqual(await tie.getFirstReferences(fileTarget({ sha256 })), [{ agentGuid: '{agent}', date: NOW }]);
       const detection = await simulator.publishDetection();
       const hashes = Object.fromEntries(detection.hashes.map((h) => [h.type, Buffer.from(h.value, 'base64').toString('hex')]));
       assert.equal(computeVerdict(await tie.getFileReputation(hashes)).category, 'malicious');
@@ -345,20 +346,20 @@ describe('TIE simulator (in process)', () => {
 
     it('keeps changes across restarts, written atomically', async () => {
       const first = await startSimulator({ dataDir: dir });
-      await first.tie.setFileReputation(TrustLevel.KNOWN_MALICIOUS, EICAR.hex);
-      await first.tie.setCertificateReputation(TrustLevel.KNOWN_TRUSTED, CERT1.sha1);
+      await first.tie.setReputation(fileTarget(EICAR.hex), TrustLevel.KNOWN_MALICIOUS);
+      await first.tie.setReputation(certificateTarget(CERT1.sha1), TrustLevel.KNOWN_TRUSTED);
       await first.simulator.close();
       assert.deepEqual(fs.readdirSync(dir), ['tie-simulator-state.json']);
       const second = await startSimulator({ dataDir: dir });
       assert.equal((await second.tie.getFileReputation(EICAR.hex))[3].trustLevel, 1);
       assert.equal((await second.tie.getCertificateReputation(CERT1.sha1))[4].trustLevel, 99);
-      assert.deepEqual(await second.tie.getFileFirstReferences(NOTEPAD.hex), NOTEPAD.agents);
+      assert.deepEqual(await second.tie.getFirstReferences(fileTarget(NOTEPAD.hex)), NOTEPAD.agents);
       await second.simulator.close();
     });
 
     it('adds seeded files missing from a state saved before they were seeded, and keeps the saved changes', async () => {
       const first = await startSimulator({ dataDir: dir });
-      await first.tie.setFileReputation(TrustLevel.KNOWN_MALICIOUS, EICAR.hex);
+      await first.tie.setReputation(fileTarget(EICAR.hex), TrustLevel.KNOWN_MALICIOUS);
       await first.simulator.close();
       const file = path.join(dir, 'tie-simulator-state.json');
       const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { items: Array<{ filename?: string }> };

@@ -5,12 +5,11 @@
  */
 import type { Unsubscribe } from '../../src/dxl/api';
 import type { DxlMessage } from '../../src/dxl/message';
-import { epochToIsoStringIfValid } from '../../src/tie/attributes';
+import { epochToIsoStringIfValid, computeVerdict, trustLevelCategory, type Verdict } from '../../src/tie/results';
 import type { EventErrorHandler } from '../../src/tie/client';
 import { trustLevelName } from '../../src/tie/constants';
 import { TieTopic } from '../../src/tie/topics';
 import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../../src/tie/types';
-import { computeVerdict, trustLevelCategory, type Verdict } from '../../src/tie/verdict';
 import { type PayloadFormat, checkTopic, decodePayload, dxlFields } from './dxl-messages';
 import type { Subject } from './items';
 import type { ConnectionClients } from './connection';

@@ -12,8 +12,7 @@
  * Settings an item may carry (which ones depends on the node): trustLevel, filename, comment,
  * fileType, queryLimit. An item's own setting wins over the node's.
  */
-import { isHashType } from '../../src/tie/hashes';
-import { type ReputationTarget, certificateTarget, fileTarget } from '../../src/tie/targets';
+import { type ReputationTarget, certificateTarget, fileTarget, isHashType } from '../../src/tie/hashes';
 import { inputError, invalidInputError } from './errors';
 
 export type Subject = ReputationTarget['subject'];

@@ -5,14 +5,12 @@
  * Results: `payload` is what the official clients return for the call, `extras` the decoded
  * information set beside it on the msg.
  */
-import { epochToIsoStringIfValid } from '../../src/tie/attributes';
+import { epochToIsoStringIfValid, type Verdict, decideExternalReputation } from '../../src/tie/results';
 import { CertProvider, FileProvider, fileTypeName, providerName, trustLevelName } from '../../src/tie/constants';
 import type { TieClient } from '../../src/tie/client';
 import type { FirstReference, HashDict } from '../../src/tie/types';
-import type { Verdict } from '../../src/tie/verdict';
 import { fileTypeFromUser, isUnset, queryLimitFromUser, trustLevelFromUser } from '../../src/tie/arguments';
 import { invalidInput } from '../../src/tie/errors';
-import { decideExternalReputation } from '../../src/tie/external-decision';
 import type { InputItem, ItemSettingName, ItemSettings, Subject, Target } from './items';
 import { parseText } from './values';
 import { type UserText, userText } from './text';

@@ -1,3 +1,7 @@
+/**
+ * The DXL client's contract: what a caller passes (handlers, options, service definitions) and
+ * `DxlMessaging`, the messaging surface the TIE layer and the nodes need of a DXL client.
+ */
 import type { DxlMessage, DxlPayload } from './message';
 
 /** Called for every message delivered to a subscription. Must not throw; errors are logged and dropped. */

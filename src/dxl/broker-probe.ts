@@ -1,3 +1,7 @@
+/**
+ * Which broker to try first: the broker list as concrete endpoints (host, port), ordered by how
+ * quickly each answers a plain TCP connect.
+ */
 import net from 'node:net';
 import type { BrokerAddress } from './config';
 

@@ -1,3 +1,7 @@
+/**
+ * The connection: one at a time, to the best broker that answers, made again after a loss, with
+ * the state and its reason that a person can act on (the ConnectionSupervisor class below).
+ */
 import { type BrokerEndpoint, orderByResponseTime } from './broker-probe';
 import { clientCertificateFailure } from './client-certificate';
 import { type ConnectionState, describeConnectionError } from './connection-state';

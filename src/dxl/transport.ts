@@ -1,13 +1,269 @@
+/**
+ * One connection to one broker: the byte stream opened here (MQTT over TLS, or over secure
+ * WebSockets, optionally through a proxy; the writes of one event-loop turn sent as one) and one
+ * mqtt.js session on it, used once (no reconnection: broker choice and reconnection are the
+ * supervisor's), its errors given stable codes. What the rest of the client knows of MQTT is the
+ * `MqttSession` interface below.
+ */
 import net from 'node:net';
-import type { Duplex } from 'node:stream';
+import { Duplex } from 'node:stream';
 import tls, { type ConnectionOptions, type PeerCertificate } from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import { type IClientOptions, MqttClient } from 'mqtt';
 import { WebSocket, createWebSocketStream } from 'ws';
 import type { BrokerEndpoint } from './broker-probe';
 import type { ProxySettings } from './config';
-import { type SessionSettings, startSession } from './mqtt-session';
-import type { ConnectionAttempt } from './session';
-import { WriteCoalescer } from './write-coalescer';
+import { BROKER_CLOSED } from './connection-state';
+
+/** Where a session reports what happens to it once accepted. */
+export interface SessionEvents {
+  /** A message delivered on a subscribed topic. */
+  message(topic: string, payload: Buffer): void;
+  /** An error that ends the session; `close` follows. */
+  error(error: Error): void;
+  /** The session is over (its stream is gone); called once. */
+  close(): void;
+}
+
+export interface MqttSession {
+  /** QoS 0, fire and forget. Nothing is sent once the session is ending. */
+  publish(topic: string, payload: Buffer): void;
+  /** Subscribes at QoS 0; rejects when the broker refuses a topic (SUBSCRIBE_REFUSED) or the session ends first. */
+  subscribe(topics: readonly string[]): Promise<void>;
+  unsubscribe(topics: readonly string[]): Promise<void>;
+  /** Sets where events go; messages arriving before it is called are dropped (none can: nothing is subscribed yet). */
+  listen(events: SessionEvents): void;
+  /**
+   * Ends the session. Gracefully: DISCONNECT, then the stream ends, bounded in time. Forced: the
+   * stream is destroyed at once. Resolves once the stream is gone.
+   */
+  end(force: boolean): Promise<void>;
+}
+
+/** A session being opened. */
+export interface ConnectionAttempt {
+  /** Resolves once the broker accepted the session (CONNACK); rejects with the error that ended the attempt. */
+  accepted: Promise<MqttSession>;
+  /** Gives the attempt up: the stream is destroyed, `accepted` rejects. */
+  abort(): void;
+}
+
+/** Stable `code`s of session errors, beside the TLS and network codes of the stream. */
+export const SessionErrorCode = {
+  /** The broker answered CONNECT with a refusal. */
+  ConnectionRefused: 'CONNECTION_REFUSED',
+  /** No CONNACK within the connect timeout. */
+  ConnectTimeout: 'CONNECT_TIMEOUT',
+  /** The broker answered nothing for one and a half keepalive intervals. */
+  KeepaliveTimeout: 'KEEPALIVE_TIMEOUT',
+  /** The broker refused a subscription (SUBACK 0x80). */
+  SubscribeRefused: 'SUBSCRIBE_REFUSED',
+  /** The session ended before the broker answered. */
+  Closed: 'CLOSED',
+  /** The broker sent something MQTT does not allow. */
+  Protocol: 'MQTT_PROTOCOL_ERROR',
+  /** The server's first answer to CONNECT was not MQTT at all: another TLS service (HTTPS) on that port. */
+  NotMqtt: 'NOT_MQTT',
+} as const;
+
+function sessionError(message: string, code: string): Error & { code: string } {
+  return Object.assign(new Error(message), { code });
+}
+
+export interface SessionSettings {
+  clientId: string;
+  /** 4 = MQTT 3.1.1, 3 = MQTT 3.1 (protocol name MQIsdp) as the official JS client sends. */
+  protocolVersion: 3 | 4;
+  /** 0 turns keepalive off. */
+  keepaliveSec: number;
+  connectTimeoutMs: number;
+}
+
+/** How long a graceful end may take before the stream is destroyed. */
+const GRACEFUL_END_MS = 1000;
+const QOS0 = { qos: 0 } as const;
+const noLog = (): void => undefined;
+
+function clientOptions(settings: SessionSettings): IClientOptions {
+  return {
+    clientId: settings.clientId,
+    protocolVersion: settings.protocolVersion,
+    protocolId: settings.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
+    clean: true,
+    keepalive: settings.keepaliveSec,
+    connectTimeout: settings.connectTimeoutMs,
+    // Broker choice, reconnection, re-subscription and the queue of unsent messages are DxlClient's.
+    reconnectPeriod: 0,
+    resubscribe: false,
+    queueQoSZero: false,
+    // mqtt.js logs through `debug` on every packet; checking whether it is enabled is a cost per message.
+    log: noLog,
+  };
+}
+
+/** mqtt.js errors carry no stable code of their own (a CONNACK refusal carries its number): give them ours. */
+function withStableCode(error: Error & { code?: unknown }, settings: SessionSettings, connected: boolean): Error {
+  if (typeof error.code === 'string') return error;
+  const refused = /^Connection refused: (.*)$/.exec(error.message);
+  if (refused) {
+    return Object.assign(
+      sessionError(`the broker refused the MQTT connection: ${refused[1].toLowerCase()}`, SessionErrorCode.ConnectionRefused),
+      {
+        returnCode: error.code,
+      },
+    );
+  }
+  if (/connack timeout/i.test(error.message)) {
+    return sessionError(`connect timeout: no CONNACK within ${settings.connectTimeoutMs} ms`, SessionErrorCode.ConnectTimeout);
+  }
+  if (/keepalive timeout/i.test(error.message)) {
+    return sessionError(
+      `keepalive timeout: the broker answered nothing for 1.5 × ${settings.keepaliveSec} s`,
+      SessionErrorCode.KeepaliveTimeout,
+    );
+  }
+  if (!connected) {
+    // Garbage before the CONNACK: an HTTP answer ("HTTP/1.1 400") reads as a PUBACK with bad flags.
+    return sessionError(
+      `not an MQTT broker: the server's answer to MQTT CONNECT is not MQTT (is this an HTTPS or other TLS port? DXL brokers listen on 8883 by default): ${error.message}`,
+      SessionErrorCode.NotMqtt,
+    );
+  }
+  return sessionError(`MQTT protocol error from the broker: ${error.message}`, SessionErrorCode.Protocol);
+}
+
+/** A subscription error that carries the broker's SUBACK with a failure return code (0x80). */
+function refusedInSuback(error: Error & { packet?: { granted?: unknown } }): boolean {
+  const granted = error.packet?.granted;
+  return Array.isArray(granted) && granted.some((code) => typeof code === 'number' && (code & 0x80) !== 0);
+}
+
+/**
+ * One mqtt.js client on one stream we opened, used once: no reconnection. The first error ends
+ * the session (mqtt.js keeps some, such as a malformed packet, non-fatal; a DXL client would
+ * rather fail over than go on with a broker that breaks the protocol).
+ */
+class MqttJsSession implements MqttSession {
+  private events: SessionEvents | undefined;
+  private firstError: Error | undefined;
+  private isClosed = false;
+  private ending = false;
+  readonly closed: Promise<void>;
+  private onClosed: () => void = () => undefined;
+
+  constructor(
+    private readonly client: MqttClient,
+    private readonly stream: Duplex,
+    settings: SessionSettings,
+  ) {
+    this.closed = new Promise((resolve) => (this.onClosed = resolve));
+    client.on('message', (topic: string, payload: Buffer) => this.events?.message(topic, payload));
+    client.on('error', (error: Error) => this.fail(withStableCode(error, settings, client.connected)));
+    // mqtt.js passes on only stream errors that carry a code; the others still say why a connection ended.
+    stream.on('error', (error: Error) => this.fail(error));
+    client.once('close', () => this.onClose());
+  }
+
+  get error(): Error | undefined {
+    return this.firstError;
+  }
+
+  get finished(): boolean {
+    return this.isClosed;
+  }
+
+  publish(topic: string, payload: Buffer): void {
+    if (this.ending || this.isClosed) return;
+    this.client.publish(topic, payload, QOS0);
+  }
+
+  subscribe(topics: readonly string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.ending || this.isClosed) {
+        reject(sessionError('the MQTT session is closed', SessionErrorCode.Closed));
+        return;
+      }
+      this.client.subscribe([...topics], QOS0, (error) => {
+        if (!error) resolve();
+        else if (refusedInSuback(error)) {
+          reject(sessionError(`the broker refused the subscription to ${topics.join(', ')}`, SessionErrorCode.SubscribeRefused));
+        } else reject(sessionError(`subscription to ${topics.join(', ')} not made: ${error.message}`, SessionErrorCode.Closed));
+      });
+    });
+  }
+
+  unsubscribe(topics: readonly string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.ending || this.isClosed) {
+        reject(sessionError('the MQTT session is closed', SessionErrorCode.Closed));
+        return;
+      }
+      this.client.unsubscribe([...topics], (error) => (error ? reject(sessionError(error.message, SessionErrorCode.Closed)) : resolve()));
+    });
+  }
+
+  listen(events: SessionEvents): void {
+    this.events = events;
+    if (this.isClosed) {
+      if (this.firstError) events.error(this.firstError);
+      events.close();
+    }
+  }
+
+  end(force: boolean): Promise<void> {
+    if (this.isClosed) return this.closed;
+    if (force || this.ending) {
+      this.ending = true;
+      this.stream.destroy();
+      return this.closed;
+    }
+    this.ending = true;
+    const timer = setTimeout(() => this.stream.destroy(), GRACEFUL_END_MS);
+    void this.closed.then(() => clearTimeout(timer));
+    // Once DISCONNECT is written the session is over: no need to wait for the broker to hang up.
+    this.stream.once('finish', () => this.stream.destroy());
+    this.client.end(false);
+    return this.closed;
+  }
+
+  private fail(error: Error): void {
+    if (this.isClosed) return;
+    if (!this.firstError) {
+      this.firstError = error;
+      if (!this.ending) this.events?.error(error);
+    }
+    this.ending = true;
+    this.stream.destroy();
+  }
+
+  private onClose(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.ending = true;
+    this.client.removeAllListeners('message');
+    this.onClosed();
+    this.events?.close();
+  }
+}
+
+/** Runs an MQTT session over `stream` (already opening: a TLS socket or a WebSocket stream). */
+function startSession(stream: Duplex, settings: SessionSettings): ConnectionAttempt {
+  const client = new MqttClient(() => stream, clientOptions(settings));
+  const session = new MqttJsSession(client, stream, settings);
+  const accepted = new Promise<MqttSession>((resolve, reject) => {
+    const onConnect = (): void => {
+      client.removeListener('close', onClose);
+      resolve(session);
+    };
+    const onClose = (): void => {
+      client.removeListener('connect', onConnect);
+      reject(session.error ?? sessionError('connection closed by the broker before it accepted us', BROKER_CLOSED));
+    };
+    client.once('connect', onConnect);
+    client.once('close', onClose);
+  });
+  return { accepted, abort: () => void session.end(true) };
+}
 
 export interface TransportSettings extends SessionSettings {
   ca: string | Buffer;
@@ -43,6 +299,92 @@ function tlsOptions(endpoint: BrokerEndpoint, settings: TransportSettings): Conn
   };
 }
 
+/**
+ * The stream mqtt.js writes to (measured in BENCHMARKS.md, "Library: what each trick buys"): every write made in one turn of the event loop goes on to the
+ * socket as one write (flushed by setImmediate, after the turn's socket reads and the requests
+ * they led to), so a burst of requests costs one TLS record and one system call, not one each.
+ * mqtt.js writes each packet in pieces, corks the stream and uncorks it on the next tick; it
+ * handles one received packet per tick, so each answer's follow-up request would leave on its own.
+ * Reads pass through unchanged.
+ */
+class WriteCoalescer extends Duplex {
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private flushScheduled = false;
+  /** Write callbacks held while the socket asks us to wait (backpressure). */
+  private waiting: Array<(error?: Error | null) => void> = [];
+  private draining = false;
+
+  constructor(private readonly inner: Duplex) {
+    super({ allowHalfOpen: false });
+    inner.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) inner.pause();
+    });
+    inner.on('end', () => this.push(null));
+    inner.on('error', (error: Error) => this.destroy(error));
+    inner.on('close', () => this.destroy());
+    inner.on('drain', () => this.onDrain());
+  }
+
+  override _read(): void {
+    this.inner.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.enqueue(chunk);
+    this.afterQueued(callback);
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    for (const { chunk } of chunks) this.enqueue(chunk);
+    this.afterQueued(callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.flush();
+    this.inner.end(callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.queued = [];
+    this.queuedBytes = 0;
+    this.inner.destroy();
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const held of waiting) held(error);
+    callback(error);
+  }
+
+  private enqueue(chunk: Buffer): void {
+    this.queued.push(chunk);
+    this.queuedBytes += chunk.length;
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private afterQueued(callback: (error?: Error | null) => void): void {
+    if (this.draining) this.waiting.push(callback);
+    else callback();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.queued.length === 0 || this.inner.destroyed || this.inner.writableEnded) return;
+    const bytes = this.queued.length === 1 ? this.queued[0] : Buffer.concat(this.queued, this.queuedBytes);
+    this.queued = [];
+    this.queuedBytes = 0;
+    if (!this.inner.write(bytes)) this.draining = true;
+  }
+
+  private onDrain(): void {
+    this.draining = false;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const held of waiting) held();
+  }
+}
+
 /** The byte stream to the broker: MQTT over TLS, or MQTT over secure WebSockets (optionally through a proxy). */
 function openStream(endpoint: BrokerEndpoint, settings: TransportSettings): Duplex {
   const secure = tlsOptions(endpoint, settings);
@@ -61,14 +403,10 @@ function openStream(endpoint: BrokerEndpoint, settings: TransportSettings): Dupl
 }
 
 /**
- * Opens one MQTT session to one broker: the stream here (writes of one event-loop turn coalesced),
- * MQTT by mqtt.js on it. Throws on
- * material or options that cannot be used (e.g. a key that does not match the certificate), before
- * anything is sent.
+ * Opens one MQTT session to one broker: the stream here, MQTT by mqtt.js on it. Throws on material
+ * or options that cannot be used (e.g. a key that does not match the certificate), before anything
+ * is sent.
  */
 export function openConnection(endpoint: BrokerEndpoint, settings: TransportSettings): ConnectionAttempt {
   return startSession(new WriteCoalescer(openStream(endpoint, settings)), settings);
 }
-
-export type { ConnectionAttempt, MqttSession, SessionEvents } from './session';
-export { SessionErrorCode } from './session';

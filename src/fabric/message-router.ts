@@ -1,6 +1,5 @@
-import { decodeMessage, encodeMessage } from '../dxl/codec';
+import { decodeMessage, encodeMessage, type DxlMessage, MessageType } from '../dxl/message';
 import { FabricErrorCode } from '../dxl/errors';
-import { type DxlMessage, MessageType } from '../dxl/message';
 import { brokerErrorResponse } from './broker-messages';
 import { type BrokerServices, SERVICE_UNAVAILABLE_MESSAGE } from './broker-services';
 import type { ClientIdentity } from './client-identity';

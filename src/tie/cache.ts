@@ -1,3 +1,7 @@
+/**
+ * The reputation cache: answers of get-reputation calls by the hashes asked for, with a TTL, an
+ * LRU bound, and tickets that keep an answer out when a change of its hashes crossed it in flight.
+ */
 import type { Reputations } from './types';
 
 export interface ReputationCacheOptions {

@@ -1,22 +1,40 @@
+/**
+ * TieClient: the TIE operations and events on a DXL client, with the results of the official TIE
+ * clients (reputations, first references, event dicts), a verdict where asked, and the optional
+ * reputation cache kept right by the sets and change events that go through it.
+ */
 import type { DxlMessaging, RequestOptions, Unsubscribe } from '../dxl/api';
 import { type DxlMessage, parseJsonPayload } from '../dxl/message';
 import { ReputationCache, type CacheTicket, type ReputationCacheOptions } from './cache';
 import { queryLimitArgument, trustLevelArgument } from './arguments';
 import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel } from './constants';
+import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
 import { type EventErrorHandler, type EventHandler, EventFeeds } from './event-feeds';
 import { TieError, TieErrorCode, invalidInput, invalidResponse } from './errors';
-import { type HashInput, normalizeHashes, receivedBase64ToHex, validatedHexToBase64 } from './hashes';
-import { type CertificateTarget, type ReputationTarget, certificateTarget, checkedTarget } from './targets';
-import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
-import { type ReputationSubject, type Verdict, computeVerdict } from './verdict';
 import {
+  type CertificateTarget,
+  type HashInput,
+  type ReputationTarget,
+  certificateTarget,
+  fileTarget,
+  normalizeHashes,
+  receivedBase64ToHex,
+  toWireHashes,
+  validTarget,
+  validatedHexToBase64,
+} from './hashes';
+
+import {
+  type ReputationSubject,
+  type Verdict,
+  computeVerdict,
   transformDetectionEvent,
   transformFirstInstanceEvent,
   transformFirstReferencesResponse,
   transformReputationChangeEvent,
   transformReputationResponse,
-} from './transforms';
-import type { DetectionEvent, FirstInstanceEvent, FirstReference, HashDict, ReputationChangeEvent, Reputations } from './types';
+} from './results';
+import type { DetectionEvent, FirstInstanceEvent, FirstReference, HashDict, ReputationChangeEvent, Reputations, WireHash } from './types';
 
 export interface TieClientOptions {
   /**
@@ -42,35 +60,32 @@ export interface ReputationsWithVerdict {
   verdict: Verdict;
 }
 
-/** What one get-reputation call asks, for the request and for the cache. */
+/** What one get-reputation call asks: its target, and the request made of it. */
 interface ReputationLookup {
+  target: ReputationTarget;
   subject: ReputationSubject;
   topic: string;
-  payload: () => string;
-  /** For the cache only, so they are made only when there is one. */
-  cacheKey: () => string;
-  /** Hex digests naming the file or certificate, for invalidation. */
-  hashes: () => string[];
+  payload: string;
 }
 
-function fileLookup(normalized: HashDict): ReputationLookup {
-  return {
-    subject: 'file',
-    topic: TieTopic.GET_FILE_REPUTATION,
-    payload: () => `{"hashes":${wireHashesJson(normalized)},"scanType":${ON_DEMAND_SCAN_TYPE}}`,
-    cacheKey: () => fileCacheKey(normalized),
-    hashes: () => hashValues(normalized),
-  };
+function lookupOf(target: ReputationTarget): ReputationLookup {
+  if (target.subject === 'file') {
+    const payload = JSON.stringify({ hashes: toWireHashes(target.hashes), scanType: ON_DEMAND_SCAN_TYPE });
+    return { target, subject: 'file', topic: TieTopic.GET_FILE_REPUTATION, payload };
+  }
+  return { target, subject: 'certificate', topic: TieTopic.GET_CERT_REPUTATION, payload: JSON.stringify(certificateHashes(target)) };
 }
 
-function certificateLookup(cert: CertificateTarget): ReputationLookup {
-  return {
-    subject: 'certificate',
-    topic: TieTopic.GET_CERT_REPUTATION,
-    payload: () => certificatePayload(cert.sha1, cert.publicKeySha1, ''),
-    cacheKey: () => `c|${cert.sha1}|${cert.publicKeySha1 ?? ''}`,
-    hashes: () => (cert.publicKeySha1 === undefined ? [cert.sha1] : [cert.sha1, cert.publicKeySha1]),
-  };
+/** The cache's key for a target: its hashes, each type in its place. */
+function cacheKeyOf(target: ReputationTarget): string {
+  if (target.subject === 'certificate') return `c|${target.sha1}|${target.publicKeySha1 ?? ''}`;
+  const { md5, sha1, sha256 } = target.hashes;
+  return `f|${md5 ?? ''}|${sha1 ?? ''}|${sha256 ?? ''}`;
+}
+
+/** The hex digests that name a target, for invalidation. */
+function hexesOf(target: ReputationTarget): string[] {
+  return target.subject === 'file' ? hashValues(target.hashes) : certificateHexes(target);
 }
 
 /**
@@ -103,68 +118,69 @@ export class TieClient {
     this.feeds = new EventFeeds(dxl);
   }
 
-  // ---- reputations ----
+  // ---- reputations and first references: files and certificates alike, as targets (hashes.ts) ----
 
-  /** Reputations of a file keyed by provider id (1 GTI, 3 Enterprise, 5 ATD, 7 MWG, 15 External). */
-  async getFileReputation(hashes: HashInput): Promise<Reputations> {
-    this.checkOpen();
-    return (await this.lookup(fileLookup(normalizeHashes(hashes)), false)).reputations;
-  }
-
-  /** `getFileReputation` with the verdict of the reputations (see verdict.ts); cached with them. */
-  async getFileReputationWithVerdict(hashes: HashInput): Promise<ReputationsWithVerdict> {
-    this.checkOpen();
-    return this.lookup(fileLookup(normalizeHashes(hashes)), true);
+  /** Reputations of a file keyed by provider id (1 GTI, 3 Enterprise, 5 ATD, 7 MWG, 15 External), as the official clients. */
+  getFileReputation(hashes: HashInput): Promise<Reputations> {
+    return this.reputations(() => fileTarget(hashes));
   }
 
   /**
-   * Reputations of a certificate keyed by provider id (2 GTI, 4 Enterprise). The public-key SHA-1
-   * is optional but can find more reputations.
+   * Reputations of a certificate keyed by provider id (2 GTI, 4 Enterprise), as the official
+   * clients. The public-key SHA-1 is optional but can find more reputations.
    */
-  async getCertificateReputation(sha1: string, publicKeySha1?: string): Promise<Reputations> {
-    this.checkOpen();
-    return (await this.lookup(certificateLookup(certificateTarget(sha1, publicKeySha1)), false)).reputations;
+  getCertificateReputation(sha1: string, publicKeySha1?: string): Promise<Reputations> {
+    return this.reputations(() => certificateTarget(sha1, publicKeySha1));
   }
 
-  /** `getCertificateReputation` with the verdict of the reputations; cached with them. */
-  async getCertificateReputationWithVerdict(sha1: string, publicKeySha1?: string): Promise<ReputationsWithVerdict> {
-    this.checkOpen();
-    return this.lookup(certificateLookup(certificateTarget(sha1, publicKeySha1)), true);
+  /** The reputations of a file or certificate with their verdict (see results.ts); cached with them. */
+  getReputationWithVerdict(target: ReputationTarget): Promise<ReputationsWithVerdict> {
+    let lookup: ReputationLookup;
+    try {
+      this.checkOpen();
+      lookup = lookupOf(validTarget(target));
+    } catch (error) {
+      return rejected(error);
+    }
+    if (this.cache !== undefined) return this.cachedLookup(this.cache, lookup, true);
+    return this.dxl.request(lookup.topic, lookup.payload, this.requestOptions).then((response) => {
+      const reputations = reputationsIn(response);
+      return { reputations, verdict: computeVerdict(reputations, lookup.subject) };
+    });
   }
 
-  /** Sets the Enterprise (provider 3) trust level of a file: an administrator override. */
-  async setFileReputation(trustLevel: number, hashes: HashInput, filename = '', comment = ''): Promise<void> {
+  /**
+   * Sets the Enterprise trust level (provider 3 for a file, 4 for a certificate): an administrator
+   * override. `filename` is for files only.
+   */
+  async setReputation(target: ReputationTarget, trustLevel: number, filename: string = '', comment: string = ''): Promise<void> {
     this.checkOpen();
+    const valid = validTarget(target);
     const level = trustLevelArgument(trustLevel);
-    const normalized = normalizeHashes(hashes);
-    const payload =
-      `{"trustLevel":${level},"providerId":${FileProvider.ENTERPRISE},` +
-      `"filename":${checkedText(filename, 'filename')},"comment":${checkedText(comment, 'comment')},` +
-      `"hashes":${wireHashesJson(normalized)}}`;
-    await this.setAndInvalidate(TieTopic.SET_FILE_REPUTATION, payload, hashValues(normalized));
-  }
-
-  /** Sets the Enterprise (provider 4) trust level of a certificate. */
-  async setCertificateReputation(trustLevel: number, sha1: string, publicKeySha1?: string, comment = ''): Promise<void> {
-    this.checkOpen();
-    const level = trustLevelArgument(trustLevel);
-    await this.setCertificate(level, certificateTarget(sha1, publicKeySha1), comment);
-  }
-
-  private async setCertificate(level: number, cert: CertificateTarget, comment: unknown): Promise<void> {
-    const payload = certificatePayload(
-      cert.sha1,
-      cert.publicKeySha1,
-      `"trustLevel":${level},"providerId":${CertProvider.ENTERPRISE},"comment":${checkedText(comment, 'comment')},`,
-    );
-    const hashes = cert.publicKeySha1 === undefined ? [cert.sha1] : [cert.sha1, cert.publicKeySha1];
-    await this.setAndInvalidate(TieTopic.SET_CERT_REPUTATION, payload, hashes);
+    if (valid.subject === 'file') {
+      const payload = {
+        trustLevel: level,
+        providerId: FileProvider.ENTERPRISE,
+        filename: textArgument(filename, 'filename'),
+        comment: textArgument(comment, 'comment'),
+        hashes: toWireHashes(valid.hashes),
+      };
+      await this.setAndInvalidate(TieTopic.SET_FILE_REPUTATION, JSON.stringify(payload), hashValues(valid.hashes));
+    } else {
+      const payload = {
+        trustLevel: level,
+        providerId: CertProvider.ENTERPRISE,
+        comment: textArgument(comment, 'comment'),
+        ...certificateHashes(valid),
+      };
+      await this.setAndInvalidate(TieTopic.SET_CERT_REPUTATION, JSON.stringify(payload), certificateHexes(valid));
+    }
   }
 
   /**
    * Sets the External provider (15) trust level of a file (TIE 3.0.0+). An Event, not a request:
    * it resolves once sent, and TIE never confirms it. External is a fallback that endpoints use
-   * only when no other provider is definitive, so check first (see `hasDefinitiveReputation`).
+   * only when no other provider is definitive, so check first (see `decideExternalReputation`).
    *
    * Validation follows the Python client, in its order and with its messages: trust level
    * missing (or 0), file type not in `FileType`, trust level not in `TrustLevel`, no hashes; then
@@ -185,62 +201,31 @@ export class TieClient {
       throw invalidInput('File hashes were not specified');
     }
     const normalized = normalizeHashes(hashes);
-    const payload =
-      `{"file":{"type":${fileType},"hashes":${JSON.stringify(normalized)},` +
-      `"attributes":{"filename":${checkedText(filename, 'filename')}},"reputation":{"score":${trustLevel}}},` +
-      `"provider":{"id":${FileProvider.EXTERNAL}},"comment":${checkedText(comment, 'comment')}}`;
+    const event = {
+      file: {
+        type: fileType,
+        hashes: normalized,
+        attributes: { filename: textArgument(filename, 'filename') },
+        reputation: { score: trustLevel },
+      },
+      provider: { id: FileProvider.EXTERNAL },
+      comment: textArgument(comment, 'comment'),
+    };
     this.invalidate(hashValues(normalized));
-    await this.dxl.sendEvent(TieTopic.EXTERNAL_FILE_REPORT_EVENT, payload);
+    await this.dxl.sendEvent(TieTopic.EXTERNAL_FILE_REPORT_EVENT, JSON.stringify(event));
   }
 
-  // ---- first references ----
-
-  /** The first systems that ran the file, `{agentGuid, date}` each, at most `queryLimit` (default 500). */
-  async getFileFirstReferences(hashes: HashInput, queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT): Promise<FirstReference[]> {
-    this.checkOpen();
-    const normalized = normalizeHashes(hashes);
-    const payload = `{"queryLimit":${queryLimitArgument(queryLimit)},"hashes":${wireHashesJson(normalized)}}`;
-    return this.requestFirstReferences(TieTopic.GET_FILE_FIRST_REFERENCES, payload);
-  }
-
-  /** The first systems that ran a file signed with the certificate, at most `queryLimit` (default 500). */
-  async getCertificateFirstReferences(
-    sha1: string,
-    publicKeySha1?: string,
-    queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT,
-  ): Promise<FirstReference[]> {
-    this.checkOpen();
-    return this.certificateFirstReferences(certificateTarget(sha1, publicKeySha1), queryLimit);
-  }
-
-  private certificateFirstReferences(cert: CertificateTarget, queryLimit: unknown): Promise<FirstReference[]> {
-    const payload = certificatePayload(cert.sha1, cert.publicKeySha1, `"queryLimit":${queryLimitArgument(queryLimit)},`);
-    return this.requestFirstReferences(TieTopic.GET_CERT_FIRST_REFERENCES, payload);
-  }
-
-  // ---- on a target (targets.ts): a file or a certificate, validated once where it was made ----
-
-  /** `getFileReputationWithVerdict` or `getCertificateReputationWithVerdict`, by the target's subject. */
-  async getReputationWithVerdict(target: ReputationTarget): Promise<ReputationsWithVerdict> {
-    this.checkOpen();
-    const checked = checkedTarget(target);
-    return await this.lookup(checked.subject === 'file' ? fileLookup(checked.hashes) : certificateLookup(checked), true);
-  }
-
-  /** `setFileReputation` or `setCertificateReputation`, by the target's subject; `filename` is for files only. */
-  async setReputation(target: ReputationTarget, trustLevel: number, filename = '', comment = ''): Promise<void> {
-    this.checkOpen();
-    const checked = checkedTarget(target);
-    if (checked.subject === 'file') await this.setFileReputation(trustLevel, checked.hashes, filename, comment);
-    else await this.setCertificate(trustLevelArgument(trustLevel), checked, comment);
-  }
-
-  /** `getFileFirstReferences` or `getCertificateFirstReferences`, by the target's subject. */
+  /** The first systems that ran the file (or a file signed with the certificate), `{agentGuid, date}` each, at most `queryLimit` (default 500). */
   async getFirstReferences(target: ReputationTarget, queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT): Promise<FirstReference[]> {
     this.checkOpen();
-    const checked = checkedTarget(target);
-    if (checked.subject === 'file') return await this.getFileFirstReferences(checked.hashes, queryLimit);
-    return await this.certificateFirstReferences(checked, queryLimit);
+    const valid = validTarget(target);
+    const limit = queryLimitArgument(queryLimit);
+    const [topic, payload] =
+      valid.subject === 'file'
+        ? [TieTopic.GET_FILE_FIRST_REFERENCES, { queryLimit: limit, hashes: toWireHashes(valid.hashes) }]
+        : [TieTopic.GET_CERT_FIRST_REFERENCES, { queryLimit: limit, ...certificateHashes(valid) }];
+    const response = await this.dxl.request(topic, JSON.stringify(payload), this.requestOptions);
+    return transformFirstReferencesResponse(parseResponse(response));
   }
 
   // ---- events ----
@@ -285,32 +270,36 @@ export class TieClient {
     if (this.closed) throw closedError();
   }
 
-  private async requestReputations(topic: string, payload: string): Promise<Reputations> {
-    const response = await this.dxl.request(topic, payload, this.requestOptions);
-    return transformReputationResponse(parseResponse(response));
-  }
-
-  private async requestFirstReferences(topic: string, payload: string): Promise<FirstReference[]> {
-    const response = await this.dxl.request(topic, payload, this.requestOptions);
-    return transformFirstReferencesResponse(parseResponse(response));
+  /**
+   * The reputations of a target made by `targetOf` (which throws on bad input: a rejection, as
+   * nothing was sent). Without a cache, one request and one step after it: this is the hot path.
+   */
+  private reputations(targetOf: () => ReputationTarget): Promise<Reputations> {
+    let lookup: ReputationLookup;
+    try {
+      this.checkOpen();
+      lookup = lookupOf(targetOf());
+    } catch (error) {
+      return rejected(error);
+    }
+    if (this.cache !== undefined) return this.cachedLookup(this.cache, lookup, false).then((found) => found.reputations);
+    return this.dxl.request(lookup.topic, lookup.payload, this.requestOptions).then(reputationsIn);
   }
 
   /**
-   * A get-reputation call, through the cache when there is one. The verdict is computed only when
-   * asked for; a cache hit returns the one computed for the entry. The request payload is built
-   * only on a miss.
+   * A get-reputation call through the cache. The verdict is computed only when asked for; a hit
+   * returns the one computed for the entry.
    */
-  private lookup(target: ReputationLookup, wantVerdict: true): Promise<ReputationsWithVerdict>;
-  private lookup(target: ReputationLookup, wantVerdict: false): Promise<{ reputations: Reputations }>;
-  private async lookup(target: ReputationLookup, wantVerdict: boolean): Promise<{ reputations: Reputations; verdict?: Verdict }> {
-    const cache = this.cache;
+  private cachedLookup(cache: ReputationCache, target: ReputationLookup, wantVerdict: true): Promise<ReputationsWithVerdict>;
+  private cachedLookup(cache: ReputationCache, target: ReputationLookup, wantVerdict: false): Promise<{ reputations: Reputations }>;
+  private async cachedLookup(
+    cache: ReputationCache,
+    target: ReputationLookup,
+    wantVerdict: boolean,
+  ): Promise<{ reputations: Reputations; verdict?: Verdict }> {
     const verdictOf = (reputations: Reputations): Verdict => computeVerdict(reputations, target.subject);
-    if (cache === undefined) {
-      const reputations = await this.requestReputations(target.topic, target.payload());
-      return wantVerdict ? { reputations, verdict: verdictOf(reputations) } : { reputations };
-    }
     await this.ensureCacheInvalidation();
-    const key = target.cacheKey();
+    const key = cacheKeyOf(target.target);
     if (wantVerdict) {
       const hit = cache.getDerived(key, verdictOf);
       if (hit !== undefined) return { reputations: hit.reputations, verdict: hit.derived };
@@ -318,9 +307,9 @@ export class TieClient {
       const reputations = cache.get(key);
       if (reputations !== undefined) return { reputations };
     }
-    const ticket: CacheTicket = cache.begin(key, target.hashes());
+    const ticket: CacheTicket = cache.begin(key, hexesOf(target.target));
     try {
-      const reputations = await this.requestReputations(target.topic, target.payload());
+      const reputations = reputationsIn(await this.dxl.request(target.topic, target.payload, this.requestOptions));
       const verdict = wantVerdict ? verdictOf(reputations) : undefined;
       cache.set(ticket, reputations, verdict);
       return verdict === undefined ? { reputations } : { reputations, verdict };
@@ -403,25 +392,16 @@ export class TieClient {
   }
 }
 
-// ---- payload building: JSON text written directly, the values being validated hex/base64 ----
+// ---- request bodies ----
 
-function wireHashesJson(hashes: HashDict): string {
-  let json = '[';
-  for (const type in hashes) {
-    const hex = hashes[type];
-    if (hex === undefined) continue;
-    if (json.length > 1) json += ',';
-    json += `{"type":"${type}","value":"${validatedHexToBase64(hex)}"}`;
-  }
-  return json + ']';
+/** A certificate as the requests name it: `{hashes: [{type: "sha1", value}], publicKeySha1?}`, base64. */
+function certificateHashes(cert: CertificateTarget): { hashes: WireHash[]; publicKeySha1?: string } {
+  const hashes = [{ type: 'sha1', value: validatedHexToBase64(cert.sha1) }];
+  return cert.publicKeySha1 === undefined ? { hashes } : { hashes, publicKeySha1: validatedHexToBase64(cert.publicKeySha1) };
 }
 
-/** `{<prefix>"hashes":[{"type":"sha1",...}],"publicKeySha1":"..."}`; `prefix` ends with a comma. */
-function certificatePayload(sha1: string, publicKeySha1: string | undefined, prefix: string): string {
-  const hashes = `[{"type":"sha1","value":"${validatedHexToBase64(sha1)}"}]`;
-  return publicKeySha1 === undefined
-    ? `{${prefix}"hashes":${hashes}}`
-    : `{${prefix}"hashes":${hashes},"publicKeySha1":"${validatedHexToBase64(publicKeySha1)}"}`;
+function certificateHexes(cert: CertificateTarget): string[] {
+  return cert.publicKeySha1 === undefined ? [cert.sha1] : [cert.sha1, cert.publicKeySha1];
 }
 
 function hashValues(hashes: HashDict): string[] {
@@ -433,8 +413,9 @@ function hashValues(hashes: HashDict): string[] {
   return values;
 }
 
-function fileCacheKey(hashes: HashDict): string {
-  return `f|${hashes.md5 ?? ''}|${hashes.sha1 ?? ''}|${hashes.sha256 ?? ''}`;
+/** The reputations of a get-reputation answer, keyed by provider id. */
+function reputationsIn(response: DxlMessage): Reputations {
+  return transformReputationResponse(parseResponse(response));
 }
 
 function parseResponse(message: DxlMessage): unknown {
@@ -462,11 +443,11 @@ function changedHashes(payload: unknown): string[] {
   return out;
 }
 
-/** A filename or comment as JSON text; undefined and null count as "". */
-function checkedText(value: unknown, what: string): string {
-  if (value === undefined || value === null || value === '') return '""';
+/** A filename or comment; undefined and null count as "". */
+function textArgument(value: unknown, what: string): string {
+  if (value === undefined || value === null) return '';
   if (typeof value !== 'string') throw invalidInput(`${what} must be a string, got ${typeof value}`);
-  return JSON.stringify(value);
+  return value;
 }
 
 function closedError(): TieError {
@@ -475,4 +456,9 @@ function closedError(): TieError {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A refusal of bad input as the rejection a promise-returning method gives. */
+function rejected(error: unknown): Promise<never> {
+  return Promise.reject(error instanceof Error ? error : new Error(String(error)));
 }

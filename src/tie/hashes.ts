@@ -1,3 +1,8 @@
+/**
+ * Hashes as callers give them and as TIE carries them: validated lowercase hex in, base64 on the
+ * wire and back, and the targets of the operations (a file by its hashes, a certificate by its
+ * sha1 and optional public-key sha1).
+ */
 import { HASH_HEX_LENGTH, HashType, type HashTypeValue } from './constants';
 import { TieError, TieErrorCode, invalidInput, invalidResponse } from './errors';
 import type { HashDict, WireHash } from './types';
@@ -86,17 +91,12 @@ export function normalizeBareHash(value: unknown, label = 'hash'): { type: HashT
   return { type, hex };
 }
 
-/** Dicts made by `frozenNormalizedHashes`: validated once, taken as they are when they come back. */
-const validatedDicts = new WeakSet<HashDict>();
-
 /**
  * Validates caller-supplied file hashes and returns them as a dict of lowercase hex, in the
  * caller's order. Keys are hash types in any case; `undefined`/`null` values are skipped; at least
- * one hash must remain. A dict of `frozenNormalizedHashes` is returned as it is, without
- * validating it again.
+ * one hash must remain.
  */
 export function normalizeHashes(input: unknown): HashDict {
-  if (typeof input === 'object' && input !== null && validatedDicts.has(input as HashDict)) return input as HashDict;
   if (typeof input === 'string') {
     const { type, hex } = normalizeBareHash(input);
     return { [type]: hex };
@@ -124,15 +124,6 @@ export function normalizeHashes(input: unknown): HashDict {
   }
   if (count === 0) throw invalidInput('no hashes given: expected at least one of md5, sha1 or sha256');
   return out;
-}
-
-/** `normalizeHashes`, frozen: what a validated target holds, so that later calls do not validate it again. */
-export function frozenNormalizedHashes(input: unknown): HashDict {
-  const hashes = normalizeHashes(input);
-  if (validatedDicts.has(hashes)) return hashes;
-  Object.freeze(hashes);
-  validatedDicts.add(hashes);
-  return hashes;
 }
 
 /** Validates a certificate SHA-1 (required) and its public-key SHA-1 (optional: undefined, null or ""). */
@@ -214,4 +205,38 @@ export function receivedBase64ToHex(value: unknown, where: string): string {
 /** Node's base64 decoding, which skips what is not base64 (as Python's does by default). */
 function leniently(base64: string): string {
   return Buffer.from(base64, 'base64').toString('hex');
+}
+
+// ---- targets: what a lookup, a set or a first-references call is about ----
+
+export interface FileTarget {
+  readonly subject: 'file';
+  readonly hashes: HashDict;
+}
+
+export interface CertificateTarget {
+  readonly subject: 'certificate';
+  readonly sha1: string;
+  readonly publicKeySha1?: string;
+}
+
+export type ReputationTarget = FileTarget | CertificateTarget;
+
+/** A file target from hashes as `normalizeHashes` takes them; throws TIE_INVALID_INPUT. */
+export function fileTarget(hashes: unknown): FileTarget {
+  return { subject: 'file', hashes: normalizeHashes(hashes) };
+}
+
+/** A certificate target (sha1 required, public-key sha1 optional); throws TIE_INVALID_INPUT. */
+export function certificateTarget(sha1: unknown, publicKeySha1?: unknown): CertificateTarget {
+  const cert = normalizeCertificateHashes(sha1, publicKeySha1);
+  return cert.publicKeySha1 === undefined
+    ? { subject: 'certificate', sha1: cert.sha1 }
+    : { subject: 'certificate', sha1: cert.sha1, publicKeySha1: cert.publicKeySha1 };
+}
+
+/** Any target a caller passes, validated now: the TieClient reads targets through this. */
+export function validTarget(target: ReputationTarget): ReputationTarget {
+  if (target === null || typeof target !== 'object') return fileTarget(target);
+  return target.subject === 'certificate' ? certificateTarget(target.sha1, target.publicKeySha1) : fileTarget(target.hashes);
 }

@@ -17,16 +17,8 @@ export {
   toWireHashes,
   fromWireHashes,
 } from './hashes';
-export {
-  transformReputations,
-  transformReputationResponse,
-  transformFirstReferencesResponse,
-  transformReputationChangeEvent,
-  transformDetectionEvent,
-  transformFirstInstanceEvent,
-} from './transforms';
-export * from './attributes';
-export * from './verdict';
+/** The official clients' shapes of TIE payloads, attribute decoders, verdicts and the External check-first decision. */
+export * from './results';
 export { ReputationCache, type ReputationCacheOptions } from './cache';
 export type * from './types';
-export { type FileTarget, type CertificateTarget, type ReputationTarget, fileTarget, certificateTarget } from './targets';
+export { type FileTarget, type CertificateTarget, type ReputationTarget, fileTarget, certificateTarget } from './hashes';

@@ -7,9 +7,8 @@
  * TIE_INVALID_RESPONSE from the TIE layer.
  */
 import assert from 'node:assert/strict';
-import { decodeMessage, encodeMessage } from '../../src/dxl/codec';
+import { decodeMessage, encodeMessage, type DxlMessage, MessageType, emptyMessage } from '../../src/dxl/message';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
-import { type DxlMessage, MessageType, emptyMessage } from '../../src/dxl/message';
 import vectorsFixture from '../fixtures/dxl-test-vectors.json';
 import {
   REPUTATION_CHANGE_FILTERS,
@@ -20,7 +19,7 @@ import {
   reputationChangeMessage,
 } from '../../nodes/kit/event-sources';
 import { decodeEvent } from '../../src/tie/event-feeds';
-import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../../src/tie/transforms';
+import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../../src/tie/results';
 import { TieNodeError } from '../../nodes/kit/errors';
 import { firstReferencesOperation, getReputationOperation } from '../../nodes/kit/operations';
 import { TieClient } from '../../src/tie/client';

@@ -6,9 +6,8 @@
  * mutated envelopes on every kind of topic leave the fabric and the flow working.
  */
 import assert from 'node:assert/strict';
-import { decodeMessage, encodeMessage } from '../../src/dxl/codec';
+import { decodeMessage, encodeMessage, MessageType, emptyMessage } from '../../src/dxl/message';
 import type { DxlClient } from '../../src/dxl/client';
-import { MessageType, emptyMessage } from '../../src/dxl/message';
 import { TieTopic } from '../../src/tie/topics';
 import type { Reputations } from '../../src/tie/types';
 import { type TestFabric, configNodeFor, startTestFabric } from '../support/node-red-fabric';

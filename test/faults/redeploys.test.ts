@@ -17,6 +17,7 @@ import { type KillableBroker, startKillableBroker } from './support/brokers';
 import { type Figures, recordFigures } from './support/figures';
 import { resourceSummary, socketCount, timerCount } from './support/resources';
 import { type ServicePeer, startServicePeer } from './support/service-peer';
+import { fileTarget } from '../../src/tie/hashes';
 
 const DEPLOYS = 200;
 const EVENT_NODES = ['changes', 'detections', 'firsts'] as const;
@@ -160,7 +161,7 @@ describe('faults: 200 full and partial redeploys', function () {
     await sleep(100); // the SUBACKs of subscriptions just made
     const received: Record<string, TestMessage[]> = Object.fromEntries(expected.map((id) => [id, collect(`out-${id}`)]));
     const file = newFile();
-    await peerTie.setFileReputation(15, { sha256: file.sha256 });
+    await peerTie.setReputation(fileTarget({ sha256: file.sha256 }), 15);
     await peer.simulator.publishDetection({ hashes: file, name: 'REDEPLOY.EXE' });
     await peer.simulator.publishFirstInstance({ hashes: newFile(), name: 'FIRST.EXE' });
     await eventually(() => expected.every((id) => received[id].length >= 1), 'one event at each event node');

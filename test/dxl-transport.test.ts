@@ -2,9 +2,12 @@
  * The MQTT session a DxlClient runs on each connection (mqtt.js on the stream transport.ts opens),
  * against brokers scripted to misbehave, and against Mosquitto. What users rely on: a refused
  * CONNECT and a missing CONNACK named with stable codes, a silent broker left after the keepalive,
- * a refused SUBSCRIBE as an error, a bounded graceful end, QoS 1/2 deliveries answered.
+ * a refused SUBSCRIBE as an error, a bounded graceful end, QoS 1/2 deliveries answered, the writes of
+ * one event-loop turn sent as one TLS record, and a burst bigger than the socket takes (backpressure)
+ * delivered whole and in order.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import type { ConnectionState } from '../src/dxl/connection-state';
 import { DxlErrorCode } from '../src/dxl/errors';
 import { type MqttSession, SessionErrorCode, type TransportSettings, openConnection } from '../src/dxl/transport';
@@ -235,7 +238,76 @@ describe('MQTT session against scripted brokers', function () {
       await client.close();
     }
   });
+  it('sends the publishes of one event-loop turn as one TLS record, even when each was made in a tick of its own', async () => {
+    const broker = await start(willingBroker());
+    const proxy = await recordCountingProxy(broker);
+    try {
+      const session = await open(proxy);
+      sessions.push(session);
+      await session.subscribe(['/ready']);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const before = proxy.records();
+      // As answers are handled, one per tick, each leading to a new request: 20 publishes, one per tick.
+      let made = 0;
+      const next = (): void => {
+        session.publish('/burst', Buffer.from(`request ${made}`));
+        if (++made < 20) process.nextTick(next);
+      };
+      next();
+      await eventually(() => broker.received.filter((packet) => packet.cmd === 'publish').length === 20, 'the 20 publishes');
+      assert.equal(proxy.records() - before, 1);
+    } finally {
+      proxy.close();
+    }
+  });
 });
+
+/**
+ * A TCP relay in front of a broker that counts the TLS application-data records the client sends
+ * (record type 23, each with a 5-byte header giving its length).
+ */
+async function recordCountingProxy(target: { host: string; port: number }): Promise<{
+  host: string;
+  port: number;
+  records(): number;
+  close(): void;
+}> {
+  let records = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target.port, target.host);
+    sockets.add(client).add(upstream);
+    let pending = Buffer.alloc(0);
+    client.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 5) {
+        const length = pending.readUInt16BE(3);
+        if (pending.length < 5 + length) break;
+        if (pending[0] === 23) records++;
+        pending = pending.subarray(5 + length);
+      }
+      upstream.write(chunk);
+    });
+    upstream.pipe(client);
+    for (const socket of [client, upstream]) {
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    host: '127.0.0.1',
+    port: (server.address() as net.AddressInfo).port,
+    records: () => records,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
 
 describe('MQTT session with Mosquitto over TLS', function () {
   this.timeout(30_000);
