@@ -121,7 +121,8 @@ describe('tie-dxl and tie-fabric command lines', function () {
 
   it('refuses to overwrite without --force (nothing signed), and replaces the key and certificate with it', async () => {
     const dir = path.join(root, 'twice');
-    assert.equal((await tieDxl(['provision', dir, '127.0.0.1', 'first', ...serverArgs()], { password: printed.password })).code, 0);
+    const first = await tieDxl(['provision', dir, '127.0.0.1', 'first', ...serverArgs()], { password: printed.password });
+    assert.equal(first.code, 0, first.stderr);
     const firstKey = fs.readFileSync(path.join(dir, 'client.key'), 'utf8');
 
     const refused = await tieDxl(['provision', dir, '127.0.0.1', 'second', ...serverArgs()], { password: printed.password });

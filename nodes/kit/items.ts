@@ -108,8 +108,8 @@ function parseCertificate(value: unknown, label: string, accepted: readonly Item
 }
 
 /**
- * One item of the given subject, its hashes validated by the TIE layer (once: the TieClient takes
- * the target as it is). `label` names where it came from ("msg.payload", "msg.payload[2]") in
+ * One item of the given subject, its hashes validated by the TIE layer before anything is sent (a
+ * batch is refused whole; the TieClient checks a target again where it reads it). `label` names where it came from ("msg.payload", "msg.payload[2]") in
  * error messages; `index` is its position in a batch. The TIE layer's validation errors come as
  * they are: `withInputContext` around the item's whole reading gives them the input's context.
  */

@@ -43,7 +43,7 @@ function setting(item: InputItem, defaults: ItemSettings, name: ItemSettingName)
 
 /** The identity of the target as the outcome reports it. */
 function identity(target: Target): { hashes: HashDict } | { sha1: string; publicKeySha1?: string } {
-  // A copy: the target is frozen, the msg is the flow's to change.
+  // A copy: the msg is the flow's to change, the target stays as it was read.
   if (target.subject === 'file') return { hashes: { ...target.hashes } };
   return target.publicKeySha1 === undefined ? { sha1: target.sha1 } : { sha1: target.sha1, publicKeySha1: target.publicKeySha1 };
 }
