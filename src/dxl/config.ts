@@ -48,10 +48,6 @@ function atLine(entry: { line: number }, section: string, key?: string): string 
   return ` line ${entry.line} ([${section}]${key === undefined ? '' : ` ${key}`})`;
 }
 
-function parsePort(text: string): number | undefined {
-  return readNumber(text, PORT);
-}
-
 function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
@@ -62,11 +58,11 @@ export function parseBrokerLine(value: string): BrokerAddress | string {
   if (parts.length < 2) return 'expected "[id;]port;host[;ip]"';
   let id: string | undefined;
   let rest = parts;
-  if (parsePort(parts[0]) === undefined) {
+  if (readNumber(parts[0], PORT) === undefined) {
     id = parts[0];
     rest = parts.slice(1);
   }
-  const port = parsePort(rest[0] ?? '');
+  const port = readNumber(rest[0], PORT);
   if (port === undefined) {
     const candidates = id === undefined ? `"${rest[0]}"` : `neither "${id}" nor "${rest[0] ?? ''}"`;
     return `no port: ${candidates} is a port (1-65535); expected "[id;]port;host[;ip]"`;
@@ -175,7 +171,7 @@ export function parseDxlConfig(text: string, baseDir: string, source = DEFAULT_N
     const portEntry = entry('Proxy', 'Port');
     if (!address || address.value === '') throw configError(source, ' [Proxy]', 'Address is missing');
     if (!portEntry) throw configError(source, ' [Proxy]', 'Port is missing');
-    const port = parsePort(portEntry.value);
+    const port = readNumber(portEntry.value, PORT);
     if (port === undefined) throw configError(source, atLine(portEntry, 'Proxy', 'Port'), `"${portEntry.value}" is not a port (1-65535)`);
     const proxy: ProxySettings = { address: address.value, port };
     const user = entry('Proxy', 'User');

@@ -287,6 +287,23 @@ export function encodeMessage(message: DxlMessage): Buffer {
   return buf;
 }
 
+/** Reads a big-endian number of a msgpack value's size at an offset. */
+type Read = (buf: Buffer, at: number) => number;
+const U8: Read = (buf, at) => buf[at];
+const U16: Read = (buf, at) => buf.readUInt16BE(at);
+const U32: Read = (buf, at) => buf.readUInt32BE(at);
+/** msgpack's sized integers by tag: their size in bytes and how to read them. */
+const INT_READS: ReadonlyMap<number, readonly [number, Read]> = new Map<number, readonly [number, Read]>([
+  [0xcc, [1, U8]],
+  [0xcd, [2, U16]],
+  [0xce, [4, U32]],
+  [0xcf, [8, (buf, at) => Number(buf.readBigUInt64BE(at))]],
+  [0xd0, [1, (buf, at) => buf.readInt8(at)]],
+  [0xd1, [2, (buf, at) => buf.readInt16BE(at)]],
+  [0xd2, [4, (buf, at) => buf.readInt32BE(at)]],
+  [0xd3, [8, (buf, at) => Number(buf.readBigInt64BE(at))]],
+]);
+
 /** A forward-only reader over one envelope. Past the end every field reads as empty. */
 class EnvelopeReader {
   offset = 0;
@@ -304,81 +321,35 @@ class EnvelopeReader {
     if (this.offset + bytes > this.buf.length) this.fail('truncated value');
   }
 
+  /** Reads `bytes` bytes at the offset with `read` and moves past them. */
+  private take(bytes: number, read: Read): number {
+    this.need(bytes);
+    const value = read(this.buf, this.offset);
+    this.offset += bytes;
+    return value;
+  }
+
   int(): number {
     if (this.done) return 0;
-    const buf = this.buf;
-    const tag = buf[this.offset++];
+    const tag = this.buf[this.offset++];
     if (tag < 0x80) return tag;
     if (tag >= 0xe0) return tag - 0x100;
-    let value: number;
-    switch (tag) {
-      case 0xcc:
-        this.need(1);
-        value = buf[this.offset]!;
-        this.offset += 1;
-        return value;
-      case 0xcd:
-        this.need(2);
-        value = buf.readUInt16BE(this.offset);
-        this.offset += 2;
-        return value;
-      case 0xce:
-        this.need(4);
-        value = buf.readUInt32BE(this.offset);
-        this.offset += 4;
-        return value;
-      case 0xcf:
-        this.need(8);
-        value = Number(buf.readBigUInt64BE(this.offset));
-        this.offset += 8;
-        return value;
-      case 0xd0:
-        this.need(1);
-        value = buf.readInt8(this.offset);
-        this.offset += 1;
-        return value;
-      case 0xd1:
-        this.need(2);
-        value = buf.readInt16BE(this.offset);
-        this.offset += 2;
-        return value;
-      case 0xd2:
-        this.need(4);
-        value = buf.readInt32BE(this.offset);
-        this.offset += 4;
-        return value;
-      case 0xd3:
-        this.need(8);
-        value = Number(buf.readBigInt64BE(this.offset));
-        this.offset += 8;
-        return value;
-      case 0xc0:
-        return 0;
-      default:
-        this.offset--;
-        return this.fail(`expected an integer, found 0x${tag.toString(16)}`);
-    }
+    if (tag === 0xc0) return 0;
+    const sized = INT_READS.get(tag);
+    if (sized !== undefined) return this.take(sized[0], sized[1]);
+    this.offset--;
+    return this.fail(`expected an integer, found 0x${tag.toString(16)}`);
   }
 
   /** Length of a str or bin value, leaving the offset at its first byte; -1 for nil. */
   private rawLength(): number {
-    const buf = this.buf;
-    const tag = buf[this.offset++];
+    const tag = this.buf[this.offset++];
     let length: number;
     if (tag >= 0xa0 && tag <= 0xbf) length = tag & 0x1f;
-    else if (tag === 0xd9 || tag === 0xc4) {
-      this.need(1);
-      length = buf[this.offset]!;
-      this.offset += 1;
-    } else if (tag === 0xda || tag === 0xc5) {
-      this.need(2);
-      length = buf.readUInt16BE(this.offset);
-      this.offset += 2;
-    } else if (tag === 0xdb || tag === 0xc6) {
-      this.need(4);
-      length = buf.readUInt32BE(this.offset);
-      this.offset += 4;
-    } else if (tag === 0xc0) return -1;
+    else if (tag === 0xd9 || tag === 0xc4) length = this.take(1, U8);
+    else if (tag === 0xda || tag === 0xc5) length = this.take(2, U16);
+    else if (tag === 0xdb || tag === 0xc6) length = this.take(4, U32);
+    else if (tag === 0xc0) return -1;
     else {
       this.offset--;
       return this.fail(`expected a string, found 0x${tag.toString(16)}`);
@@ -412,15 +383,9 @@ class EnvelopeReader {
     const tag = buf[this.offset++];
     let count: number;
     if (tag >= 0x90 && tag <= 0x9f) count = tag & 0x0f;
-    else if (tag === 0xdc) {
-      this.need(2);
-      count = buf.readUInt16BE(this.offset);
-      this.offset += 2;
-    } else if (tag === 0xdd) {
-      this.need(4);
-      count = buf.readUInt32BE(this.offset);
-      this.offset += 4;
-    } else if (tag === 0xc0) return [];
+    else if (tag === 0xdc) count = this.take(2, U16);
+    else if (tag === 0xdd) count = this.take(4, U32);
+    else if (tag === 0xc0) return [];
     else {
       this.offset--;
       return this.fail(`expected an array, found 0x${tag.toString(16)}`);

@@ -49,11 +49,6 @@ export function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
-function textPattern(kind: NumberKind): RegExp {
-  if (!kind.whole) return DECIMAL_TEXT;
-  return kind.min < 0 ? SIGNED_WHOLE_TEXT : WHOLE_TEXT;
-}
-
 /**
  * The number `value` gives as `kind`: a number, or its text in plain decimal digits (blanks around
  * allowed; a minus sign only where the kind goes below 0; no exponent, hex or, for a whole kind,
@@ -62,7 +57,8 @@ function textPattern(kind: NumberKind): RegExp {
 export function readNumber(value: unknown, kind: NumberKind): number | undefined {
   let n: number;
   if (typeof value === 'number') n = value;
-  else if (typeof value === 'string' && textPattern(kind).test(value)) n = Number(value);
+  else if (typeof value === 'string' && (kind.whole ? (kind.min < 0 ? SIGNED_WHOLE_TEXT : WHOLE_TEXT) : DECIMAL_TEXT).test(value))
+    n = Number(value);
   else return undefined;
   if (!Number.isFinite(n) || (kind.whole && !Number.isInteger(n))) return undefined;
   if (n > kind.max || n < kind.min || (kind.aboveMin === true && n === kind.min)) return undefined;

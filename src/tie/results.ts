@@ -17,6 +17,7 @@ import {
   providerName,
   trustLevelName,
 } from './constants';
+import { INTEGER, readNumber } from '../dxl/numbers';
 import { invalidInput, invalidResponse } from './errors';
 import { fromWireHashes, receivedBase64ToHex } from './hashes';
 import type { DetectionEvent, FirstInstanceEvent, FirstReference, Reputation, ReputationChangeEvent, Reputations } from './types';
@@ -315,8 +316,8 @@ export interface ServerVersion {
   build: number;
 }
 
+/** An unsigned decimal of up to 64 bits, read as a BigInt (server versions exceed 2^53). */
 const DECIMAL_RE = /^\s*\d+\s*$/;
-const SIGNED_INTEGER_RE = /^\s*-?\d+\s*$/;
 
 /**
  * Decodes the Enterprise SERVER_VERSION attribute (2139285): an unsigned 64-bit decimal, major in
@@ -487,7 +488,7 @@ type Attributes = Record<string, string>;
 /** An integer attribute (decimal text, optionally signed); undefined for anything else. */
 function int(attributes: Attributes, id: string): number | undefined {
   const raw = attributes[id];
-  return typeof raw === 'string' && SIGNED_INTEGER_RE.test(raw) ? Number(raw) : undefined;
+  return typeof raw === 'string' ? readNumber(raw, INTEGER) : undefined;
 }
 
 function bool(attributes: Attributes, id: string): boolean | undefined {
