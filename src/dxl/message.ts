@@ -112,24 +112,27 @@ function strHeaderSize(length: number): number {
   return 5;
 }
 
+/** A msgpack value of `bytes` big-endian bytes after its tag; the offset after it. */
+function writeTagged(buf: Buffer, offset: number, tag: number, bytes: 1 | 2 | 4, value: number, signed = false): number {
+  buf[offset] = tag;
+  if (bytes === 1) {
+    if (signed) buf.writeInt8(value, offset + 1);
+    else buf[offset + 1] = value;
+  } else if (bytes === 2) {
+    if (signed) buf.writeInt16BE(value, offset + 1);
+    else buf.writeUInt16BE(value, offset + 1);
+  } else if (signed) buf.writeInt32BE(value, offset + 1);
+  else buf.writeUInt32BE(value, offset + 1);
+  return offset + 1 + bytes;
+}
+
 function writeStrHeader(buf: Buffer, offset: number, length: number): number {
   if (length < 32) {
     buf[offset] = 0xa0 | length;
     return offset + 1;
   }
-  if (length < 0x100) {
-    buf[offset] = 0xd9;
-    buf[offset + 1] = length;
-    return offset + 2;
-  }
-  if (length < 0x10000) {
-    buf[offset] = 0xda;
-    buf.writeUInt16BE(length, offset + 1);
-    return offset + 3;
-  }
-  buf[offset] = 0xdb;
-  buf.writeUInt32BE(length, offset + 1);
-  return offset + 5;
+  if (length < 0x100) return writeTagged(buf, offset, 0xd9, 1, length);
+  return length < 0x10000 ? writeTagged(buf, offset, 0xda, 2, length) : writeTagged(buf, offset, 0xdb, 4, length);
 }
 
 function arrayHeaderSize(length: number): number {
@@ -142,14 +145,7 @@ function writeArrayHeader(buf: Buffer, offset: number, length: number): number {
     buf[offset] = 0x90 | length;
     return offset + 1;
   }
-  if (length < 0x10000) {
-    buf[offset] = 0xdc;
-    buf.writeUInt16BE(length, offset + 1);
-    return offset + 3;
-  }
-  buf[offset] = 0xdd;
-  buf.writeUInt32BE(length, offset + 1);
-  return offset + 5;
+  return length < 0x10000 ? writeTagged(buf, offset, 0xdc, 2, length) : writeTagged(buf, offset, 0xdd, 4, length);
 }
 
 function intSize(value: number): number {
@@ -171,37 +167,15 @@ function writeInt(buf: Buffer, offset: number, value: number): number {
       buf[offset] = value;
       return offset + 1;
     }
-    if (value < 0x100) {
-      buf[offset] = 0xcc;
-      buf[offset + 1] = value;
-      return offset + 2;
-    }
-    if (value < 0x10000) {
-      buf[offset] = 0xcd;
-      buf.writeUInt16BE(value, offset + 1);
-      return offset + 3;
-    }
-    buf[offset] = 0xce;
-    buf.writeUInt32BE(value >>> 0, offset + 1);
-    return offset + 5;
+    if (value < 0x100) return writeTagged(buf, offset, 0xcc, 1, value);
+    return value < 0x10000 ? writeTagged(buf, offset, 0xcd, 2, value) : writeTagged(buf, offset, 0xce, 4, value >>> 0);
   }
   if (value >= -32) {
     buf[offset] = value & 0xff;
     return offset + 1;
   }
-  if (value >= -0x80) {
-    buf[offset] = 0xd0;
-    buf.writeInt8(value, offset + 1);
-    return offset + 2;
-  }
-  if (value >= -0x8000) {
-    buf[offset] = 0xd1;
-    buf.writeInt16BE(value, offset + 1);
-    return offset + 3;
-  }
-  buf[offset] = 0xd2;
-  buf.writeInt32BE(value, offset + 1);
-  return offset + 5;
+  if (value >= -0x80) return writeTagged(buf, offset, 0xd0, 1, value, true);
+  return value >= -0x8000 ? writeTagged(buf, offset, 0xd1, 2, value, true) : writeTagged(buf, offset, 0xd2, 4, value, true);
 }
 
 function strSize(value: string): number {
