@@ -86,7 +86,7 @@ function verdictOf(run: () => unknown): Verdict {
 }
 
 async function provisionPortVerdict(value: unknown): Promise<Verdict> {
-  // Port 9 on loopback: nothing listens, so a port that is read ends in a refused connection.
+  // Loopback has no management server: a port that is read ends in a failed connection, not a port error.
   const outcome = await provisionForEditor({
     host: '127.0.0.1',
     port: asStarted(value),

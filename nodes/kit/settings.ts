@@ -24,8 +24,6 @@ export const EXAMPLE_PROXY_PORT = 3128;
 
 /** tie-config: a cached reputation's lifetime, in seconds. */
 export const DEFAULT_CACHE_TTL_S = 300;
-/** tie-config: the MQTT keepalive interval's largest value in seconds (the nodes do not turn it off with 0). */
-export const MAX_KEEPALIVE_S = MQTT_KEEPALIVE_S.max;
 
 /** tie-config: the MQTT versions a DXL broker speaks, as the protocolVersion setting holds them. */
 export const MQTT_PROTOCOL_VERSIONS: ReadonlyArray<{ value: '4' | '3'; label: string }> = [
@@ -62,7 +60,8 @@ export const SETTINGS = {
   proxyPort: { kind: PORT, blank: 'required', message: 'tie-config.error.port' },
   provisionPort: { kind: PORT, blank: DEFAULT_MANAGEMENT_PORT, message: 'tie-config.error.port' },
   requestTimeout: { kind: POSITIVE_TIME, blank: DEFAULT_REQUEST_TIMEOUT_S, message: 'tie-config.error.positive' },
-  keepalive: { kind: { whole: true, min: 1, max: MAX_KEEPALIVE_S }, blank: DEFAULT_KEEPALIVE_S, message: 'tie-config.error.keepalive' },
+  /** MQTT's keepalive range, without its 0 (off): a node's connection always watches its broker. */
+  keepalive: { kind: { ...MQTT_KEEPALIVE_S, min: 1 }, blank: DEFAULT_KEEPALIVE_S, message: 'tie-config.error.keepalive' },
   cacheTtl: { kind: POSITIVE_TIME, blank: DEFAULT_CACHE_TTL_S, message: 'tie-config.error.positive' },
   /** The request nodes: a batch's items in flight. */
   concurrency: { kind: { whole: true, min: 1, max: MAX_CONCURRENCY }, blank: DEFAULT_CONCURRENCY, message: 'tie.validation.concurrency' },
