@@ -162,11 +162,13 @@ async function main(): Promise<void> {
   global.gc?.();
   const rssAfterWarmup = process.memoryUsage().rss;
   const latencies = new Float64Array(job.requests);
+  process.stdout.write('MEASURE-START\n');
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   await runAtInFlight(contender.lookup, job.requests, job.inFlight, latencies);
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   const cpu = process.cpuUsage(cpuBefore);
+  process.stdout.write('MEASURE-END\n');
   global.gc?.();
   const rssGrowthMb = (process.memoryUsage().rss - rssAfterWarmup) / 2 ** 20;
   latencies.sort();

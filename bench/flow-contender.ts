@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ArrivalMeter } from './arrivals';
 import { connectLibrary } from './library-client';
 import { FILE_HASHES, type FlowJob, type FlowResult } from './workload';
 
@@ -167,34 +168,23 @@ async function main(): Promise<void> {
     });
   const node = await running('bench-node');
   const sink = await running('bench-sink');
-  let cpuBefore: NodeJS.CpuUsage | undefined;
-  let started = 0n;
   if (job.mode === 'events') {
-    // Events may be dropped by a broker whose queue overflows, so count what arrives until
-    // a quiet second, from the first event to the last.
-    let received = 0;
-    let lastAt = 0n;
-    sink.on('input', () => {
-      if (received === 0) {
-        cpuBefore = process.cpuUsage();
-        started = process.hrtime.bigint();
-      }
-      received++;
-      lastAt = process.hrtime.bigint();
-    });
+    const meter = new ArrivalMeter(job.warmup, job.messages);
+    sink.on('input', meter.arrive);
     await new Promise((resolve) => setTimeout(resolve, 1000)); // subscription made at deploy
     const figures = await profiled(async () => {
       process.stdout.write('READY\n');
-      while (received === 0 || process.hrtime.bigint() - lastAt < 1_000_000_000n) await new Promise((resolve) => setTimeout(resolve, 100));
-      return { elapsedMs: Number(lastAt - started) / 1e6, cpu: process.cpuUsage(cpuBefore) };
+      return meter.quiet();
     });
-    report(received, figures.elapsedMs, figures.cpu);
+    report(figures.events, figures.elapsedMs, figures.cpu);
   } else {
     await lookups(sink, node, job.warmup);
     const figures = await profiled(async () => {
-      cpuBefore = process.cpuUsage();
-      started = process.hrtime.bigint();
+      process.stdout.write('MEASURE-START\n');
+      const cpuBefore = process.cpuUsage();
+      const started = process.hrtime.bigint();
       await lookups(sink, node, job.messages);
+      process.stdout.write('MEASURE-END\n');
       return { elapsedMs: Number(process.hrtime.bigint() - started) / 1e6, cpu: process.cpuUsage(cpuBefore) };
     });
     report(job.messages, figures.elapsedMs, figures.cpu);

@@ -30,7 +30,9 @@ import type {
  * library contender but the official one a profile of its whole process;
  * `node dist/bench/profile-summary.js FILE` sums one up),
  * --library (only the library table: no Node-RED cells, no soak), --kinds K,K (the contenders of the
- * library table, e.g. bare,ours: for an A/B of one change, run against two builds in turn).
+ * library table, e.g. bare,ours: for an A/B of one change, run against two builds in turn),
+ * --jit-log DIR (each library contender and Node-RED lookup cell runs with `node --trace-opt`, its
+ * output in DIR/<cell>.log; the measured requests lie between the lines MEASURE-START and MEASURE-END).
  */
 
 const flowsOnly = process.argv.includes('--flows');
@@ -54,14 +56,32 @@ const quick = process.argv.includes('--quick');
 const rounds = Number(option('rounds', quick ? '1' : '3'));
 const soakRequests = Number(option('soak', quick || flowsOnly || libraryOnly ? '0' : '1000000'));
 const cpuProfileDir = option('cpu-prof', '');
+const jitLogDir = option('jit-log', '');
 const outFile = path.resolve(option('out', path.join(__dirname, '..', '..', 'BENCHMARKS.md')));
 const scale = quick ? 0.25 : 1;
 const requestsAt = (inFlight: number): number => Math.round((inFlight === 1 ? 8000 : 30_000) * scale);
+
+/**
+ * The warm-up of a cell that measures `measured` messages: as many again, so that what is measured is
+ * the steady state. With a tenth, V8 was still optimizing the road while the messages were measured
+ * (`node --trace-opt`: about 100 functions of a Node-RED lookup at 1 in flight finished optimizing
+ * among the measured messages, about 10 with as many again), and a process with more code to
+ * optimize, Node-RED's, paid more of that into its figures.
+ */
+const warmupFor = (measured: number): number => measured;
 
 function runNode(script: string, arg: unknown, nodeFlags: string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeFlags, path.join(__dirname, script), JSON.stringify(arg)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+}
+
+/** Runs a measuring process, with `--trace-opt` into DIR/`cell`.log under --jit-log. */
+function runMeasured(script: string, cell: string, arg: unknown, nodeFlags: string[] = []): ChildProcess {
+  if (!jitLogDir) return runNode(script, arg, nodeFlags);
+  const child = runNode(script, arg, ['--trace-opt', ...nodeFlags]);
+  child.stdout?.pipe(fs.createWriteStream(path.join(jitLogDir, `${cell}.log`)));
+  return child;
 }
 
 /** Resolves with the rest of the first stdout line that starts with `prefix` (peers may print their own lines). */
@@ -88,7 +108,8 @@ function lineStartingWith(child: ChildProcess, prefix: string): Promise<string> 
 }
 
 async function runContender(job: ContenderJob, nodeFlags: string[] = []): Promise<ContenderResult> {
-  const line = await lineStartingWith(runNode('contender.js', job, nodeFlags), 'RESULT ');
+  const cell = `library-${job.broker.name}-${job.kind}-${job.inFlight}-${Date.now()}`;
+  const line = await lineStartingWith(runMeasured('contender.js', cell, job, nodeFlags), 'RESULT ');
   return JSON.parse(line) as ContenderResult;
 }
 
@@ -105,14 +126,17 @@ async function runFlowCell(job: FlowJob): Promise<FlowResult> {
   const profileFile = cpuProfileDir
     ? path.join(cpuProfileDir, `${job.broker.name}-${job.mode}-${job.inFlight}-${Date.now()}.cpuprofile`)
     : undefined;
-  const child = runNode('flow-contender.js', profileFile === undefined ? job : { ...job, profileFile });
+  const cell = `${job.broker.name}-${job.mode}-${job.inFlight}-${Date.now()}`;
+  const child = runMeasured('flow-contender.js', cell, profileFile === undefined ? job : { ...job, profileFile });
   const line =
-    job.mode === 'events' ? await withPublishedEvents(child, job.broker, job.messages) : await lineStartingWith(child, 'RESULT ');
+    job.mode === 'events'
+      ? await withPublishedEvents(child, job.broker, job.warmup + job.messages)
+      : await lineStartingWith(child, 'RESULT ');
   return JSON.parse(line) as FlowResult;
 }
 
-async function runEventCell(job: EventJob, count: number): Promise<EventResult> {
-  return JSON.parse(await withPublishedEvents(runNode('event-contender.js', job), job.broker, count)) as EventResult;
+async function runEventCell(job: EventJob): Promise<EventResult> {
+  return JSON.parse(await withPublishedEvents(runNode('event-contender.js', job), job.broker, job.warmup + job.events)) as EventResult;
 }
 
 /** What the rounds of the Node-RED section measured, each figure with its round. */
@@ -139,24 +163,24 @@ async function flowRound(brokers: BrokerTarget[], round: number, figures: FlowFi
   };
   for (const inFlight of FLOW_IN_FLIGHT) {
     const messages = messagesAt(inFlight) * 2;
-    report(await runFlowCell({ mode: 'floor', broker: brokers[0], inFlight, messages, warmup: Math.round(messages / 10) }));
+    report(await runFlowCell({ mode: 'floor', broker: brokers[0], inFlight, messages, warmup: warmupFor(messages) }));
   }
   // A control: Node-RED's floor when the process sleeps before each answer, at 1 in flight (a timer's millisecond each).
   const waking = messagesAt(1) / 4;
-  report(await runFlowCell({ mode: 'floor-waking', broker: brokers[0], inFlight: 1, messages: waking, warmup: Math.round(waking / 10) }));
+  report(await runFlowCell({ mode: 'floor-waking', broker: brokers[0], inFlight: 1, messages: waking, warmup: warmupFor(waking) }));
   for (const broker of brokers) {
     for (const inFlight of FLOW_IN_FLIGHT) {
       const messages = messagesAt(inFlight);
-      const library = await runContender({ kind: 'ours', broker, inFlight, requests: messages, warmup: Math.round(messages / 5) });
+      const library = await runContender({ kind: 'ours', broker, inFlight, requests: messages, warmup: warmupFor(messages) });
       process.stdout.write(`library ${broker.name} in-flight ${inFlight}: ${library.cpuMicrosPerRequest.toFixed(1)} µs CPU/req\n`);
       figures.library.push({ ...library, round });
-      report(await runFlowCell({ mode: 'lookup', broker, inFlight, messages, warmup: Math.round(messages / 10) }));
-      report(await runFlowCell({ mode: 'lookup-in-function', broker, inFlight, messages, warmup: Math.round(messages / 10) }));
+      report(await runFlowCell({ mode: 'lookup', broker, inFlight, messages, warmup: warmupFor(messages) }));
+      report(await runFlowCell({ mode: 'lookup-in-function', broker, inFlight, messages, warmup: warmupFor(messages) }));
     }
     const many = Math.round(100_000 * scale);
-    report(await runFlowCell({ mode: 'lookup-cached', broker, inFlight: 16, messages: many, warmup: Math.round(many / 10) }));
-    report(await runFlowCell({ mode: 'events', broker, inFlight: 16, messages: many, warmup: 0 }));
-    const events = await runEventCell({ broker }, many);
+    report(await runFlowCell({ mode: 'lookup-cached', broker, inFlight: 16, messages: many, warmup: warmupFor(many) }));
+    report(await runFlowCell({ mode: 'events', broker, inFlight: 16, messages: many, warmup: warmupFor(many) }));
+    const events = await runEventCell({ broker, events: many, warmup: warmupFor(many) });
     process.stdout.write(
       `library ${broker.name} events: ${events.cpuMicrosPerEvent.toFixed(1)} µs CPU/event, ${events.eventsPerSecond.toFixed(0)} events/s\n`,
     );
@@ -165,6 +189,7 @@ async function flowRound(brokers: BrokerTarget[], round: number, figures: FlowFi
 }
 
 async function main(): Promise<void> {
+  if (jitLogDir) fs.mkdirSync(jitLogDir, { recursive: true });
   const binary = mosquittoBinary();
   if (!binary) throw new Error('mosquitto is not installed (apt-get install -y mosquitto)');
   const pki = testPki();
@@ -204,7 +229,7 @@ async function main(): Promise<void> {
               cpuProfileDir && kind !== 'official'
                 ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=library-${broker.name}-${kind}-${inFlight}.cpuprofile`]
                 : [];
-            const result = await runContender({ kind, broker, inFlight, requests, warmup: Math.round(requests / 5) }, profileFlags);
+            const result = await runContender({ kind, broker, inFlight, requests, warmup: warmupFor(requests) }, profileFlags);
             process.stdout.write(
               `round ${round + 1} ${broker.name} in-flight ${inFlight} ${kind}: ${result.cpuMicrosPerRequest.toFixed(1)} µs CPU/req, ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms\n`,
             );

@@ -121,6 +121,9 @@ export interface InRound {
 /** The library's event delivery: TieClient's reputation-change handler in a process of its own. */
 export interface EventJob {
   broker: BrokerTarget;
+  /** Events published to be measured, and before them for the warm-up (see `warmupFor` in run.ts). */
+  events: number;
+  warmup: number;
 }
 
 export interface EventResult {
