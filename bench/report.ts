@@ -69,6 +69,7 @@ export function renderReport(input: ReportInput): string {
     '# Benchmarks',
     '',
     `Command: \`${input.command}\`, ${input.rounds} interleaved round(s); every figure is the median over the rounds.`,
+    'Every cell first runs as many requests or messages as it measures, unmeasured: the figures are the steady state.',
     '',
     `Machine: ${os.cpus().length} x ${cpu}, ${fixed(os.totalmem() / 2 ** 30, 0)} GiB, ${os.platform()} ${os.release()}, Node.js ${process.version}, ${input.mosquittoVersion}.`,
     '',
