@@ -184,8 +184,9 @@ async function main(): Promise<void> {
       const cpuBefore = process.cpuUsage();
       const started = process.hrtime.bigint();
       await lookups(sink, node, job.messages);
+      const measured = { elapsedMs: Number(process.hrtime.bigint() - started) / 1e6, cpu: process.cpuUsage(cpuBefore) };
       process.stdout.write('MEASURE-END\n');
-      return { elapsedMs: Number(process.hrtime.bigint() - started) / 1e6, cpu: process.cpuUsage(cpuBefore) };
+      return measured;
     });
     report(job.messages, figures.elapsedMs, figures.cpu);
   }

@@ -31,8 +31,8 @@ import type {
  * `node dist/bench/profile-summary.js FILE` sums one up),
  * --library (only the library table: no Node-RED cells, no soak), --kinds K,K (the contenders of the
  * library table, e.g. bare,ours: for an A/B of one change, run against two builds in turn),
- * --jit-log DIR (each library contender and Node-RED lookup cell runs with `node --trace-opt`, its
- * output in DIR/<cell>.log; the measured requests lie between the lines MEASURE-START and MEASURE-END).
+ * --jit-log DIR (each library contender and Node-RED cell runs with `node --trace-opt`, its output
+ * in DIR/<cell>.log; a lookup's measured messages lie between the lines MEASURE-START and MEASURE-END).
  */
 
 const flowsOnly = process.argv.includes('--flows');
