@@ -138,6 +138,12 @@ describe('TIE attribute decoding', () => {
     });
   });
 
+  it('an aggregate or server version TIE sent malformed is left out, not thrown', () => {
+    // 'AQ==' holds one byte, not five 16-bit values; the version is decimal but beyond 64 bits.
+    const decoded = decodeFileEnterpriseAttributes({ '2138264': 'AQ==', '2139285': '99999999999999999999999999', '2113685': '3' });
+    assert.deepEqual(decoded, { detectionCount: 3 });
+  });
+
   it('certificate Enterprise and GTI attributes, ATD scores', () => {
     assert.deepEqual(decodeCertEnterpriseAttributes({ ...SAMPLE_CERT.reputations['4'].attributes, '2122901': '0' }), {
       serverVersion: '1.4.0.190',

@@ -515,14 +515,18 @@ function memoized<K, V>(compute: (key: K) => V, capacity = 1024): (key: K) => V 
 
 const isoDateOf = memoized(epochToIsoStringIfValid);
 
-const versionTextOf = memoized((raw: string): string | undefined => {
-  if (!DECIMAL_RE.test(raw)) return undefined;
+/** `decode(raw)`, or undefined where it throws: an attribute TIE sent malformed is left out of the details. */
+function decodedOrLeftOut<T>(decode: (raw: string) => T, raw: string): T | undefined {
   try {
-    return serverVersionString(raw);
+    return decode(raw);
   } catch {
     return undefined;
   }
-});
+}
+
+const versionTextOf = memoized((raw: string): string | undefined =>
+  DECIMAL_RE.test(raw) ? decodedOrLeftOut(serverVersionString, raw) : undefined,
+);
 
 function date(attributes: Attributes, id: string): string | undefined {
   const seconds = int(attributes, id);
@@ -536,12 +540,7 @@ function version(attributes: Attributes, id: string): string | undefined {
 
 function aggregate(attributes: Attributes, id: string): AggregateReputation | undefined {
   const raw = attributes[id];
-  if (typeof raw !== 'string') return undefined;
-  try {
-    return decodeAggregate(raw);
-  } catch {
-    return undefined;
-  }
+  return typeof raw === 'string' ? decodedOrLeftOut(decodeAggregate, raw) : undefined;
 }
 
 function atdScore(attributes: Attributes, id: string): AtdScore | undefined {
