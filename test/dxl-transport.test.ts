@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { ConnectionState } from '../src/dxl/connection-state';
 import { DxlErrorCode } from '../src/dxl/errors';
-import { type MqttSession, SessionErrorCode, type TransportSettings, openConnection } from '../src/dxl/transport';
+import { generate } from 'mqtt-packet';
+import { type MqttSession, SessionErrorCode, type TransportSettings, openConnection, publishPacket } from '../src/dxl/transport';
 import { type MosquittoBroker, requireMosquitto, startMosquitto } from '../test-kit/mosquitto';
 import { eventually, ourClient } from './support/our-client';
 import { testPki } from '../test-kit/pki-fixture';
@@ -260,6 +261,29 @@ describe('MQTT session against scripted brokers', function () {
       proxy.close();
     }
   });
+  it('writes a publish made in the same tick as a subscription after the SUBSCRIBE, as both were made', async () => {
+    const broker = await start(willingBroker());
+    const session = await open(broker);
+    sessions.push(session);
+    const subscribed = session.subscribe(['/answers']);
+    session.publish('/question', Buffer.from('asked after subscribing'));
+    await subscribed;
+    await eventually(() => broker.received.some((packet) => packet.cmd === 'publish'), 'the publish');
+    assert.deepEqual(
+      broker.received.map((packet) => packet.cmd),
+      ['connect', 'subscribe', 'publish'],
+    );
+  });
+
+  it('frames a publish as mqtt-packet does, for every size of the remaining length and a topic in UTF-8', () => {
+    // Remaining lengths 127 | 128, 16383 | 16384, 2097151 | 2097152: where the length takes one byte more.
+    const topic = '/größe/ü';
+    const overhead = 2 + Buffer.byteLength(topic);
+    for (const remaining of [overhead, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152]) {
+      const payload = Buffer.alloc(remaining - overhead, 0x5a);
+      assert.deepEqual(publishPacket(topic, payload), generate({ cmd: 'publish', topic, payload, qos: 0, dup: false, retain: false }));
+    }
+  });
 });
 
 /**
@@ -331,6 +355,20 @@ describe('MQTT session with Mosquitto over TLS', function () {
     session.publish('/burst/one', Buffer.from('after'));
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(received.length, payloads.length);
+    await session.end(false);
+  });
+
+  it('delivers publishes through the broker whatever the size of their remaining length', async () => {
+    const session = await open(broker);
+    const received: Buffer[] = [];
+    session.listen({ message: (_topic, payload) => received.push(Buffer.from(payload)), error: () => undefined, close: () => undefined });
+    await session.subscribe(['/größe/#']);
+    const topic = '/größe/ü';
+    const overhead = 2 + Buffer.byteLength(topic);
+    const payloads = [127, 128, 16_383, 16_384, 2_097_151, 2_097_152].map((remaining) => Buffer.alloc(remaining - overhead, remaining % 251));
+    for (const payload of payloads) session.publish(topic, payload);
+    await eventually(() => received.length >= payloads.length, 'every message back', 20_000);
+    assert.deepEqual(received, payloads);
     await session.end(false);
   });
 });

@@ -82,6 +82,8 @@ export interface SessionSettings {
 /** How long a graceful end may take before the stream is destroyed. */
 const GRACEFUL_END_MS = 1000;
 const QOS0 = { qos: 0 } as const;
+/** The first byte of a PUBLISH with QoS 0, no DUP, no RETAIN. */
+const PUBLISH_QOS0 = 0x30;
 const noLog = (): void => undefined;
 
 function clientOptions(settings: SessionSettings): IClientOptions {
@@ -153,7 +155,7 @@ class MqttJsSession implements MqttSession {
 
   constructor(
     private readonly client: MqttClient,
-    private readonly stream: Duplex,
+    private readonly stream: WriteCoalescer,
     settings: SessionSettings,
   ) {
     this.closed = new Promise((resolve) => (this.onClosed = resolve));
@@ -174,7 +176,7 @@ class MqttJsSession implements MqttSession {
 
   publish(topic: string, payload: Buffer): void {
     if (this.ending || this.isClosed) return;
-    this.client.publish(topic, payload, QOS0);
+    this.stream.send(publishPacket(topic, payload));
   }
 
   subscribe(topics: readonly string[]): Promise<void> {
@@ -246,8 +248,32 @@ class MqttJsSession implements MqttSession {
   }
 }
 
+/**
+ * An MQTT 3.1.1 PUBLISH at QoS 0 as one buffer (section 3.3: the fixed header, the remaining length, the topic,
+ * the payload). mqtt.js's own publish writes each packet in five pieces through the stream, which cost more per
+ * request than the rest of a DXL request's sending (BENCHMARKS.md, "Library: what each trick buys").
+ */
+export function publishPacket(topic: string, payload: Buffer): Buffer {
+  const topicLength = Buffer.byteLength(topic, 'utf8');
+  const remaining = 2 + topicLength + payload.length;
+  const lengthBytes = remaining < 0x80 ? 1 : remaining < 0x4000 ? 2 : remaining < 0x200000 ? 3 : 4;
+  const packet = Buffer.allocUnsafe(1 + lengthBytes + remaining);
+  packet[0] = PUBLISH_QOS0;
+  let offset = 1;
+  let rest = remaining;
+  do {
+    const low = rest & 0x7f;
+    rest >>>= 7;
+    packet[offset++] = rest > 0 ? low | 0x80 : low;
+  } while (rest > 0);
+  offset = packet.writeUInt16BE(topicLength, offset);
+  offset += packet.write(topic, offset, topicLength, 'utf8');
+  payload.copy(packet, offset);
+  return packet;
+}
+
 /** Runs an MQTT session over `stream` (already opening: a TLS socket or a WebSocket stream). */
-function startSession(stream: Duplex, settings: SessionSettings): ConnectionAttempt {
+function startSession(stream: WriteCoalescer, settings: SessionSettings): ConnectionAttempt {
   const client = new MqttClient(() => stream, clientOptions(settings));
   const session = new MqttJsSession(client, stream, settings);
   const accepted = new Promise<MqttSession>((resolve, reject) => {
@@ -353,6 +379,13 @@ class WriteCoalescer extends Duplex {
     this.waiting = [];
     for (const held of waiting) held(error);
     callback(error);
+  }
+
+  /** A whole packet made elsewhere, sent after whatever mqtt.js wrote before it (still held while mqtt.js corks the stream). */
+  send(packet: Buffer): void {
+    if (this.destroyed || this.writableEnded) return;
+    if (this.writableLength > 0 || this.writableCorked > 0) this.write(packet);
+    else this.enqueue(packet);
   }
 
   private enqueue(chunk: Buffer): void {

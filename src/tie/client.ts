@@ -16,6 +16,7 @@ import {
   type HashInput,
   type ReputationTarget,
   certificateTarget,
+  fileReputationRequestJson,
   fileTarget,
   normalizeHashes,
   receivedBase64ToHex,
@@ -70,7 +71,7 @@ interface ReputationLookup {
 
 function lookupOf(target: ReputationTarget): ReputationLookup {
   if (target.subject === 'file') {
-    const payload = JSON.stringify({ hashes: toWireHashes(target.hashes), scanType: ON_DEMAND_SCAN_TYPE });
+    const payload = fileReputationRequestJson(target.hashes, ON_DEMAND_SCAN_TYPE);
     return { target, subject: 'file', topic: TieTopic.GET_FILE_REPUTATION, payload };
   }
   return { target, subject: 'certificate', topic: TieTopic.GET_CERT_REPUTATION, payload: JSON.stringify(certificateHashes(target)) };

@@ -173,6 +173,22 @@ export function toWireHashes(hashes: HashDict): WireHash[] {
   return list;
 }
 
+/**
+ * The body of a file-reputation request, `{"hashes":[{"type":"md5","value":"<base64>"}],"scanType":N}` (the
+ * wire list of `toWireHashes`), written as JSON text: hash types are validated names and base64 has no character
+ * JSON escapes, so nothing needs escaping, and it costs a third of JSON.stringify of the objects (BENCHMARKS.md,
+ * "Library: what each trick buys"). Expects validated hex.
+ */
+export function fileReputationRequestJson(hashes: HashDict, scanType: number): string {
+  let list = '';
+  for (const type in hashes) {
+    const hex = hashes[type];
+    if (hex === undefined) continue;
+    list += `${list === '' ? '' : ','}{"type":"${type}","value":"${validatedHexToBase64(hex)}"}`;
+  }
+  return `{"hashes":[${list}],"scanType":${scanType}}`;
+}
+
 /** What a hand-made event gets wrong most often: the hex dict the nodes output instead of TIE's wire list. */
 const WIRE_HASHES_HINT =
   ': on the wire TIE sends [{"type": "md5", "value": "<the hash bytes in base64>"}], not the {"md5": "<hex>"} the nodes output (docs/fabric.md, "Sending TIE events by hand")';
