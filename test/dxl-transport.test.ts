@@ -365,7 +365,9 @@ describe('MQTT session with Mosquitto over TLS', function () {
     await session.subscribe(['/größe/#']);
     const topic = '/größe/ü';
     const overhead = 2 + Buffer.byteLength(topic);
-    const payloads = [127, 128, 16_383, 16_384, 2_097_151, 2_097_152].map((remaining) => Buffer.alloc(remaining - overhead, remaining % 251));
+    const payloads = [127, 128, 16_383, 16_384, 2_097_151, 2_097_152].map((remaining) =>
+      Buffer.alloc(remaining - overhead, remaining % 251),
+    );
     for (const payload of payloads) session.publish(topic, payload);
     await eventually(() => received.length >= payloads.length, 'every message back', 20_000);
     assert.deepEqual(received, payloads);
