@@ -112,16 +112,11 @@ function strHeaderSize(length: number): number {
   return 5;
 }
 
-/** A msgpack value of `bytes` big-endian bytes after its tag; the offset after it. */
-function writeTagged(buf: Buffer, offset: number, tag: number, bytes: 1 | 2 | 4, value: number, signed = false): number {
+/** A msgpack value of `bytes` big-endian unsigned bytes after its tag; the offset after it. */
+function writeTagged(buf: Buffer, offset: number, tag: number, bytes: 1 | 2 | 4, value: number): number {
   buf[offset] = tag;
-  if (bytes === 1) {
-    if (signed) buf.writeInt8(value, offset + 1);
-    else buf[offset + 1] = value;
-  } else if (bytes === 2) {
-    if (signed) buf.writeInt16BE(value, offset + 1);
-    else buf.writeUInt16BE(value, offset + 1);
-  } else if (signed) buf.writeInt32BE(value, offset + 1);
+  if (bytes === 1) buf[offset + 1] = value;
+  else if (bytes === 2) buf.writeUInt16BE(value, offset + 1);
   else buf.writeUInt32BE(value, offset + 1);
   return offset + 1 + bytes;
 }
@@ -148,34 +143,20 @@ function writeArrayHeader(buf: Buffer, offset: number, length: number): number {
   return length < 0x10000 ? writeTagged(buf, offset, 0xdc, 2, length) : writeTagged(buf, offset, 0xdd, 4, length);
 }
 
-function intSize(value: number): number {
-  if (value >= 0) {
-    if (value < 0x80) return 1;
-    if (value < 0x100) return 2;
-    if (value < 0x10000) return 3;
-    return 5;
-  }
-  if (value >= -32) return 1;
-  if (value >= -0x80) return 2;
-  if (value >= -0x8000) return 3;
-  return 5;
+/** The size of an unsigned integer (the only kind the envelope writes: error codes as unsigned 32-bit). */
+function uintSize(value: number): number {
+  if (value < 0x80) return 1;
+  if (value < 0x100) return 2;
+  return value < 0x10000 ? 3 : 5;
 }
 
-function writeInt(buf: Buffer, offset: number, value: number): number {
-  if (value >= 0) {
-    if (value < 0x80) {
-      buf[offset] = value;
-      return offset + 1;
-    }
-    if (value < 0x100) return writeTagged(buf, offset, 0xcc, 1, value);
-    return value < 0x10000 ? writeTagged(buf, offset, 0xcd, 2, value) : writeTagged(buf, offset, 0xce, 4, value >>> 0);
-  }
-  if (value >= -32) {
-    buf[offset] = value & 0xff;
+function writeUint(buf: Buffer, offset: number, value: number): number {
+  if (value < 0x80) {
+    buf[offset] = value;
     return offset + 1;
   }
-  if (value >= -0x80) return writeTagged(buf, offset, 0xd0, 1, value, true);
-  return value >= -0x8000 ? writeTagged(buf, offset, 0xd1, 2, value, true) : writeTagged(buf, offset, 0xd2, 4, value, true);
+  if (value < 0x100) return writeTagged(buf, offset, 0xcc, 1, value);
+  return value < 0x10000 ? writeTagged(buf, offset, 0xcd, 2, value) : writeTagged(buf, offset, 0xce, 4, value >>> 0);
 }
 
 function strSize(value: string): number {
@@ -232,7 +213,7 @@ export function encodeMessage(message: DxlMessage): Buffer {
     strArraySize(message.destinationTenantGuids);
   if (isRequest) size += strSize(message.replyToTopic) + strSize(message.serviceId);
   if (isReply) size += strSize(message.requestMessageId) + strSize(message.serviceId);
-  if (isError) size += intSize(errorCode) + strSize(message.errorMessage);
+  if (isError) size += uintSize(errorCode) + strSize(message.errorMessage);
 
   const buf = Buffer.allocUnsafe(size);
   buf[0] = ENCODED_VERSION;
@@ -251,7 +232,7 @@ export function encodeMessage(message: DxlMessage): Buffer {
     offset = writeStr(buf, offset, message.requestMessageId);
     offset = writeStr(buf, offset, message.serviceId);
     if (isError) {
-      offset = writeInt(buf, offset, errorCode);
+      offset = writeUint(buf, offset, errorCode);
       offset = writeStr(buf, offset, message.errorMessage);
     }
   }

@@ -15,37 +15,15 @@ import type { MqttSession } from './transport';
 export class TopicTable<H> {
   private readonly byTopic = new Map<string, Set<H>>();
 
-  /** Adds a handler; returns true when the topic had none before. */
-  add(topic: string, handler: H): boolean {
-    let handlers = this.byTopic.get(topic);
-    const isNew = handlers === undefined;
-    if (!handlers) {
-      handlers = new Set();
-      this.byTopic.set(topic, handlers);
-    }
-    handlers.add(handler);
-    return isNew;
-  }
-
-  /** Removes a handler; returns true when the topic has none left. */
-  remove(topic: string, handler: H): boolean {
+  add(topic: string, handler: H): void {
     const handlers = this.byTopic.get(topic);
-    if (!handlers || !handlers.delete(handler)) return false;
-    if (handlers.size > 0) return false;
-    this.byTopic.delete(topic);
-    return true;
+    if (handlers) handlers.add(handler);
+    else this.byTopic.set(topic, new Set([handler]));
   }
 
-  topics(): IterableIterator<string> {
-    return this.byTopic.keys();
-  }
-
-  has(topic: string): boolean {
-    return this.byTopic.has(topic);
-  }
-
-  get size(): number {
-    return this.byTopic.size;
+  remove(topic: string, handler: H): void {
+    const handlers = this.byTopic.get(topic);
+    if (handlers?.delete(handler) && handlers.size === 0) this.byTopic.delete(topic);
   }
 
   /** Calls `visit` for every handler whose topic matches `topic`: exact first, then wildcard ancestors. */

@@ -2,8 +2,9 @@
  * One connection to one broker: the byte stream opened here (MQTT over TLS, or over secure
  * WebSockets, optionally through a proxy; the writes of one event-loop turn sent as one) and one
  * mqtt.js session on it, used once (no reconnection: broker choice and reconnection are the
- * supervisor's), its errors given stable codes. What the rest of the client knows of MQTT is the
- * `MqttSession` interface below.
+ * supervisor's), its errors given stable codes; publishes are framed here and queued on the stream
+ * beside mqtt.js's own packets. What the rest of the client knows of MQTT is the `MqttSession`
+ * interface below.
  */
 import net from 'node:net';
 import { Duplex } from 'node:stream';
@@ -14,6 +15,7 @@ import { WebSocket, createWebSocketStream } from 'ws';
 import type { BrokerEndpoint } from './broker-probe';
 import type { ProxySettings } from './config';
 import { BROKER_CLOSED } from './connection-state';
+import { publishRemainingLength } from './packet-limits';
 
 /** Where a session reports what happens to it once accepted. */
 export interface SessionEvents {
@@ -254,8 +256,8 @@ class MqttJsSession implements MqttSession {
  * request than the rest of a DXL request's sending (BENCHMARKS.md, "Library: what each trick buys").
  */
 export function publishPacket(topic: string, payload: Buffer): Buffer {
-  const topicLength = Buffer.byteLength(topic, 'utf8');
-  const remaining = 2 + topicLength + payload.length;
+  const remaining = publishRemainingLength(topic, payload.length);
+  const topicLength = remaining - 2 - payload.length;
   const lengthBytes = remaining < 0x80 ? 1 : remaining < 0x4000 ? 2 : remaining < 0x200000 ? 3 : 4;
   const packet = Buffer.allocUnsafe(1 + lengthBytes + remaining);
   packet[0] = PUBLISH_QOS0;
@@ -326,20 +328,19 @@ function tlsOptions(endpoint: BrokerEndpoint, settings: TransportSettings): Conn
 }
 
 /**
- * The stream mqtt.js writes to (measured in BENCHMARKS.md, "Library: what each trick buys"): every write made in one turn of the event loop goes on to the
+ * The stream mqtt.js writes to and our publishes are queued on (`send`), measured in BENCHMARKS.md,
+ * "Library: what each trick buys": every write made in one turn of the event loop goes on to the
  * socket as one write (flushed by setImmediate, after the turn's socket reads and the requests
  * they led to), so a burst of requests costs one TLS record and one system call, not one each.
  * mqtt.js writes each packet in pieces, corks the stream and uncorks it on the next tick; it
  * handles one received packet per tick, so each answer's follow-up request would leave on its own.
- * Reads pass through unchanged.
+ * What the socket cannot take at once it buffers: publishes are QoS 0 and no caller waits on a
+ * write, so there is no backpressure to pass on. Reads pass through unchanged.
  */
 class WriteCoalescer extends Duplex {
   private queued: Buffer[] = [];
   private queuedBytes = 0;
   private flushScheduled = false;
-  /** Write callbacks held while the socket asks us to wait (backpressure). */
-  private waiting: Array<(error?: Error | null) => void> = [];
-  private draining = false;
 
   constructor(private readonly inner: Duplex) {
     super({ allowHalfOpen: false });
@@ -349,7 +350,6 @@ class WriteCoalescer extends Duplex {
     inner.on('end', () => this.push(null));
     inner.on('error', (error: Error) => this.destroy(error));
     inner.on('close', () => this.destroy());
-    inner.on('drain', () => this.onDrain());
   }
 
   override _read(): void {
@@ -358,12 +358,12 @@ class WriteCoalescer extends Duplex {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.enqueue(chunk);
-    this.afterQueued(callback);
+    callback();
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
     for (const { chunk } of chunks) this.enqueue(chunk);
-    this.afterQueued(callback);
+    callback();
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -375,9 +375,6 @@ class WriteCoalescer extends Duplex {
     this.queued = [];
     this.queuedBytes = 0;
     this.inner.destroy();
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const held of waiting) held(error);
     callback(error);
   }
 
@@ -396,25 +393,13 @@ class WriteCoalescer extends Duplex {
     setImmediate(() => this.flush());
   }
 
-  private afterQueued(callback: (error?: Error | null) => void): void {
-    if (this.draining) this.waiting.push(callback);
-    else callback();
-  }
-
   private flush(): void {
     this.flushScheduled = false;
     if (this.queued.length === 0 || this.inner.destroyed || this.inner.writableEnded) return;
     const bytes = this.queued.length === 1 ? this.queued[0] : Buffer.concat(this.queued, this.queuedBytes);
     this.queued = [];
     this.queuedBytes = 0;
-    if (!this.inner.write(bytes)) this.draining = true;
-  }
-
-  private onDrain(): void {
-    this.draining = false;
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const held of waiting) held();
+    this.inner.write(bytes);
   }
 }
 

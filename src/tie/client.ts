@@ -406,12 +406,7 @@ function certificateHexes(cert: CertificateTarget): string[] {
 }
 
 function hashValues(hashes: HashDict): string[] {
-  const values: string[] = [];
-  for (const type in hashes) {
-    const hex = hashes[type];
-    if (hex !== undefined) values.push(hex);
-  }
-  return values;
+  return Object.values(hashes).filter((hex): hex is string => hex !== undefined);
 }
 
 /** The reputations of a get-reputation answer, keyed by provider id. */
