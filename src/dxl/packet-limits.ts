@@ -10,6 +10,9 @@ import { DxlError, DxlErrorCode } from './errors';
 /** The OpenDXL broker's default limit on a packet's remaining length. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/** The largest remaining length MQTT can express (four bytes of seven bits). */
+const MQTT_MAX_REMAINING_LENGTH = 0x0fffffff;
+
 /** MQTT strings (topics) carry a two-byte length. */
 export const MAX_TOPIC_BYTES = 0xffff;
 
@@ -43,7 +46,13 @@ export function publishRemainingLength(topic: string, payloadBytes: number): num
 }
 
 /** The error for a message whose PUBLISH the brokers would not take, if it is one. */
-export function oversized(kind: 'request' | 'response' | 'event', topic: string, payload: Buffer, limit: number): DxlError | undefined {
+export function oversized(
+  kind: 'request' | 'response' | 'event',
+  topic: string,
+  payload: Buffer,
+  brokerLimit: number,
+): DxlError | undefined {
+  const limit = Math.min(brokerLimit, MQTT_MAX_REMAINING_LENGTH);
   const longTopic = topicTooLong(topic);
   if (longTopic) return longTopic;
   // Cheap bound first: a topic's UTF-8 length is at most three times its UTF-16 length.
