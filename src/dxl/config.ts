@@ -1,3 +1,7 @@
+/**
+ * A `dxlclient.config` read: its brokers, proxy and certificate paths (resolved against its folder), with
+ * errors that name the line or file at fault.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { DxlError, DxlErrorCode } from './errors';

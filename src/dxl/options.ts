@@ -1,3 +1,4 @@
+/** What a DxlClient is made with: its options, checked and defaulted once, in the shape its parts use. */
 import { type BrokerEndpoint, endpointsOf } from './broker-probe';
 import { type ValidityWindow, validityOf } from './client-certificate';
 import type { BrokerAddress, ProxySettings } from './config';
