@@ -177,8 +177,18 @@ export class EditorPage {
   }
 
   async openNodeDialog(id: string): Promise<void> {
-    await this.nodeShape(id).dblclick();
-    await this.page.locator('#node-dialog-ok').waitFor({ state: 'visible' });
+    const ok = this.page.locator('#node-dialog-ok');
+    // A double-click made while the editor still closes the previous tray can go unanswered (seen once in 4.1
+    // in CI): as a user would, double-click again.
+    for (let attempt = 1; ; attempt++) {
+      await this.nodeShape(id).dblclick();
+      const opened = await ok.waitFor({ state: 'visible', timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (opened) break;
+      if (attempt === 3) throw new Error(`the edit dialog of node ${id} did not open after three double-clicks`);
+    }
     // The tray slides in.
     await this.page.waitForTimeout(300);
   }
