@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { DxlErrorCode, FabricErrorCode } from '../src/dxl/errors';
 import { chooseTopic, checkTopic, decodePayload, encodePayload } from '../nodes/kit/dxl-messages';
 import { ServiceRequests, answerRequest, errorCodeOf } from '../nodes/kit/service-node';
-import { splitTopics, topicProblem } from '../nodes/kit/dxl-topics';
+import { topicProblem } from '../src/dxl/topic-rule';
+import { splitTopics } from '../nodes/kit/dxl-topics';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
 
 const code = (expected: string) => (error: Error & { code?: string }) => error.code === expected;

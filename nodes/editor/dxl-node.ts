@@ -1,8 +1,9 @@
 /**
  * What the five DXL editors share: the DXL palette category, a topic checked by the runtime's own
- * rule (nodes/kit/dxl-topics.ts), and the label: the name, else the topic.
+ * rule (src/dxl/topic-rule.ts), and the label: the name, else the topic.
  */
-import { type TopicUse, splitTopics, topicProblem } from '../kit/dxl-topics';
+import { type TopicUse, topicProblem } from '../../src/dxl/topic-rule';
+import { splitTopics } from '../kit/dxl-topics';
 import { keyOf, nameOf, nameStyle, nodeLook, paletteLabel, withMessage } from './common';
 import type { EditorNode, EditorRED, NodeTypeDefinition, PropertySpec, Validator } from './red';
 

@@ -4,9 +4,9 @@
  * fields beside it. Careless input is refused here with a stable code, before anything is sent.
  */
 import { topicTooLong } from '../../src/dxl/packet-limits';
+import { TOPIC_PROBLEMS, type TopicUse, topicProblem } from '../../src/dxl/topic-rule';
 import { type DxlMessage, type DxlPayload, parseJsonPayload, payloadToBuffer } from '../../src/dxl/message';
 import { DxlErrorCode } from '../../src/dxl/errors';
-import { type TopicProblem, type TopicUse, topicProblem } from './dxl-topics';
 import { NodeErrorCode, TieNodeError } from './errors';
 
 /** How a payload arriving from DXL is put in msg.payload. */
@@ -37,15 +37,6 @@ export function chooseTopic(nodeTopic: unknown, msgTopic: unknown, use: TopicUse
   }
   return checkTopic(msgTopic, use, 'msg.topic');
 }
-
-/** Why each topic problem (dxl-topics.ts) makes a topic unusable. */
-const TOPIC_PROBLEMS: Readonly<Record<TopicProblem, string>> = {
-  empty: 'a DXL topic is needed',
-  nul: 'a topic cannot hold a NUL character',
-  wildcardInPublish: 'a request or event goes to one topic: wildcards (# and +) are for event in and service topics',
-  plusWildcard: '+ is not a DXL wildcard: end the topic in /# to take every topic below it',
-  hashNotLast: '# is a wildcard only as the last level (/a/b/#, or # alone)',
-};
 
 /** A topic as DXL takes it, or DXL_NO_TOPIC (empty) / DXL_INVALID_TOPIC naming what is wrong. */
 export function checkTopic(topic: string, use: TopicUse, from = 'the topic'): string {

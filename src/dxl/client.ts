@@ -14,7 +14,8 @@ import { DxlError, DxlErrorCode, codeForFabricError } from './errors';
 import { newDxlId } from './ids';
 import { clientOptionsFromConfig } from './config-options';
 import { type DxlClientOptions, type ResolvedOptions, resolveOptions } from './options';
-import { oversized, subscriptionTopicError, topicTooLong } from './packet-limits';
+import { oversized } from './packet-limits';
+import { topicError } from './topic-rule';
 import { ServiceHost } from './services';
 import { Subscriptions } from './subscriptions';
 import type { MqttSession } from './transport';
@@ -132,9 +133,8 @@ export class DxlClient implements DxlMessaging {
 
   request(topic: string, payload: DxlPayload, options: RequestOptions = {}): Promise<DxlMessage> {
     if (this.supervisor.closed) return Promise.reject(closedError(topic));
-    if (typeof topic !== 'string' || topic === '') {
-      return Promise.reject(new DxlError(DxlErrorCode.InvalidArgument, 'A request needs a non-empty topic'));
-    }
+    const badTopic = topicError(topic, 'publish');
+    if (badTopic) return Promise.reject(badTopic);
     const message = emptyMessage(MessageType.Request, topic);
     const messageId = newDxlId();
     message.messageId = messageId;
@@ -150,9 +150,8 @@ export class DxlClient implements DxlMessaging {
   }
 
   sendEvent(topic: string, payload: DxlPayload, options: EventOptions = {}): Promise<void> {
-    if (typeof topic !== 'string' || topic === '') {
-      return Promise.reject(new DxlError(DxlErrorCode.InvalidArgument, 'An event needs a non-empty topic'));
-    }
+    const badTopic = topicError(topic, 'publish');
+    if (badTopic) return Promise.reject(badTopic);
     const message = emptyMessage(MessageType.Event, topic);
     message.messageId = newDxlId();
     if (options.otherFields) message.otherFields = options.otherFields;
@@ -181,7 +180,7 @@ export class DxlClient implements DxlMessaging {
     if (this.supervisor.closed) throw closedError(topic);
     if (typeof topic !== 'string' || topic === '')
       throw new DxlError(DxlErrorCode.InvalidArgument, 'A subscription needs a non-empty topic');
-    const badTopic = topicTooLong(topic) ?? subscriptionTopicError(topic);
+    const badTopic = topicError(topic, 'subscribe');
     if (badTopic) throw badTopic;
     if (typeof handler !== 'function') throw new DxlError(DxlErrorCode.InvalidArgument, 'A subscription needs a handler function');
     // A handler may subscribe twice; each subscription gets its own entry.
@@ -222,7 +221,9 @@ export class DxlClient implements DxlMessaging {
   /** Sends an event or response now, or once connected (within the request timeout). */
   private publishWhenReady(kind: 'event' | 'response', topic: string, bytes: Buffer): Promise<void> {
     if (this.supervisor.closed) return Promise.reject(closedError(topic));
-    // Responses go to a reply topic another client chose: checked here too, not only on our own topics.
+    // Responses go to a reply topic another client chose: a wildcard there would cost the shared connection.
+    const badTopic = topicError(topic, 'publish');
+    if (badTopic) return Promise.reject(badTopic);
     const tooLarge = oversized(kind, topic, bytes, this.options.maxMessageBytes);
     if (tooLarge) return Promise.reject(tooLarge);
     this.supervisor.start();

@@ -25,21 +25,6 @@ export function topicTooLong(topic: string): DxlError | undefined {
   return new DxlError(DxlErrorCode.InvalidArgument, `A topic of ${bytes} bytes is longer than the ${MAX_TOPIC_BYTES} bytes MQTT allows`);
 }
 
-/**
- * The error for a topic MQTT cannot subscribe to, if it is one: `+` and `#` are MQTT wildcards that
- * must each fill a whole level, `#` only the last. (DXL itself treats only a trailing `#` as one.)
- */
-export function subscriptionTopicError(topic: string): DxlError | undefined {
-  if (!topic.includes('+') && !topic.includes('#')) return undefined;
-  const levels = topic.split('/');
-  const bad = levels.some((level, index) => (level === '#' ? index !== levels.length - 1 : level !== '+' && /[+#]/.test(level)));
-  if (!bad) return undefined;
-  return new DxlError(
-    DxlErrorCode.InvalidArgument,
-    `Cannot subscribe to ${topic}: in MQTT, + and # must each fill a whole topic level, and # must be the last`,
-  );
-}
-
 /** The remaining length of the QoS 0 PUBLISH that carries `payloadBytes` on `topic`. */
 export function publishRemainingLength(topic: string, payloadBytes: number): number {
   return 2 + Buffer.byteLength(topic, 'utf8') + payloadBytes;

@@ -8,7 +8,7 @@ import { DxlError, DxlErrorCode, FabricErrorCode } from './errors';
 import { newDxlId } from './ids';
 import type { DxlMessage, DxlPayload } from './message';
 import type { DxlLogger } from './options';
-import { subscriptionTopicError, topicTooLong } from './packet-limits';
+import { topicError } from './topic-rule';
 import { TopicTable } from './subscriptions';
 
 export const REGISTER_TOPIC = '/mcafee/service/dxl/svcregistry/register';
@@ -46,7 +46,7 @@ class LocalServices {
     if (topics.length === 0) throw invalid(`Service ${info.serviceType} needs at least one request topic`);
     for (const topic of topics) {
       if (topic === '') throw invalid(`Service ${info.serviceType} has an empty request topic`);
-      const badTopic = topicTooLong(topic) ?? subscriptionTopicError(topic);
+      const badTopic = topicError(topic, 'subscribe');
       if (badTopic) throw badTopic;
       if (typeof info.topics[topic] !== 'function')
         throw invalid(`Service ${info.serviceType}: the handler for ${topic} is not a function`);
