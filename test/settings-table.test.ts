@@ -157,6 +157,11 @@ const ROWS: Row[] = [
     runtime: (value) => verdictOf(() => buildTieOptions({ cache: true, cacheTtl: asStarted(value) as string })),
   },
   {
+    setting: 'maxMessageKb',
+    editor: (value) => editorVerdict(tieConfigEditor, 'tie-config', 'maxMessageKb', value, {}),
+    runtime: (value) => verdictOf(() => buildClientOptions({ brokers: [broker], maxMessageKb: asStarted(value) as string }, credentials)),
+  },
+  {
     setting: 'provisionPort',
     editor: (value) => editorVerdict(tieConfigEditor, 'tie-config', 'provisionPort', value, {}),
     runtime: provisionPortVerdict,

@@ -46,6 +46,12 @@ export interface TieConfigSettings {
   cache?: boolean;
   /** Seconds. Default 300. */
   cacheTtl?: number | string;
+  /** KiB: the largest DXL message sent or received. Default the broker's 1024. */
+  maxMessageKb?: number | string;
+  /** Who may send TIE events: "any" client (absent: flows deployed before the setting), or only "tie-services". */
+  eventSenders?: 'any' | 'tie-services';
+  /** Client ids (certificate thumbprints) also trusted to send TIE events; commas, spaces or new lines between. */
+  trustedClientIds?: string;
 }
 
 export interface TieConfigCredentials {
@@ -177,6 +183,7 @@ export function buildClientOptions(
     protocolVersion: String(settings.protocolVersion ?? '4') === '3' ? 3 : 4,
     requestTimeoutMs: Math.round(numberSetting(SETTINGS.requestTimeout, settings.requestTimeout, 'request timeout (seconds)') * 1000),
     keepaliveSec: numberSetting(SETTINGS.keepalive, settings.keepalive, 'keepalive (seconds)'),
+    maxMessageBytes: numberSetting(SETTINGS.maxMessageKb, settings.maxMessageKb, 'largest message (KiB)') * 1024,
     ...(tuning.reconnect ? { reconnect: tuning.reconnect } : {}),
     ...(tuning.logger ? { logger: tuning.logger } : {}),
   };
@@ -198,8 +205,25 @@ export function buildClientOptions(
   return options;
 }
 
-/** TieClient options: the optional reputation cache. */
+/** The client ids of the trusted-senders setting: separated by commas, spaces or new lines, each once. */
+export function trustedClientIdsOf(setting: unknown): string[] {
+  return [
+    ...new Set(
+      text(setting)
+        .split(/[\s,]+/)
+        .filter((id) => id !== ''),
+    ),
+  ];
+}
+
+/** TieClient options: the optional reputation cache, and who may send TIE events. */
 export function buildTieOptions(settings: TieConfigSettings): TieClientOptions {
-  if (settings.cache !== true) return { cache: false };
-  return { cache: { ttlMs: Math.round(numberSetting(SETTINGS.cacheTtl, settings.cacheTtl, 'cache lifetime (seconds)') * 1000) } };
+  const options: TieClientOptions = { cache: false };
+  if (settings.cache === true) {
+    options.cache = { ttlMs: Math.round(numberSetting(SETTINGS.cacheTtl, settings.cacheTtl, 'cache lifetime (seconds)') * 1000) };
+  }
+  if (settings.eventSenders === 'tie-services') {
+    options.eventSenders = { onlyTieServices: true, allowedClientIds: trustedClientIdsOf(settings.trustedClientIds) };
+  }
+  return options;
 }

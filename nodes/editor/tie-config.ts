@@ -1,7 +1,7 @@
 /** tie-config's editor: brokers, TLS material, options, import of a dxlclient.config, provisioning. */
 import { TIE_CONFIG_CREDENTIALS } from '../config/config-credentials';
 import { DEFAULT_BROKER_PORT, PORT, readNumber } from '../../src/dxl/numbers';
-import { EXAMPLE_PROXY_PORT, MQTT_PROTOCOL_VERSIONS, SETTINGS, isEnvReference, readSetting } from '../kit/settings';
+import { EVENT_SENDERS, EXAMPLE_PROXY_PORT, MQTT_PROTOCOL_VERSIONS, SETTINGS, isEnvReference, readSetting } from '../kit/settings';
 import { fieldText, keyOf, nameOf, nodeLook, settingValidator, withMessage } from './common';
 import { pickedFiles } from './browser-files';
 import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate } from './red';
@@ -83,6 +83,10 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
           return !this.cache || cacheTtl.call(this, v);
         }),
       },
+      maxMessageKb: { value: SETTINGS.maxMessageKb.blank, validate: settingValidator(RED, TYPE, SETTINGS.maxMessageKb) },
+      // A tie-config made now trusts only the TIE service's clients; one deployed before the setting keeps "any".
+      eventSenders: { value: EVENT_SENDERS[0] },
+      trustedClientIds: { value: '' },
       // Where "Provision" and "Update brokers" go (ePO or an OpenDXL console). The password is never stored.
       provisionHost: { value: '' },
       provisionPort: { value: SETTINGS.provisionPort.blank, validate: settingValidator(RED, TYPE, SETTINGS.provisionPort) },
@@ -112,6 +116,11 @@ function fillConstants($: Dollar): void {
   $('#node-config-input-provisionPort').attr('placeholder', SETTINGS.provisionPort.blank);
   const versions = $('#node-config-input-protocolVersion');
   for (const version of MQTT_PROTOCOL_VERSIONS) versions.append($('<option>').attr('value', version.value).text(version.label));
+  const maxMessage = SETTINGS.maxMessageKb;
+  $('#node-config-input-maxMessageKb')
+    .attr('min', maxMessage.kind.min)
+    .attr('max', maxMessage.kind.max)
+    .attr('placeholder', maxMessage.blank);
 }
 
 function brokerList($: Dollar, _: Translate): JQ {
@@ -158,6 +167,15 @@ function readBrokers($: Dollar): BrokerRow[] {
 function prepare(RED: EditorRED, $: Dollar, node: EditorNode): void {
   const _ = node._;
   fillConstants($);
+  const senders = $('#node-config-input-eventSenders');
+  for (const value of EVENT_SENDERS)
+    senders.append(
+      $('<option>')
+        .attr('value', value)
+        .text(_(`tie-config.eventSenders.${value}`)),
+    );
+  // A tie-config deployed before the setting existed has none: it trusted any sender.
+  senders.val(typeof node.eventSenders === 'string' ? node.eventSenders : 'any');
   const tabs = RED.tabs.create({
     id: 'tie-config-tabs',
     onchange(tab) {
@@ -186,11 +204,11 @@ function prepare(RED: EditorRED, $: Dollar, node: EditorNode): void {
     $('.tie-config-path-rows').toggle(!fromFile && !pem);
     $('.tie-config-tls-source-row').toggle(!fromFile);
     $('.tie-config-cache-ttl-row').toggle($('#node-config-input-cache').is(':checked'));
+    $('.tie-config-trusted-row').toggle(senders.val() === 'tie-services');
   };
-  $('#node-config-input-source, #node-config-input-transport, #node-config-input-tlsSource, #node-config-input-cache').on(
-    'change',
-    refreshRows,
-  );
+  $(
+    '#node-config-input-source, #node-config-input-transport, #node-config-input-tlsSource, #node-config-input-cache, #node-config-input-eventSenders',
+  ).on('change', refreshRows);
   refreshRows();
 
   // Upload buttons: read a local file into the PEM field (nothing goes to the server until Deploy).

@@ -25,6 +25,13 @@ export const EXAMPLE_PROXY_PORT = 3128;
 /** tie-config: a cached reputation's lifetime, in seconds. */
 export const DEFAULT_CACHE_TTL_S = 300;
 
+/** tie-config: the largest DXL message, in KiB: the OpenDXL broker's default limit (1 MiB), and what MQTT can carry. */
+export const DEFAULT_MAX_MESSAGE_KB = 1024;
+const MAX_MESSAGE_KB = { whole: true, min: 1, max: 256 * 1024 - 1 } as const;
+
+/** tie-config: who may send TIE events (a new tie-config takes the first: only the TIE service's own clients). */
+export const EVENT_SENDERS = ['tie-services', 'any'] as const;
+
 /** tie-config: the MQTT versions a DXL broker speaks, as the protocolVersion setting holds them. */
 export const MQTT_PROTOCOL_VERSIONS: ReadonlyArray<{ value: '4' | '3'; label: string }> = [
   { value: '4', label: 'MQTT 3.1.1' },
@@ -63,6 +70,7 @@ export const SETTINGS = {
   /** MQTT's keepalive range, without its 0 (off): a node's connection always watches its broker. */
   keepalive: { kind: { ...MQTT_KEEPALIVE_S, min: 1 }, blank: DEFAULT_KEEPALIVE_S, message: 'tie-config.error.keepalive' },
   cacheTtl: { kind: POSITIVE_TIME, blank: DEFAULT_CACHE_TTL_S, message: 'tie-config.error.positive' },
+  maxMessageKb: { kind: MAX_MESSAGE_KB, blank: DEFAULT_MAX_MESSAGE_KB, message: 'tie-config.error.maxMessageKb' },
   /** The request nodes: a batch's items in flight. */
   concurrency: { kind: { whole: true, min: 1, max: MAX_CONCURRENCY }, blank: DEFAULT_CONCURRENCY, message: 'tie.validation.concurrency' },
   /** tie-dxl-request: blank takes the tie-config's request timeout. */

@@ -11,6 +11,7 @@ import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel } from '
 import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
 import { type EventErrorHandler, type EventHandler, EventFeeds } from './event-feeds';
 import { TieError, TieErrorCode, invalidInput, invalidResponse } from './errors';
+import { type EventSenderRule, EventSenders } from './event-senders';
 import {
   type CertificateTarget,
   type HashInput,
@@ -52,6 +53,8 @@ export interface TieClientOptions {
    * are rethrown to the DXL client, which logs them.
    */
   onEventError?: (error: Error, message: DxlMessage) => void;
+  /** Which clients may send TIE events (and so touch the cache); any client when absent. */
+  eventSenders?: EventSenderRule;
 }
 
 export type { EventErrorHandler, EventHandler };
@@ -104,6 +107,8 @@ export class TieClient {
   private readonly requestOptions: RequestOptions | undefined;
   private readonly onEventError: EventErrorHandler | undefined;
   private readonly feeds: EventFeeds;
+  /** Present when events are accepted only from trusted senders; its counts say what was dropped. */
+  readonly eventSenders: EventSenders | undefined;
   private readonly subscriptions = new Set<Unsubscribe>();
   private cacheInvalidation: Promise<void> | undefined;
   private closed = false;
@@ -116,7 +121,8 @@ export class TieClient {
       this.requestOptions = { timeoutMs: options.requestTimeoutMs };
     }
     this.onEventError = options.onEventError;
-    this.feeds = new EventFeeds(dxl);
+    this.eventSenders = options.eventSenders?.onlyTieServices ? new EventSenders(dxl, options.eventSenders) : undefined;
+    this.feeds = new EventFeeds(dxl, this.eventSenders);
   }
 
   // ---- reputations and first references: files and certificates alike, as targets (hashes.ts) ----

@@ -7,6 +7,7 @@
 import type { DxlMessaging, Unsubscribe } from '../dxl/api';
 import { type DxlMessage, parseJsonPayload } from '../dxl/message';
 import { TieError, invalidResponse } from './errors';
+import type { EventSenders } from './event-senders';
 
 export type EventHandler<T> = (event: T, message: DxlMessage) => void;
 export type EventErrorHandler = (error: Error, message: DxlMessage) => void;
@@ -40,10 +41,13 @@ interface Feed {
 
 export class EventFeeds {
   private readonly dxl: DxlMessaging;
+  private readonly senders: EventSenders | undefined;
   private readonly feeds = new Map<string, Feed>();
 
-  constructor(dxl: DxlMessaging) {
+  /** With `senders`, an event reaches observers and listeners only when its sender is trusted. */
+  constructor(dxl: DxlMessaging, senders?: EventSenders) {
     this.dxl = dxl;
+    this.senders = senders;
   }
 
   /** Delivers the events of `topic`, decoded by `transform`, to `handler`; resolves once subscribed. */
@@ -105,7 +109,7 @@ export class EventFeeds {
       transform,
       listeners,
       observers,
-      subscribed: this.dxl.subscribe(topic, (message) => deliver(feed, message)),
+      subscribed: this.dxl.subscribe(topic, (message) => this.admit(feed, message)),
     };
     // A failed subscription is reported to each joiner; the feed is dropped so that the next one retries.
     feed.subscribed.catch(() => {
@@ -113,6 +117,22 @@ export class EventFeeds {
     });
     this.feeds.set(topic, feed);
     return feed;
+  }
+
+  private admit(feed: Feed, message: DxlMessage): void {
+    const trusted = this.senders === undefined ? true : this.senders.judge(message);
+    if (trusted === true) {
+      deliver(feed, message);
+    } else if (trusted !== false) {
+      void trusted.then((late) => {
+        if (!late) return;
+        try {
+          deliver(feed, message);
+        } catch {
+          // Only a listener with no error handler rethrows; out of the DXL client's call, nobody is left to log it.
+        }
+      });
+    }
   }
 
   /** Forgets a feed nobody uses any more; true when its DXL subscription is to be removed. */

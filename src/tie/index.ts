@@ -1,5 +1,6 @@
 /** The TIE layer's public API: a TIE client on any DXL client, its constants, hash helpers and verdicts. */
 export { TieClient, type TieClientOptions, type EventHandler, type EventErrorHandler } from './client';
+export { type EventSenderRule, type EventSenderCounts, TIE_SERVICE_TYPE } from './event-senders';
 export * from './constants';
 export { TieTopic, type TieTopicValue, DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE } from './topics';
 export { TieError, TieErrorCode, type TieErrorCodeValue } from './errors';
