@@ -172,11 +172,22 @@ describe('management client over HTTPS', function () {
       assert.equal(error.httpStatus, 500);
     });
 
-    it('a body without a status, an OK with invalid JSON, and an empty body are bad answers', async () => {
+    it('a body without a status, an OK with invalid JSON, and an empty body are bad answers, described but never quoted', async () => {
       server.script = answer(200, '<html>login page</html>');
-      await failsWith(fetchCaBundle(settings), ProvisionErrorCode.BadResponse, /answered without a status.*<html>login page/);
-      server.script = answer(200, 'OK: {not json');
-      await failsWith(fetchCaBundle(settings), ProvisionErrorCode.BadResponse, /answered OK but its detail is not valid JSON/);
+      const page = await failsWith(
+        fetchCaBundle(settings),
+        ProvisionErrorCode.BadResponse,
+        /answered without a management status .* It sent HTTP 200, no content type, 23 bytes$/,
+      );
+      assert.doesNotMatch(page.message, /login page/);
+      server.script = answer(200, 'OK: {not json', { 'Content-Type': 'text/plain; charset=utf-8' });
+      const notJson = await failsWith(
+        fetchCaBundle(settings),
+        ProvisionErrorCode.BadResponse,
+        /answered OK but its detail is not valid JSON \(HTTP 200, text\/plain, 13 bytes\)/,
+      );
+      assert.doesNotMatch(notJson.message, /not json/);
+      assert.equal(notJson.cause, undefined, "the parser's error, which quotes the text, is not kept");
       server.script = answer(200, '');
       await failsWith(fetchCaBundle(settings), ProvisionErrorCode.BadResponse, /returned an empty answer/);
     });
