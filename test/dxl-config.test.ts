@@ -78,7 +78,10 @@ describe('dxlclient.config', () => {
     const file = path.join(dir, 'dxlclient.config');
     fs.writeFileSync(file, GOOD.replace('local=8883;localhost', 'local=88x3;localhost'));
     expectConfigError(() => loadDxlConfig(file), file, 'line 15 ([Brokers])', 'neither the first nor the second field is a port');
-    assert.throws(() => loadDxlConfig(file), (error: Error) => !/88x3|localhost|local=/.test(error.message));
+    assert.throws(
+      () => loadDxlConfig(file),
+      (error: Error) => !/88x3|localhost|local=/.test(error.message),
+    );
     fs.writeFileSync(file, GOOD);
     assert.equal(loadDxlConfig(file).brokerCertChain, path.join(dir, 'ca-bundle.crt'));
     assert.equal(loadDxlConfig(file).file, file);

@@ -93,7 +93,7 @@ describe('files read safely', function () {
     assert.equal(readFileSafely(big, DXL_CONFIG_FILE).length, MAX_DXL_CONFIG_BYTES, 'exactly the cap is read');
   });
 
-  it("a socket is refused by name (it cannot even be opened)", async () => {
+  it('a socket is refused by name (it cannot even be opened)', async () => {
     const net = await import('node:net');
     const socketPath = path.join(dir, 'a.sock');
     const server = net.createServer();
@@ -113,7 +113,8 @@ describe('files read safely', function () {
     try {
       await assert.rejects(
         managementServer('epo.example', { user: 'u', truststore: fifo }),
-        (error: Error) => error instanceof UsageError && /^--truststore .*ca-fifo\.pem: is a FIFO \(named pipe\), not a regular file$/.test(error.message),
+        (error: Error) =>
+          error instanceof UsageError && /^--truststore .*ca-fifo\.pem: is a FIFO \(named pipe\), not a regular file$/.test(error.message),
       );
     } finally {
       if (saved === undefined) delete process.env.TIE_DXL_PASSWORD;

@@ -65,7 +65,8 @@ function uploadedFiles(files: unknown): Map<string, string> {
   if (typeof files !== 'object' || Array.isArray(files)) throw importError('files must be an object of file name → text');
   for (const [name, content] of Object.entries(files as Record<string, unknown>)) {
     if (typeof content !== 'string') throw importError(`uploaded file ${JSON.stringify(baseName(name))} is not text`);
-    if (content.length > MAX_PEM_CHARS) throw importError(`uploaded file ${JSON.stringify(baseName(name))} is larger than ${formatSize(MAX_PEM_CHARS)}`);
+    if (content.length > MAX_PEM_CHARS)
+      throw importError(`uploaded file ${JSON.stringify(baseName(name))} is larger than ${formatSize(MAX_PEM_CHARS)}`);
     byName.set(baseName(name), content);
   }
   return byName;
@@ -76,7 +77,8 @@ export function importDxlConfig(request: unknown): ImportResult {
   if (request === null || typeof request !== 'object') throw importError('expected {config, files}');
   const { config, files } = request as { config?: unknown; files?: unknown };
   if (typeof config !== 'string' || config.trim() === '') throw importError('the dxlclient.config text is empty');
-  if (config.length > MAX_CONFIG_CHARS) throw importError(`the dxlclient.config is larger than ${formatSize(MAX_CONFIG_CHARS)}: is it the right file?`);
+  if (config.length > MAX_CONFIG_CHARS)
+    throw importError(`the dxlclient.config is larger than ${formatSize(MAX_CONFIG_CHARS)}: is it the right file?`);
   const uploads = uploadedFiles(files);
   const parsed = parseDxlConfig(config, NOWHERE, 'dxlclient.config');
 

@@ -73,6 +73,9 @@ export function parseManagementAnswer(reply: ManagementReply, where: string, red
     return JSON.parse(detail) as unknown;
   } catch {
     // Neither JSON.parse's message nor the error itself is passed on: both quote the text it stopped at.
-    throw new ProvisionError(ProvisionErrorCode.BadResponse, `${where} answered OK but its detail is not valid JSON (${describeReply(reply)})`);
+    throw new ProvisionError(
+      ProvisionErrorCode.BadResponse,
+      `${where} answered OK but its detail is not valid JSON (${describeReply(reply)})`,
+    );
   }
 }

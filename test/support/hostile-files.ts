@@ -23,11 +23,11 @@ export interface HostileFile {
   secrets: string[];
 }
 
-/** Printable noise, a line at a time, with the marker in the middle. */
+/** Printable noise, a line at a time, with the marker in the first line (the one a parser stops at). */
 function randomText(): string {
   const lines: string[] = [];
   for (let i = 0; i < 40; i++) lines.push(randomBytes(30).toString('base64').replace(/[+/=]/g, ' '));
-  lines.splice(20, 0, `${lines[20]} ${MARKER} ${lines[21]}`);
+  lines[0] = `${lines[0].slice(0, 20)} ${MARKER} ${lines[0].slice(20)}`;
   return `${lines.join('\n')}\n`;
 }
 
@@ -56,7 +56,12 @@ export function hostileFiles(dir: string): HostileFile[] {
   ];
   if (fs.existsSync('/etc/passwd')) {
     const first = firstLineOf('/etc/passwd');
-    files.push({ name: '/etc/passwd', file: '/etc/passwd', problem: /line 1: neither a \[Section\] nor a key=value line/, secrets: [first] });
+    files.push({
+      name: '/etc/passwd',
+      file: '/etc/passwd',
+      problem: /line 1: neither a \[Section\] nor a key=value line/,
+      secrets: [first],
+    });
   }
   if (fs.existsSync('/proc/self/environ')) {
     const secrets = process.env.PATH === undefined ? [] : [`PATH=${process.env.PATH}`, process.env.PATH];
