@@ -53,7 +53,7 @@ describe('fabric message router', () => {
     const { router } = setup();
     const raw = Buffer.from('plain MQTT');
     assert.deepEqual(router.onClientPublish(requester, '/plain', raw), { action: 'forward', payload: raw });
-    assert.equal(router.mayDeliver(bystander, raw), true);
+    assert.equal(router.mayDeliver(bystander, '/plain', raw), true);
   });
 
   it('answers a registration with an empty Response to the requesting connection only, and announces it', () => {
@@ -98,8 +98,8 @@ describe('fabric message router', () => {
     assert.deepEqual(routed.clientIds, [owner.instanceId]);
     assert.deepEqual(routed.brokerIds, [BROKER]);
     assert.equal(routed.otherFields['dxl.certs'], requester.chainThumbprints.join(';'));
-    assert.equal(router.mayDeliver(bystander, payload), false);
-    assert.equal(router.mayDeliver(owner, payload), true);
+    assert.equal(router.mayDeliver(bystander, '/t', payload), false);
+    assert.equal(router.mayDeliver(owner, '/t', payload), true);
     router.onDelivered(payload);
     assert.deepEqual(published, []);
   });
@@ -128,7 +128,7 @@ describe('fabric message router', () => {
     const { router } = setup();
     const event = encodeMessage({ ...emptyMessage(MessageType.Event, '/e'), messageId: '{e}', brokerIds: ['{other-broker}'] });
     const decision = router.onClientPublish(requester, '/e', event);
-    assert.equal(router.mayDeliver(bystander, (decision as { payload: Buffer }).payload), false);
+    assert.equal(router.mayDeliver(bystander, '/e', (decision as { payload: Buffer }).payload), false);
   });
 
   it('forgets a service whose owner answers "unable to locate service" for it', () => {
