@@ -165,7 +165,8 @@ export class BrokerServices {
     const serviceGuid = optionalString(readJsonObject(request), 'serviceGuid');
     const entry = serviceGuid === undefined ? undefined : this.registry.get(serviceGuid);
     if (!entry) return { reply: brokerResponse(request, Buffer.alloc(0), this.brokerGuid), events: [] };
-    if (this.ownedByAnother(entry.serviceGuid, sender)) return this.refuse(request, sender, 'unregister', entry.serviceGuid, NOT_OWNER_MESSAGE);
+    if (this.ownedByAnother(entry.serviceGuid, sender))
+      return this.refuse(request, sender, 'unregister', entry.serviceGuid, NOT_OWNER_MESSAGE);
     this.registry.remove(entry.serviceGuid);
     return { reply: brokerResponse(request, Buffer.alloc(0), this.brokerGuid), events: [this.unregisteredEvent(entry.serviceGuid)] };
   }

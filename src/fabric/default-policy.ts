@@ -24,4 +24,3 @@ export function tieSimulatorPolicy(simulatorThumbprint: string): TopicPolicy {
     receive: [{ topic: TIE_REQUEST_TOPICS, clients: simulator }],
   };
 }
-

@@ -96,8 +96,12 @@ export class DxlBroker {
       if (identity) this.router.onClientGone(identity);
     });
     // The id is the fabric's own (see preConnect) or, before CONNECT was read, the client's.
-    aedes.on('clientError', (client, error) => this.log.limited('client', `client ${logValue(String(client.id))}: ${logValue(describeError(error))}`));
-    aedes.on('connectionError', (_client, error) => this.log.limited('connection', `connection refused: ${logValue(describeError(error))}`));
+    aedes.on('clientError', (client, error) =>
+      this.log.limited('client', `client ${logValue(String(client.id))}: ${logValue(describeError(error))}`),
+    );
+    aedes.on('connectionError', (_client, error) =>
+      this.log.limited('connection', `connection refused: ${logValue(describeError(error))}`),
+    );
     await aedes.listen();
     this.aedes = aedes;
   }
@@ -158,7 +162,10 @@ export class DxlBroker {
         else packet.payload = decision.payload;
       }
     } catch (error) {
-      this.log.limited('error', `dropped a message from ${identity.canonicalId} on ${logValue(packet.topic)}: ${logValue(describeError(error))}`);
+      this.log.limited(
+        'error',
+        `dropped a message from ${identity.canonicalId} on ${logValue(packet.topic)}: ${logValue(describeError(error))}`,
+      );
       packet.topic = CONSUMED_TOPIC;
     }
     // Never refuse with an error: aedes would disconnect the publisher.

@@ -79,7 +79,10 @@ export class DxlMessageRouter {
   onClientPublish(sender: ClientIdentity, topic: string, payload: Buffer): PublishDecision {
     if (!this.authorization.maySend(sender.chainThumbprints, topic)) {
       // As the OpenDXL broker: dropped without a word to the sender.
-      this.log.limited('send', `dropped a message from ${sender.canonicalId} on ${logValue(topic)}: the topic policy does not let it send there`);
+      this.log.limited(
+        'send',
+        `dropped a message from ${sender.canonicalId} on ${logValue(topic)}: the topic policy does not let it send there`,
+      );
       return { action: 'consume' };
     }
     let message: DxlMessage;
@@ -93,7 +96,10 @@ export class DxlMessageRouter {
     if (message.messageType === MessageType.Request) {
       if (!isPublishableReplyTopic(message.replyToTopic)) {
         // Whoever answered would publish there: an MQTT broker disconnects a client for that.
-        this.log.limited('reply', `dropped a request from ${sender.canonicalId} on ${logValue(topic)}: its reply topic is not one a response can go to`);
+        this.log.limited(
+          'reply',
+          `dropped a request from ${sender.canonicalId} on ${logValue(topic)}: its reply topic is not one a response can go to`,
+        );
         return { action: 'consume' };
       }
       if (isBrokerServiceTopic(topic)) {
@@ -119,12 +125,19 @@ export class DxlMessageRouter {
     const rule = this.rules.get(payload);
     if (rule) {
       if (rule.brokerIds.length > 0 && !rule.brokerIds.includes(this.brokerGuid)) return false;
-      if (rule.clientIds.length > 0 && !rule.clientIds.includes(subscriber.instanceId) && !rule.clientIds.includes(subscriber.canonicalId)) {
+      if (
+        rule.clientIds.length > 0 &&
+        !rule.clientIds.includes(subscriber.instanceId) &&
+        !rule.clientIds.includes(subscriber.canonicalId)
+      ) {
         return false;
       }
     }
     if (!this.authorization.mayReceive(subscriber.chainThumbprints, topic)) {
-      this.log.limited('receive', `withheld a message on ${logValue(topic)} from ${subscriber.canonicalId}: the topic policy does not let it receive there`);
+      this.log.limited(
+        'receive',
+        `withheld a message on ${logValue(topic)} from ${subscriber.canonicalId}: the topic policy does not let it receive there`,
+      );
       return false;
     }
     if (rule) rule.deliveries++;
@@ -141,7 +154,8 @@ export class DxlMessageRouter {
     // The service's owner no longer listens on its own topic: forget that instance, as the broker
     // does. A request that came addressed, or named a service for a topic it does not serve,
     // proves nothing about the service and removes nothing.
-    if (rule.routedTo) this.removeService(rule.routedTo.serviceGuid, (entry) => entry.clientInstanceGuid === rule.routedTo?.clientInstanceGuid);
+    if (rule.routedTo)
+      this.removeService(rule.routedTo.serviceGuid, (entry) => entry.clientInstanceGuid === rule.routedTo?.clientInstanceGuid);
   }
 
   onClientGone(client: ClientIdentity): void {
@@ -181,7 +195,8 @@ export class DxlMessageRouter {
     request.clientIds = [entry.clientInstanceGuid];
     request.brokerIds = [this.brokerGuid];
     const rule: DeliveryRule = { brokerIds: request.brokerIds, clientIds: request.clientIds, request, deliveries: 0 };
-    if (ServiceRegistry.serves(entry, topic)) rule.routedTo = { serviceGuid: entry.serviceGuid, clientInstanceGuid: entry.clientInstanceGuid };
+    if (ServiceRegistry.serves(entry, topic))
+      rule.routedTo = { serviceGuid: entry.serviceGuid, clientInstanceGuid: entry.clientInstanceGuid };
     return rule;
   }
 

@@ -92,7 +92,8 @@ function readThumbprint(value: unknown, where: string): string {
 }
 
 function readRule(value: unknown, where: string): TopicPolicyRule {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${where} is not an object with topic and clients`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid(`${where} is not an object with topic and clients`);
   const { topic, clients } = value as Record<string, unknown>;
   if (typeof topic !== 'string') throw invalid(`${where}.topic is not a string`);
   const problem = topicProblem(topic, 'subscribe');
