@@ -35,13 +35,10 @@ class RuleSet {
 export class TopicAuthorization {
   private readonly sendRules: RuleSet;
   private readonly receiveRules: RuleSet;
-  /** False when the policy restricts nothing: the checks can be skipped. */
-  readonly restricts: boolean;
 
   constructor(policy: TopicPolicy) {
     this.sendRules = new RuleSet(policy.send);
     this.receiveRules = new RuleSet(policy.receive);
-    this.restricts = policy.send.length > 0 || policy.receive.length > 0;
   }
 
   /** Whether a client whose chain has these thumbprints may publish on `topic`. */
