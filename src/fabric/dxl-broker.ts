@@ -6,6 +6,7 @@ import type { ClientIdentity } from './client-identity';
 import { GuardedConnection } from './guarded-connection';
 import { DxlMessageRouter } from './message-router';
 import { ServiceRegistry } from './service-registry';
+import { type ServiceDropper, serviceDropper } from './service-drop';
 
 /** Where messages the fabric consumes go: a topic no delivery ever reaches. */
 const CONSUMED_TOPIC = '$fabric/consumed';
@@ -37,6 +38,7 @@ function describeError(error: unknown): string {
 export class DxlBroker {
   readonly registry: ServiceRegistry;
   private readonly router: DxlMessageRouter;
+  private readonly dropper: ServiceDropper;
   private readonly identities = new WeakMap<object, ClientIdentity>();
   private readonly ttlTimer: NodeJS.Timeout;
   private readonly log: (line: string) => void;
@@ -52,6 +54,11 @@ export class DxlBroker {
       services,
       publish: (topic, payload) => this.publish(topic, payload),
     });
+    this.dropper = serviceDropper(
+      this.registry,
+      (serviceGuid) => services.unregisteredEvent(serviceGuid),
+      (topic, payload) => this.publish(topic, payload),
+    );
     this.ttlTimer = setInterval(() => this.router.expireServices(), options.ttlCheckIntervalMs ?? 60_000);
     this.ttlTimer.unref();
   }
@@ -104,6 +111,11 @@ export class DxlBroker {
     connection.on('error', () => undefined);
     this.identities.set(connection, identity);
     aedes.handle(connection, request);
+  }
+
+  /** Drops a live registration as the OpenDXL broker can (see service-drop.ts); false when there was none. */
+  dropService(serviceGuid: string): boolean {
+    return this.dropper.dropService(serviceGuid);
   }
 
   /** Closes every connection and the broker. */

@@ -99,6 +99,11 @@ export interface RunningFabric {
   readonly files: { readonly caCert: string; readonly clientCert: string; readonly clientKey: string };
   /** Set when the management API runs. */
   readonly management?: FabricManagement;
+  /**
+   * Drops a live service registration and announces it, as the OpenDXL broker does when a request
+   * routed to a stale instance of the service reaches nobody; false when it was not registered.
+   */
+  dropService(serviceGuid: string): boolean;
   /** Stops the simulator, closes every connection and the listeners. Bounded in time; safe to call twice. */
   close(): Promise<void>;
 }
@@ -281,6 +286,7 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
       configPath,
       files: { caCert: pki.files.caCert, clientCert: pki.files.clientCert, clientKey: pki.files.clientKey },
       ...(managementInfo ? { management: managementInfo.info } : {}),
+      dropService: (serviceGuid) => broker.dropService(serviceGuid),
       close: () => (closing ??= shutdown()),
     };
   } catch (error) {
