@@ -146,8 +146,9 @@ export function errorCodeOf(value: unknown): number {
   return n;
 }
 
-/** The longest a stopping service node waits for its flow's answers: Node-RED gives a stopping node 15 s. */
-export const SERVICE_DRAIN_MAX_MS = 10_000;
+/** The longest a stopping service node waits for its flow's answers, in seconds: Node-RED gives a stopping node 15. */
+export const SERVICE_DRAIN_MAX_S = 10;
+const SERVICE_DRAIN_MAX_MS = SERVICE_DRAIN_MAX_S * 1000;
 
 type RuntimeEvents = NodeRedApi['events'];
 
@@ -207,7 +208,7 @@ export function serviceTopics(setting: string): string[] {
  * msg (its key in msg._dxlRequest); the registration and its open requests end with the subscription.
  * The end is a clean stop: the fabric is told first, then requests already in the flow, and those
  * the fabric routed before it stopped routing here, are answered by the flow (within the service
- * timeout, at most SERVICE_DRAIN_MAX_MS) when the flow still runs; at once with an error when it stops too.
+ * timeout, at most SERVICE_DRAIN_MAX_S) when the flow still runs; at once with an error when it stops too.
  */
 export function dxlServiceSource(settings: ServiceSettings, stop: ServiceStop): EventSource {
   return {

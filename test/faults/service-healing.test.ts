@@ -11,6 +11,8 @@
  * - The fabric drops a provider's live registration again and again (as the OpenDXL broker does
  *   for a request routed to a stale instance): the provider registers again each time; with a
  *   second provider no request fails, alone only those in the gap do (at once, as unavailable).
+ * - What a periodic registry check would cost: a query by serviceGuid, its bytes and round trip
+ *   (recorded for docs/design-decisions.md, not asserted).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -19,7 +21,7 @@ import path from 'node:path';
 import { DxlClient } from '../../src/dxl/client';
 import { loadDxlConfig } from '../../src/dxl/config';
 import { DxlError } from '../../src/dxl/errors';
-import type { DxlMessage } from '../../src/dxl/message';
+import { type DxlMessage, MessageType, emptyMessage, encodeMessage } from '../../src/dxl/message';
 import { type RunningFabric, startFabric } from '../../src/fabric';
 import type { FlowNode } from '../support/node-red-helper';
 import { type Figures, recordFigures } from './support/figures';
@@ -304,4 +306,45 @@ describe('faults: a DXL service the fabric can count on', function () {
       if (providers > 1) assert.deepEqual(failures, [], 'the other provider took the requests meanwhile');
     });
   }
+
+  it('what a periodic registry check would cost: one query by serviceGuid (recorded, not asserted)', async () => {
+    const provider = await client();
+    const registration = await provider.registerService({
+      serviceType: SERVICE_TYPE,
+      topics: { [TOPIC]: (request) => provider.sendResponse(request, 'x') },
+      ttlMins: 5,
+    });
+    const body = JSON.stringify({ serviceGuid: registration.serviceId });
+    const query = (): Promise<DxlMessage> => requester.request(QUERY_TOPIC, body);
+    for (let i = 0; i < 200; i++) await query();
+    const count = 2000;
+    const started = performance.now();
+    let response: DxlMessage | undefined;
+    for (let i = 0; i < count; i++) response = await query();
+    const roundTripUs = Math.round(((performance.now() - started) * 1000) / count);
+
+    const sized = (topic: string, payload: string): number => {
+      const message = emptyMessage(MessageType.Request, topic);
+      message.messageId = '{00000000-0000-4000-8000-000000000000}';
+      message.replyToTopic = requester.replyTopic;
+      message.payload = Buffer.from(payload);
+      return encodeMessage(message).length;
+    };
+    const registrationBody = JSON.stringify({
+      serviceType: SERVICE_TYPE,
+      metaData: {},
+      requestChannels: [TOPIC],
+      ttlMins: 5,
+      serviceGuid: registration.serviceId,
+    });
+    figures.registryCheck = {
+      queries: count,
+      roundTripUs,
+      queryBytes: sized(QUERY_TOPIC, body),
+      answerBytes: encodeMessage(response!).length,
+      registrationBytes: sized('/mcafee/service/dxl/svcregistry/register', registrationBody),
+    };
+    assert.ok(registration.serviceId in (JSON.parse(response!.payload.toString('utf8')) as { services: object }).services);
+    await provider.close();
+  });
 });

@@ -80,7 +80,7 @@ export async function startNodeRedProcess(name: string, flows: FlowNode[]): Prom
     await waitForPort(port, START_TIMEOUT_MS);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`Node-RED ${name} did not start: ${(error as Error).message}\n${output}`);
+    throw new Error(`Node-RED ${name} did not start: ${(error as Error).message}\n${output}`, { cause: error });
   }
   return {
     name,
