@@ -186,7 +186,12 @@ export class ServiceHost {
       label: `${service.serviceType} ${service.serviceId}`,
       logger: this.logger,
     });
-    await Promise.all([...service.topics.map((topic) => this.client.retainTopic(topic)), this.watchDrops()]);
+    try {
+      await Promise.all([...service.topics.map((topic) => this.client.retainTopic(topic)), this.watchDrops()]);
+    } catch (error) {
+      await this.unregister(service.serviceId, false);
+      throw error;
+    }
     service.ttlTimer = setInterval(() => void this.sendRegistration(service.serviceId), service.ttlMins * 60_000);
     service.ttlTimer.unref();
     const acknowledged = await this.sendRegistration(service.serviceId, true);
@@ -313,9 +318,9 @@ export class ServiceHost {
     if (service.ttlTimer) clearInterval(service.ttlTimer);
     service.healer?.cancel();
     if (notifyFabric) {
-      let stopped = false;
+      let unregistered = false;
       if (this.client.ready && service.acknowledged) {
-        stopped = await this.client
+        unregistered = await this.client
           .request(
             UNREGISTER_TOPIC,
             { serviceGuid: service.serviceId },
@@ -326,7 +331,7 @@ export class ServiceHost {
             () => false,
           );
       }
-      if (!this.client.closed) await service.inFlight.drained(stopped ? ROUTED_GRACE_MS : 0);
+      if (!this.client.closed) await service.inFlight.drained(unregistered ? ROUTED_GRACE_MS : 0);
     }
     this.services.remove(service.serviceId);
     await Promise.all(service.topics.map((topic) => this.client.releaseTopic(topic)));
