@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { MAX_BATCH_ITEMS } from '../nodes/kit/items';
+import { SERVICE_DRAIN_MAX_S } from '../nodes/kit/service-node';
 import { DEFAULT_BROKER_PORT, DEFAULT_KEEPALIVE_S, DEFAULT_MANAGEMENT_PORT, DEFAULT_REQUEST_TIMEOUT_S } from '../src/dxl/numbers';
 import {
   DEFAULT_CACHE_TTL_S,
@@ -42,6 +43,7 @@ const LIMITS: Readonly<Record<string, number>> = {
   DEFAULT_KEEPALIVE_S,
   DEFAULT_SERVICE_ANSWER_TIMEOUT_S,
   DEFAULT_SERVICE_MAX_PENDING,
+  SERVICE_DRAIN_MAX_S,
   MAX_TIMEOUT_S,
 };
 /** Numbers quoted as they are written (ports), not in the language's number format. */

@@ -70,6 +70,7 @@ export class DxlClient implements DxlMessaging {
       {
         request: (topic, payload, requestOptions) => this.request(topic, payload, requestOptions),
         sendErrorResponse: (request, code, text) => this.sendErrorResponse(request, code, text),
+        subscribe: (topic, handler) => this.subscribe(topic, handler),
         retainTopic: (topic) => this.subscriptions.retain(topic, supervisor.session),
         releaseTopic: (topic) => this.subscriptions.release(topic, supervisor.session),
         get ready() {
@@ -160,6 +161,7 @@ export class DxlClient implements DxlMessaging {
   }
 
   sendResponse(request: DxlMessage, payload: DxlPayload): void {
+    this.services.answered(request);
     const message = this.replyTo(request, MessageType.Response);
     message.payload = payloadToBuffer(payload);
     this.publishWhenReady('response', request.replyToTopic, encodeMessage(message)).catch((error: Error) =>
@@ -168,6 +170,7 @@ export class DxlClient implements DxlMessaging {
   }
 
   sendErrorResponse(request: DxlMessage, errorCode: number, errorMessage: string): void {
+    this.services.answered(request);
     const message = this.replyTo(request, MessageType.ErrorResponse);
     message.errorCode = errorCode;
     message.errorMessage = errorMessage;
@@ -203,7 +206,10 @@ export class DxlClient implements DxlMessaging {
     return this.services.register(info);
   }
 
-  /** Closes the client: pending requests reject with DXL_CLOSED, services unregister, the socket closes. Bounded in time. */
+  /**
+   * Closes the client: services unregister (each answering what it holds, within its drainMs),
+   * pending requests reject with DXL_CLOSED, the socket closes. Bounded in time.
+   */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;

@@ -65,6 +65,14 @@ export interface TieSimulatorOptions {
   onError?: (error: Error) => void;
 }
 
+/**
+ * The TIE service's registration lifetime, re-sent each time it runs out. Short, so that a broker
+ * that lost the registration without announcing it (its unregister event is what the DXL client
+ * repairs at once) routes to the simulator again within minutes, not an hour; a registration is
+ * one small request (docs/design-decisions.md, "A service the fabric dropped").
+ */
+export const SIMULATOR_TTL_MINS = 5;
+
 /** The error code and message the mock servers answer with; the clients show "Error: ... (0)". */
 export const NOT_FOUND_MESSAGE = 'Could not find reputation';
 const SERVICE_ERROR_CODE = 0;
@@ -132,6 +140,7 @@ export class TieSimulator {
       this.unsubscribeReports = await this.dxl.subscribe(TieTopic.EXTERNAL_FILE_REPORT_EVENT, (message) => this.onExternalReport(message));
       this.registration = await this.dxl.registerService({
         serviceType: this.serviceType,
+        ttlMins: SIMULATOR_TTL_MINS,
         topics: {
           [TieTopic.GET_FILE_REPUTATION]: (request) => this.answer(request, () => this.getReputation(request, 'file')),
           [TieTopic.GET_CERT_REPUTATION]: (request) => this.answer(request, () => this.getReputation(request, 'certificate')),
