@@ -94,7 +94,10 @@ export function parseJsonPayload(payload: Buffer): unknown {
   let end = payload.length;
   while (end > 0 && (payload[end - 1] === 0x0a || payload[end - 1] === 0x00 || payload[end - 1] === 0x0d)) end--;
   if (nestsDeeperThan(payload, end, MAX_JSON_DEPTH)) {
-    throw new DxlError(DxlErrorCode.Malformed, `its arrays and objects nest deeper than the ${MAX_JSON_DEPTH} levels accepted (MAX_JSON_DEPTH)`);
+    throw new DxlError(
+      DxlErrorCode.Malformed,
+      `its arrays and objects nest deeper than the ${MAX_JSON_DEPTH} levels accepted (MAX_JSON_DEPTH)`,
+    );
   }
   const text = payload.toString('utf8', 0, end);
   try {
