@@ -16,6 +16,9 @@
 /** A fixed header: one byte of type and flags, then one to four bytes of remaining length. */
 const MAX_HEADER_BYTES = 5;
 
+/** The weight of each byte of the remaining length (seven bits each, least significant first). */
+const LENGTH_BYTE_WEIGHTS = [1, 0x80, 0x4000, 0x200000] as const;
+
 export type OversizedPacketAction = 'close' | 'skip';
 
 /** A packet over the limit: its MQTT type (3 is PUBLISH) and remaining length. */
@@ -73,7 +76,7 @@ export class PacketSizeFilter {
       this.header[this.headerBytes++] = byte;
       at++;
       if (this.headerBytes === 1) continue;
-      this.remainingLength += (byte & 0x7f) * 128 ** (this.headerBytes - 2);
+      this.remainingLength += (byte & 0x7f) * LENGTH_BYTE_WEIGHTS[this.headerBytes - 2];
       if (byte & 0x80) {
         if (this.headerBytes < MAX_HEADER_BYTES) continue;
         return this.giveUp(chunk, output, passFrom, headerStart, headerStart < 0 ? this.headerBytes - at : 0);

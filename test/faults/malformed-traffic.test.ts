@@ -1,8 +1,8 @@
 /**
  * Malformed traffic on a real fabric, through Node-RED: event payloads that are not TIE JSON reach
  * Catch nodes (TIE_INVALID_RESPONSE) once per event and node, and the next good event still
- * arrives; bytes that are not DXL messages are dropped with a warning on the first and every
- * 1000th; a TIE service answering garbage gives TIE_INVALID_RESPONSE per message; thousands of
+ * arrives; bytes that are not DXL messages are dropped with one warning per interval (the first at
+ * once, the rest counted); a TIE service answering garbage gives TIE_INVALID_RESPONSE per message; thousands of
  * mutated envelopes on every kind of topic leave the fabric and the flow working.
  */
 import assert from 'node:assert/strict';
