@@ -1,4 +1,4 @@
-import { computeVerdict } from '../src/tie/results';
+import { computeVerdict } from '../src/tie/verdict';
 import { fileReputationRequestJson, normalizeHashes, toWireHashes } from '../src/tie/hashes';
 import type { HashDict, Reputations } from '../src/tie/types';
 import { FILE_HASHES, REPUTATION_RESPONSE } from './workload';

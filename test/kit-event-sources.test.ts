@@ -2,12 +2,8 @@ import assert from 'node:assert/strict';
 import { emptyMessage, MessageType } from '../src/dxl/message';
 import { TieError } from '../src/tie/errors';
 import { decodeEvent } from '../src/tie/event-feeds';
-import {
-  transformDetectionEvent,
-  transformFirstInstanceEvent,
-  transformReputationChangeEvent,
-  decideExternalReputation,
-} from '../src/tie/results';
+import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../src/tie/payloads';
+import { decideExternalReputation } from '../src/tie/external-decision';
 import { TieTopic } from '../src/tie/topics';
 import type { Reputations } from '../src/tie/types';
 import {

@@ -3,7 +3,7 @@ import { openTopicPolicy } from '../src/fabric';
 import { TieClient } from '../src/tie/client';
 import { TieTopic } from '../src/tie/topics';
 import type { ReputationChangeEvent } from '../src/tie/types';
-import type { Verdict } from '../src/tie/results';
+import type { Verdict } from '../src/tie/verdict';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
 import {
   type FlowNode,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Reputations } from '../src/tie/types';
-import type { Verdict } from '../src/tie/results';
+import type { Verdict } from '../src/tie/verdict';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
 import { caughtError, helper, lastStatus, nextMessage, node, ourNode, statusBecomes, statusHistory } from './support/node-red-helper';
 import { requestFlow } from './support/node-red-request-flow';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DxlErrorCode } from '../src/dxl/errors';
 import { type DetectionEvent, FileType, TieClient, TieErrorCode, TieTopic, TrustLevel } from '../src/tie';
-import { computeVerdict } from '../src/tie/results';
+import { computeVerdict } from '../src/tie/verdict';
 import { LoopbackDxl, rejectsWith, settle } from './support/tie-loopback';
 import { NOTEPAD, SAMPLE_CERT, SAMPLE_getFileResponse, SAMPLE_wireExamples } from './support/tie-samples';
 import { certificateTarget, fileTarget } from '../src/tie/hashes';

@@ -5,7 +5,8 @@
  */
 import type { Unsubscribe } from '../../src/dxl/api';
 import type { DxlMessage } from '../../src/dxl/message';
-import { epochToIsoStringIfValid, computeVerdict, trustLevelCategory, type Verdict } from '../../src/tie/results';
+import { epochToIsoStringIfValid } from '../../src/tie/attributes';
+import { computeVerdict, trustLevelCategory, type Verdict } from '../../src/tie/verdict';
 import type { EventErrorHandler } from '../../src/tie/client';
 import { trustLevelName } from '../../src/tie/constants';
 import { TieTopic } from '../../src/tie/topics';

@@ -5,7 +5,9 @@
  * Results: `payload` is what the official clients return for the call, `extras` the decoded
  * information set beside it on the msg.
  */
-import { epochToIsoStringIfValid, type Verdict, decideExternalReputation } from '../../src/tie/results';
+import { epochToIsoStringIfValid } from '../../src/tie/attributes';
+import type { Verdict } from '../../src/tie/verdict';
+import { decideExternalReputation } from '../../src/tie/external-decision';
 import { CertProvider, FileProvider, fileTypeName, providerName, trustLevelName } from '../../src/tie/constants';
 import type { TieClient } from '../../src/tie/client';
 import type { FirstReference, HashDict } from '../../src/tie/types';

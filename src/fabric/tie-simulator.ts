@@ -13,7 +13,7 @@ import { CertProvider, FileProvider, TrustLevel } from '../tie/constants';
 import { validatedHexToBase64 } from '../tie/hashes';
 import { TieTopic } from '../tie/topics';
 import type { Reputations } from '../tie/types';
-import { computeVerdict } from '../tie/results';
+import { computeVerdict } from '../tie/verdict';
 import {
   BadTieRequest,
   optionalText,

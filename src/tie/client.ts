@@ -27,15 +27,13 @@ import {
 } from './hashes';
 
 import {
-  type ReputationSubject,
-  type Verdict,
-  computeVerdict,
   transformDetectionEvent,
   transformFirstInstanceEvent,
   transformFirstReferencesResponse,
   transformReputationChangeEvent,
   transformReputationResponse,
-} from './results';
+} from './payloads';
+import { type ReputationSubject, type Verdict, computeVerdict } from './verdict';
 import type { DetectionEvent, FirstInstanceEvent, FirstReference, HashDict, ReputationChangeEvent, Reputations, WireHash } from './types';
 
 export interface TieClientOptions {

@@ -19,7 +19,10 @@ export {
   fromWireHashes,
 } from './hashes';
 /** The official clients' shapes of TIE payloads, attribute decoders, verdicts and the External check-first decision. */
-export * from './results';
+export * from './payloads';
+export * from './attributes';
+export * from './verdict';
+export * from './external-decision';
 export { ReputationCache, type ReputationCacheOptions } from './cache';
 export type * from './types';
 export { type FileTarget, type CertificateTarget, type ReputationTarget, fileTarget, certificateTarget } from './hashes';

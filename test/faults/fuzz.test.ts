@@ -19,7 +19,7 @@ import {
   reputationChangeMessage,
 } from '../../nodes/kit/event-sources';
 import { decodeEvent } from '../../src/tie/event-feeds';
-import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../../src/tie/results';
+import { transformDetectionEvent, transformFirstInstanceEvent, transformReputationChangeEvent } from '../../src/tie/payloads';
 import { TieNodeError } from '../../nodes/kit/errors';
 import { firstReferencesOperation, getReputationOperation } from '../../nodes/kit/operations';
 import { TieClient } from '../../src/tie/client';

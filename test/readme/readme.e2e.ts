@@ -15,7 +15,7 @@ import path from 'node:path';
 import { DxlClient } from '../../src/dxl/client';
 import { loadDxlConfig } from '../../src/dxl/config';
 import { TieClient } from '../../src/tie/client';
-import { computeVerdict } from '../../src/tie/results';
+import { computeVerdict } from '../../src/tie/verdict';
 import { DebugFeed, clickInject } from '../support/node-red-admin';
 import { freePort } from '../../test-kit/ports';
 
