@@ -20,7 +20,7 @@ import { topicError } from './topic-rule';
 import { ServiceHost } from './services';
 import { WireRefusals } from './wire-refusals';
 import { Subscriptions } from './subscriptions';
-import type { MqttSession } from './transport';
+import type { MqttSession } from './mqtt-session';
 
 export type { DxlClientOptions, DxlLogger } from './options';
 export type { ClientStats } from './wire-refusals';

@@ -7,7 +7,8 @@ import { clientCertificateFailure } from './client-certificate';
 import { type ConnectionState, describeConnectionError } from './connection-state';
 import { DxlError, DxlErrorCode } from './errors';
 import type { ResolvedOptions } from './options';
-import { type ConnectionAttempt, type MqttSession, openConnection } from './transport';
+import type { ConnectionAttempt, MqttSession } from './mqtt-session';
+import { openConnection } from './transport';
 
 type StateListener = (state: ConnectionState) => void;
 

@@ -5,7 +5,7 @@
 import type { MessageHandler } from './api';
 import type { DxlMessage } from './message';
 import type { DxlLogger } from './options';
-import type { MqttSession } from './transport';
+import type { MqttSession } from './mqtt-session';
 
 /**
  * Handlers by DXL topic, for local dispatch. A handler registered on `/a/b/#` receives `/a/b/c`
