@@ -2,13 +2,12 @@
  * tie-dxl-response: answers the DXL request a msg from a tie-dxl-service node carries, with
  * msg.payload or with an error code and message (as HTTP response answers HTTP in).
  */
-import { REQUEST_KEY_PROPERTY, answerRequest, errorCodeOf } from './kit/service-node';
+import { REQUEST_KEY_PROPERTY, answerRequest, errorCodeOf, errorMessageOf } from './kit/service-node';
 import { encodePayload } from './kit/dxl-messages';
 import { DEFAULT_ERROR_RESPONSE_CODE } from './kit/settings';
 import { type TypedValue, evaluateTyped, finishMessage, typedLabel, typedOrMsg } from './kit/input';
 import type { NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
 import { AnswerActivity, statusDisplay } from './kit/status';
-import { parseText } from './kit/values';
 
 interface DxlResponseDefinition extends NodeDefinition {
   /** `payload` (default): a response carrying msg.payload; `error`: an error response. */
@@ -38,7 +37,7 @@ export = function registerTieDxlResponse(RED: NodeRedApi): void {
       const work = async () => {
         if (!asError) return answerRequest(msg[REQUEST_KEY_PROPERTY], { payload: encodePayload(msg.payload, 'msg.payload') });
         const code = errorCodeOf(await evaluateTyped(RED, node, msg, errorCode));
-        const text = parseText(await evaluateTyped(RED, node, msg, errorMessage), typedLabel(errorMessage));
+        const text = errorMessageOf(await evaluateTyped(RED, node, msg, errorMessage), typedLabel(errorMessage));
         return answerRequest(msg[REQUEST_KEY_PROPERTY], { errorCode: code, errorMessage: text });
       };
       finishMessage(work(), msg, undefined, done, {

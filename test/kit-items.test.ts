@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { TieNodeError } from '../nodes/kit/errors';
 import { type InputItem, type ItemSettingName, type Subject, checkBatchSize, readItem, withInputContext } from '../nodes/kit/items';
-import { parseText } from '../nodes/kit/values';
+import { textFromUser as parseText } from '../src/tie/arguments';
 import {
   fileTypeFromUser as parseFileType,
   queryLimitFromUser as parseQueryLimit,

@@ -11,10 +11,10 @@ import { decideExternalReputation } from '../../src/tie/external-decision';
 import { CertProvider, FileProvider, fileTypeName, providerName, trustLevelName } from '../../src/tie/constants';
 import type { TieClient } from '../../src/tie/client';
 import type { FirstReference, HashDict } from '../../src/tie/types';
-import { fileTypeFromUser, isUnset, queryLimitFromUser, trustLevelFromUser } from '../../src/tie/arguments';
+import { fileTypeFromUser, queryLimitFromUser, textFromUser, trustLevelFromUser } from '../../src/tie/arguments';
+import { isBlank } from '../../src/dxl/numbers';
 import { invalidInput } from '../../src/tie/errors';
 import type { InputItem, ItemSettingName, ItemSettings, Subject, Target } from './items';
-import { parseText } from './values';
 import { type UserText, userText } from './text';
 
 export interface OperationResult {
@@ -40,7 +40,7 @@ export interface RequestOperation<Prepared> {
 /** The item's own setting when present, else the node's. */
 function setting(item: InputItem, defaults: ItemSettings, name: ItemSettingName): unknown {
   const own = item.settings[name];
-  return isUnset(own) ? defaults[name] : own;
+  return isBlank(own) ? defaults[name] : own;
 }
 
 /** The identity of the target as the outcome reports it. */
@@ -78,8 +78,8 @@ export const setReputationOperation: RequestOperation<PreparedSet> = {
     return {
       target: item.target,
       trustLevel: trustLevelFromUser(setting(item, defaults, 'trustLevel')),
-      filename: item.target.subject === 'file' ? parseText(setting(item, defaults, 'filename'), 'filename') : '',
-      comment: parseText(setting(item, defaults, 'comment'), 'comment'),
+      filename: item.target.subject === 'file' ? textFromUser(setting(item, defaults, 'filename'), 'filename') : '',
+      comment: textFromUser(setting(item, defaults, 'comment'), 'comment'),
     };
   },
   async run(tie, { target, trustLevel, filename, comment }) {
@@ -123,8 +123,8 @@ export function externalReputationOperation(options: { checkFirst: boolean }): R
         hashes: item.target.hashes,
         trustLevel,
         fileType: fileTypeFromUser(setting(item, defaults, 'fileType')),
-        filename: parseText(setting(item, defaults, 'filename'), 'filename'),
-        comment: parseText(setting(item, defaults, 'comment'), 'comment'),
+        filename: textFromUser(setting(item, defaults, 'filename'), 'filename'),
+        comment: textFromUser(setting(item, defaults, 'comment'), 'comment'),
       };
     },
     async run(tie, prepared) {

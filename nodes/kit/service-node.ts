@@ -15,6 +15,7 @@ import { type PayloadFormat, checkTopic, decodePayload, dxlFields } from './dxl-
 import { splitTopics } from './dxl-topics';
 import { NodeErrorCode, TieNodeError } from './errors';
 import { DXL_ERROR_CODE, readNumber } from '../../src/dxl/numbers';
+import { textFromUser } from '../../src/tie/arguments';
 import { type EventNodeDefinition, setupSubscribingNode } from './event-node';
 import type { EventMessage, EventSource } from './event-sources';
 import type { NodeInstance, NodeRedApi } from './node-red';
@@ -144,6 +145,11 @@ export function errorCodeOf(value: unknown): number {
     );
   }
   return n;
+}
+
+/** An error response's message: text, or a number or boolean as text; `label` names where it was read. */
+export function errorMessageOf(value: unknown, label: string): string {
+  return textFromUser(value, label);
 }
 
 /** The longest a stopping service node waits for its flow's answers, in seconds: Node-RED gives a stopping node 15. */

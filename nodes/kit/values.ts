@@ -1,21 +1,11 @@
 /**
- * Reading the text settings a flow passes and the number settings of a node's form. Trust levels,
- * file types and query limits a flow passes are read by the TIE layer (src/tie/arguments.ts).
+ * Reading the number settings of a node's form. Text, trust levels, file types and query limits a
+ * flow passes are read by the TIE layer (src/tie/arguments.ts).
  */
-import { isUnset } from '../../src/tie/arguments';
-import { invalidInput } from '../../src/tie/errors';
 import type { NodeInstance, NodeRedApi } from './node-red';
 import { type NumberSetting, SETTINGS, type SettingName, readSetting } from './settings';
 import { translator } from './status';
 import { userText } from './text';
-
-/** Optional text (file name, comment): unset gives "", numbers become text, anything else is refused (TIE_INVALID_INPUT). */
-export function parseText(value: unknown, what: string): string {
-  if (isUnset(value)) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw invalidInput(`${what} must be text, got ${Array.isArray(value) ? 'an array' : typeof value}`);
-}
 
 /**
  * A flow node's number setting, read by its one reader (settings.ts). One the editor would have

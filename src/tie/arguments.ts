@@ -1,13 +1,14 @@
 /**
- * Trust levels, file types and query limits, read under the three rules they arrive by, each named
- * for it:
+ * Trust levels, file types, query limits and text (file names, comments), read under the three
+ * rules they arrive by, each named for it:
  * - `...FromUser`: what a person or a flow typed (lenient): numbers, numeric text or names such as
  *   "KNOWN_TRUSTED" or "Known Trusted"; unset file types and query limits take their defaults.
  * - `...Argument`: a TieClient argument: a number (or numeric text, as the JavaScript client takes).
  * - `...FromWire`: what a TIE request carries on the wire (strict): JSON numbers only.
  * The user and argument rules throw TIE_INVALID_INPUT; the wire rule gives its message to `refuse`.
+ * Nothing given is `isBlank`'s rule (undefined, null, or blanks only), for every one of them.
  */
-import { COUNT, INTEGER, readNumber } from '../dxl/numbers';
+import { COUNT, INTEGER, isBlank, readNumber } from '../dxl/numbers';
 import { DEFAULT_FIRST_REFERENCES_LIMIT } from './topics';
 import { FileType, TRUST_LEVELS, TrustLevel, isFileType, isTrustLevel, trustLevelName } from './constants';
 import { invalidInput } from './errors';
@@ -56,11 +57,6 @@ export function shown(value: unknown): string {
   }
 }
 
-/** True for undefined, null and "" (what an unset TypedInput or a missing msg property gives). */
-export function isUnset(value: unknown): value is undefined | null | '' {
-  return value === undefined || value === null || value === '';
-}
-
 function numberOrName(value: unknown, byName: ReadonlyMap<string, number>): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value !== 'string') return undefined;
@@ -73,7 +69,7 @@ function numberOrName(value: unknown, byName: ReadonlyMap<string, number>): numb
 
 /** A trust level from 99, "99", "KNOWN_TRUSTED", "Known Trusted" or "known-trusted"; `what` names it in messages. */
 export function trustLevelFromUser(value: unknown, what = 'trustLevel'): number {
-  if (isUnset(value)) throw invalidInput(`${what} was not specified: give a trust level such as 99 or "KNOWN_TRUSTED"`);
+  if (isBlank(value)) throw invalidInput(`${what} was not specified: give a trust level such as 99 or "KNOWN_TRUSTED"`);
   const level = numberOrName(value, TRUST_LEVEL_BY_NAME);
   if (level === undefined || !isTrustLevel(level)) {
     throw invalidInput(
@@ -85,7 +81,7 @@ export function trustLevelFromUser(value: unknown, what = 'trustLevel'): number 
 
 /** A file type from 18, "18" or "PEEXE"; unset gives NONE (0). */
 export function fileTypeFromUser(value: unknown, what = 'fileType'): number {
-  if (isUnset(value)) return FileType.NONE;
+  if (isBlank(value)) return FileType.NONE;
   const fileType = numberOrName(value, FILE_TYPE_BY_NAME);
   if (fileType === undefined || !isFileType(fileType)) {
     throw invalidInput(`${what} ${shown(value)} is not a TIE file type: expected a name such as "PEEXE" or its number`);
@@ -95,7 +91,7 @@ export function fileTypeFromUser(value: unknown, what = 'fileType'): number {
 
 /** A query limit: a whole number ≥ 1 (number or numeric text); unset gives `fallback`. */
 export function queryLimitFromUser(value: unknown, what = 'queryLimit', fallback = DEFAULT_FIRST_REFERENCES_LIMIT): number {
-  if (isUnset(value)) return fallback;
+  if (isBlank(value)) return fallback;
   const limit = readNumber(value, COUNT);
   if (limit === undefined) {
     throw invalidInput(`${what} ${shown(value)} is not a query limit: expected a whole number of at least 1`);
@@ -103,11 +99,26 @@ export function queryLimitFromUser(value: unknown, what = 'queryLimit', fallback
   return limit;
 }
 
+/** Text a flow passes (a file name, a comment): text as it is, nothing gives "", numbers and booleans become text, anything else is refused. */
+export function textFromUser(value: unknown, what: string): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw invalidInput(`${what} must be text, got ${Array.isArray(value) ? 'an array' : typeof value}`);
+}
+
 // ---- TieClient arguments ----
+
+/** A file name or comment: as `textFromUser`, but a string only, as the JavaScript client takes. */
+export function textArgument(value: unknown, what: string): string {
+  if (value !== undefined && value !== null && typeof value !== 'string')
+    throw invalidInput(`${what} must be a string, got ${typeof value}`);
+  return textFromUser(value, what);
+}
 
 /** The trust level of an Enterprise set: like the JavaScript client, numeric text is accepted; it must be a TrustLevel value. */
 export function trustLevelArgument(trustLevel: unknown): number {
-  if (trustLevel === undefined || trustLevel === null || trustLevel === '') throw invalidInput('trustLevel was not specified');
+  if (isBlank(trustLevel)) throw invalidInput('trustLevel was not specified');
   const level = typeof trustLevel === 'number' ? trustLevel : (readNumber(trustLevel, INTEGER) ?? NaN);
   if (Number.isNaN(level)) throw invalidInput(`trustLevel was not a number: ${JSON.stringify(trustLevel) ?? unquotable(trustLevel)}`);
   if (!isTrustLevel(level)) {

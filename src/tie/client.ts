@@ -6,7 +6,7 @@
 import type { DxlMessaging, RequestOptions, Unsubscribe } from '../dxl/api';
 import { type DxlMessage, parseJsonPayload } from '../dxl/message';
 import { ReputationCache, type CacheTicket, type ReputationCacheOptions } from './cache';
-import { queryLimitArgument, trustLevelArgument } from './arguments';
+import { queryLimitArgument, textArgument, trustLevelArgument } from './arguments';
 import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel } from './constants';
 import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
 import { type EventErrorHandler, type EventHandler, EventFeeds } from './event-feeds';
@@ -441,13 +441,6 @@ function changedHashes(payload: unknown): string[] {
     out.push(receivedBase64ToHex(event.publicKeySha1, 'publicKeySha1'));
   }
   return out;
-}
-
-/** A filename or comment; undefined and null count as "". */
-function textArgument(value: unknown, what: string): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw invalidInput(`${what} must be a string, got ${typeof value}`);
-  return value;
 }
 
 function closedError(): TieError {
