@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ServiceEntry, ServiceRegistry } from '../src/fabric/service-registry';
-import { wildcardAncestors } from '../src/fabric/topics';
+import { wildcardAncestors } from '../src/dxl/topic-rule';
 
 function entry(serviceGuid: string, requestChannels: string[], owner = 'conn-1', ttlMins = 60): Omit<ServiceEntry, 'registrationTime'> {
   return {
@@ -21,6 +21,8 @@ describe('fabric service registry', () => {
     assert.deepEqual(wildcardAncestors('/a/b/#'), ['/a/#', '/#', '#']);
     assert.deepEqual(wildcardAncestors('a/b'), ['a/#', '#']);
     assert.deepEqual(wildcardAncestors('#'), []);
+    // The client's dispatch and the fabric's lookup walk alike: `/a/#` is what `/a/` starts with, less its `#`.
+    assert.deepEqual(wildcardAncestors('/a/'), ['/a/#', '/#', '#']);
   });
 
   it('selects instances of a topic round-robin', () => {

@@ -6,6 +6,7 @@ import type { MessageHandler } from './api';
 import type { DxlMessage } from './message';
 import type { DxlLogger } from './options';
 import type { MqttSession } from './mqtt-session';
+import { forEachWildcardAncestor } from './topic-rule';
 
 /**
  * Handlers by DXL topic, for local dispatch. A handler registered on `/a/b/#` receives `/a/b/c`
@@ -31,22 +32,10 @@ export class TopicTable<H> {
     const exact = this.byTopic.get(topic);
     if (exact) for (const handler of exact) visit(handler);
     if (this.byTopic.size === (exact ? 1 : 0)) return;
-    let end = topic.length;
-    for (;;) {
-      const slash = topic.lastIndexOf('/', end - 1);
-      if (slash < 0) break;
-      const wildcard = topic.slice(0, slash + 1) + '#';
-      if (wildcard !== topic) {
-        const handlers = this.byTopic.get(wildcard);
-        if (handlers) for (const handler of handlers) visit(handler);
-      }
-      end = slash;
-      if (end === 0) break;
-    }
-    if (topic !== '#') {
-      const all = this.byTopic.get('#');
-      if (all) for (const handler of all) visit(handler);
-    }
+    forEachWildcardAncestor(topic, (wildcard) => {
+      const handlers = this.byTopic.get(wildcard);
+      if (handlers) for (const handler of handlers) visit(handler);
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The one rule for DXL topics, for the library, the nodes, the editor and the fabric alike (it imports
- * only the topic length check, so the editor bundle takes it as it is). Only a trailing `#` level is a
+ * The one rule for DXL topics, for the library, the nodes, the editor and the fabric alike, and the
+ * one walk of a topic's wildcard ancestors (client dispatch and the fabric's service lookup). Only a trailing `#` level is a
  * wildcard in DXL: the brokers and the official clients match no `+`. A message goes to one topic: no
  * wildcard at all (an MQTT broker drops the connection of a client that publishes to one).
  */
@@ -38,4 +38,31 @@ export function topicError(topic: string, use: TopicUse): DxlError | undefined {
   const problem = topicProblem(topic, use);
   if (problem !== undefined) return new DxlError(DxlErrorCode.InvalidArgument, `Not a DXL ${use} topic: ${TOPIC_PROBLEMS[problem]}`);
   return topicTooLong(topic);
+}
+
+/**
+ * Calls `visit` with each DXL wildcard that matches `topic`, most specific first, as the brokers walk
+ * them to find a service and the clients to find handlers: `/a/b/c` gives `/a/b/#`, `/a/#`, `/#`,
+ * `#`; a wildcard (`/a/b/#`) starts from its parent (`/a/#`); `#` has none. A wildcard matches what
+ * starts with it less its `#` (the JavaScript client's rule), so `/a/#` matches `/a/` but not `/a`.
+ * Stops at the first `visit` that returns true.
+ */
+export function forEachWildcardAncestor(topic: string, visit: (wildcard: string) => boolean | void): void {
+  let end = topic.length;
+  for (;;) {
+    const slash = topic.lastIndexOf('/', end - 1);
+    if (slash < 0) break;
+    const wildcard = topic.slice(0, slash + 1) + '#';
+    if (wildcard !== topic && visit(wildcard) === true) return;
+    end = slash;
+    if (end === 0) break;
+  }
+  if (topic !== '#') visit('#');
+}
+
+/** The wildcard ancestors of `forEachWildcardAncestor`, as a list. */
+export function wildcardAncestors(topic: string): string[] {
+  const ancestors: string[] = [];
+  forEachWildcardAncestor(topic, (wildcard) => void ancestors.push(wildcard));
+  return ancestors;
 }

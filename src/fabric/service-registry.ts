@@ -1,4 +1,4 @@
-import { wildcardAncestors } from './topics';
+import { wildcardAncestors } from '../dxl/topic-rule';
 
 /** One registered service instance, keyed by its serviceGuid. */
 export interface ServiceEntry {

@@ -1,5 +1,5 @@
 import type { TopicPolicy, TopicPolicyRule } from './topic-policy';
-import { wildcardAncestors } from './topics';
+import { wildcardAncestors } from '../dxl/topic-rule';
 
 /**
  * The rules of one section (send or receive), decided as the OpenDXL broker decides them

@@ -12,22 +12,3 @@ export const BrokerTopic = {
 export function isBrokerServiceTopic(topic: string): boolean {
   return topic.startsWith(BrokerTopic.ServicePrefix);
 }
-
-/**
- * The DXL wildcard ancestors of a topic, most specific first, as the broker walks them
- * to find a service: `/a/b/c` gives `/a/b/#`, `/a/#`, `/#`, `#`. A topic that is
- * itself a wildcard (`/a/b/#`) starts from its parent (`/a/#`).
- */
-export function wildcardAncestors(topic: string): string[] {
-  const ancestors: string[] = [];
-  let base = topic.endsWith('#') ? topic.slice(0, -1) : topic;
-  if (base.endsWith('/')) base = base.slice(0, -1);
-  while (base.length > 0) {
-    const slash = base.lastIndexOf('/');
-    if (slash < 0) break;
-    base = base.slice(0, slash);
-    ancestors.push(`${base}/#`);
-  }
-  if (topic !== '#') ancestors.push('#');
-  return ancestors;
-}
