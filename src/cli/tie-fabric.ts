@@ -12,6 +12,7 @@ import { startTieSimulator } from '../fabric/simulator-host';
 import { DEFAULT_MANAGEMENT_PORT, LISTEN_PORT, readNumber } from '../dxl/numbers';
 import { DEFAULT_EVENT_INTERVAL_S, EVENT_INTERVAL_S } from '../fabric/tie-simulator';
 import { DEFAULT_MANAGEMENT_USER } from '../fabric/management-service';
+import { UsageError } from './usage-error';
 
 /** Sets the management password instead of a random one (kept off the command line, where ps shows it). */
 const PASSWORD_VARIABLE = 'TIE_FABRIC_MGMT_PASSWORD';
@@ -51,8 +52,6 @@ Options:
   --quiet             do not log refused and disconnected clients
   -h, --help          show this help
 `;
-
-class UsageError extends Error {}
 
 function parsePort(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
