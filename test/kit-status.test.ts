@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ConnectionCause } from '../src/dxl/connection-state';
 import { DxlError } from '../src/dxl/errors';
 import { TieError } from '../src/tie/errors';
 import { TieNodeError, toNodeError } from '../nodes/kit/errors';
@@ -49,6 +50,10 @@ describe('kit: statuses', () => {
     );
     for (const cause of ['ETIMEDOUT', 'CONNECT_TIMEOUT', 'EHOSTUNREACH'])
       assert.deepEqual(connectionStatus({ status: 'connecting', cause }).text, t('tie.cause.unreachable'));
+    // Every cause the DXL layer names itself has its words, none the "cannot connect" of an unknown one.
+    for (const cause of Object.values(ConnectionCause).filter((cause) => cause !== ConnectionCause.Unknown))
+      assert.notDeepEqual(connectionStatus({ status: 'reconnecting', cause }).text, t('tie.cause.cannotConnect'), cause);
+    assert.deepEqual(connectionStatus({ status: 'reconnecting', cause: ConnectionCause.ConfigChanged }).text, t('tie.cause.configChanged'));
   });
 
   it('folds a request node activity into its status while connected', () => {

@@ -20,9 +20,8 @@ import {
   type TieConfigSettings,
   buildClientOptions,
 } from './client-options';
+import { CONFIG_FILE_CHANGED } from '../kit/status';
 
-/** The connection state's cause while the client leaves its broker for the changed file's. */
-export const CONFIG_FILE_CHANGED = 'CONFIG_FILE_CHANGED';
 const DEFAULT_QUIET_MS = 300;
 
 export type ConfigFileEvent =

@@ -6,8 +6,8 @@
  */
 import { CLIENT_CERT_EXPIRED, CLIENT_CERT_NOT_YET_VALID } from '../../src/dxl/client-certificate';
 import {
-  BROKER_CLOSED,
   CONNECTION_CAUSE_KINDS,
+  ConnectionCause,
   type ConnectionState,
   connectionCauseKind,
   isTlsFailure,
@@ -32,13 +32,15 @@ export const StatusText = {
 /** The cause a SharedConnection gives when the config node's settings cannot make a client. */
 export const CONFIG_ERROR_CAUSE = 'CONFIG';
 
+/** The cause a tie-config gives when the dxlclient.config it follows changed (nodes/config/config-file-watch.ts). */
+export const CONFIG_FILE_CHANGED = 'CONFIG_FILE_CHANGED';
+
 /** Causes of the layers above the DXL connection's own (src/dxl/connection-state.ts names those). */
 const OUR_CAUSES: Readonly<Record<string, string>> = {
   [CONFIG_ERROR_CAUSE]: 'configError',
   [CLIENT_CERT_EXPIRED]: 'clientCertExpired',
   [CLIENT_CERT_NOT_YET_VALID]: 'clientCertNotYetValid',
-  CLOSED: 'lost',
-  CONFIG_FILE_CHANGED: 'configFileChanged',
+  [CONFIG_FILE_CHANGED]: 'configFileChanged',
 };
 
 /** A few words for a connection failure's cause (an OpenSSL/Node code or one of ours). */
@@ -59,7 +61,7 @@ function isSetupProblem(state: ConnectionState): boolean {
   const cause = state.cause ?? '';
   return (
     cause === CONFIG_ERROR_CAUSE ||
-    cause === BROKER_CLOSED ||
+    cause === ConnectionCause.BrokerClosed ||
     cause === CLIENT_CERT_EXPIRED ||
     cause === CLIENT_CERT_NOT_YET_VALID ||
     isTlsFailure(cause)

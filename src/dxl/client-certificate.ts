@@ -4,7 +4,7 @@
  * TLS alert reaches the client), so the client names the expiry itself.
  */
 import { X509Certificate } from 'node:crypto';
-import { BROKER_CLOSED } from './connection-state';
+import { ConnectionCause } from './connection-state';
 
 export const CLIENT_CERT_EXPIRED = 'CLIENT_CERT_EXPIRED';
 export const CLIENT_CERT_NOT_YET_VALID = 'CLIENT_CERT_NOT_YET_VALID';
@@ -26,7 +26,7 @@ export function validityOf(certPem: string | Buffer): ValidityWindow | undefined
 
 /** Causes that say the broker ended the attempt without saying why, or refused our certificate. */
 function brokerRefusedUs(cause: string): boolean {
-  return cause === BROKER_CLOSED || cause === 'ECONNRESET' || cause === 'EPIPE' || /^ERR_SSL_.*ALERT/.test(cause);
+  return cause === ConnectionCause.BrokerClosed || cause === 'ECONNRESET' || cause === 'EPIPE' || /^ERR_SSL_.*ALERT/.test(cause);
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { DxlMessaging, EventOptions, MessageHandler, RequestOptions, ServiceInfo, ServiceRegistration, Unsubscribe } from './api';
 import { decodeMessage, encodeMessage, type DxlMessage, type DxlPayload, MessageType, emptyMessage, payloadToBuffer } from './message';
 import type { DxlConfig } from './config';
-import type { ConnectionState } from './connection-state';
+import { ConnectionCause, type ConnectionState } from './connection-state';
 import { ConnectionSupervisor } from './connection-supervisor';
 import { DxlError, DxlErrorCode, codeForFabricError } from './errors';
 import { newDxlId } from './ids';
@@ -119,7 +119,7 @@ export class DxlClient implements DxlMessaging {
    * reconnection. The client id stays. Throws DXL_CONFIG, keeping the old settings, when the new
    * ones are wrong; DXL_CLOSED after close. `reason` is the state's reason until the next attempt.
    */
-  reconfigure(options: DxlClientOptions, reason = 'the configuration changed', cause = 'CONFIG_CHANGED'): void {
+  reconfigure(options: DxlClientOptions, reason = 'the configuration changed', cause: string = ConnectionCause.ConfigChanged): void {
     if (this.supervisor.closed) throw closedError();
     const next = resolveOptions({ ...options, clientId: this.clientId }, (bytes) => this.refusals.oversized(bytes));
     this.options.endpoints = next.endpoints;

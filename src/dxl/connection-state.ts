@@ -13,13 +13,27 @@ export interface ConnectionState {
   retryInMs?: number;
 }
 
-/** Cause of an attempt the broker ended without a TLS or network error (e.g. it refused our client certificate). */
-export const BROKER_CLOSED = 'BROKER_CLOSED';
+/** The causes this layer names itself; the others are OpenSSL and Node.js codes. Each has its entry in `CAUSES`. */
+export const ConnectionCause = {
+  /** The broker ended an attempt without a TLS or network error (e.g. it refused our client certificate). */
+  BrokerClosed: 'BROKER_CLOSED',
+  /** A connection that was up ended without an error. */
+  Closed: 'CLOSED',
+  /** `DxlClient.reconfigure`: reconnecting with new options. */
+  ConfigChanged: 'CONFIG_CHANGED',
+  /** No CONNACK within the connect timeout. */
+  ConnectTimeout: 'CONNECT_TIMEOUT',
+  /** The server's answer to CONNECT was not MQTT. */
+  NotMqtt: 'NOT_MQTT',
+  /** An error with no code this layer or Node.js gives. */
+  Unknown: 'UNKNOWN',
+} as const;
 
 /** The kinds of connection failure a status line can name in a few words. */
 export const CONNECTION_CAUSE_KINDS = [
   'certExpired',
   'certNotYetValid',
+  'configChanged',
   'clientCertExpired',
   'clientCertRejected',
   'clientCertRequired',
@@ -28,6 +42,7 @@ export const CONNECTION_CAUSE_KINDS = [
   'hostNameMismatch',
   'hostNotFound',
   'keyMismatch',
+  'lost',
   'notPem',
   'notTlsPort',
   'notMqtt',
@@ -112,12 +127,14 @@ const CAUSES: Readonly<Record<string, CauseEntry>> = {
   ETIMEDOUT: { reason: 'unreachable: connection timed out', kind: 'unreachable' },
   EHOSTUNREACH: { reason: 'unreachable: no route to host', kind: 'unreachable' },
   ENETUNREACH: { reason: 'unreachable: network is down', kind: 'unreachable' },
-  BROKER_CLOSED: {
+  [ConnectionCause.BrokerClosed]: {
     reason: 'the broker closed the connection before accepting it (does it trust our client certificate?)',
     kind: 'refusedByBroker',
   },
-  NOT_MQTT: { reason: 'not an MQTT broker (an HTTPS or other TLS port?)', kind: 'notMqtt' },
-  CONNECT_TIMEOUT: { reason: 'unreachable: no answer to MQTT CONNECT in time', kind: 'unreachable' },
+  [ConnectionCause.NotMqtt]: { reason: 'not an MQTT broker (an HTTPS or other TLS port?)', kind: 'notMqtt' },
+  [ConnectionCause.ConnectTimeout]: { reason: 'unreachable: no answer to MQTT CONNECT in time', kind: 'unreachable' },
+  [ConnectionCause.Closed]: { reason: 'the connection closed', kind: 'lost' },
+  [ConnectionCause.ConfigChanged]: { reason: 'the configuration changed', kind: 'configChanged' },
 };
 
 /** The kind of a connection cause, for a short status text; undefined for a cause this layer does not name. */
@@ -154,7 +171,6 @@ export function describeConnectionError(
   const network = (phase === 'connecting' ? HANDSHAKE_REASONS[code] : undefined) ?? entry?.reason;
   if (network) return { reason: `${network} (${code})`, cause: code };
   const message = err?.message ?? String(error);
-  if (/connack timeout|connect timeout/i.test(message)) return { reason: CAUSES.CONNECT_TIMEOUT.reason, cause: 'CONNECT_TIMEOUT' };
   if (/alert unknown ca/i.test(message))
     return { reason: `TLS: ${CAUSES.ERR_SSL_TLSV1_ALERT_UNKNOWN_CA.reason}`, cause: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' };
   if (/certificate required|peer did not return a certificate/i.test(message)) {
@@ -163,5 +179,5 @@ export function describeConnectionError(
       cause: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
     };
   }
-  return { reason: code ? `${message} (${code})` : message, cause: code || 'UNKNOWN' };
+  return { reason: code ? `${message} (${code})` : message, cause: code || ConnectionCause.Unknown };
 }

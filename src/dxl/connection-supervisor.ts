@@ -4,7 +4,7 @@
  */
 import { type BrokerEndpoint, orderByResponseTime } from './broker-probe';
 import { clientCertificateFailure } from './client-certificate';
-import { type ConnectionState, describeConnectionError } from './connection-state';
+import { ConnectionCause, type ConnectionState, describeConnectionError } from './connection-state';
 import { DxlError, DxlErrorCode } from './errors';
 import type { ResolvedOptions } from './options';
 import type { ConnectionAttempt, MqttSession } from './mqtt-session';
@@ -276,7 +276,7 @@ export class ConnectionSupervisor {
           } else if (!this.stopped) {
             const { reason, cause } = lastError
               ? describeConnectionError(lastError, 'connected')
-              : { reason: `connection to ${broker} closed`, cause: 'CLOSED' };
+              : { reason: `connection to ${broker} closed`, cause: ConnectionCause.Closed };
             this.options.logger.warn(`lost connection to ${broker}: ${reason}`);
             this.lastFailure = { reason, cause };
             this.setState({ status: 'reconnecting', broker, reason, cause });

@@ -4,7 +4,7 @@
  * is the `MqttSession` interface below.
  */
 import { type IClientOptions, MqttClient } from 'mqtt';
-import { BROKER_CLOSED } from './connection-state';
+import { ConnectionCause } from './connection-state';
 import { publishRemainingLength } from './packet-limits';
 import { SessionErrorCode, refusedInSuback, sessionError, withStableCode } from './session-errors';
 import type { WriteCoalescer } from './write-coalescer';
@@ -219,7 +219,7 @@ export function startSession(stream: WriteCoalescer, settings: SessionSettings):
     };
     const onClose = (): void => {
       client.removeListener('connect', onConnect);
-      reject(session.error ?? sessionError('connection closed by the broker before it accepted us', BROKER_CLOSED));
+      reject(session.error ?? sessionError('connection closed by the broker before it accepted us', ConnectionCause.BrokerClosed));
     };
     client.once('connect', onConnect);
     client.once('close', onClose);

@@ -2,22 +2,24 @@
  * The errors that end an MQTT session, with stable codes: mqtt.js's own errors carry none (a CONNACK
  * refusal carries its number), so each is given one here.
  */
+import { ConnectionCause } from './connection-state';
+
 /** Stable `code`s of session errors, beside the TLS and network codes of the stream. */
 export const SessionErrorCode = {
   /** The broker answered CONNECT with a refusal. */
   ConnectionRefused: 'CONNECTION_REFUSED',
   /** No CONNACK within the connect timeout. */
-  ConnectTimeout: 'CONNECT_TIMEOUT',
+  ConnectTimeout: ConnectionCause.ConnectTimeout,
   /** The broker answered nothing for one and a half keepalive intervals. */
   KeepaliveTimeout: 'KEEPALIVE_TIMEOUT',
   /** The broker refused a subscription (SUBACK 0x80). */
   SubscribeRefused: 'SUBSCRIBE_REFUSED',
   /** The session ended before the broker answered. */
-  Closed: 'CLOSED',
+  Closed: ConnectionCause.Closed,
   /** The broker sent something MQTT does not allow. */
   Protocol: 'MQTT_PROTOCOL_ERROR',
   /** The server's first answer to CONNECT was not MQTT at all: another TLS service (HTTPS) on that port. */
-  NotMqtt: 'NOT_MQTT',
+  NotMqtt: ConnectionCause.NotMqtt,
 } as const;
 
 export function sessionError(message: string, code: string): Error & { code: string } {
