@@ -7,7 +7,8 @@ import { DxlErrorCode } from '../src/dxl/errors';
 import { encodeMessage, type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
 import { openConnection } from '../src/dxl/transport';
 import { type MosquittoBroker, requireMosquitto, startMosquitto } from '../test-kit/mosquitto';
-import { eventually, ourClient } from './support/our-client';
+import { ourClient } from './support/our-client';
+import { eventually } from './support/eventually';
 import {
   type OfficialClient,
   closeOfficialClient,

@@ -24,7 +24,7 @@ import {
   officialRequest,
   payloadText,
 } from './support/official-client';
-import { eventually } from './support/our-client';
+import { eventually } from './support/eventually';
 
 const REGISTER_EVENT_TOPIC = '/mcafee/event/dxl/svcregistry/register';
 const QUERY_TOPIC = '/mcafee/service/dxl/svcregistry/query';

@@ -7,17 +7,8 @@ import { FABRIC_CONFIG_FILE, FABRIC_CONFIG_ID } from '../nodes/editor/connection
 import { defaultDataDir } from '../src/fabric/fabric';
 import { TieClient } from '../src/tie/client';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import {
-  type FlowNode,
-  type TestMessage,
-  allOurNodes,
-  collect,
-  coreNode,
-  eventually,
-  helper,
-  node,
-  sleep,
-} from './support/node-red-helper';
+import { type FlowNode, type TestMessage, allOurNodes, collect, coreNode, helper, node, sleep } from './support/node-red-helper';
+import { eventually } from './support/eventually';
 import { fileTarget } from '../src/tie/hashes';
 
 /* Every example flow deploys against the embedded fabric as shipped (its connection naming the

@@ -15,7 +15,7 @@ import {
   payloadText,
   registerOfficialService,
 } from './support/official-client';
-import { eventually } from './support/our-client';
+import { eventually } from './support/eventually';
 
 const quiet = { warn: (): void => undefined };
 

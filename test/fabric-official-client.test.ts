@@ -19,7 +19,7 @@ import {
   subscribeOfficial,
   unregisterOfficialService,
 } from './support/official-client';
-import { eventually } from './support/our-client';
+import { eventually } from './support/eventually';
 
 const SERVICE_UNAVAILABLE = 0x80000001;
 

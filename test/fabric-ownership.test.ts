@@ -23,7 +23,7 @@ import {
   subscribeOfficial,
 } from './support/official-client';
 import { addressedRequest, registerUnderGuid, sendErrorNaming } from './support/official-spoof';
-import { eventually } from './support/our-client';
+import { eventually } from './support/eventually';
 
 const NOTEPAD_MD5 = 'f2c7bb8acc97f92e987a2d4087d021b1';
 const SERVICE_UNAVAILABLE = 0x80000001;

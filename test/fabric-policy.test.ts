@@ -32,7 +32,7 @@ import {
   registerOfficialService,
   subscribeOfficial,
 } from './support/official-client';
-import { eventually } from './support/our-client';
+import { eventually } from './support/eventually';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);

@@ -17,7 +17,7 @@ import {
   registerOfficialService,
   subscribeOfficial,
 } from './support/official-client';
-import { eventually } from './support/our-client';
+import { eventually } from './support/eventually';
 import { testPki } from '../test-kit/pki-fixture';
 
 const MIB = 1024 * 1024;

@@ -7,7 +7,8 @@ import { buildClientOptions } from '../nodes/config/client-options';
 import { SharedConnection } from '../nodes/kit/connection';
 import { SubscriptionRegistry } from '../nodes/kit/subscriptions';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { eventually, sleep } from './support/node-red-helper';
+import { sleep } from './support/node-red-helper';
+import { eventually } from './support/eventually';
 
 describe('kit: shared connection', function () {
   let test: TestFabric;

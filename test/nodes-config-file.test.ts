@@ -18,7 +18,6 @@ import {
   type TestMessage,
   catchAndComplete,
   collect,
-  eventually,
   helper,
   nextMessage,
   node,
@@ -26,7 +25,9 @@ import {
   ourNode,
   statusBecomes,
 } from './support/node-red-helper';
+import { eventually } from './support/eventually';
 import { fileTarget } from '../src/tie/hashes';
+import { lookupNode } from './support/node-red-request-flow';
 
 const CONNECTED = 'node-red:common.status.connected';
 const ENTERPRISE = 3;
@@ -89,15 +90,7 @@ describe('tie-config reading a dxlclient.config follows the file', function () {
       ...catchAndComplete(['get']),
       { id: 'config', type: 'tie-config', name: 'from a file', source: 'file', configFile: file },
       ...onTab([
-        {
-          id: 'get',
-          type: 'tie-get-reputation',
-          connection: 'config',
-          subject: 'file',
-          input: 'payload',
-          inputType: 'msg',
-          wires: [['out']],
-        },
+        lookupNode(),
         { id: 'changes', type: 'tie-reputation-change', connection: 'config', subject: 'file', wires: [['changed']] },
         { id: 'out', type: 'helper' },
         { id: 'changed', type: 'helper' },

@@ -9,7 +9,6 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { SharedConnection } from '../nodes/kit/connection';
 import type { Reputations } from '../src/tie/types';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
 import {
@@ -17,7 +16,7 @@ import {
   type NodeModule,
   catchAndComplete,
   caughtError,
-  eventually,
+  connectionOf,
   helper,
   nextMessage,
   node,
@@ -26,14 +25,12 @@ import {
   statusBecomes,
   statusHistory,
 } from './support/node-red-helper';
+import { eventually } from './support/eventually';
 import { NOTEPAD } from './support/node-red-samples';
 import { testPki } from '../test-kit/pki-fixture';
+import { lookupNode } from './support/node-red-request-flow';
 
 const CONNECTED = 'node-red:common.status.connected';
-
-function connectionOf(id = 'config'): SharedConnection {
-  return (node(id) as unknown as { connection: SharedConnection }).connection;
-}
 
 /** Every string the node runtime logged or reported, for leak checks. */
 function everythingLogged(): string {
@@ -66,15 +63,7 @@ describe('tie-config', function () {
 
   function usersOf(configId: string): FlowNode[] {
     return onTab([
-      {
-        id: 'get',
-        type: 'tie-get-reputation',
-        connection: configId,
-        subject: 'file',
-        input: 'payload',
-        inputType: 'msg',
-        wires: [['out']],
-      },
+      lookupNode({}, configId),
       { id: 'events', type: 'tie-detection', connection: configId, wires: [[]] },
       { id: 'out', type: 'helper' },
     ]);

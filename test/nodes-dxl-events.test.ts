@@ -11,7 +11,6 @@ import {
   catchAndComplete,
   caughtError,
   collect,
-  eventually,
   helper,
   node,
   onTab,
@@ -19,6 +18,7 @@ import {
   sleep,
   statusBecomes,
 } from './support/node-red-helper';
+import { eventually } from './support/eventually';
 import { type OfficialClient, type OfficialMessage, officialEvent, payloadText, subscribeOfficial } from './support/official-client';
 
 const modules = [ourNode('tie-config'), ourNode('tie-dxl-event-in'), ourNode('tie-dxl-event-out')];

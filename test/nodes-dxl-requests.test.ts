@@ -12,13 +12,13 @@ import {
   catchAndComplete,
   caughtError,
   collect,
-  eventually,
   helper,
   node,
   onTab,
   ourNode,
   sleep,
 } from './support/node-red-helper';
+import { eventually } from './support/eventually';
 import { payloadText } from './support/official-client';
 
 const modules = [ourNode('tie-config'), ourNode('tie-dxl-request')];

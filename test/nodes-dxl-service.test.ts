@@ -14,12 +14,12 @@ import {
   caughtError,
   collect,
   coreNode,
-  eventually,
   helper,
   onTab,
   ourNode,
   sleep,
 } from './support/node-red-helper';
+import { eventually } from './support/eventually';
 import { type OfficialClient, type OfficialRequestError, officialRequest, payloadText } from './support/official-client';
 
 const modules = [ourNode('tie-config'), ourNode('tie-dxl-service'), ourNode('tie-dxl-response'), coreNode('function/10-function.js')];

@@ -11,7 +11,6 @@ import {
   catchAndComplete,
   caughtError,
   collect,
-  eventually,
   helper,
   node,
   onTab,
@@ -19,6 +18,7 @@ import {
   sleep,
   statusBecomes,
 } from './support/node-red-helper';
+import { eventually } from './support/eventually';
 import { newCertificate, newFile } from './support/node-red-samples';
 import { certificateTarget, fileTarget } from '../src/tie/hashes';
 

@@ -19,7 +19,6 @@ import {
   type TestMessage,
   caughtError,
   catchAndComplete,
-  eventually,
   helper,
   nextMessage,
   node,
@@ -27,6 +26,8 @@ import {
   ourNode,
   statusBecomes,
 } from './support/node-red-helper';
+import { eventually } from './support/eventually';
+import { lookupNode } from './support/node-red-request-flow';
 
 interface Spy {
   getCalls(): Array<{ args: unknown[] }>;
@@ -52,18 +53,7 @@ function flow(config: Record<string, unknown>): FlowNode[] {
   return [
     ...catchAndComplete(['get']),
     { id: 'config', type: 'tie-config', name: 'hostile', ...config },
-    ...onTab([
-      {
-        id: 'get',
-        type: 'tie-get-reputation',
-        connection: 'config',
-        subject: 'file',
-        input: 'payload',
-        inputType: 'msg',
-        wires: [['out']],
-      },
-      { id: 'out', type: 'helper' },
-    ]),
+    ...onTab([lookupNode(), { id: 'out', type: 'helper' }]),
   ];
 }
 

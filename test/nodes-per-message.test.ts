@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { STATUS_BURST, STATUS_WINDOW_MS } from '../nodes/kit/status';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
-import { collect, eventually, helper, node, onTab, ourNode, statusBecomes, translationCount } from './support/node-red-helper';
+import { collect, helper, node, onTab, ourNode, statusBecomes, translationCount } from './support/node-red-helper';
+import { eventually } from './support/eventually';
 import { requestFlow } from './support/node-red-request-flow';
 import { NOTEPAD } from './support/node-red-samples';
 

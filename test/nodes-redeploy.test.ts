@@ -12,7 +12,6 @@ import {
   type TestMessage,
   TAB,
   collect,
-  eventually,
   helper,
   node,
   onTab,
@@ -20,6 +19,7 @@ import {
   sleep,
   statusBecomes,
 } from './support/node-red-helper';
+import { eventually } from './support/eventually';
 import { newFile } from './support/node-red-samples';
 import { fileTarget } from '../src/tie/hashes';
 

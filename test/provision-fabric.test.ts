@@ -28,18 +28,14 @@ import { type ManagementFabric, MANAGEMENT_PASSWORD, connectAndAsk, startManagem
 import { closeOfficialClient, connectOfficialClientFromConfig } from './support/official-client';
 import { testPki } from '../test-kit/pki-fixture';
 import { freePort } from '../test-kit/ports';
+import { rejectsWith } from './support/rejects-with';
 
-async function rejectsWith(promise: Promise<unknown>, code: string, message: RegExp): Promise<ProvisionError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ProvisionError, `a ProvisionError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    assert.match(error.message, message);
-    assert.ok(!error.message.includes(MANAGEMENT_PASSWORD), `the password leaked: ${error.message}`);
-    return error;
-  }
-  assert.fail(`expected ${code}`);
+/** A ProvisionError of this code and message, which does not give the password away. */
+async function provisionRejects(promise: Promise<unknown>, code: string, message: RegExp): Promise<ProvisionError> {
+  const error = await rejectsWith(promise, code, message);
+  assert.ok(error instanceof ProvisionError, `a ProvisionError, got ${String(error)}`);
+  assert.ok(!error.message.includes(MANAGEMENT_PASSWORD), `the password leaked: ${error.message}`);
+  return error;
 }
 
 function tempDir(): string {
@@ -160,7 +156,7 @@ describe('provisioning against the fabric', function () {
   describe('each failure, clearly', () => {
     it('a wrong password: PROVISION_UNAUTHORIZED (HTTP 401), naming the user and URL but never the password', async () => {
       const wrong = 'not-' + MANAGEMENT_PASSWORD;
-      const error = await rejectsWith(
+      const error = await provisionRejects(
         provisionDxlClient(test.server({ password: wrong }), { commonName: 'x' }),
         ProvisionErrorCode.Unauthorized,
         /HTTP 401.*user "admin".*wrong user name or password/,
@@ -171,7 +167,7 @@ describe('provisioning against the fabric', function () {
     });
 
     it("a malformed CSR: PROVISION_COMMAND_FAILED with the server's reason", async () => {
-      const error = await rejectsWith(
+      const error = await provisionRejects(
         runManagementCommand(test.server(), ManagementCommand.provision, { csrString: 'not a CSR' }),
         ProvisionErrorCode.CommandFailed,
         /failed with status "Error 2": Invalid certificate signing request: csrString is not a PEM/,
@@ -190,7 +186,7 @@ describe('provisioning against the fabric', function () {
       weak.publicKey = forge.pki.setRsaPublicKey(weakKey.n, weakKey.e);
       weak.setSubject([{ name: 'commonName', value: 'weak' }]);
       weak.sign(weakKey, forge.md.sha256.create());
-      await rejectsWith(
+      await provisionRejects(
         runManagementCommand(test.server(), ManagementCommand.provision, { csrString: forge.pki.certificationRequestToPem(weak) }),
         ProvisionErrorCode.CommandFailed,
         /at least 2048 bits/,
@@ -211,7 +207,7 @@ describe('provisioning against the fabric', function () {
       );
       der[der.length - 1] = der[der.length - 1] ^ 0xff;
       const tampered = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE REQUEST-----\n`;
-      await rejectsWith(
+      await provisionRejects(
         runManagementCommand(test.server(), ManagementCommand.provision, { csrString: tampered }),
         ProvisionErrorCode.CommandFailed,
         /not signed by its own key/,
@@ -220,7 +216,7 @@ describe('provisioning against the fabric', function () {
 
     it('a server certificate that does not chain to the given CA: PROVISION_UNTRUSTED_SERVER with its fingerprint', async () => {
       const brokerCert = new X509Certificate(fs.readFileSync(path.join(test.fabric.dataDir, 'broker.crt')));
-      await rejectsWith(
+      await provisionRejects(
         provisionDxlClient(test.server({ ca: testPki().otherCa.certPem }), { commonName: 'x' }),
         ProvisionErrorCode.UntrustedServer,
         new RegExp(
@@ -232,32 +228,40 @@ describe('provisioning against the fabric', function () {
     it('no CA given: verified against public roots, so the fabric is untrusted; trusting it is an explicit option', async () => {
       const withoutCa = { ...test.server() };
       delete withoutCa.ca;
-      await rejectsWith(fetchBrokerUpdate(withoutCa), ProvisionErrorCode.UntrustedServer, /public root CAs/);
+      await provisionRejects(fetchBrokerUpdate(withoutCa), ProvisionErrorCode.UntrustedServer, /public root CAs/);
       const update = await fetchBrokerUpdate({ ...withoutCa, trustUnverifiedServer: true });
       assert.equal(update.brokers[0]?.port, test.fabric.port);
     });
 
     it('an unknown command: PROVISION_COMMAND_FAILED; nothing listening: PROVISION_UNREACHABLE', async () => {
-      await rejectsWith(
+      await provisionRejects(
         runManagementCommand(test.server(), 'Nope.nothing'),
         ProvisionErrorCode.CommandFailed,
         /Unknown command: Nope\.nothing/,
       );
-      await rejectsWith(fetchBrokerUpdate(test.server({ port: await freePort() })), ProvisionErrorCode.Unreachable, /connection refused/);
+      await provisionRejects(
+        fetchBrokerUpdate(test.server({ port: await freePort() })),
+        ProvisionErrorCode.Unreachable,
+        /connection refused/,
+      );
     });
 
     it('bad arguments are refused before anything is sent', async () => {
-      await rejectsWith(
+      await provisionRejects(
         provisionDxlClient(test.server(), { commonName: '  ' }),
         ProvisionErrorCode.InvalidArgument,
         /common name \(CN\) is empty/,
       );
-      await rejectsWith(
+      await provisionRejects(
         provisionDxlClient(test.server({ password: '' }), { commonName: 'x' }),
         ProvisionErrorCode.InvalidArgument,
         /password is missing/,
       );
-      await rejectsWith(fetchBrokerUpdate(test.server({ ca: 'not pem' })), ProvisionErrorCode.InvalidArgument, /holds no PEM certificate/);
+      await provisionRejects(
+        fetchBrokerUpdate(test.server({ ca: 'not pem' })),
+        ProvisionErrorCode.InvalidArgument,
+        /holds no PEM certificate/,
+      );
     });
   });
 });

@@ -5,6 +5,9 @@
  * environment variables first, in the runtime only, as when a flow starts.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { buildClientOptions, buildTieOptions, brokersFromSettings } from '../nodes/config/client-options';
 import { provisionForEditor } from '../nodes/config/config-provision';
 import type { EditorNode, NodeTypeDefinition } from '../nodes/editor/red';
@@ -13,6 +16,7 @@ import * as tieDxlRequestEditor from '../nodes/editor/tie-dxl-request';
 import * as tieDxlServiceEditor from '../nodes/editor/tie-dxl-service';
 import * as tieGetReputationEditor from '../nodes/editor/tie-get-reputation';
 import { SETTINGS, type SettingName } from '../nodes/kit/settings';
+import { ProvisionError, ProvisionErrorCode } from '../src/provision/errors';
 import { testPki } from '../test-kit/pki-fixture';
 import { editorNode, fakeDollar, fakeRed } from './editor-unit/fake-editor';
 import { type FlowNode, type RunningNode, helper, node, ourNode } from './support/node-red-helper';
@@ -85,19 +89,31 @@ function verdictOf(run: () => unknown): Verdict {
   }
 }
 
+/**
+ * A folder that already holds a dxlclient.config: provisioning that gets past the form's fields stops
+ * there with PROVISION_FILES, before any connection is tried.
+ */
+const occupiedFolder = ((): string => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-settings-table-'));
+  fs.writeFileSync(path.join(folder, 'dxlclient.config'), '');
+  return folder;
+})();
+
 async function provisionPortVerdict(value: unknown): Promise<Verdict> {
-  // Loopback has no management server: a port that is read ends in a failed connection, not a port error.
-  const outcome = await provisionForEditor({
+  const code = await provisionForEditor({
     host: '127.0.0.1',
     port: asStarted(value),
     user: 'u',
     password: 'p',
-    trustUnverified: true,
+    commonName: 'settings-table',
+    saveFolder: occupiedFolder,
   }).then(
     () => undefined,
-    (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    (error: unknown) => (error instanceof ProvisionError ? error.code : undefined),
   );
-  return outcome !== undefined && /management server port/.test(outcome) ? 'refused' : 'accepted';
+  if (code === ProvisionErrorCode.InvalidArgument) return 'refused';
+  if (code === ProvisionErrorCode.Files) return 'accepted';
+  throw new Error(`provisioning with the port ended in neither a refused field nor the occupied folder (${String(code)})`);
 }
 
 /** A flow node started in Node-RED with the setting: refused when it warns that it ignores it. */

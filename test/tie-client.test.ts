@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { DxlErrorCode } from '../src/dxl/errors';
 import { type DetectionEvent, FileType, TieClient, TieErrorCode, TieTopic, TrustLevel } from '../src/tie';
 import { computeVerdict } from '../src/tie/verdict';
-import { LoopbackDxl, rejectsWith, settle } from './support/tie-loopback';
+import { LoopbackDxl, settle } from './support/tie-loopback';
+import { rejectsWith } from './support/rejects-with';
 import { NOTEPAD, SAMPLE_CERT, SAMPLE_getFileResponse, SAMPLE_wireExamples } from './support/tie-samples';
 import { certificateTarget, fileTarget } from '../src/tie/hashes';
 

@@ -13,7 +13,8 @@ import type { DxlClient } from '../src/dxl/client';
 import { type RunningFabric, startFabric } from '../src/fabric';
 import { TieClient, TieTopic, TrustLevel, type ReputationChangeEvent, type TieClientOptions } from '../src/tie';
 import { fileTarget } from '../src/tie/hashes';
-import { ourClient, eventually } from './support/our-client';
+import { ourClient } from './support/our-client';
+import { eventually } from './support/eventually';
 import { SAMPLE_repChangeUnitTest } from './support/tie-samples';
 
 describe('TIE events from trusted senders (embedded fabric, TIE simulator)', function () {

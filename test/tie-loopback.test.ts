@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { DxlErrorCode } from '../src/dxl/errors';
-import { LoopbackDxl, rejectsWith } from './support/tie-loopback';
+import { LoopbackDxl } from './support/tie-loopback';
+import { rejectsWith } from './support/rejects-with';
 
 describe('TIE test support: the loopback DXL', () => {
   it('routes a request to its service and an ErrorResponse to a DxlError', async () => {

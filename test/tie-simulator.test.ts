@@ -6,7 +6,8 @@ import { DxlErrorCode } from '../src/dxl/errors';
 import { TieSimulator, type TieSimulatorOptions } from '../src/fabric/tie-simulator';
 import { FileType, TieClient, TieTopic, TrustLevel, computeVerdict, toWireHashes } from '../src/tie';
 import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../src/tie';
-import { LoopbackDxl, rejectsWith, settle } from './support/tie-loopback';
+import { LoopbackDxl, settle } from './support/tie-loopback';
+import { rejectsWith } from './support/rejects-with';
 import { ALL_ZERO, CERT1, EICAR, NOTEPAD, SAMPLE_CERT, UNKNOWN_FILE } from './support/tie-samples';
 import { certificateTarget, fileTarget } from '../src/tie/hashes';
 

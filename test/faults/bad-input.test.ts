@@ -12,13 +12,13 @@ import {
   type TestMessage,
   catchAndComplete,
   collect,
-  eventually,
   helper,
   node,
   onTab,
   ourNode,
   statusBecomes,
 } from '../support/node-red-helper';
+import { eventually } from '../support/eventually';
 import { NOTEPAD, SAMPLE_CERT } from '../support/node-red-samples';
 import { MAX_BATCH_ITEMS } from '../../nodes/kit/items';
 import { recordFigures } from './support/figures';

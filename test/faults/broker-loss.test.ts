@@ -18,7 +18,6 @@ import {
   type FlowNode,
   catchAndComplete,
   collect,
-  eventually,
   helper,
   node,
   onTab,
@@ -27,12 +26,14 @@ import {
   statusBecomes,
   statusHistory,
 } from '../support/node-red-helper';
+import { eventually } from '../support/eventually';
 import { NOTEPAD, EICAR, UNKNOWN_FILE, newFile } from '../support/node-red-samples';
 import { BROKER_KINDS, type KillableBroker, startKillableBroker } from './support/brokers';
 import { type Figures, recordFigures } from './support/figures';
 import { allEnded, report, steadyLoad } from './support/ledger';
 import { type Relay, startRelay } from './support/relay';
 import { type ServicePeer, startServicePeer } from './support/service-peer';
+import { lookupNode } from '../support/node-red-request-flow';
 
 const CONNECTED = 'node-red:common.status.connected';
 const CYCLES = 5;
@@ -89,15 +90,7 @@ for (const kind of BROKER_KINDS) {
             requestTimeout: REQUEST_TIMEOUT_S,
           },
           ...onTab([
-            {
-              id: 'get',
-              type: 'tie-get-reputation',
-              connection: 'config',
-              subject: 'file',
-              input: 'payload',
-              inputType: 'msg',
-              wires: [['out']],
-            },
+            lookupNode(),
             { id: 'detections', type: 'tie-detection', connection: 'config', wires: [['out-detections']] },
             { id: 'out', type: 'helper' },
             { id: 'out-detections', type: 'helper' },

@@ -9,13 +9,15 @@
 import assert from 'node:assert/strict';
 import type { SharedConnection } from '../../nodes/kit/connection';
 import type { Reputations } from '../../src/tie/types';
-import { catchAndComplete, collect, eventually, helper, nextMessage, node, onTab, ourNode, sleep } from '../support/node-red-helper';
+import { catchAndComplete, collect, helper, nextMessage, node, onTab, ourNode, sleep } from '../support/node-red-helper';
+import { eventually } from '../support/eventually';
 import { NOTEPAD } from '../support/node-red-samples';
 import { BROKER_KINDS, type KillableBroker, startBrokerPair } from './support/brokers';
 import { recordFigures } from './support/figures';
 import { allEnded, report, steadyLoad } from './support/ledger';
 import { type Relay, startRelay } from './support/relay';
 import { type ServicePeer, startServicePeer } from './support/service-peer';
+import { lookupNode } from '../support/node-red-request-flow';
 
 /** The bound README.md documents for moving to another broker once the one in use is gone. */
 const FAILOVER_BOUND_MS = 2000;
@@ -75,18 +77,7 @@ for (const kind of BROKER_KINDS) {
             tlsSource: 'credentials',
             requestTimeout: 15,
           },
-          ...onTab([
-            {
-              id: 'get',
-              type: 'tie-get-reputation',
-              connection: 'config',
-              subject: 'file',
-              input: 'payload',
-              inputType: 'msg',
-              wires: [['out']],
-            },
-            { id: 'out', type: 'helper' },
-          ]),
+          ...onTab([lookupNode(), { id: 'out', type: 'helper' }]),
         ],
         { config: { caPem: pem.ca, certPem: pem.cert, keyPem: pem.key } },
       );

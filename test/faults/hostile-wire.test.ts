@@ -24,7 +24,6 @@ import {
   catchAndComplete,
   collect,
   coreNode,
-  eventually,
   helper,
   node,
   onTab,
@@ -32,6 +31,7 @@ import {
   sleep,
   statusBecomes,
 } from '../support/node-red-helper';
+import { eventually } from '../support/eventually';
 import { ourClient } from '../support/our-client';
 import { type Figures, recordFigures } from './support/figures';
 import { type Outgoing, sendFromChild } from './support/hostile-sender';

@@ -16,7 +16,6 @@ import {
   type FlowNode,
   catchAndComplete,
   collect,
-  eventually,
   helper,
   nextMessage,
   node,
@@ -25,11 +24,13 @@ import {
   sleep,
   statusBecomes,
 } from '../support/node-red-helper';
+import { eventually } from '../support/eventually';
 import { NOTEPAD, newFile } from '../support/node-red-samples';
 import { type Figures, recordFigures } from './support/figures';
 import { mutateBytes } from './support/mutations';
 import { Prng, fuzzSeed } from './support/prng';
 import { type RawPublisher, rawPublisher } from './support/raw-mqtt';
+import { lookupNode } from '../support/node-red-request-flow';
 
 const CONNECTED = 'node-red:common.status.connected';
 const CLIENT_ID = 'faults-malformed-client';
@@ -95,15 +96,7 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
       ...catchAndComplete(['get']),
       config,
       ...onTab([
-        {
-          id: 'get',
-          type: 'tie-get-reputation',
-          connection: 'config',
-          subject: 'file',
-          input: 'payload',
-          inputType: 'msg',
-          wires: [['out']],
-        },
+        lookupNode(),
         { id: 'changes', type: 'tie-reputation-change', connection: 'config', subject: 'both', filter: 'all', wires: [['out-changes']] },
         { id: 'detections', type: 'tie-detection', connection: 'config', wires: [['out-detections']] },
         { id: 'firsts', type: 'tie-first-instance', connection: 'config', wires: [['out-firsts']] },

@@ -12,7 +12,7 @@ import { DxlClient } from '../../src/dxl/client';
 import { type RunningFabric, startFabric } from '../../src/fabric';
 import { issueCertificate } from '../../src/fabric/pki';
 import { type Figures, recordFigures } from './support/figures';
-import { eventually } from '../support/our-client';
+import { eventually } from '../support/eventually';
 
 interface Pem {
   ca: string;

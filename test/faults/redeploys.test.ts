@@ -11,13 +11,15 @@ import assert from 'node:assert/strict';
 import type { SharedConnection } from '../../nodes/kit/connection';
 import type { DxlClient } from '../../src/dxl/client';
 import { TieClient } from '../../src/tie/client';
-import { type FlowNode, type TestMessage, TAB, collect, eventually, helper, node, onTab, ourNode, sleep } from '../support/node-red-helper';
+import { type FlowNode, type TestMessage, TAB, collect, helper, node, onTab, ourNode, sleep } from '../support/node-red-helper';
+import { eventually } from '../support/eventually';
 import { NOTEPAD, newFile } from '../support/node-red-samples';
 import { type KillableBroker, startKillableBroker } from './support/brokers';
 import { type Figures, recordFigures } from './support/figures';
 import { resourceSummary, socketCount, timerCount } from './support/resources';
 import { type ServicePeer, startServicePeer } from './support/service-peer';
 import { fileTarget } from '../../src/tie/hashes';
+import { lookupNode } from '../support/node-red-request-flow';
 
 const DEPLOYS = 200;
 const EVENT_NODES = ['changes', 'detections', 'firsts'] as const;
@@ -106,16 +108,7 @@ describe('faults: 200 full and partial redeploys', function () {
         requestTimeout: 5,
       },
       ...onTab([
-        {
-          id: 'get',
-          type: 'tie-get-reputation',
-          name: name('get'),
-          connection: 'config',
-          subject: 'file',
-          input: 'payload',
-          inputType: 'msg',
-          wires: [['out']],
-        },
+        lookupNode({ name: name('get') }),
         { id: 'set', type: 'tie-set-reputation', name: name('set'), connection: 'config', subject: 'file', wires: [['out']] },
         {
           id: 'changes',

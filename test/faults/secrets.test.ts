@@ -16,7 +16,6 @@ import {
   type TestMessage,
   catchAndComplete,
   collect,
-  eventually,
   helper,
   node,
   onTab,
@@ -24,8 +23,10 @@ import {
   sleep,
   statusBecomes,
 } from '../support/node-red-helper';
+import { eventually } from '../support/eventually';
 import { NOTEPAD } from '../support/node-red-samples';
 import { recordFigures } from './support/figures';
+import { lookupNode } from '../support/node-red-request-flow';
 
 interface Spy {
   getCalls(): Array<{ args: unknown[] }>;
@@ -182,15 +183,7 @@ describe('faults: secrets', function () {
           ...catchAndComplete(['get']),
           { ...setup.config, id: 'config', requestTimeout: 1 },
           ...onTab([
-            {
-              id: 'get',
-              type: 'tie-get-reputation',
-              connection: 'config',
-              subject: 'file',
-              input: 'payload',
-              inputType: 'msg',
-              wires: [['out']],
-            },
+            lookupNode(),
             { id: 'events', type: 'tie-detection', connection: 'config', wires: [[]] },
             { id: 'out', type: 'helper' },
           ]),

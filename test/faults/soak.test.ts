@@ -9,9 +9,11 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { eventually, helper, node, onTab, ourNode, catchAndComplete } from '../support/node-red-helper';
+import { helper, node, onTab, ourNode, catchAndComplete } from '../support/node-red-helper';
+import { eventually } from '../support/eventually';
 import { type Figures, recordFigures } from './support/figures';
 import { type FabricProcess, startFabricProcess } from './support/fabric-process';
+import { lookupNode } from '../support/node-red-request-flow';
 
 const DEFAULT_REQUESTS = 1_000_000;
 const BATCH = 1000;
@@ -90,19 +92,7 @@ describe('faults: soak', function () {
           tlsSource: 'credentials',
           requestTimeout: 30,
         },
-        ...onTab([
-          {
-            id: 'get',
-            type: 'tie-get-reputation',
-            connection: 'config',
-            subject: 'file',
-            input: 'payload',
-            inputType: 'msg',
-            concurrency: CONCURRENCY,
-            wires: [['out']],
-          },
-          { id: 'out', type: 'helper' },
-        ]),
+        ...onTab([lookupNode({ concurrency: CONCURRENCY }), { id: 'out', type: 'helper' }]),
       ],
       { config: { caPem: fabric.pem.ca, certPem: fabric.pem.cert, keyPem: fabric.pem.key } },
     );

@@ -10,11 +10,10 @@ import assert from 'node:assert/strict';
 import type { DxlClient } from '../../src/dxl/client';
 import type { ConnectionState } from '../../src/dxl/connection-state';
 import { issueCertificate } from '../../src/fabric/pki';
-import type { SharedConnection } from '../../nodes/kit/connection';
 import {
   type FlowNode,
   catchAndComplete,
-  eventually,
+  connectionOf,
   helper,
   nextMessage,
   node,
@@ -22,12 +21,14 @@ import {
   ourNode,
   statusBecomes,
 } from '../support/node-red-helper';
+import { eventually } from '../support/eventually';
 import { NOTEPAD } from '../support/node-red-samples';
 import { testPki } from '../../test-kit/pki-fixture';
 import { BROKER_KINDS, type KillableBroker, type Pem, startKillableBroker } from './support/brokers';
 import { type Figures, recordFigures } from './support/figures';
 import { type Relay, startRelay } from './support/relay';
 import { socketCount } from './support/resources';
+import { lookupNode } from '../support/node-red-request-flow';
 
 const INITIAL_DELAY_MS = 100;
 const MAX_DELAY_MS = 800;
@@ -91,10 +92,6 @@ for (const kind of BROKER_KINDS) {
       connects: true,
     },
   ];
-}
-
-function connectionOf(id: string): SharedConnection {
-  return (node(id) as unknown as { connection: SharedConnection }).connection;
 }
 
 /** The DXL client behind a tie-config node, for watching its retries. */
@@ -166,15 +163,7 @@ for (const kind of BROKER_KINDS) {
           configFor('config', relay.port),
           configFor('good', broker.port),
           ...onTab([
-            {
-              id: 'get',
-              type: 'tie-get-reputation',
-              connection: 'config',
-              subject: 'file',
-              input: 'payload',
-              inputType: 'msg',
-              wires: [['out']],
-            },
+            lookupNode(),
             { id: 'events', type: 'tie-detection', connection: 'config', wires: [[]] },
             { id: 'good-events', type: 'tie-detection', connection: 'good', wires: [[]] },
             { id: 'out', type: 'helper' },

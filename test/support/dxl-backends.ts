@@ -9,7 +9,8 @@ import type { SharedConnection } from '../../nodes/kit/connection';
 import { type MosquittoBroker, requireMosquitto, startMosquitto } from '../../test-kit/mosquitto';
 import { testPki } from '../../test-kit/pki-fixture';
 import { type TestFabric, configNodeFor, startTestFabric } from './node-red-fabric';
-import { type FlowNode, eventually, helper, node } from './node-red-helper';
+import { type FlowNode, helper, node } from './node-red-helper';
+import { eventually } from './eventually';
 import {
   type OfficialClient,
   type OfficialClientFiles,

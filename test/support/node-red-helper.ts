@@ -5,8 +5,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { nodeRedRuntime } from '../../scripts/node-red-runtime';
+import type { SharedConnection } from '../../nodes/kit/connection';
 import type { ShownStatus as NodeStatus } from '../../nodes/kit/node-red';
 import { catalogueTranslate } from './catalogue';
+import { eventually } from './eventually';
 
 export interface FlowNode {
   id: string;
@@ -157,17 +159,14 @@ export function statusHistory(running: RunningNode): NodeStatus[] {
     .map((call) => asShown(running, call.args[0] as NodeStatus));
 }
 
+/** The shared connection of a running tie-config node. */
+export function connectionOf(id = 'config'): SharedConnection {
+  return (node(id) as unknown as { connection: SharedConnection }).connection;
+}
+
 /** The latest status `running` set. */
 export function lastStatus(running: RunningNode): NodeStatus | undefined {
   return statusHistory(running).at(-1);
-}
-
-export async function eventually(predicate: () => boolean, what: string | (() => string), timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 export async function statusBecomes(running: RunningNode, expected: Partial<NodeStatus>, timeoutMs = 5000): Promise<void> {

@@ -16,12 +16,3 @@ export function ourClient(brokers: Array<{ host: string; port: number }>, option
     ...options,
   });
 }
-
-/** Waits until `predicate` holds, polling; fails with `what` after timeoutMs. */
-export async function eventually(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -3,7 +3,6 @@
  * registered services and events to subscribers, and records what went through it. The
  * integration tests use real brokers instead.
  */
-import assert from 'node:assert/strict';
 import type {
   DxlMessaging,
   MessageHandler,
@@ -162,14 +161,4 @@ export class LoopbackDxl implements DxlMessaging {
 /** Resolves after pending immediates (deliveries) have run. */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
-}
-
-/** Asserts that `promise` rejects with an error of this code and exactly this message. */
-export async function rejectsWith(promise: Promise<unknown>, code: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(promise, (error: Error & { code?: string }) => {
-    assert.equal(error.code, code);
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else assert.match(error.message, message);
-    return true;
-  });
 }
