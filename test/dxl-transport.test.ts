@@ -10,14 +10,14 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { ConnectionState } from '../src/dxl/connection-state';
 import { DxlErrorCode } from '../src/dxl/errors';
-import { generate } from 'mqtt-packet';
-import { type MqttSession, publishPacket } from '../src/dxl/mqtt-session';
+import type { MqttSession } from '../src/dxl/mqtt-session';
 import { SessionErrorCode } from '../src/dxl/session-errors';
 import { type TransportSettings, openConnection } from '../src/dxl/transport';
 import { type MosquittoBroker, requireMosquitto, startMosquitto } from '../test-kit/mosquitto';
-import { eventually, ourClient } from './support/our-client';
+import { ourClient } from './support/our-client';
+import { eventually } from './support/eventually';
 import { testPki } from '../test-kit/pki-fixture';
-import { type ScriptedBroker, scriptedBroker, willingBroker } from './support/scripted-broker';
+import { type Packet, type ScriptedBroker, scriptedBroker, willingBroker } from './support/scripted-broker';
 
 function settings(overrides: Partial<TransportSettings> = {}): TransportSettings {
   const pki = testPki();
@@ -277,13 +277,22 @@ describe('MQTT session against scripted brokers', function () {
     );
   });
 
-  it('frames a publish as mqtt-packet does, for every size of the remaining length and a topic in UTF-8', () => {
+  it('publishes intact at every size of the remaining length and with a topic in UTF-8', async () => {
     // Remaining lengths 127 | 128, 16383 | 16384, 2097151 | 2097152: where the length takes one byte more.
+    const broker = await start(willingBroker());
+    const session = await open(broker);
+    sessions.push(session);
     const topic = '/größe/ü';
     const overhead = 2 + Buffer.byteLength(topic);
-    for (const remaining of [overhead, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152]) {
-      const payload = Buffer.alloc(remaining - overhead, 0x5a);
-      assert.deepEqual(publishPacket(topic, payload), generate({ cmd: 'publish', topic, payload, qos: 0, dup: false, retain: false }));
+    const sizes = [overhead, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152].map((remaining) => remaining - overhead);
+    for (const size of sizes) session.publish(topic, Buffer.alloc(size, 0x5a));
+    const published = (): Packet[] => broker.received.filter((packet) => packet.cmd === 'publish');
+    await eventually(() => published().length === sizes.length, 'every publish', 10_000);
+    for (const [i, packet] of published().entries()) {
+      assert.ok(packet.cmd === 'publish');
+      assert.equal(packet.topic, topic);
+      assert.equal(packet.qos, 0);
+      assert.deepEqual(packet.payload, Buffer.alloc(sizes[i], 0x5a));
     }
   });
 });

@@ -4,8 +4,8 @@
  * is the `MqttSession` interface below.
  */
 import { type IClientOptions, MqttClient } from 'mqtt';
+import { generate } from 'mqtt-packet';
 import { ConnectionCause } from './connection-state';
-import { publishRemainingLength } from './packet-limits';
 import { SessionErrorCode, refusedInSuback, sessionError, withStableCode } from './session-errors';
 import type { WriteCoalescer } from './write-coalescer';
 
@@ -54,8 +54,6 @@ export interface SessionSettings {
 /** How long a graceful end may take before the stream is destroyed. */
 const GRACEFUL_END_MS = 1000;
 const QOS0 = { qos: 0 } as const;
-/** The first byte of a PUBLISH with QoS 0, no DUP, no RETAIN. */
-const PUBLISH_QOS0 = 0x30;
 const noLog = (): void => undefined;
 
 function clientOptions(settings: SessionSettings): IClientOptions {
@@ -109,9 +107,14 @@ class MqttJsSession implements MqttSession {
     return this.isClosed;
   }
 
+  /**
+   * Framed by mqtt-packet's `generate` as one buffer (its size already checked, packet-limits.ts) and written as one
+   * write: mqtt.js's own publish writes a packet in five pieces, 1.1 to 3.3 µs a request more (BENCHMARKS.md, "A
+   * publish framed as one buffer"). The stream keeps it in order after what mqtt.js wrote before it.
+   */
   publish(topic: string, payload: Buffer): void {
     if (this.ending || this.isClosed) return;
-    this.stream.send(publishPacket(topic, payload));
+    this.stream.write(generate({ cmd: 'publish', topic, payload, qos: 0, dup: false, retain: false }));
   }
 
   subscribe(topics: readonly string[]): Promise<void> {
@@ -181,31 +184,6 @@ class MqttJsSession implements MqttSession {
     this.onClosed();
     this.events?.close();
   }
-}
-
-/**
- * An MQTT 3.1.1 PUBLISH at QoS 0 as one buffer (section 3.3: the fixed header, the remaining length, the topic,
- * the payload), its size already checked (packet-limits.ts). mqtt.js's own publish writes each packet in five
- * pieces through the stream: a request cost 1.1 to 3.3 µs more that way (BENCHMARKS.md, "This round: the
- * library within 1.15x bare").
- */
-export function publishPacket(topic: string, payload: Buffer): Buffer {
-  const remaining = publishRemainingLength(topic, payload.length);
-  const topicLength = remaining - 2 - payload.length;
-  const lengthBytes = remaining < 0x80 ? 1 : remaining < 0x4000 ? 2 : remaining < 0x200000 ? 3 : 4;
-  const packet = Buffer.allocUnsafe(1 + lengthBytes + remaining);
-  packet[0] = PUBLISH_QOS0;
-  let offset = 1;
-  let rest = remaining;
-  do {
-    const low = rest & 0x7f;
-    rest >>>= 7;
-    packet[offset++] = rest > 0 ? low | 0x80 : low;
-  } while (rest > 0);
-  offset = packet.writeUInt16BE(topicLength, offset);
-  offset += packet.write(topic, offset, topicLength, 'utf8');
-  payload.copy(packet, offset);
-  return packet;
 }
 
 /** Runs an MQTT session over `stream` (already opening: a TLS socket or a WebSocket stream). */

@@ -5,13 +5,13 @@ import type { PacketSizeFilter } from './packet-filter';
 const WS_MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
 /**
- * The stream mqtt.js writes to and our publishes are queued on (`send`), measured in BENCHMARKS.md,
+ * The stream to the broker that mqtt.js and our publishes write to, measured in BENCHMARKS.md,
  * "Library: what each trick buys": every write made in one turn of the event loop goes on to the
  * socket as one write (flushed by setImmediate, after the turn's socket reads and the requests
  * they led to), so a burst of requests costs one TLS record and one system call, not one each.
  * Reads pass through the packet size filter (packet-filter.ts, skip mode) on their way to mqtt.js.
- * mqtt.js writes each packet in pieces, corks the stream and uncorks it on the next tick; it
- * handles one received packet per tick, so each answer's follow-up request would leave on its own.
+ * mqtt.js handles one received packet per tick, so each answer's follow-up request would otherwise
+ * leave on its own.
  * What the socket cannot take at once it buffers: publishes are QoS 0 and no caller waits on a
  * write, so there is no backpressure to pass on.
  */
@@ -65,13 +65,6 @@ export class WriteCoalescer extends Duplex {
     this.queuedBytes = 0;
     this.inner.destroy();
     callback(error);
-  }
-
-  /** A whole packet made elsewhere, sent after whatever mqtt.js wrote before it (still held while mqtt.js corks the stream). */
-  send(packet: Buffer): void {
-    if (this.destroyed || this.writableEnded) return;
-    if (this.writableLength > 0 || this.writableCorked > 0) this.write(packet);
-    else this.enqueue(packet);
   }
 
   private enqueue(chunk: Buffer): void {
