@@ -92,12 +92,19 @@ describe('set nodes: guarded writes', function () {
         hashes: [{ type: 'sha256', value: Buffer.from(file.sha256, 'hex').toString('base64') }],
       });
       assert.deepEqual(received, [], 'the simulator received nothing at all');
-      assert.match(logged(node('node')).join('\n'), new RegExp(`NOT sent \\(dry run\\).*sha256 ${file.sha256}, Enterprise \\(3\\): unknown → Known Malicious \\(1\\)`));
+      assert.match(
+        logged(node('node')).join('\n'),
+        new RegExp(`NOT sent \\(dry run\\).*sha256 ${file.sha256}, Enterprise \\(3\\): unknown → Known Malicious \\(1\\)`),
+      );
       assert.equal((await tie.getFileReputation({ sha256: file.sha256 }))[3]?.trustLevel ?? 0, 0, 'no Enterprise reputation was set');
     });
 
     it("a tie-config's dry run makes every write of its set nodes a dry run: an External report is not published", async () => {
-      await load('tie-set-external-reputation', { trustLevel: '15', trustLevelType: 'tie-level', checkFirst: false }, { writeDryRun: true });
+      await load(
+        'tie-set-external-reputation',
+        { trustLevel: '15', trustLevelType: 'tie-level', checkFirst: false },
+        { writeDryRun: true },
+      );
       await statusBecomes(node('node'), { text: 'dry run' });
       const file = newFile();
       const output = nextMessage('out');
@@ -152,7 +159,10 @@ describe('set nodes: guarded writes', function () {
       assert.equal((msg.outcome as { forced: boolean }).forced, true);
       assert.deepEqual(writes(), [TieTopic.SET_FILE_REPUTATION]);
       assert.equal((await tie.getFileReputation({ md5: NOTEPAD.md5 }))[3]?.trustLevel, 1);
-      assert.match(logged(node('node')).join('\n'), /TIE write sent .*md5 f2c7bb8acc97f92e987a2d4087d021b1, Enterprise \(3\): Not Set \(0\) → Known Malicious \(1\) Forced/);
+      assert.match(
+        logged(node('node')).join('\n'),
+        /TIE write sent .*md5 f2c7bb8acc97f92e987a2d4087d021b1, Enterprise \(3\): Not Set \(0\) → Known Malicious \(1\) Forced/,
+      );
     });
 
     it('protects from the External node too, when it does not check first', async () => {
@@ -171,7 +181,7 @@ describe('set nodes: guarded writes', function () {
       assert.deepEqual(received, [TieTopic.SET_FILE_REPUTATION], 'no lookup: nothing to protect from');
     });
 
-    it('is off for a node deployed before the setting (no protectTrusted property): today\'s behaviour', async () => {
+    it("is off for a node deployed before the setting (no protectTrusted property): today's behaviour", async () => {
       await load('tie-set-reputation', { trustLevel: '1', trustLevelType: 'tie-level' });
       const output = nextMessage('out');
       node('node').receive({ payload: NOTEPAD.md5 });
@@ -187,7 +197,11 @@ describe('set nodes: guarded writes', function () {
       const caught = collect('caught');
       const files = Array.from({ length: 15 }, () => newFile());
       for (const file of files) node('node').receive({ payload: file.md5 });
-      await eventually(() => outputs.length + caught.length === files.length, () => `15 ends; ${outputs.length} + ${caught.length}`, 10_000);
+      await eventually(
+        () => outputs.length + caught.length === files.length,
+        () => `15 ends; ${outputs.length} + ${caught.length}`,
+        10_000,
+      );
       const codes = caught.map((msg: TestMessage) => caughtError(msg).code);
       assert.ok(codes.length >= 3, `${codes.length} refused`);
       assert.deepEqual(new Set(codes), new Set(['TIE_WRITE_QUEUE_FULL']));
@@ -229,7 +243,13 @@ describe('set nodes: guarded writes', function () {
     });
 
     it('verifies an External report, which TIE never answers', async () => {
-      await load('tie-set-external-reputation', { verify: true, verifyTimeout: 2, checkFirst: false, trustLevel: '30', trustLevelType: 'tie-level' });
+      await load('tie-set-external-reputation', {
+        verify: true,
+        verifyTimeout: 2,
+        checkFirst: false,
+        trustLevel: '30',
+        trustLevelType: 'tie-level',
+      });
       const output = nextMessage('out');
       node('node').receive({ payload: newFile().sha256, filename: 'report.exe' });
       assert.equal(((await output).outcome as { verified: boolean }).verified, true);
@@ -265,6 +285,9 @@ describe('set nodes: guarded writes', function () {
     const lines = logged(node('node')).filter((line) => line.startsWith('TIE write'));
     assert.equal(lines.length, 1);
     // The check-first lookup knew the External provider had nothing yet.
-    assert.match(lines[0], new RegExp(`^TIE write sent by node node: file sha256 ${file.sha256}, External \\(15\\): unknown → Most Likely Malicious \\(15\\)$`));
+    assert.match(
+      lines[0],
+      new RegExp(`^TIE write sent by node node: file sha256 ${file.sha256}, External \\(15\\): unknown → Most Likely Malicious \\(15\\)$`),
+    );
   });
 });

@@ -234,7 +234,8 @@ export function buildTieOptions(settings: TieConfigSettings): TieClientOptions {
     options.eventSenders = { onlyTieServices: true, allowedClientIds: trustedClientIdsOf(settings.trustedClientIds) };
   }
   const rate = readSetting(SETTINGS.writeRate, settings.writeRate);
-  if (!rate.ok) throw configError(`writes a second ${JSON.stringify(settings.writeRate) ?? 'unset'} is not ${describeKind(SETTINGS.writeRate.kind)}`);
+  if (!rate.ok)
+    throw configError(`writes a second ${JSON.stringify(settings.writeRate) ?? 'unset'} is not ${describeKind(SETTINGS.writeRate.kind)}`);
   if (rate.value !== undefined) {
     options.writeLimit = {
       perSecond: rate.value,

@@ -147,8 +147,14 @@ function fillConstants($: Dollar): void {
     .attr('placeholder', maxMessage.blank);
   const { writeRate, writeBurst, writeQueue } = SETTINGS;
   $('#node-config-input-writeRate').attr('min', writeRate.kind.min).attr('max', writeRate.kind.max);
-  $('#node-config-input-writeBurst').attr('min', writeBurst.kind.min).attr('max', writeBurst.kind.max).attr('placeholder', writeBurst.blank);
-  $('#node-config-input-writeQueue').attr('min', writeQueue.kind.min).attr('max', writeQueue.kind.max).attr('placeholder', writeQueue.blank);
+  $('#node-config-input-writeBurst')
+    .attr('min', writeBurst.kind.min)
+    .attr('max', writeBurst.kind.max)
+    .attr('placeholder', writeBurst.blank);
+  $('#node-config-input-writeQueue')
+    .attr('min', writeQueue.kind.min)
+    .attr('max', writeQueue.kind.max)
+    .attr('placeholder', writeQueue.blank);
 }
 
 function brokerList($: Dollar, _: Translate): JQ {

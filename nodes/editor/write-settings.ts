@@ -37,7 +37,10 @@ export function writeLabel(RED: EditorRED, node: EditorNode, label: string): str
 }
 
 export function prepareWriteRows($: Dollar): void {
-  $('#node-input-verifyTimeout').attr('min', 0).attr('max', SETTINGS.verifyTimeout.kind.max).attr('placeholder', SETTINGS.verifyTimeout.blank);
+  $('#node-input-verifyTimeout')
+    .attr('min', 0)
+    .attr('max', SETTINGS.verifyTimeout.kind.max)
+    .attr('placeholder', SETTINGS.verifyTimeout.blank);
   const verify = $('#node-input-verify');
   verify.on('change', () => $('.tie-set-verify-row').toggle(verify.is(':checked'))).trigger('change');
 }

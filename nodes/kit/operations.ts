@@ -5,13 +5,7 @@
  * Results: `payload` is what the official clients return for the call, `extras` the decoded
  * information set beside it on the msg. The two writes go one guarded road (`guardedWrite`).
  */
-import {
-  epochToIsoStringIfValid,
-  type Verdict,
-  decideExternalReputation,
-  isLoweringTrustLevel,
-  protectorsOf,
-} from '../../src/tie/results';
+import { epochToIsoStringIfValid, type Verdict, decideExternalReputation, isLoweringTrustLevel, protectorsOf } from '../../src/tie/results';
 import { FileProvider, fileTypeName, providerName, trustLevelName } from '../../src/tie/constants';
 import type { PlannedWrite, ReadBack, TieClient, WhenLimited } from '../../src/tie/client';
 import type { FirstReference, HashDict, Reputations } from '../../src/tie/types';
@@ -92,7 +86,12 @@ export interface WriteGuard {
 }
 
 /** A set node as deployed before these settings existed: no dry run, no safety net, no read-back. */
-export const UNGUARDED: WriteGuard = Object.freeze({ dryRun: false, protectTrusted: false, whenLimited: 'wait', verifyTimeoutMs: undefined });
+export const UNGUARDED: WriteGuard = Object.freeze({
+  dryRun: false,
+  protectTrusted: false,
+  whenLimited: 'wait',
+  verifyTimeoutMs: undefined,
+});
 
 /** What the audit line of a write says: what was (or, in a dry run, would have been) written. */
 export interface WriteAudit {

@@ -255,7 +255,10 @@ async function runBatch<P>(
  * What a set node's status shows of its writes: a dry run (its own, or its tie-config's, told by
  * the TIE client) and the tie-config's write queue, followed on the TIE client the node writes through.
  */
-function watchWrites(node: NodeInstance, guard: WriteGuard): {
+function watchWrites(
+  node: NodeInstance,
+  guard: WriteGuard,
+): {
   dryRun(): boolean;
   queued(): number;
   follow(linked: InputLink): void;

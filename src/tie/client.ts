@@ -254,7 +254,13 @@ export class TieClient {
   }
 
   /** The External report `setExternalFileReputation` sends, validated, without sending it. Throws TIE_INVALID_INPUT. */
-  planExternalFileReputation(trustLevel: number, hashes: HashInput, fileType: number = FileType.NONE, filename = '', comment = ''): PlannedWrite {
+  planExternalFileReputation(
+    trustLevel: number,
+    hashes: HashInput,
+    fileType: number = FileType.NONE,
+    filename = '',
+    comment = '',
+  ): PlannedWrite {
     this.checkOpen();
     if (!trustLevel) throw invalidInput('TrustLevel was not specified');
     if (!isFileType(fileType)) throw invalidInput('FileType was not a valid entry');

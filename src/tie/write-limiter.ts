@@ -37,7 +37,8 @@ export class WriteLimiter {
   private closedWith: Error | undefined;
 
   constructor(limit: WriteLimit) {
-    if (!(limit.perSecond > 0) || !Number.isFinite(limit.perSecond)) throw invalidInput('writeLimit.perSecond must be a number greater than 0');
+    if (!(limit.perSecond > 0) || !Number.isFinite(limit.perSecond))
+      throw invalidInput('writeLimit.perSecond must be a number greater than 0');
     const burst = limit.burst ?? Math.ceil(limit.perSecond);
     if (!Number.isInteger(burst) || burst < 1) throw invalidInput('writeLimit.burst must be a whole number of at least 1');
     const maxQueued = limit.maxQueued ?? DEFAULT_MAX_QUEUED_WRITES;

@@ -46,7 +46,11 @@ describe('guarded writes: the write limit under a burst of 100 messages', functi
     const caught = collect('caught');
     const start = performance.now();
     for (let i = 0; i < MESSAGES; i++) node('node').receive({ payload: newFile().sha256 });
-    await eventually(() => outputs.length + caught.length === MESSAGES, () => `${MESSAGES} ends; ${outputs.length} + ${caught.length}`, 60_000);
+    await eventually(
+      () => outputs.length + caught.length === MESSAGES,
+      () => `${MESSAGES} ends; ${outputs.length} + ${caught.length}`,
+      60_000,
+    );
     stop();
     const seconds = (performance.now() - start) / 1000;
 
@@ -62,6 +66,12 @@ describe('guarded writes: the write limit under a burst of 100 messages', functi
       busiest = Math.max(busiest, j - i);
     }
     assert.ok(busiest <= RATE + BURST, `${busiest} writes within one second`);
-    recordFigures('guarded-writes', { messages: MESSAGES, perSecond: RATE, burst: BURST, seconds: Number(seconds.toFixed(1)), busiestSecond: busiest });
+    recordFigures('guarded-writes', {
+      messages: MESSAGES,
+      perSecond: RATE,
+      burst: BURST,
+      seconds: Number(seconds.toFixed(1)),
+      busiestSecond: busiest,
+    });
   });
 });
