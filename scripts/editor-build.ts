@@ -20,8 +20,13 @@ import {
   DEFAULT_MAX_MESSAGE_KB,
   DEFAULT_SERVICE_ANSWER_TIMEOUT_S,
   DEFAULT_SERVICE_MAX_PENDING,
+  DEFAULT_VERIFY_TIMEOUT_S,
+  DEFAULT_WRITE_BURST,
+  DEFAULT_WRITE_QUEUE,
+  DEFAULT_WRITE_RATE,
   MAX_CONCURRENCY,
   MAX_TIMEOUT_S,
+  MAX_VERIFY_TIMEOUT_S,
 } from '../nodes/kit/settings';
 import { FileType, TRUST_LEVELS, TrustLevel } from '../src/tie/constants';
 import { DEFAULT_FIRST_REFERENCES_LIMIT } from '../src/tie/topics';
@@ -45,6 +50,11 @@ const LIMITS: Readonly<Record<string, number>> = {
   DEFAULT_SERVICE_MAX_PENDING,
   SERVICE_DRAIN_MAX_S,
   MAX_TIMEOUT_S,
+  DEFAULT_VERIFY_TIMEOUT_S,
+  MAX_VERIFY_TIMEOUT_S,
+  DEFAULT_WRITE_RATE,
+  DEFAULT_WRITE_BURST,
+  DEFAULT_WRITE_QUEUE,
 };
 /** Numbers quoted as they are written (ports), not in the language's number format. */
 const NAMES: Readonly<Record<string, number>> = { DEFAULT_BROKER_PORT, DEFAULT_MANAGEMENT_PORT };

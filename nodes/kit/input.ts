@@ -77,11 +77,18 @@ export interface InputLink {
   progress(settled: number, total: number): void;
   /** A message ended; `sent` says whether it had started. */
   finished(outcome: { errorCode?: string; note?: UserText }, sent: boolean): void;
+  /** Something else the node's activity shows changed (e.g. its write queue). */
+  changed(): void;
 }
 
 /** Links `node` to its tie-config: its status shows the connection and the node's requests (connection.ts, linkWithStatus). */
-export function linkInputNode(RED: NodeRedApi, node: NodeInstance, configId: string | undefined, kind: ServiceKind): InputLink {
-  const activity = new RequestActivity(kind);
+export function linkInputNode(
+  RED: NodeRedApi,
+  node: NodeInstance,
+  configId: string | undefined,
+  kind: ServiceKind,
+  activity: RequestActivity = new RequestActivity(kind),
+): InputLink {
   const { link, display } = linkWithStatus(RED, node, configId, (state) => activity.status(state));
   return {
     link,
@@ -95,6 +102,9 @@ export function linkInputNode(RED: NodeRedApi, node: NodeInstance, configId: str
     },
     finished(outcome, sent) {
       activity.finished(outcome, sent);
+      display.changed();
+    },
+    changed() {
       display.changed();
     },
   };

@@ -114,6 +114,9 @@ export class TieSimulator {
   private generatedCount = 0;
   private readonly generated: StoredItem[] = [];
   private state: 'new' | 'starting' | 'running' | 'closed' = 'new';
+  private readonly observers = new Set<(topic: string) => void>();
+  /** Hex hashes whose writes are accepted and dropped (ignoreWritesTo). */
+  private readonly ignored = new Set<string>();
 
   constructor(dxl: DxlMessaging, options: TieSimulatorOptions = {}) {
     this.dxl = dxl;
@@ -176,6 +179,22 @@ export class TieSimulator {
     await this.persistence?.flush();
     const failure = results.find((result) => result.status === 'rejected');
     if (failure !== undefined) this.onError(toError(failure.reason));
+  }
+
+  /** Hears the topic of every request and External report the simulator receives; returns the way to stop. */
+  observe(listener: (topic: string) => void): () => void {
+    this.observers.add(listener);
+    return () => this.observers.delete(listener);
+  }
+
+  /**
+   * Writes (Enterprise sets, External reports) naming any of these hex hashes are accepted and
+   * dropped, as by a TIE whose provider is switched off: what a read-back must notice. Returns the undo.
+   */
+  ignoreWritesTo(hexes: readonly string[]): () => void {
+    const added = hexes.map((hex) => hex.toLowerCase()).filter((hex) => !this.ignored.has(hex));
+    for (const hex of added) this.ignored.add(hex);
+    return () => added.forEach((hex) => this.ignored.delete(hex));
   }
 
   /** Where the state is saved, when a data directory was given. */
@@ -242,6 +261,7 @@ export class TieSimulator {
   // ---- request handlers: each returns the response payload or throws BadTieRequest ----
 
   private answer(request: DxlMessage, handle: () => string): void {
+    this.heard(request.destinationTopic);
     let payload: string;
     try {
       payload = handle();
@@ -284,6 +304,7 @@ export class TieSimulator {
     }
     const filename = kind === 'file' ? optionalText(body.filename, 'filename') : undefined;
     const comment = optionalText(body.comment, 'comment');
+    if (this.isIgnored(identity.hashes)) return '';
 
     const match = this.store.find(kind, identity.hashes, identity.publicKeySha1);
     if (match.item === undefined && match.conflict) {
@@ -302,8 +323,10 @@ export class TieSimulator {
 
   private onExternalReport(message: DxlMessage): void {
     if (this.state === 'closed') return;
+    this.heard(message.destinationTopic);
     try {
       const report = parseExternalReport(message.payload);
+      if (this.isIgnored(report.hashes)) return;
       const match = this.store.find('file', report.hashes);
       if (match.item === undefined && match.conflict) throw new BadTieRequest('The hashes identify more than one file');
       const item = match.item ?? this.createItem('file', { hashes: report.hashes });
@@ -317,6 +340,14 @@ export class TieSimulator {
     } catch (error) {
       this.onError(new Error(`Ignored an external report: ${toError(error).message}`));
     }
+  }
+
+  private heard(topic: string): void {
+    for (const observer of [...this.observers]) observer(topic);
+  }
+
+  private isIgnored(hashes: HexHashes): boolean {
+    return this.ignored.size > 0 && HASH_TYPES.some((type) => hashes[type] !== undefined && this.ignored.has(hashes[type]));
   }
 
   // ---- store helpers ----

@@ -69,7 +69,7 @@ export function trustLevelCategory(trustLevel: number): VerdictCategory {
  * The entry under `key` when it is a reputation (numeric providerId and trustLevel): TIE data that
  * is anything else (null, text, a nested object) decides nothing and must not break the verdict.
  */
-function reputationAt(reputations: Reputations, key: number | string): Reputation | undefined {
+export function reputationAt(reputations: Reputations, key: number | string): Reputation | undefined {
   const entry: unknown = (reputations as Record<string, unknown>)[key];
   if (entry === null || typeof entry !== 'object') return undefined;
   const { providerId, trustLevel } = entry as { providerId?: unknown; trustLevel?: unknown };
