@@ -1,16 +1,15 @@
 /**
  * DxlClient: what a caller of DXL uses (requests, events, subscriptions, services, the connection
- * state), wiring the parts of this folder together, and what waits on the broker: requests for
- * their responses, messages for a connection (PendingRequests, at the end). Messages in are decoded
- * here and handed on by type (responses to the pending requests, events to the subscriptions,
- * requests to the services).
+ * state), wiring the parts of this folder together. Messages in are decoded here and handed on by
+ * type (responses to the outbox's waiting requests, events to the subscriptions, requests to the
+ * services).
  */
 import type { DxlMessaging, EventOptions, MessageHandler, RequestOptions, ServiceInfo, ServiceRegistration, Unsubscribe } from './api';
 import { decodeMessage, encodeMessage, type DxlMessage, type DxlPayload, MessageType, emptyMessage, payloadToBuffer } from './message';
 import type { DxlConfig } from './config';
 import { ConnectionCause, type ConnectionState } from './connection-state';
 import { ConnectionSupervisor } from './connection-supervisor';
-import { DxlError, DxlErrorCode, codeForFabricError } from './errors';
+import { DxlError, DxlErrorCode } from './errors';
 import { newDxlId } from './ids';
 import { clientOptionsFromConfig } from './config-options';
 import { type DxlClientOptions, type ResolvedOptions, resolveOptions } from './options';
@@ -20,7 +19,7 @@ import { topicError } from './topic-rule';
 import { ServiceHost } from './services';
 import { WireRefusals } from './wire-refusals';
 import { Subscriptions } from './subscriptions';
-import type { MqttSession } from './mqtt-session';
+import { Outbox } from './outbox';
 
 export type { DxlClientOptions, DxlLogger } from './options';
 export type { ClientStats } from './wire-refusals';
@@ -46,7 +45,7 @@ export class DxlClient implements DxlMessaging {
 
   private readonly options: ResolvedOptions;
   private readonly supervisor: ConnectionSupervisor;
-  private readonly pending: PendingRequests;
+  private readonly outbox: Outbox;
   private readonly subscriptions: Subscriptions;
   private readonly services: ServiceHost;
   private closing: Promise<void> | undefined;
@@ -63,13 +62,13 @@ export class DxlClient implements DxlMessaging {
     this.supervisor = new ConnectionSupervisor(this.options, {
       topics: () => [this.replyTopic, ...this.subscriptions.topics()],
       ready: (session) => {
-        this.pending.flush(session);
+        this.outbox.flush(session);
         this.services.registerAll();
       },
-      lost: () => this.pending.failSent(),
+      lost: () => this.outbox.failSent(),
       message: (topic, payload) => this.onMessage(topic, payload),
     });
-    this.pending = new PendingRequests((when, topic) => this.supervisor.disconnectedError(when, topic), this.options.requestTimeoutMs);
+    this.outbox = new Outbox((when, topic) => this.supervisor.disconnectedError(when, topic), this.options.requestTimeoutMs);
     const supervisor = this.supervisor;
     this.services = new ServiceHost(
       {
@@ -157,7 +156,7 @@ export class DxlClient implements DxlMessaging {
     const tooLarge = oversized('request', topic, bytes, this.options.maxMessageBytes);
     if (tooLarge) return Promise.reject(tooLarge);
     this.supervisor.start();
-    return this.pending.request(messageId, topic, bytes, options.timeoutMs ?? this.options.requestTimeoutMs, this.supervisor.session);
+    return this.outbox.request(messageId, topic, bytes, options.timeoutMs ?? this.options.requestTimeoutMs, this.supervisor.session);
   }
 
   sendEvent(topic: string, payload: DxlPayload, options: EventOptions = {}): Promise<void> {
@@ -230,7 +229,7 @@ export class DxlClient implements DxlMessaging {
     await this.supervisor.close(closedError, () => {
       const closedByOwner = (topic?: string): DxlError =>
         new DxlError(DxlErrorCode.Closed, 'The DXL client was closed', topic === undefined ? {} : { topic });
-      this.pending.rejectAll(closedByOwner);
+      this.outbox.rejectAll(closedByOwner);
     });
     this.refusals.dispose();
   }
@@ -244,7 +243,7 @@ export class DxlClient implements DxlMessaging {
     const tooLarge = oversized(kind, topic, bytes, this.options.maxMessageBytes);
     if (tooLarge) return Promise.reject(tooLarge);
     this.supervisor.start();
-    return this.pending.send(topic, bytes, this.supervisor.session);
+    return this.outbox.send(topic, bytes, this.supervisor.session);
   }
 
   private replyTo(request: DxlMessage, type: MessageType): DxlMessage {
@@ -275,7 +274,7 @@ export class DxlClient implements DxlMessaging {
     switch (message.messageType) {
       case MessageType.Response:
       case MessageType.ErrorResponse:
-        this.pending.settle(message);
+        this.outbox.settle(message);
         break;
       case MessageType.Event:
         this.subscriptions.deliver(message);
@@ -285,193 +284,5 @@ export class DxlClient implements DxlMessaging {
         this.serve(message);
         break;
     }
-  }
-}
-
-const MAX_TIMER_MS = 0x7fffffff;
-
-/** Where messages go: the ready MQTT session. */
-type Publisher = Pick<MqttSession, 'publish'>;
-
-interface PendingRequest {
-  topic: string;
-  timeoutMs: number;
-  /** False while the request waits for a connection. */
-  sent: boolean;
-  /** performance.now() (monotonic, unlike the wall clock) at which it times out. */
-  deadline: number;
-  resolve(response: DxlMessage): void;
-  reject(error: DxlError): void;
-}
-
-/** A message made while no connection was ready. */
-interface Unsent {
-  topic: string;
-  bytes: Buffer;
-  /** For requests: sent only while the request is still pending (its own timeout rules). */
-  requestId?: string;
-  /** For events and responses: settles the sender's promise. */
-  settle?: (error?: DxlError) => void;
-}
-
-/** The rejection of an ErrorResponse: its code mapped to ours, its own text kept. */
-export function responseError(response: DxlMessage, topic: string): DxlError {
-  const code = response.errorCode;
-  const text = response.errorMessage || response.payload.toString('utf8') || 'error response';
-  return new DxlError(codeForFabricError(code), `${text} (DXL error 0x${code.toString(16)} for ${topic})`, {
-    fabricCode: code,
-    errorMessage: response.errorMessage,
-    topic,
-  });
-}
-
-/**
- * PendingRequests: what the client has sent or means to send and not yet seen through: requests waiting for their
- * response (by message id, each with its own timeout), and the messages made while no connection
- * was ready, sent in order once one is. A request waits for a connection within its own timeout; an
- * event or response waits up to `waitMs`.
- *
- * One timer serves every request, armed for the earliest deadline: a timer per request cost a
- * timer-list insert and removal on every request, for a timeout that almost never fires.
- */
-export class PendingRequests {
-  private readonly entries = new Map<string, PendingRequest>();
-  private unsent: Unsent[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private armedFor = Infinity;
-
-  /**
-   * @param notConnected the error of a message that could not be sent for want of a connection,
-   *   `when` saying how long it waited (DXL_DISCONNECTED with the last failure's reason)
-   * @param waitMs how long an event or response waits for a connection
-   */
-  constructor(
-    private readonly notConnected: (when: string, topic: string) => DxlError,
-    private readonly waitMs: number,
-  ) {}
-
-  /** A request: published on `session` now, or once a connection is ready; resolves with its response. */
-  request(messageId: string, topic: string, bytes: Buffer, timeoutMs: number, session: Publisher | undefined): Promise<DxlMessage> {
-    const deadline = performance.now() + timeoutMs;
-    if (deadline < this.armedFor) this.arm(deadline);
-    const response = new Promise<DxlMessage>((resolve, reject) => {
-      this.entries.set(messageId, { topic, timeoutMs, sent: session !== undefined, deadline, resolve, reject });
-    });
-    if (session) session.publish(topic, bytes);
-    else this.unsent.push({ topic, bytes, requestId: messageId });
-    return response;
-  }
-
-  /** An event or response: published on `session` now, or queued until a connection is ready (within `waitMs`). */
-  send(topic: string, bytes: Buffer, session: Publisher | undefined): Promise<void> {
-    if (session) {
-      session.publish(topic, bytes);
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
-      const entry: Unsent = {
-        topic,
-        bytes,
-        settle: (error) => {
-          clearTimeout(timer);
-          if (error) reject(error);
-          else resolve();
-        },
-      };
-      const timer = setTimeout(() => {
-        this.unsent = this.unsent.filter((queued) => queued !== entry);
-        reject(this.notConnected(`within ${this.waitMs} ms`, topic));
-      }, this.waitMs);
-      this.unsent.push(entry);
-    });
-  }
-
-  /** A connection is ready: sends what waited for one, in order (requests that timed out meanwhile are dropped). */
-  flush(session: Publisher): void {
-    const unsent = this.unsent;
-    this.unsent = [];
-    for (const entry of unsent) {
-      if (entry.requestId !== undefined) {
-        const pending = this.entries.get(entry.requestId);
-        if (!pending) continue;
-        pending.sent = true;
-      }
-      session.publish(entry.topic, entry.bytes);
-      entry.settle?.();
-    }
-  }
-
-  /** Completes the request a Response or ErrorResponse answers; ignores unknown ids. */
-  settle(message: DxlMessage): void {
-    const pending = this.take(message.requestMessageId);
-    if (!pending) return;
-    if (message.messageType === MessageType.ErrorResponse) pending.reject(responseError(message, pending.topic));
-    else pending.resolve(message);
-  }
-
-  /** Rejects every request already on the wire: their answers went with the connection. */
-  failSent(): void {
-    for (const [messageId, pending] of this.entries) {
-      if (!pending.sent) continue;
-      this.take(messageId);
-      pending.reject(
-        new DxlError(DxlErrorCode.Disconnected, `The connection was lost before the response to ${pending.topic} arrived`, {
-          topic: pending.topic,
-        }),
-      );
-    }
-  }
-
-  /** Rejects everything, sent or not (the client closes). */
-  rejectAll(errorFor: (topic: string) => DxlError): void {
-    for (const messageId of [...this.entries.keys()]) {
-      const pending = this.take(messageId)!;
-      pending.reject(errorFor(pending.topic));
-    }
-    const unsent = this.unsent;
-    this.unsent = [];
-    for (const entry of unsent) entry.settle?.(errorFor(entry.topic));
-  }
-
-  private take(messageId: string): PendingRequest | undefined {
-    const pending = this.entries.get(messageId);
-    if (!pending) return undefined;
-    this.entries.delete(messageId);
-    return pending;
-  }
-
-  /**
-   * Not cleared when the last request settles (the next one would arm it again at once); it does
-   * not keep the process alive, the connection does.
-   */
-  private arm(deadline: number): void {
-    clearTimeout(this.timer);
-    this.armedFor = deadline;
-    // setTimeout takes at most 2^31 - 1 ms (24.8 days); beyond that it would fire at once, again and again.
-    this.timer = setTimeout(() => this.expireDue(), Math.min(MAX_TIMER_MS, Math.max(0, deadline - performance.now())));
-    this.timer.unref();
-  }
-
-  private expireDue(): void {
-    this.timer = undefined;
-    this.armedFor = Infinity;
-    const now = performance.now();
-    let next = Infinity;
-    for (const [messageId, pending] of this.entries) {
-      if (pending.deadline <= now) this.expire(messageId, pending);
-      else if (pending.deadline < next) next = pending.deadline;
-    }
-    if (next !== Infinity) this.arm(next);
-  }
-
-  private expire(messageId: string, pending: PendingRequest): void {
-    this.entries.delete(messageId);
-    pending.reject(
-      pending.sent
-        ? new DxlError(DxlErrorCode.Timeout, `No response to the request on ${pending.topic} within ${pending.timeoutMs} ms`, {
-            topic: pending.topic,
-          })
-        : this.notConnected(`within the request timeout (${pending.timeoutMs} ms)`, pending.topic),
-    );
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DxlError, DxlErrorCode } from '../src/dxl/errors';
 import { type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
-import { PendingRequests } from '../src/dxl/client';
+import { Outbox } from '../src/dxl/outbox';
 
 const BYTES = Buffer.from('request');
 /** Where published messages go in these tests: nowhere (the broker's part is tested in dxl-client-mosquitto). */
@@ -15,7 +15,7 @@ function responseTo(messageId: string): DxlMessage {
 
 describe('pending requests: one timer for every timeout, and what waits for a connection', () => {
   it('expires each request at its own time, whatever order the timeouts were given in, and only the unanswered ones', async () => {
-    const pending = new PendingRequests((when, topic) => new DxlError(DxlErrorCode.Disconnected, `unsent ${topic} ${when}`), 1000);
+    const pending = new Outbox((when, topic) => new DxlError(DxlErrorCode.Disconnected, `unsent ${topic} ${when}`), 1000);
     const started = performance.now();
     const outcomes: Array<{ id: string; code: string; afterMs: number }> = [];
     const track = (id: string, timeoutMs: number, sent = true): void => {
@@ -53,7 +53,7 @@ describe('pending requests: one timer for every timeout, and what waits for a co
   });
 
   it('takes a timeout longer than a timer can hold (2^31 ms) without firing at once, again and again', async () => {
-    const pending = new PendingRequests(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'), 1000);
+    const pending = new Outbox(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'), 1000);
     const warnings: string[] = [];
     const onWarning = (warning: Error): void => void warnings.push(warning.name);
     process.on('warning', onWarning);
@@ -72,7 +72,7 @@ describe('pending requests: one timer for every timeout, and what waits for a co
   });
 
   it('arms again for a shorter timeout added after a longer one, and keeps working after everything settled', async () => {
-    const pending = new PendingRequests(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'), 1000);
+    const pending = new Outbox(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'), 1000);
     const long = pending.request('long', '/t', BYTES, 10_000, SINK);
     const started = performance.now();
     await assert.rejects(pending.request('short', '/t', BYTES, 50, SINK), { code: DxlErrorCode.Timeout });
@@ -83,7 +83,7 @@ describe('pending requests: one timer for every timeout, and what waits for a co
   });
 
   it('holds what is made with no connection and sends it in order once one is ready, except requests that timed out meanwhile', async () => {
-    const pending = new PendingRequests((when, topic) => new DxlError(DxlErrorCode.Disconnected, `${topic} not sent ${when}`), 100);
+    const pending = new Outbox((when, topic) => new DxlError(DxlErrorCode.Disconnected, `${topic} not sent ${when}`), 100);
     const published: string[] = [];
     const session = { publish: (topic: string): void => void published.push(topic) };
     const answered = pending.request('kept', '/request/kept', BYTES, 5000, undefined);
@@ -103,7 +103,7 @@ describe('pending requests: one timer for every timeout, and what waits for a co
   });
 
   it('fails the requests on the wire when the connection is lost, not those still waiting for one', async () => {
-    const pending = new PendingRequests(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'), 1000);
+    const pending = new Outbox(() => new DxlError(DxlErrorCode.Disconnected, 'unsent'), 1000);
     const sent = pending.request('sent', '/t', BYTES, 5000, SINK);
     const waiting = pending.request('waiting', '/t', BYTES, 5000, undefined);
     pending.failSent();
