@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { decodeMessage, encodeMessage, MessageType, emptyMessage, parseJsonPayload } from '../src/dxl/message';
+import { MessageType, emptyMessage, parseJsonPayload } from '../src/dxl/message';
+import { decodeMessage, encodeMessage } from '../src/dxl/envelope';
 import { newDxlId } from '../src/dxl/ids';
 import { hexToBase64 } from '../src/tie/hashes';
 import { openConnection } from '../src/dxl/transport';

@@ -1,4 +1,5 @@
-import { encodeMessage, MessageType, emptyMessage } from '../src/dxl/message';
+import { MessageType, emptyMessage } from '../src/dxl/message';
+import { encodeMessage } from '../src/dxl/envelope';
 import { newDxlId } from '../src/dxl/ids';
 import { connectBare } from './bare-mqtt';
 import { type BrokerTarget, REPUTATION_CHANGE_EVENT, REPUTATION_CHANGE_TOPIC } from './workload';

@@ -1,4 +1,5 @@
-import { decodeMessage, encodeMessage, MessageType, emptyMessage } from '../src/dxl/message';
+import { MessageType, emptyMessage } from '../src/dxl/message';
+import { decodeMessage, encodeMessage } from '../src/dxl/envelope';
 import { newDxlId } from '../src/dxl/ids';
 import { connectBare } from './bare-mqtt';
 import { REPUTATION_RESPONSE, REPUTATION_TOPIC, type BrokerTarget } from './workload';

@@ -16,7 +16,8 @@ export type { BrokerAddress, DxlConfig, ProxySettings } from './dxl/config';
 export type { ConnectionState, ConnectionStatus } from './dxl/connection-state';
 export { DxlError, DxlErrorCode, FabricErrorCode } from './dxl/errors';
 export type { DxlErrorCodeValue } from './dxl/errors';
-export { MessageType, decodeMessage, encodeMessage, parseJsonPayload } from './dxl/message';
+export { MessageType, parseJsonPayload } from './dxl/message';
+export { decodeMessage, encodeMessage } from './dxl/envelope';
 export type { DxlMessage, DxlPayload } from './dxl/message';
 
 /** TIE: the client, its constants, hash helpers, verdicts and errors. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { decodeMessage, encodeMessage, type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
+import { type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
+import { decodeMessage, encodeMessage } from '../src/dxl/envelope';
 import { DxlErrorCode } from '../src/dxl/errors';
 import vectorsFixture from './fixtures/dxl-test-vectors.json';
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { decodeMessage, encodeMessage, type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
+import { type DxlMessage, MessageType, emptyMessage } from '../src/dxl/message';
+import { decodeMessage, encodeMessage } from '../src/dxl/envelope';
 import { BrokerServices } from '../src/fabric/broker-services';
 import type { ClientIdentity } from '../src/fabric/client-identity';
 import { FabricLog } from '../src/fabric/fabric-log';

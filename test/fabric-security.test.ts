@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import mqtt, { type MqttClient } from 'mqtt';
-import { MessageType, emptyMessage, encodeMessage } from '../src/dxl/message';
+import { MessageType, emptyMessage } from '../src/dxl/message';
+import { encodeMessage } from '../src/dxl/envelope';
 import { type RunningFabric, startFabric } from '../src/fabric';
 import {
   type OfficialClient,

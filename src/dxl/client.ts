@@ -5,7 +5,8 @@
  * services).
  */
 import type { DxlMessaging, EventOptions, MessageHandler, RequestOptions, ServiceInfo, ServiceRegistration, Unsubscribe } from './api';
-import { decodeMessage, encodeMessage, type DxlMessage, type DxlPayload, MessageType, emptyMessage, payloadToBuffer } from './message';
+import { type DxlMessage, type DxlPayload, MessageType, emptyMessage, payloadToBuffer } from './message';
+import { decodeMessage, encodeMessage } from './envelope';
 import type { DxlConfig } from './config';
 import { ConnectionCause, type ConnectionState } from './connection-state';
 import { ConnectionSupervisor } from './connection-supervisor';

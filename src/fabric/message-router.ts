@@ -1,4 +1,5 @@
-import { decodeMessage, encodeMessage, type DxlMessage, MessageType } from '../dxl/message';
+import { type DxlMessage, MessageType } from '../dxl/message';
+import { decodeMessage, encodeMessage } from '../dxl/envelope';
 import { FabricErrorCode } from '../dxl/errors';
 import { topicProblem } from '../dxl/topic-rule';
 import { brokerErrorResponse } from './broker-messages';

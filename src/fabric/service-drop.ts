@@ -1,4 +1,5 @@
-import { type DxlMessage, encodeMessage } from '../dxl/message';
+import { type DxlMessage } from '../dxl/message';
+import { encodeMessage } from '../dxl/envelope';
 import type { ServiceRegistry } from './service-registry';
 
 /**

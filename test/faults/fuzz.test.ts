@@ -7,7 +7,8 @@
  * TIE_INVALID_RESPONSE from the TIE layer.
  */
 import assert from 'node:assert/strict';
-import { decodeMessage, encodeMessage, type DxlMessage, MessageType, emptyMessage } from '../../src/dxl/message';
+import { type DxlMessage, MessageType, emptyMessage } from '../../src/dxl/message';
+import { decodeMessage, encodeMessage } from '../../src/dxl/envelope';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import vectorsFixture from '../fixtures/dxl-test-vectors.json';
 import {

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { openTopicPolicy } from '../../src/fabric';
-import { decodeMessage, encodeMessage, MessageType, emptyMessage } from '../../src/dxl/message';
+import { MessageType, emptyMessage } from '../../src/dxl/message';
+import { decodeMessage, encodeMessage } from '../../src/dxl/envelope';
 import type { DxlClient } from '../../src/dxl/client';
 import { TieTopic } from '../../src/tie/topics';
 import type { Reputations } from '../../src/tie/types';

@@ -4,7 +4,8 @@
  * of `bytes` bytes of "a" or a text, published in order on one bare MQTT connection.
  */
 import { fork } from 'node:child_process';
-import { MessageType, emptyMessage, encodeMessage } from '../../../src/dxl/message';
+import { MessageType, emptyMessage } from '../../../src/dxl/message';
+import { encodeMessage } from '../../../src/dxl/envelope';
 import { rawPublisher } from './raw-mqtt';
 
 export type Outgoing = { topic: string; bytes: number } | { topic: string; text: string };
