@@ -100,6 +100,23 @@ describe('TieClient', () => {
       assert.equal(dxl.requests.length, 0);
     });
 
+    it("takes the official clients' calls by their names, arguments in their order, as the target-first calls send them", async () => {
+      const { dxl, tie } = cannedTie();
+      await tie.setFileReputation(99, NOTEPAD.hex, 'notepad.exe', 'why');
+      await tie.setReputation(fileTarget(NOTEPAD.hex), 99, 'notepad.exe', 'why');
+      await tie.setCertificateReputation(85, SAMPLE_CERT.sha1, undefined, 'why');
+      await tie.setReputation(certificateTarget(SAMPLE_CERT.sha1), 85, '', 'why');
+      assert.deepEqual(dxl.requests[0], dxl.requests[1]);
+      assert.deepEqual(dxl.requests[2], dxl.requests[3]);
+      assert.deepEqual(await tie.getFileFirstReferences(NOTEPAD.hex, 2), await tie.getFirstReferences(fileTarget(NOTEPAD.hex), 2));
+      assert.deepEqual(await tie.getCertificateFirstReferences(SAMPLE_CERT.sha1), []);
+      await rejectsWith(
+        tie.setFileReputation(99, { md5: '12' }),
+        INVALID,
+        'md5 hash "12" has 2 hexadecimal characters; an md5 hash has 32',
+      );
+    });
+
     it('set: trust level missing, not a number, not a TIE level; numeric text accepted', async () => {
       const { dxl, tie } = cannedTie();
       const anyLevel = (value: unknown): number => value as number;

@@ -4,124 +4,42 @@
  * reputation cache kept right by the sets and change events that go through it.
  */
 import type { DxlMessaging, RequestOptions, Unsubscribe } from '../dxl/api';
-import { type DxlMessage, parseJsonPayload } from '../dxl/message';
-import { ReputationCache, type CacheTicket, type ReputationCacheOptions } from './cache';
-import { queryLimitArgument, textArgument, trustLevelArgument } from './arguments';
-import { CertProvider, FileProvider, FileType, isFileType, isTrustLevel } from './constants';
-import { DEFAULT_FIRST_REFERENCES_LIMIT, ON_DEMAND_SCAN_TYPE, TieTopic } from './topics';
+import { ReputationCache, type CacheTicket } from './cache';
+import { FileType } from './constants';
+import { DEFAULT_FIRST_REFERENCES_LIMIT, TieTopic } from './topics';
 import { type EventErrorHandler, type EventHandler, EventFeeds } from './event-feeds';
-import { TieError, TieErrorCode, invalidInput, invalidResponse } from './errors';
-import { type EventSenderRule, EventSenders } from './event-senders';
-import {
-  type CertificateTarget,
-  type FileTarget,
-  type HashInput,
-  type ReputationTarget,
-  certificateTarget,
-  fileReputationRequestJson,
-  fileTarget,
-  normalizeHashes,
-  receivedBase64ToHex,
-  toWireHashes,
-  validTarget,
-  validatedHexToBase64,
-} from './hashes';
-
+import { observeReputationChanges } from './cache-invalidation';
+import { closedError, invalidInput, rejected } from './errors';
+import { EventSenders } from './event-senders';
+import { type FileTarget, type HashInput, type ReputationTarget, certificateTarget, fileTarget, validTarget } from './hashes';
 import {
   transformDetectionEvent,
   transformFirstInstanceEvent,
   transformFirstReferencesResponse,
   transformReputationChangeEvent,
-  transformReputationResponse,
 } from './payloads';
-import { type ReputationSubject, type Verdict, computeVerdict } from './verdict';
-import type { DetectionEvent, FirstInstanceEvent, FirstReference, HashDict, ReputationChangeEvent, Reputations, WireHash } from './types';
+import {
+  type PlannedWrite,
+  type ReputationLookup,
+  cacheKeyOf,
+  enterpriseSetPlan,
+  externalReportPlan,
+  firstReferencesRequest,
+  hexesOf,
+  lookupOf,
+  parseResponse,
+  reputationsIn,
+} from './requests';
+import { type Verdict, computeVerdict } from './verdict';
+import type { DetectionEvent, FirstInstanceEvent, FirstReference, ReputationChangeEvent, Reputations } from './types';
+import type { ReputationsWithVerdict, TieClientOptions, WriteOptions } from './client-options';
 import { type WhenLimited, type WriteLimit, WriteLimiter } from './write-limiter';
 import { type ReadBack, type ReadBackOptions, readBack } from './read-back';
 
-export interface TieClientOptions {
-  /**
-   * Opt-in reputation cache: answers of get-reputation calls are kept for `ttlMs`, at most
-   * `maxEntries` (default 10 000), and dropped when a reputation-change event or a set made
-   * through this client names one of their hashes.
-   */
-  cache?: ReputationCacheOptions | false;
-  /** Timeout of each request; the DXL client's own default when absent. */
-  requestTimeoutMs?: number;
-  /**
-   * Receives errors of event subscriptions: events that are not TIE payloads and exceptions
-   * thrown by handlers, unless the subscription has an `onError` of its own. Without either they
-   * are rethrown to the DXL client, which logs them.
-   */
-  onEventError?: (error: Error, message: DxlMessage) => void;
-  /** Which clients may send TIE events (and so touch the cache); any client when absent. */
-  eventSenders?: EventSenderRule;
-  /**
-   * A limit on the writes (Enterprise sets, External reports) of this client: over it, a write
-   * waits its turn in a bounded queue (see write-limiter.ts). No limit when absent.
-   */
-  writeLimit?: WriteLimit;
-  /** Writes are planned and validated but never sent (`write` resolves with `sent: false`). */
-  dryRun?: boolean;
-}
-
-/**
- * A write to TIE as it goes on the wire, made and validated by `planSetReputation` or
- * `planExternalFileReputation` and sent by `write`: what a dry run shows.
- */
-export interface PlannedWrite {
-  /** 'request' for an Enterprise set (TIE answers it), 'event' for an External report (TIE never answers). */
-  readonly kind: 'request' | 'event';
-  readonly topic: string;
-  /** The JSON text that goes on the wire. */
-  readonly payload: string;
-  readonly target: ReputationTarget;
-  /** The provider the write sets: Enterprise (3, or 4 for a certificate) or External (15). */
-  readonly providerId: number;
-  readonly trustLevel: number;
-}
-
-export interface WriteOptions {
-  /** When the write limit has no room now: wait in its queue (default), or fail at once with TIE_WRITE_RATE_LIMITED. */
-  whenLimited?: WhenLimited;
-}
-
-export type { ReadBack, ReadBackOptions, WhenLimited, WriteLimit };
+export type { ReputationsWithVerdict, TieClientOptions, WriteOptions } from './client-options';
+export type { PlannedWrite, ReadBack, ReadBackOptions, WhenLimited, WriteLimit };
 
 export type { EventErrorHandler, EventHandler };
-
-export interface ReputationsWithVerdict {
-  reputations: Reputations;
-  verdict: Verdict;
-}
-
-/** What one get-reputation call asks: its target, and the request made of it. */
-interface ReputationLookup {
-  target: ReputationTarget;
-  subject: ReputationSubject;
-  topic: string;
-  payload: string;
-}
-
-function lookupOf(target: ReputationTarget): ReputationLookup {
-  if (target.subject === 'file') {
-    const payload = fileReputationRequestJson(target.hashes, ON_DEMAND_SCAN_TYPE);
-    return { target, subject: 'file', topic: TieTopic.GET_FILE_REPUTATION, payload };
-  }
-  return { target, subject: 'certificate', topic: TieTopic.GET_CERT_REPUTATION, payload: JSON.stringify(certificateHashes(target)) };
-}
-
-/** The cache's key for a target: its hashes, each type in its place. */
-function cacheKeyOf(target: ReputationTarget): string {
-  if (target.subject === 'certificate') return `c|${target.sha1}|${target.publicKeySha1 ?? ''}`;
-  const { md5, sha1, sha256 } = target.hashes;
-  return `f|${md5 ?? ''}|${sha1 ?? ''}|${sha256 ?? ''}`;
-}
-
-/** The hex digests that name a target, for invalidation. */
-function hexesOf(target: ReputationTarget): string[] {
-  return target.subject === 'file' ? hashValues(target.hashes) : certificateHexes(target);
-}
 
 /**
  * TIE over DXL, with the operations and results of the official TIE clients
@@ -210,25 +128,7 @@ export class TieClient {
   /** The Enterprise set `setReputation` sends, validated, without sending it. Throws TIE_INVALID_INPUT. */
   planSetReputation(target: ReputationTarget, trustLevel: number, filename: string = '', comment: string = ''): PlannedWrite {
     this.checkOpen();
-    const valid = validTarget(target);
-    const level = trustLevelArgument(trustLevel);
-    if (valid.subject === 'file') {
-      const payload = {
-        trustLevel: level,
-        providerId: FileProvider.ENTERPRISE,
-        filename: textArgument(filename, 'filename'),
-        comment: textArgument(comment, 'comment'),
-        hashes: toWireHashes(valid.hashes),
-      };
-      return planned('request', TieTopic.SET_FILE_REPUTATION, payload, valid, FileProvider.ENTERPRISE, level);
-    }
-    const payload = {
-      trustLevel: level,
-      providerId: CertProvider.ENTERPRISE,
-      comment: textArgument(comment, 'comment'),
-      ...certificateHashes(valid),
-    };
-    return planned('request', TieTopic.SET_CERT_REPUTATION, payload, valid, CertProvider.ENTERPRISE, level);
+    return enterpriseSetPlan(target, trustLevel, filename, comment);
   }
 
   /**
@@ -260,25 +160,7 @@ export class TieClient {
     comment = '',
   ): PlannedWrite {
     this.checkOpen();
-    if (!trustLevel) throw invalidInput('TrustLevel was not specified');
-    if (!isFileType(fileType)) throw invalidInput('FileType was not a valid entry');
-    if (!isTrustLevel(trustLevel)) throw invalidInput('TrustLevel was not a valid entry');
-    if (!hashes || (typeof hashes === 'object' && Object.keys(hashes).length === 0)) {
-      throw invalidInput('File hashes were not specified');
-    }
-    const normalized = normalizeHashes(hashes);
-    const event = {
-      file: {
-        type: fileType,
-        hashes: normalized,
-        attributes: { filename: textArgument(filename, 'filename') },
-        reputation: { score: trustLevel },
-      },
-      provider: { id: FileProvider.EXTERNAL },
-      comment: textArgument(comment, 'comment'),
-    };
-    const target: FileTarget = { subject: 'file', hashes: normalized };
-    return planned('event', TieTopic.EXTERNAL_FILE_REPORT_EVENT, event, target, FileProvider.EXTERNAL, trustLevel);
+    return externalReportPlan(trustLevel, hashes, fileType, filename, comment);
   }
 
   /**
@@ -319,14 +201,47 @@ export class TieClient {
   /** The first systems that ran the file (or a file signed with the certificate), `{agentGuid, date}` each, at most `queryLimit` (default 500). */
   async getFirstReferences(target: ReputationTarget, queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT): Promise<FirstReference[]> {
     this.checkOpen();
-    const valid = validTarget(target);
-    const limit = queryLimitArgument(queryLimit);
-    const [topic, payload] =
-      valid.subject === 'file'
-        ? [TieTopic.GET_FILE_FIRST_REFERENCES, { queryLimit: limit, hashes: toWireHashes(valid.hashes) }]
-        : [TieTopic.GET_CERT_FIRST_REFERENCES, { queryLimit: limit, ...certificateHashes(valid) }];
-    const response = await this.dxl.request(topic, JSON.stringify(payload), this.requestOptions);
+    const { topic, payload } = firstReferencesRequest(target, queryLimit);
+    const response = await this.dxl.request(topic, payload, this.requestOptions);
     return transformFirstReferencesResponse(parseResponse(response));
+  }
+
+  /** An External reputation of a file given as a target, as `setExternalFileReputation` sends it. */
+  async setExternalReputation(
+    target: FileTarget,
+    trustLevel: number,
+    fileType: number = FileType.NONE,
+    filename = '',
+    comment = '',
+    options: WriteOptions = {},
+  ): Promise<void> {
+    await this.setExternalFileReputation(trustLevel, target.hashes, fileType, filename, comment, options);
+  }
+
+  // ---- the official clients' other calls, by their names, arguments in their order (Python's; no callback) ----
+
+  /** `set_file_reputation`: `setReputation` of a file. */
+  async setFileReputation(trustLevel: number, hashes: HashInput, filename = '', comment = ''): Promise<void> {
+    await this.setReputation(fileTarget(hashes), trustLevel, filename, comment);
+  }
+
+  /** `set_certificate_reputation`: `setReputation` of a certificate. */
+  async setCertificateReputation(trustLevel: number, sha1: string, publicKeySha1?: string, comment = ''): Promise<void> {
+    await this.setReputation(certificateTarget(sha1, publicKeySha1), trustLevel, '', comment);
+  }
+
+  /** `get_file_first_references`: `getFirstReferences` of a file. */
+  async getFileFirstReferences(hashes: HashInput, queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT): Promise<FirstReference[]> {
+    return this.getFirstReferences(fileTarget(hashes), queryLimit);
+  }
+
+  /** `get_certificate_first_references`: `getFirstReferences` of a certificate. */
+  async getCertificateFirstReferences(
+    sha1: string,
+    publicKeySha1?: string,
+    queryLimit: number = DEFAULT_FIRST_REFERENCES_LIMIT,
+  ): Promise<FirstReference[]> {
+    return this.getFirstReferences(certificateTarget(sha1, publicKeySha1), queryLimit);
   }
 
   // ---- events ----
@@ -439,23 +354,11 @@ export class TieClient {
   private ensureCacheInvalidation(): Promise<void> {
     if (this.cacheInvalidation !== undefined) return this.cacheInvalidation;
     if (this.closed) return Promise.reject(closedError());
-    const onChange = (payload: unknown): void => {
-      try {
-        this.invalidate(changedHashes(payload));
-      } catch {
-        // Not a TIE payload: nothing names a cached hash, so there is nothing to drop.
-      }
-    };
     const ready = (async () => {
-      const results = await Promise.allSettled([
-        this.feeds.observe(TieTopic.FILE_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, onChange),
-        this.feeds.observe(TieTopic.CERT_REPUTATION_CHANGE_EVENT, transformReputationChangeEvent, onChange),
-      ]);
-      const failure = results.find((result) => result.status === 'rejected');
-      const unsubscribes = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-      if (failure !== undefined || this.closed) {
+      const unsubscribes = await observeReputationChanges(this.feeds, (hashes) => this.invalidate(hashes));
+      if (this.closed) {
         await Promise.allSettled(unsubscribes.map((unsubscribe) => unsubscribe()));
-        throw failure !== undefined ? failure.reason : closedError();
+        throw closedError();
       }
       for (const unsubscribe of unsubscribes) this.subscriptions.add(unsubscribe);
     })();
@@ -492,74 +395,4 @@ export class TieClient {
     this.subscriptions.add(unsubscribe);
     return unsubscribe;
   }
-}
-
-// ---- request bodies ----
-
-function planned(
-  kind: PlannedWrite['kind'],
-  topic: string,
-  body: object,
-  target: ReputationTarget,
-  providerId: number,
-  trustLevel: number,
-): PlannedWrite {
-  return Object.freeze({ kind, topic, payload: JSON.stringify(body), target, providerId, trustLevel });
-}
-
-/** A certificate as the requests name it: `{hashes: [{type: "sha1", value}], publicKeySha1?}`, base64. */
-function certificateHashes(cert: CertificateTarget): { hashes: WireHash[]; publicKeySha1?: string } {
-  const hashes = [{ type: 'sha1', value: validatedHexToBase64(cert.sha1) }];
-  return cert.publicKeySha1 === undefined ? { hashes } : { hashes, publicKeySha1: validatedHexToBase64(cert.publicKeySha1) };
-}
-
-function certificateHexes(cert: CertificateTarget): string[] {
-  return cert.publicKeySha1 === undefined ? [cert.sha1] : [cert.sha1, cert.publicKeySha1];
-}
-
-function hashValues(hashes: HashDict): string[] {
-  return Object.values(hashes).filter((hex): hex is string => hex !== undefined);
-}
-
-/** The reputations of a get-reputation answer, keyed by provider id. */
-function reputationsIn(response: DxlMessage): Reputations {
-  return transformReputationResponse(parseResponse(response));
-}
-
-function parseResponse(message: DxlMessage): unknown {
-  try {
-    return parseJsonPayload(message.payload);
-  } catch (error) {
-    throw invalidResponse(`TIE response on ${message.destinationTopic || 'the reply topic'} is not JSON: ${errorText(error)}`, error);
-  }
-}
-
-/** Hex digests named by a raw reputation-change event (its hashes and public-key SHA-1). */
-function changedHashes(payload: unknown): string[] {
-  const out: string[] = [];
-  if (payload === null || typeof payload !== 'object') return out;
-  const event = payload as { hashes?: unknown; publicKeySha1?: unknown };
-  if (Array.isArray(event.hashes)) {
-    for (const entry of event.hashes as unknown[]) {
-      const value = entry !== null && typeof entry === 'object' ? (entry as { value?: unknown }).value : undefined;
-      if (typeof value === 'string') out.push(receivedBase64ToHex(value, 'hashes'));
-    }
-  }
-  if (typeof event.publicKeySha1 === 'string' && event.publicKeySha1) {
-    out.push(receivedBase64ToHex(event.publicKeySha1, 'publicKeySha1'));
-  }
-  return out;
-}
-
-function closedError(): TieError {
-  return new TieError(TieErrorCode.Closed, 'The TIE client is closed');
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** A refusal of bad input as the rejection a promise-returning method gives. */
-function rejected(error: unknown): Promise<never> {
-  return Promise.reject(error instanceof Error ? error : new Error(String(error)));
 }

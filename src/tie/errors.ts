@@ -43,3 +43,12 @@ export function invalidInput(message: string): TieError {
 export function invalidResponse(message: string, cause?: unknown): TieError {
   return new TieError(TieErrorCode.InvalidResponse, message, { cause });
 }
+
+export function closedError(): TieError {
+  return new TieError(TieErrorCode.Closed, 'The TIE client is closed');
+}
+
+/** A refusal of bad input as the rejection a promise-returning method gives. */
+export function rejected(error: unknown): Promise<never> {
+  return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+}
