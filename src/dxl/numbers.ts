@@ -1,7 +1,7 @@
 /**
  * The kinds of number that settings, options, command lines, answers and files hold (ports, seconds,
  * counts), each read by one parser, and the ports and times the DXL and management connections
- * default to. No imports: the editor's bundle takes it as it is.
+ * default to. The editor's bundle takes it too.
  */
 
 /** A kind of number: its bounds, and whether it is whole. */
