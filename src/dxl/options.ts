@@ -61,6 +61,18 @@ export interface DxlClientOptions {
    * being sent to a broker that would close the connection for it.
    */
   maxMessageBytes?: number;
+  /**
+   * How long a request made while no connection is ready waits for one before it fails with
+   * DXL_DISCONNECTED naming the last failure (within its own timeout). Default: its whole timeout.
+   */
+  connectWaitMs?: number;
+  /**
+   * Read the fabric's service registry on each connection, so that a timeout on a topic a service
+   * is registered for says the client is probably not authorized to send on it. Default false.
+   */
+  explainTimeouts?: boolean;
+  /** With `explainTimeouts`: the permission (e.g. ePO group) that controls sending on a topic, named in that timeout. */
+  authorizationGroup?: (topic: string) => string | undefined;
   logger?: DxlLogger;
 }
 
@@ -76,6 +88,10 @@ export interface ResolvedOptions {
   maxDelayMs: number;
   probeBrokers: boolean;
   maxMessageBytes: number;
+  /** Infinity: a request waits its whole timeout for a connection. */
+  connectWaitMs: number;
+  explainTimeouts: boolean;
+  authorizationGroup: ((topic: string) => string | undefined) | undefined;
   logger: DxlLogger;
   certificateValidity: ValidityWindow | undefined;
 }
@@ -130,6 +146,9 @@ export function resolveOptions(options: DxlClientOptions): ResolvedOptions {
     maxDelayMs: options.reconnect?.maxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS,
     probeBrokers: options.probeBrokers ?? true,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    connectWaitMs: options.connectWaitMs !== undefined && options.connectWaitMs > 0 ? options.connectWaitMs : Infinity,
+    explainTimeouts: options.explainTimeouts ?? false,
+    authorizationGroup: options.authorizationGroup,
     logger: options.logger ?? defaultLogger,
     certificateValidity: validityOf(options.cert),
   };
