@@ -57,6 +57,7 @@ export interface RegisterOptions {
 
 export interface AdminRequest {
   body?: unknown;
+  params?: Record<string, string | undefined>;
 }
 
 export interface AdminResponse {
@@ -75,6 +76,8 @@ export interface NodeRedApi {
     createNode(node: NodeInstance, definition: NodeDefinition): void;
     registerType<D extends NodeDefinition>(type: string, constructor: NodeConstructor<D>, options?: RegisterOptions): void;
     getNode(id: string): unknown;
+    /** Visits the definition of every deployed node. */
+    eachNode(visit: (definition: NodeDefinition & Record<string, unknown>) => void): void;
   };
   util: {
     evaluateNodeProperty(value: unknown, type: string, node: NodeInstance, msg: NodeMessage, callback: PropertyCallback): void;
@@ -82,6 +85,7 @@ export interface NodeRedApi {
   settings: Record<string, unknown>;
   httpAdmin: {
     post(path: string, ...handlers: AdminHandler[]): void;
+    get(path: string, ...handlers: AdminHandler[]): void;
   };
   auth: {
     needsPermission(permission: string): AdminHandler;
