@@ -6,6 +6,7 @@ import { fieldText, keyOf, nameOf, nodeLook, settingValidator, withMessage } fro
 import { pickedFiles } from './browser-files';
 import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate } from './red';
 import { type BrokerRow, setupImport, setupProvisioning } from './tie-config-actions';
+import { setupDiagnostics } from './tie-config-diagnostics';
 
 const TYPE = 'tie-config';
 
@@ -37,6 +38,9 @@ export function configLabel(node: EditorNode): string {
   if (first === undefined) return 'TIE';
   return `${first.host}:${first.port}${brokers.length > 1 ? ` +${brokers.length - 1}` : ''}`;
 }
+
+/** Stops the open dialog's diagnostics refresh. */
+let stopDiagnostics: () => void = () => undefined;
 
 export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
   const error = (key: string): string => RED._(keyOf(TYPE, `${TYPE}.error.${key}`), { min: PORT.min, max: PORT.max });
@@ -84,6 +88,7 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
         }),
       },
       maxMessageKb: { value: SETTINGS.maxMessageKb.blank, validate: settingValidator(RED, TYPE, SETTINGS.maxMessageKb) },
+      connectWait: { value: SETTINGS.connectWait.blank, validate: settingValidator(RED, TYPE, SETTINGS.connectWait) },
       // A tie-config made now trusts only the TIE service's clients; one deployed before the setting keeps "any".
       eventSenders: { value: EVENT_SENDERS[0] },
       trustedClientIds: { value: '' },
@@ -100,10 +105,14 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
       return configLabel(this);
     },
     oneditprepare() {
-      prepare(RED, $, this);
+      stopDiagnostics = prepare(RED, $, this);
     },
     oneditsave() {
+      stopDiagnostics();
       this.brokers = readBrokers($);
+    },
+    oneditcancel() {
+      stopDiagnostics();
     },
   };
 }
@@ -164,7 +173,7 @@ function readBrokers($: Dollar): BrokerRow[] {
   return brokers;
 }
 
-function prepare(RED: EditorRED, $: Dollar, node: EditorNode): void {
+function prepare(RED: EditorRED, $: Dollar, node: EditorNode): () => void {
   const _ = node._;
   fillConstants($);
   const senders = $('#node-config-input-eventSenders');
@@ -183,7 +192,7 @@ function prepare(RED: EditorRED, $: Dollar, node: EditorNode): void {
       $(`#${tab.id}`).show();
     },
   });
-  for (const tab of ['connection', 'security', 'advanced', 'provision']) {
+  for (const tab of ['connection', 'security', 'advanced', 'provision', 'diagnostics']) {
     tabs.addTab({ id: `tie-config-tab-${tab}`, label: _(`tie-config.tabs.${tab}`) });
   }
 
@@ -227,6 +236,34 @@ function prepare(RED: EditorRED, $: Dollar, node: EditorNode): void {
   const form = { RED, $, _, setBrokers, refreshRows };
   setupProvisioning(form);
   setupImport(form);
+  return setupDiagnostics({ ...form, current: () => currentSettings($) }, node);
+}
+
+/** The settings that make the connection, as the dialog holds them now (for "Test connection"). */
+const FORM_SETTINGS = [
+  'source',
+  'configFile',
+  'transport',
+  'proxyHost',
+  'proxyPort',
+  'tlsSource',
+  'caFile',
+  'certFile',
+  'keyFile',
+  'clientId',
+  'protocolVersion',
+  'requestTimeout',
+  'keepalive',
+  'maxMessageKb',
+  'connectWait',
+] as const;
+
+function currentSettings($: Dollar): { settings: Record<string, unknown>; credentials: Record<string, unknown> } {
+  const settings: Record<string, unknown> = { brokers: readBrokers($), checkHostName: $('#node-config-input-checkHostName').is(':checked') };
+  for (const name of FORM_SETTINGS) settings[name] = $(`#node-config-input-${name}`).val();
+  const credentials: Record<string, unknown> = {};
+  for (const name of Object.keys(TIE_CONFIG_CREDENTIALS)) credentials[name] = $(`#node-config-input-${name}`).val();
+  return { settings, credentials };
 }
 
 export function register(RED: EditorRED, $: Dollar): void {
