@@ -97,6 +97,7 @@ export interface JQ {
   prop(name: string, value: boolean): JQ;
   is(selector: string): boolean;
   data(key: string): unknown;
+  data(key: string, value: unknown): JQ;
   on(event: string, handler: (this: unknown) => void): JQ;
   trigger(event: string): JQ;
   toggle(shown: boolean): JQ;

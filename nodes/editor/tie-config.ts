@@ -110,11 +110,29 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
     oneditsave() {
       stopDiagnostics();
       this.brokers = readBrokers($);
+      keepStoredKey($);
     },
     oneditcancel() {
       stopDiagnostics();
     },
   };
+}
+
+/** Node-RED's stand-in for a stored password credential: the key itself never comes back to the editor. */
+const STORED_PASSWORD = '__PWRD__';
+const KEY_INPUT = '#node-config-input-keyPem';
+
+/** A stored key is shown as stored (an empty box saying so), never as Node-RED's marker. */
+function showStoredKey($: Dollar, _: Translate): void {
+  const box = $(KEY_INPUT);
+  if (box.val() !== STORED_PASSWORD) return;
+  box.val('').attr('placeholder', _('tie-config.placeholder.keyStored')).data('stored', true);
+}
+
+/** A box left empty over a stored key keeps that key (Node-RED keeps a credential sent back as its marker). */
+function keepStoredKey($: Dollar): void {
+  const box = $(KEY_INPUT);
+  if (box.data('stored') === true && String(box.val()).trim() === '') box.val(STORED_PASSWORD);
 }
 
 /** The form's numbers and option lists, from the settings' declarations (nodes/kit/settings.ts). */
@@ -176,6 +194,7 @@ function readBrokers($: Dollar): BrokerRow[] {
 function prepare(RED: EditorRED, $: Dollar, node: EditorNode): () => void {
   const _ = node._;
   fillConstants($);
+  showStoredKey($, _);
   const senders = $('#node-config-input-eventSenders');
   for (const value of EVENT_SENDERS)
     senders.append(

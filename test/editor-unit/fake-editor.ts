@@ -68,7 +68,7 @@ export function fakeDollar(): { $: Dollar; recorded: Recorded } {
       },
       prop: ((name: string, value?: boolean) => (value === undefined ? recorded.values.get(`${selector}@${name}`) : self)) as JQ['prop'],
       is: () => false,
-      data: () => undefined,
+      data: ((_key: string, value?: unknown) => (value === undefined ? undefined : self)) as JQ['data'],
       on: () => self,
       trigger: () => self,
       toggle: () => self,
