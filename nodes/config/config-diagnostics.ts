@@ -8,7 +8,7 @@ import { type TieConfigNode, isTieConfigNode } from '../kit/connection';
 import type { AdminHandler, NodeRedApi } from '../kit/node-red';
 import type { TieConfigCredentials, TieConfigSettings } from './client-options';
 import { TIE_CONFIG_CREDENTIALS } from './config-credentials';
-import { type ConnectionTestOptions, testConnection, topicsForNodeTypes } from './connection-test';
+import { type ConnectionTestOptions, type NodeUse, testConnection, topicsForNodes } from './connection-test';
 
 /** What the editor shows in a password field whose value it was not given. */
 const KEPT_PASSWORD = '__PWRD__';
@@ -49,13 +49,13 @@ export function mergedCredentials(posted: unknown, deployed: Record<string, stri
   return credentials;
 }
 
-/** The node types of the deployed nodes that use the tie-config `id`. */
-function userTypes(RED: NodeRedApi, id: string): Set<string> {
-  const types = new Set<string>();
+/** The deployed, enabled nodes that use the tie-config `id`. */
+function usersOf(RED: NodeRedApi, id: string): NodeUse[] {
+  const users: NodeUse[] = [];
   RED.nodes.eachNode((definition) => {
-    if (definition.connection === id && definition.d !== true) types.add(definition.type);
+    if (id !== '' && definition.connection === id && definition.d !== true) users.push({ type: definition.type, subject: definition.subject });
   });
-  return types;
+  return users;
 }
 
 /** POST tie-config/test: {id, settings, credentials} → the report (connection-test.ts). */
@@ -65,7 +65,7 @@ export function testHandler(RED: NodeRedApi, options: ConnectionTestOptions = {}
     const id = typeof body.id === 'string' ? body.id : '';
     const settings = (isRecord(body.settings) ? body.settings : {}) as TieConfigSettings;
     const credentials = mergedCredentials(body.credentials, deployedConfig(RED, id)?.credentials);
-    testConnection(settings, credentials, topicsForNodeTypes(userTypes(RED, id)), options).then(
+    testConnection(settings, credentials, topicsForNodes(usersOf(RED, id)), options).then(
       (report) => response.json(report),
       () => response.status(500).json({ code: 'TEST_FAILED', message: 'The connection test failed unexpectedly' }),
     );

@@ -47,18 +47,30 @@ export interface ConnectionTestOptions {
   probeTimeoutMs?: number;
 }
 
-/** The TIE topics each node type sends on. */
-const NODE_TOPICS: Readonly<Record<string, readonly string[]>> = {
-  'tie-get-reputation': [TieTopic.GET_FILE_REPUTATION, TieTopic.GET_CERT_REPUTATION],
-  'tie-set-reputation': [TieTopic.SET_FILE_REPUTATION, TieTopic.SET_CERT_REPUTATION],
-  'tie-first-references': [TieTopic.GET_FILE_FIRST_REFERENCES, TieTopic.GET_CERT_FIRST_REFERENCES],
-  'tie-set-external-reputation': [TieTopic.EXTERNAL_FILE_REPORT_EVENT],
+/** The TIE topics each node type sends on: for a file, for a certificate. */
+const NODE_TOPICS: Readonly<Record<string, { file: readonly string[]; certificate: readonly string[] }>> = {
+  'tie-get-reputation': { file: [TieTopic.GET_FILE_REPUTATION], certificate: [TieTopic.GET_CERT_REPUTATION] },
+  'tie-set-reputation': { file: [TieTopic.SET_FILE_REPUTATION], certificate: [TieTopic.SET_CERT_REPUTATION] },
+  'tie-first-references': { file: [TieTopic.GET_FILE_FIRST_REFERENCES], certificate: [TieTopic.GET_CERT_FIRST_REFERENCES] },
+  'tie-set-external-reputation': { file: [TieTopic.EXTERNAL_FILE_REPORT_EVENT], certificate: [] },
 };
 
-/** The TIE topics the deployed nodes of `types` send on, in a stable order; a lookup topic when none. */
-export function topicsForNodeTypes(types: Iterable<string>): string[] {
+/** A deployed node as the test reads it: its type and, for the request nodes, its subject. */
+export interface NodeUse {
+  type: string;
+  subject?: unknown;
+}
+
+/** The TIE topics the deployed nodes send on, in a stable order; the file lookup topic when none. */
+export function topicsForNodes(nodes: Iterable<NodeUse>): string[] {
   const topics = new Set<string>();
-  for (const type of types) for (const topic of NODE_TOPICS[type] ?? []) topics.add(topic);
+  for (const { type, subject } of nodes) {
+    const table = Object.hasOwn(NODE_TOPICS, type) ? NODE_TOPICS[type] : undefined;
+    if (table === undefined) continue;
+    // As the request nodes read it: a file unless the node says certificate.
+    const used = subject === 'certificate' ? table.certificate : table.file;
+    for (const topic of used) topics.add(topic);
+  }
   if (topics.size === 0) topics.add(TieTopic.GET_FILE_REPUTATION);
   const order = Object.values(TieTopic) as string[];
   return [...topics].sort((a, b) => order.indexOf(a) - order.indexOf(b));
@@ -85,11 +97,21 @@ async function tryBroker(
   const own: DxlClientOptions = { ...options, brokers: [broker], probeBrokers: false, logger: silent };
   delete own.clientId;
   const client = new DxlClient(own);
+  // The first failed attempt is the answer: the test does not wait for the retries.
+  let stop: () => void = () => undefined;
+  const failed = new Promise<never>((_resolve, reject) => {
+    stop = client.onStateChange((state) => {
+      if (state.status !== 'connected' && state.cause !== undefined) reject(new Error(state.cause));
+    });
+  });
+  failed.catch(() => undefined);
   try {
-    await client.connect({ timeoutMs });
+    await Promise.race([client.connect({ timeoutMs }), failed]);
+    stop();
     return { outcome: { broker: name, ok: true }, client };
   } catch {
     const state = client.connectionState;
+    stop();
     await client.close();
     const cause = state.cause ?? 'CONNECT_TIMEOUT';
     const outcome: BrokerOutcome = { broker: name, ok: false, cause, tls: isTlsFailure(cause) };
