@@ -15,21 +15,20 @@ interface TieStatusDefinition extends NodeDefinition {
 export = function registerTieStatus(RED: NodeRedApi): void {
   function TieStatusNode(this: NodeInstance, definition: TieStatusDefinition): void {
     RED.nodes.createNode(this, definition);
-    const node = this;
     const changes = new ConnectionChanges();
     let closed = false;
     let made = false;
-    const display = statusDisplay(RED, node, () => (link.connection ? connectionStatus(link.state) : NO_CONFIG_STATUS));
+    const display = statusDisplay(RED, this, () => (link.connection ? connectionStatus(link.state) : NO_CONFIG_STATUS));
     // The first state arrives while the link is made: a failure already there is a change to send too.
-    const link = linkToConfig(RED, node, definition.connection, (state) => {
+    const link = linkToConfig(RED, this, definition.connection, (state) => {
       if (closed) return;
       const change = changes.next(state);
-      if (change !== undefined) node.send({ topic: change.event, payload: change });
+      if (change !== undefined) this.send({ topic: change.event, payload: change });
       if (made) display.changed();
     });
     made = true;
     display.changed();
-    node.on('input', (msg, send, done) => {
+    this.on('input', (msg, send, done) => {
       const connection = link.connection;
       if (connection === undefined) {
         done(noConfigError(translator(RED)));
@@ -38,7 +37,7 @@ export = function registerTieStatus(RED: NodeRedApi): void {
       send({ ...msg, topic: 'diagnostics', payload: connection.diagnostics() });
       done();
     });
-    node.on('close', (removed, done) => {
+    this.on('close', (removed, done) => {
       closed = true;
       link.release(removed).then(
         () => done(),

@@ -53,7 +53,8 @@ export function mergedCredentials(posted: unknown, deployed: Record<string, stri
 function usersOf(RED: NodeRedApi, id: string): NodeUse[] {
   const users: NodeUse[] = [];
   RED.nodes.eachNode((definition) => {
-    if (id !== '' && definition.connection === id && definition.d !== true) users.push({ type: definition.type, subject: definition.subject });
+    if (id !== '' && definition.connection === id && definition.d !== true)
+      users.push({ type: definition.type, subject: definition.subject });
   });
   return users;
 }

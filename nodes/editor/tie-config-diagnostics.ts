@@ -35,7 +35,9 @@ function dxlLines(form: ConfigForm, dxl: ClientDiagnostics): JQ[] {
   for (const broker of dxl.brokers) {
     const tone: Tone = broker.status === 'connected' ? 'ok' : broker.status === 'failed' ? 'bad' : 'warn';
     const status = _(`${KEY}.status.${broker.status}`);
-    lines.push(line($, _(`${KEY}.broker`, { broker: broker.broker, status, since: time(broker.since), connections: broker.connections }), tone));
+    lines.push(
+      line($, _(`${KEY}.broker`, { broker: broker.broker, status, since: time(broker.since), connections: broker.connections }), tone),
+    );
     if (broker.lastFailure) {
       lines.push(line($, `  ${_(`${KEY}.brokerFailure`, { at: time(broker.lastFailure.at), reason: broker.lastFailure.reason })}`));
     }

@@ -278,7 +278,10 @@ const FORM_SETTINGS = [
 ] as const;
 
 function currentSettings($: Dollar): { settings: Record<string, unknown>; credentials: Record<string, unknown> } {
-  const settings: Record<string, unknown> = { brokers: readBrokers($), checkHostName: $('#node-config-input-checkHostName').is(':checked') };
+  const settings: Record<string, unknown> = {
+    brokers: readBrokers($),
+    checkHostName: $('#node-config-input-checkHostName').is(':checked'),
+  };
   for (const name of FORM_SETTINGS) settings[name] = $(`#node-config-input-${name}`).val();
   const credentials: Record<string, unknown> = {};
   for (const name of Object.keys(TIE_CONFIG_CREDENTIALS)) credentials[name] = $(`#node-config-input-${name}`).val();

@@ -61,7 +61,8 @@ export function readServiceEntries(answer: unknown): ServiceEntry[] {
   for (const [guid, raw] of Object.entries(services)) {
     if (!isRecord(raw) || typeof raw.serviceType !== 'string') continue;
     const metadata: Record<string, string> = {};
-    if (isRecord(raw.metaData)) for (const [key, value] of Object.entries(raw.metaData)) if (typeof value === 'string') metadata[key] = value;
+    if (isRecord(raw.metaData))
+      for (const [key, value] of Object.entries(raw.metaData)) if (typeof value === 'string') metadata[key] = value;
     const entry: ServiceEntry = {
       serviceGuid: typeof raw.serviceGuid === 'string' && raw.serviceGuid !== '' ? raw.serviceGuid : guid,
       serviceType: raw.serviceType,
