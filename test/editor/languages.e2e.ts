@@ -20,8 +20,8 @@ const root = path.resolve(__dirname, '..', '..', '..');
 const outputDir = path.join(root, 'test-output', 'editor-languages');
 
 const FLOW_TYPES = nodeTypes(root).filter((type) => type !== 'tie-config');
-/** The palette category of a flow node: DXL for the generic DXL nodes, TIE for the others. */
-const categoryOf = (type: string): 'TIE' | 'DXL' => (type.startsWith('tie-dxl-') ? 'DXL' : 'TIE');
+/** The palette category of a flow node: DXL for the generic DXL nodes and tie-status, TIE for the others. */
+const categoryOf = (type: string): 'TIE' | 'DXL' => (type.startsWith('tie-dxl-') || type === 'tie-status' ? 'DXL' : 'TIE');
 
 /** The DXL dialogs' own field labels (tie.label.<name>), hidden rows included. */
 const DXL_LABELS: Record<string, string[]> = {
