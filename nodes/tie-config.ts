@@ -9,7 +9,7 @@ import { diagnosticsHandler, testHandler } from './config/config-diagnostics';
 import { followConfigFile } from './config/config-file-watch';
 import { importDxlConfig, importFailure } from './config/config-import';
 import { TIE_CONFIG_CREDENTIALS } from './config/config-credentials';
-import { provisionFailureStatus, provisionForEditor, updateBrokersForEditor } from './config/config-provision';
+import { provisionFailureStatus, provisionForEditor, requireJsonBody, updateBrokersForEditor } from './config/config-provision';
 import type { SharedConnection, StateListener } from './kit/connection';
 import { trackFlowStarts } from './kit/event-node';
 import type { AdminHandler, NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
@@ -100,15 +100,22 @@ export = function registerTieConfig(RED: NodeRedApi): void {
 
   // The editor's "Import dxlclient.config": it posts the file's text and the PEM files picked
   // with it. Nothing is read from the server's disk.
-  RED.httpAdmin.post('/tie-config/import', RED.auth.needsPermission('tie-config.write'), importHandler);
+  // Every action takes JSON only (requireJsonBody): a cross-site form post is refused before it runs.
+  RED.httpAdmin.post('/tie-config/import', RED.auth.needsPermission('tie-config.write'), requireJsonBody, importHandler);
 
   // The editor's "Provision" and "Update brokers": the runtime makes the key and CSR and talks to
   // ePO or the OpenDXL console; the password is used for the call only. Files are written only to
   // a folder the user typed.
-  RED.httpAdmin.post('/tie-config/provision', RED.auth.needsPermission('tie-config.write'), provisioningHandler(provisionForEditor));
+  RED.httpAdmin.post(
+    '/tie-config/provision',
+    RED.auth.needsPermission('tie-config.write'),
+    requireJsonBody,
+    provisioningHandler(provisionForEditor),
+  );
   RED.httpAdmin.post(
     '/tie-config/update-brokers',
     RED.auth.needsPermission('tie-config.write'),
+    requireJsonBody,
     provisioningHandler(updateBrokersForEditor),
   );
 

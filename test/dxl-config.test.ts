@@ -73,11 +73,15 @@ describe('dxlclient.config', () => {
     assert.equal(typeof parseBrokerLine('id;8883;'), 'string');
   });
 
-  it('loads a file and names it, the line and the key when a broker line is malformed', () => {
+  it('loads a file and names it and the line when a broker line is malformed, without quoting the line', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-config-'));
     const file = path.join(dir, 'dxlclient.config');
     fs.writeFileSync(file, GOOD.replace('local=8883;localhost', 'local=88x3;localhost'));
-    expectConfigError(() => loadDxlConfig(file), file, 'line 15', '[Brokers] local', 'neither "88x3" nor "localhost" is a port');
+    expectConfigError(() => loadDxlConfig(file), file, 'line 15 ([Brokers])', 'neither the first nor the second field is a port');
+    assert.throws(
+      () => loadDxlConfig(file),
+      (error: Error) => !/88x3|localhost|local=/.test(error.message),
+    );
     fs.writeFileSync(file, GOOD);
     assert.equal(loadDxlConfig(file).brokerCertChain, path.join(dir, 'ca-bundle.crt'));
     assert.equal(loadDxlConfig(file).file, file);
@@ -105,15 +109,31 @@ describe('dxlclient.config', () => {
       assert.equal(resolveUserPath('~other/x'), path.resolve('~other/x'), 'only the own home folder is expanded');
       expectConfigError(() => loadDxlConfig('~/fabric'), '~/fabric', 'this is a folder, not a file');
       assert.throws(() => readTlsFile('~/fabric', 'CA bundle'), /CA bundle file ~\/fabric: this is a folder, not a file/);
-      fs.writeFileSync(path.join(home, 'ca.pem'), 'PEM');
-      assert.equal(readTlsFile('~/ca.pem', 'CA bundle').toString(), 'PEM');
+      const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      fs.writeFileSync(path.join(home, 'ca.pem'), pem);
+      assert.equal(readTlsFile('~/ca.pem', 'CA bundle').toString(), pem);
     } finally {
       process.env.HOME = saved;
     }
   });
 
-  it('reports a line that is neither a section nor key=value', () => {
-    expectConfigError(() => parseDxlConfig('[Certs]\nthis is wrong\n', '/x', 'my.config'), 'my.config line 2', 'this is wrong');
+  it('reports a line that is neither a section nor key=value by its number and kind, never its text', () => {
+    const cases: Array<[string, string]> = [
+      ['[Certs]\nthis is wrong\n', 'neither a [Section] nor a key=value line'],
+      ['this is wrong=really\n[Certs]\n', 'a key=value line before any [Section]'],
+      ['\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n', 'a PEM line'],
+      ['[Certs]\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n', 'base64 data'],
+      ['[Certs]\nPATH=/usr/bin\u0000SECRET=wrong\n', 'binary data'],
+    ];
+    for (const [text, kind] of cases) {
+      const line = text.startsWith('\n') || text.startsWith('[') ? 'my.config line 2' : 'my.config line 1';
+      expectConfigError(() => parseDxlConfig(text, '/x', 'my.config'), line, kind);
+      assert.throws(
+        () => parseDxlConfig(text, '/x', 'my.config'),
+        (error: Error) => !/wrong|MIIEvQ|PRIVATE|usr/.test(error.message),
+        `the line of ${JSON.stringify(text)} is not quoted`,
+      );
+    }
   });
 
   it('reports each missing certificate key', () => {
@@ -130,9 +150,9 @@ describe('dxlclient.config', () => {
     expectConfigError(
       () => parseDxlConfig(GOOD.replace('UseWebSockets=false', 'UseWebSockets=maybe'), '/x'),
       '[General] UseWebSockets',
-      'maybe',
+      'is neither true nor false',
     );
     expectConfigError(() => parseDxlConfig(GOOD.replace('Password=se;cr#et', ''), '/x'), '[Proxy] User', 'Password is missing');
-    expectConfigError(() => parseDxlConfig(GOOD.replace('Port=3128', 'Port=http'), '/x'), '[Proxy] Port', '"http" is not a port');
+    expectConfigError(() => parseDxlConfig(GOOD.replace('Port=3128', 'Port=http'), '/x'), '[Proxy] Port', 'is not a port');
   });
 });

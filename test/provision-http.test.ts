@@ -172,13 +172,60 @@ describe('management client over HTTPS', function () {
       assert.equal(error.httpStatus, 500);
     });
 
-    it('a body without a status, an OK with invalid JSON, and an empty body are bad answers', async () => {
+    it('a body without a status, an OK with invalid JSON, and an empty body are bad answers, described but never quoted', async () => {
       server.script = answer(200, '<html>login page</html>');
-      await failsWith(fetchCaBundle(settings), ProvisionErrorCode.BadResponse, /answered without a status.*<html>login page/);
-      server.script = answer(200, 'OK: {not json');
-      await failsWith(fetchCaBundle(settings), ProvisionErrorCode.BadResponse, /answered OK but its detail is not valid JSON/);
+      const page = await failsWith(
+        fetchCaBundle(settings),
+        ProvisionErrorCode.BadResponse,
+        /answered without a management status .* It sent HTTP 200, no content type, 23 bytes$/,
+      );
+      assert.doesNotMatch(page.message, /login page/);
+      server.script = answer(200, 'OK: {not json', { 'Content-Type': 'text/plain; charset=utf-8' });
+      const notJson = await failsWith(
+        fetchCaBundle(settings),
+        ProvisionErrorCode.BadResponse,
+        /answered OK but its detail is not valid JSON \(HTTP 200, text\/plain, 13 bytes\)/,
+      );
+      assert.doesNotMatch(notJson.message, /not json/);
+      assert.equal(notJson.cause, undefined, "the parser's error, which quotes the text, is not kept");
       server.script = answer(200, '');
       await failsWith(fetchCaBundle(settings), ProvisionErrorCode.BadResponse, /returned an empty answer/);
+    });
+
+    it('a reply that is not a management answer is described by status, type and length, its text never quoted', async () => {
+      const marker = 'ZEBRA-7f3c-MARKER-do-not-echo';
+      const page = `<!DOCTYPE html><html><head><title>Sign in: ${marker}</title></head><body>Error: ${marker}</body></html>`;
+      const html = { 'Content-Type': 'text/html; charset=utf-8' };
+      const cases: Array<[string, string, RegExp]> = [
+        [page, 'text/html; charset=utf-8', /It sent HTTP 200, text\/html, \d+ bytes$/],
+        // The status word's shape decides, whatever the content type says.
+        [`Login page for ${marker}: sign in`, 'text/plain', /It sent HTTP 200, text\/plain, \d+ bytes$/],
+        // Markup is not an answer even when its text starts like one.
+        [`Error 1: ${marker}`, 'text/html', /It sent HTTP 200, text\/html, \d+ bytes$/],
+      ];
+      for (const [body, type, message] of cases) {
+        server.script = answer(200, body, { 'Content-Type': type });
+        const error = await failsWith(fetchCaBundle(settings), ProvisionErrorCode.BadResponse, message);
+        assert.ok(!error.message.includes(marker), error.message);
+        assert.equal(error.serverMessage, undefined);
+      }
+      // A content type is named only when it is a well-formed media type.
+      server.script = answer(200, 'OK: x', { 'Content-Type': `text/<b>${marker}</b>` });
+      await failsWith(
+        fetchCaBundle(settings),
+        ProvisionErrorCode.BadResponse,
+        /not valid JSON \(HTTP 200, a malformed content type, 5 bytes\)$/,
+      );
+      // Nor the reason phrase of an HTTP error, nor the path of a redirect elsewhere: the server's text too.
+      server.script = (_request, response) => {
+        response.writeHead(500, `Broken ${marker}`, html);
+        response.end(page);
+      };
+      const status = await failsWith(fetchCaBundle(settings), ProvisionErrorCode.HttpStatus, /failed with HTTP 500 Internal Server Error$/);
+      assert.ok(!status.message.includes(marker));
+      server.script = answer(302, '', { Location: `https://elsewhere.example/${marker}` });
+      const moved = await failsWith(fetchCaBundle(settings), ProvisionErrorCode.Redirect, /redirected to https:\/\/elsewhere\.example:/);
+      assert.ok(!moved.message.includes(marker));
     });
 
     it('an Error answer quotes the server, with the password masked if it echoes it', async () => {

@@ -12,6 +12,7 @@ import type { DxlClient } from '../../src/dxl/client';
 import { loadDxlConfig } from '../../src/dxl/config';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import { expandHome } from '../../src/dxl/home-path';
+import { DXL_CONFIG_FILE, PEM_FILE, readFileSafely } from '../../src/dxl/safe-file';
 import {
   type ConnectionTuning,
   DEFAULT_CONFIG_FILE_CHECK_MS,
@@ -48,7 +49,7 @@ export interface ConfigFileFollower {
   close(): void;
 }
 
-/** The config file and the PEM files it names (those it names while it can be read). */
+/** The config file, first, and the PEM files it names (those it names while it can be read). */
 function filesOf(configFile: string): string[] {
   try {
     const config = loadDxlConfig(configFile);
@@ -58,18 +59,21 @@ function filesOf(configFile: string): string[] {
   }
 }
 
-/** What the files hold now: one digest for all, a missing file counted as such. */
+/**
+ * What the files hold now: one digest for all, a file that cannot be read counted by why (read as
+ * the connection reads them: a FIFO, a device or an oversized file is refused, never read).
+ */
 function fingerprintOf(files: readonly string[]): string {
   const hash = createHash('sha256');
-  for (const file of files) {
+  files.forEach((file, index) => {
     hash.update(file).update('\0');
     try {
-      hash.update(fs.readFileSync(file));
+      hash.update(readFileSafely(file, index === 0 ? DXL_CONFIG_FILE : PEM_FILE));
     } catch (error) {
-      hash.update(`unreadable:${(error as NodeJS.ErrnoException).code ?? ''}`);
+      hash.update(`unreadable:${(error as Error).message}`);
     }
     hash.update('\0');
-  }
+  });
   return hash.digest('hex');
 }
 

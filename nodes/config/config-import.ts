@@ -6,6 +6,7 @@
  */
 import { type BrokerAddress, parseDxlConfig } from '../../src/dxl/config';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
+import { MAX_DXL_CONFIG_BYTES, MAX_PEM_BYTES, formatSize } from '../../src/dxl/safe-file';
 import { type BrokerSetting, checkPem } from './client-options';
 
 export interface ImportRequest {
@@ -34,8 +35,9 @@ export interface ImportResult {
   missing: string[];
 }
 
-const MAX_CONFIG_CHARS = 64 * 1024;
-const MAX_PEM_CHARS = 1024 * 1024;
+// The caps of the same files read from the server's disk, counted here in characters.
+const MAX_CONFIG_CHARS = MAX_DXL_CONFIG_BYTES;
+const MAX_PEM_CHARS = MAX_PEM_BYTES;
 /** Certificate paths resolve against this folder, which is never read. */
 const NOWHERE = '/nonexistent-import-dir';
 
@@ -63,7 +65,8 @@ function uploadedFiles(files: unknown): Map<string, string> {
   if (typeof files !== 'object' || Array.isArray(files)) throw importError('files must be an object of file name → text');
   for (const [name, content] of Object.entries(files as Record<string, unknown>)) {
     if (typeof content !== 'string') throw importError(`uploaded file ${JSON.stringify(baseName(name))} is not text`);
-    if (content.length > MAX_PEM_CHARS) throw importError(`uploaded file ${JSON.stringify(baseName(name))} is larger than 1 MB`);
+    if (content.length > MAX_PEM_CHARS)
+      throw importError(`uploaded file ${JSON.stringify(baseName(name))} is larger than ${formatSize(MAX_PEM_CHARS)}`);
     byName.set(baseName(name), content);
   }
   return byName;
@@ -74,7 +77,8 @@ export function importDxlConfig(request: unknown): ImportResult {
   if (request === null || typeof request !== 'object') throw importError('expected {config, files}');
   const { config, files } = request as { config?: unknown; files?: unknown };
   if (typeof config !== 'string' || config.trim() === '') throw importError('the dxlclient.config text is empty');
-  if (config.length > MAX_CONFIG_CHARS) throw importError('the dxlclient.config is larger than 64 KB: is it the right file?');
+  if (config.length > MAX_CONFIG_CHARS)
+    throw importError(`the dxlclient.config is larger than ${formatSize(MAX_CONFIG_CHARS)}: is it the right file?`);
   const uploads = uploadedFiles(files);
   const parsed = parseDxlConfig(config, NOWHERE, 'dxlclient.config');
 

@@ -17,6 +17,7 @@ import {
   writeProvisionedConfig,
 } from '../../src/provision';
 import type { BrokerSetting } from './client-options';
+import type { AdminHandler, AdminRequest } from '../kit/node-red';
 import { SETTINGS, readSetting } from '../kit/settings';
 
 export interface ProvisionFormResult {
@@ -37,6 +38,34 @@ export interface UpdateFormResult {
   webSocketBrokers: BrokerSetting[];
   caPem: string;
 }
+
+/** The answer to an admin POST whose body is not JSON. */
+export const NOT_JSON_STATUS = 415;
+export const NOT_JSON_CODE = 'TIE_CONFIG_NOT_JSON';
+
+/** An admin request as Express gives it: the headers say how Node-RED parsed the body. */
+interface AdminBodyRequest extends AdminRequest {
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * Lets only JSON bodies through to the tie-config's admin actions. The editor always posts JSON;
+ * a form (application/x-www-form-urlencoded, multipart) is what a cross-site page can make a
+ * browser send without asking, and Node-RED parses it into the same body object, so the
+ * Content-Type is checked before the action runs at all.
+ */
+export const requireJsonBody: AdminHandler = (request: AdminBodyRequest, response, next) => {
+  const header = request.headers?.['content-type'];
+  const type = (typeof header === 'string' ? header : '').split(';', 1)[0].trim().toLowerCase();
+  if (type === 'application/json') {
+    next();
+    return;
+  }
+  response.status(NOT_JSON_STATUS).json({
+    code: NOT_JSON_CODE,
+    message: 'The tie-config actions take a JSON body only (Content-Type: application/json)',
+  });
+};
 
 const MAX_FIELD_CHARS = 1024;
 const MAX_CA_CHARS = 1024 * 1024;

@@ -4,11 +4,9 @@
  * user of the machine could read it from the process list): it comes from $TIE_DXL_PASSWORD,
  * standard input, or a prompt with echo off.
  */
-import fs from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { unreadableFileReason } from '../dxl/config';
-import { expandHome } from '../dxl/home-path';
 import { PORT, readNumber } from '../dxl/numbers';
+import { CA_BUNDLE_FILE, FileReadError, readFileSafely } from '../dxl/safe-file';
 import { DEFAULT_MANAGEMENT_PORT, type ManagementServer } from '../provision';
 import { parseProxy, proxyFromEnvironment } from './proxy-from-env';
 import { promptHidden, promptVisible, readAllStdin } from './secret-input';
@@ -88,10 +86,10 @@ function parsePort(text: string | undefined): number {
 
 function readTruststore(file: string): Buffer {
   try {
-    return fs.readFileSync(expandHome(file));
+    return readFileSafely(file, CA_BUNDLE_FILE);
   } catch (error) {
-    const reason = unreadableFileReason(error, 'the CA bundle in it');
-    throw new UsageError(`--truststore ${file}: ${reason}`);
+    if (error instanceof FileReadError) throw new UsageError(`--truststore ${file}: ${error.reason}`);
+    throw error;
   }
 }
 

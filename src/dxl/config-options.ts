@@ -3,22 +3,23 @@
  * read from the files it names, its client id and proxy. The one reading of a config file into
  * client options, for `DxlClient.fromConfig` and for the tie-config node's "file" source.
  */
-import fs from 'node:fs';
 import type { DxlClientOptions } from './options';
-import { type DxlConfig, unreadableFileReason } from './config';
-import { DxlError, DxlErrorCode } from './errors';
-import { expandHome } from './home-path';
+import type { DxlConfig } from './config';
+import { FileReadError, PEM_FILE, readFileSafely } from './safe-file';
 
 export type ConfigClientOptions = Pick<DxlClientOptions, 'brokers' | 'ca' | 'cert' | 'key' | 'webSockets' | 'clientId' | 'proxy'>;
 
-/** Reads a PEM file; DXL_CONFIG names the file and why (never its contents). */
+const PEM_ARMOUR = '-----BEGIN ';
+
+/**
+ * Reads a PEM file (a regular file of at most MAX_PEM_BYTES, safe-file.ts) and checks that it is
+ * PEM; DXL_CONFIG names the file and why, never its contents.
+ */
 export function readTlsFile(file: string, what: string): Buffer {
-  try {
-    return fs.readFileSync(expandHome(file));
-  } catch (error) {
-    const reason = unreadableFileReason(error, 'the PEM file in it');
-    throw new DxlError(DxlErrorCode.Config, `${what} file ${file}: ${reason}`, { cause: error });
-  }
+  const label = `${what} file ${file}`;
+  const pem = readFileSafely(file, PEM_FILE, label);
+  if (!pem.includes(PEM_ARMOUR)) throw new FileReadError(label, 'is not PEM: it has no "-----BEGIN ...-----" line');
+  return pem;
 }
 
 /** Client options from a parsed config; the client id and proxy only when the file has them. */

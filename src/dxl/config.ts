@@ -1,13 +1,15 @@
 /**
  * A `dxlclient.config` read: its brokers, proxy and certificate paths (resolved against its folder), with
- * errors that name the line or file at fault.
+ * errors that name the line or file at fault and the kind of problem, never the text of a line (the
+ * file may be anything a person pointed at: a key, /etc/shadow, /proc/self/environ).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { DxlError, DxlErrorCode } from './errors';
 import { expandHome } from './home-path';
-import { type IniEntry, type IniSection, readIni } from './ini';
+import { type IniEntry, type IniLineShape, type IniSection, readIni } from './ini';
 import { PORT, readNumber } from './numbers';
+import { DXL_CONFIG_FILE, readFileSafely } from './safe-file';
 
 /** One broker: a port and the host names or addresses to try for it, in order. */
 export interface BrokerAddress {
@@ -48,6 +50,7 @@ function configError(source: string, where: string, problem: string): DxlError {
   return new DxlError(DxlErrorCode.Config, `${source}${where}: ${problem}`);
 }
 
+/** Where in the file: the line, its section and, for keys of ours (never a broker's own name), the key. */
 function atLine(entry: { line: number }, section: string, key?: string): string {
   return ` line ${entry.line} ([${section}]${key === undefined ? '' : ` ${key}`})`;
 }
@@ -56,7 +59,7 @@ function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
-/** Parses a broker value, `[uniqueId;]port;host[;ip…]`. */
+/** Parses a broker value, `[uniqueId;]port;host[;ip…]`; a string says what is wrong, without quoting the value. */
 export function parseBrokerLine(value: string): BrokerAddress | string {
   const parts = value.split(';').map((part) => part.trim());
   if (parts.length < 2) return 'expected "[id;]port;host[;ip]"';
@@ -68,8 +71,8 @@ export function parseBrokerLine(value: string): BrokerAddress | string {
   }
   const port = readNumber(rest[0], PORT);
   if (port === undefined) {
-    const candidates = id === undefined ? `"${rest[0]}"` : `neither "${id}" nor "${rest[0] ?? ''}"`;
-    return `no port: ${candidates} is a port (1-65535); expected "[id;]port;host[;ip]"`;
+    const fields = id === undefined ? 'the first field is not' : 'neither the first nor the second field is';
+    return `no port: ${fields} a port (1-65535); expected "[id;]port;host[;ip]"`;
   }
   const hosts = [
     ...new Set(
@@ -99,16 +102,14 @@ function resolveCertPath(written: string, baseDir: string): string {
 
 const NOT_A_CONFIG = 'is this a certificate or key file rather than a dxlclient.config?';
 
-/**
- * Why a line is not INI. The line is quoted unless it looks like PEM or base64 data: the file may
- * be a private key picked by mistake, and error messages go to logs.
- */
-function unreadableLine(text: string): string {
-  if (/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(text)) return `a PEM line, neither a [Section] nor a key=value line: ${NOT_A_CONFIG}`;
-  if (/^[A-Za-z0-9+/]{16,}={0,2}$/.test(text)) return `base64 data, neither a [Section] nor a key=value line: ${NOT_A_CONFIG}`;
-  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  return `"${shown}" is neither a [Section] nor a key=value line`;
-}
+/** Why a line is not INI, by its shape: error messages go to logs and statuses, so the line is never quoted. */
+const UNREADABLE_LINE: Record<IniLineShape, string> = {
+  'entry-before-section': 'a key=value line before any [Section]',
+  pem: `a PEM line, neither a [Section] nor a key=value line: ${NOT_A_CONFIG}`,
+  base64: `base64 data, neither a [Section] nor a key=value line: ${NOT_A_CONFIG}`,
+  binary: 'binary data (control characters or bytes that are not text): is this a dxlclient.config?',
+  text: 'neither a [Section] nor a key=value line',
+};
 
 /**
  * Parses the text of a `dxlclient.config`. `baseDir` is where relative certificate
@@ -117,7 +118,7 @@ function unreadableLine(text: string): string {
 export function parseDxlConfig(text: string, baseDir: string, source = DEFAULT_NAME): DxlConfig {
   const doc = readIni(text);
   const first = doc.errors[0];
-  if (first) throw configError(source, ` line ${first.line}`, unreadableLine(first.text));
+  if (first) throw configError(source, ` line ${first.line}`, UNREADABLE_LINE[first.shape]);
 
   const section = (name: string): IniSection | undefined => doc.sections.get(name);
   const entry = (sectionName: string, key: string): IniEntry | undefined =>
@@ -134,7 +135,7 @@ export function parseDxlConfig(text: string, baseDir: string, source = DEFAULT_N
   const brokerList = (name: string): BrokerAddress[] =>
     (section(name)?.entries ?? []).map((line) => {
       const parsed = parseBrokerLine(line.value);
-      if (typeof parsed === 'string') throw configError(source, atLine(line, name, line.key), parsed);
+      if (typeof parsed === 'string') throw configError(source, atLine(line, name), parsed);
       return parsed;
     });
 
@@ -145,7 +146,7 @@ export function parseDxlConfig(text: string, baseDir: string, source = DEFAULT_N
   const useWs = entry('General', 'UseWebSockets');
   if (useWs) {
     const flag = parseBoolean(useWs.value);
-    if (flag === undefined) throw configError(source, atLine(useWs, 'General', 'UseWebSockets'), `"${useWs.value}" is not true or false`);
+    if (flag === undefined) throw configError(source, atLine(useWs, 'General', 'UseWebSockets'), 'is neither true nor false');
     if (flag) useWebSockets = true;
   }
   if (brokers.length === 0 && webSocketBrokers.length === 0) {
@@ -176,7 +177,7 @@ export function parseDxlConfig(text: string, baseDir: string, source = DEFAULT_N
     if (!address || address.value === '') throw configError(source, ' [Proxy]', 'Address is missing');
     if (!portEntry) throw configError(source, ' [Proxy]', 'Port is missing');
     const port = readNumber(portEntry.value, PORT);
-    if (port === undefined) throw configError(source, atLine(portEntry, 'Proxy', 'Port'), `"${portEntry.value}" is not a port (1-65535)`);
+    if (port === undefined) throw configError(source, atLine(portEntry, 'Proxy', 'Port'), 'is not a port (1-65535)');
     const proxy: ProxySettings = { address: address.value, port };
     const user = entry('Proxy', 'User');
     if (user && user.value !== '') {
@@ -190,24 +191,13 @@ export function parseDxlConfig(text: string, baseDir: string, source = DEFAULT_N
   return config;
 }
 
-/** Reads and parses a `dxlclient.config` file. */
+/**
+ * Reads and parses a `dxlclient.config` file: a regular file of at most MAX_DXL_CONFIG_BYTES, read
+ * without waiting on the event loop (safe-file.ts). Throws DXL_CONFIG naming the path as given.
+ */
 export function loadDxlConfig(given: string): DxlConfig {
   // "~/…" as a shell would read it; messages name the path as given.
   const file = expandHome(given);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new DxlError(DxlErrorCode.Config, `${given}: ${unreadableFileReason(error, 'the dxlclient.config in it')}`, { cause: error });
-  }
+  const text = readFileSafely(given, DXL_CONFIG_FILE).toString('utf8');
   return { ...parseDxlConfig(text, path.dirname(path.resolve(file)), given), file: path.resolve(file) };
-}
-
-/** Why a file a person named cannot be read, in words: not found, a folder, or the system's reason. */
-export function unreadableFileReason(error: unknown, inFolder: string): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'file not found';
-  if (code === 'EISDIR') return `this is a folder, not a file: give the path of ${inFolder}`;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied (the user running Node-RED cannot read it)';
-  return (error as Error).message;
 }

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PEM_FILE, readFileSafely } from '../dxl/safe-file';
 import { type KeyPairPem, createCertificateAuthority, issueCertificate } from './pki';
 
 /** File names inside the data directory; dxlclient.config refers to them by these relative names. */
@@ -37,7 +38,7 @@ function readPair(dir: string, certName: string, keyName: string): KeyPairPem | 
   const certFile = path.join(dir, certName);
   const keyFile = path.join(dir, keyName);
   if (!fs.existsSync(certFile) || !fs.existsSync(keyFile)) return undefined;
-  return { certPem: fs.readFileSync(certFile, 'utf8'), keyPem: fs.readFileSync(keyFile, 'utf8') };
+  return { certPem: readFileSafely(certFile, PEM_FILE).toString('utf8'), keyPem: readFileSafely(keyFile, PEM_FILE).toString('utf8') };
 }
 
 function writePair(dir: string, certName: string, keyName: string, pair: KeyPairPem): void {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type BrokerAddress, loadDxlConfig, parseDxlConfig } from '../dxl/config';
 import { resolveUserPath } from '../dxl/home-path';
+import { DXL_CONFIG_FILE, readFileSafely } from '../dxl/safe-file';
 import { ProvisionError, ProvisionErrorCode } from './errors';
 import type { BrokerUpdate, ProvisionedClient } from './provision';
 
@@ -160,7 +161,7 @@ export function replaceSectionEntries(text: string, section: string, lines: read
 export function updateConfigFile(given: string, update: BrokerUpdate): string {
   const configFile = resolveUserPath(given);
   const config = loadDxlConfig(configFile);
-  const original = fs.readFileSync(configFile, 'utf8');
+  const original = readFileSafely(configFile, DXL_CONFIG_FILE).toString('utf8');
   let text = replaceSectionEntries(original, 'Brokers', update.brokers.map(brokerLine));
   text = replaceSectionEntries(text, 'BrokersWebSockets', update.webSocketBrokers.map(brokerLine));
   // The result must still be a configuration the clients read.

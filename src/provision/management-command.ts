@@ -2,9 +2,10 @@
  * Runs one remote command of ePO / the OpenDXL console: GET /remote/<command>?<query>&:output=json
  * with basic authentication, following up to five redirects on the same host and port (carrying
  * cookies), and reading the "OK:"/"Error:" framing. Whatever goes wrong, the error says where and
- * why. Our messages never hold the password; the server's words quoted in them are masked.
+ * why. Our messages never hold the password; the server's words are quoted only from an answer in
+ * the management format (management-answer.ts), masked.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import { type IncomingHttpHeaders, STATUS_CODES } from 'node:http';
 import { ProvisionError, ProvisionErrorCode, maskSecret } from './errors';
 import { type HttpAnswer, httpsGet, isUntrustedCertificateError } from './https-get';
 import { parseManagementAnswer } from './management-answer';
@@ -62,7 +63,8 @@ function redirectTarget(answer: HttpAnswer, currentPath: string, server: Resolve
     });
   }
   if (!sameServer(next, server)) {
-    const target = maskSecret(`${next.protocol}//${next.host}${next.pathname}`, server.password);
+    // The origin only: the rest of the Location is the server's text.
+    const target = maskSecret(`${next.protocol}//${next.host}`, server.password);
     throw new ProvisionError(
       ProvisionErrorCode.Redirect,
       `${where} redirected to ${target}: redirects to another host, port or scheme are not followed (credentials stay with ${serverOrigin(server)})`,
@@ -89,7 +91,8 @@ function statusError(answer: HttpAnswer, where: string, server: ResolvedManageme
       details,
     );
   }
-  const reason = answer.statusMessage ? ` ${maskSecret(answer.statusMessage, server.password)}` : '';
+  // The standard reason phrase, not the server's own text.
+  const reason = STATUS_CODES[status] === undefined ? '' : ` ${STATUS_CODES[status]}`;
   return new ProvisionError(ProvisionErrorCode.HttpStatus, `${where} failed with HTTP ${status}${reason}`, details);
 }
 
@@ -107,13 +110,13 @@ async function untrustedServerError(error: unknown, server: ResolvedManagementSe
   );
 }
 
-/** The body of the first non-redirect 2xx answer. */
+/** The first non-redirect 2xx answer. */
 async function fetchFollowingRedirects(
   server: ResolvedManagementServer,
   command: string,
   query: CommandQuery,
   where: string,
-): Promise<string> {
+): Promise<HttpAnswer> {
   const cookies = new Map<string, string>();
   let path = commandPath(command, query);
   for (let redirects = 0; ; redirects += 1) {
@@ -139,7 +142,7 @@ async function fetchFollowingRedirects(
     }
     if (answer.status < 200 || answer.status > 299) throw statusError(answer, where, server, command);
     if (answer.body.trim() === '') throw new ProvisionError(ProvisionErrorCode.BadResponse, `${where} returned an empty answer`);
-    return answer.body;
+    return answer;
   }
 }
 
@@ -150,6 +153,6 @@ async function fetchFollowingRedirects(
 export async function runManagementCommand(server: ManagementServer, command: string, query: CommandQuery = {}): Promise<unknown> {
   const resolved = resolveManagementServer(server);
   const where = `${serverOrigin(resolved)}/remote/${command}`;
-  const body = await fetchFollowingRedirects(resolved, command, query, where);
-  return parseManagementAnswer(body, where, (text) => maskSecret(text, resolved.password));
+  const answer = await fetchFollowingRedirects(resolved, command, query, where);
+  return parseManagementAnswer(answer, where, (text) => maskSecret(text, resolved.password));
 }

@@ -103,8 +103,9 @@ export function parseBrokerList(detail: unknown, where: string): BrokerList {
   if (typeof detail === 'string') {
     try {
       document = JSON.parse(detail) as unknown;
-    } catch (error) {
-      throw badAnswer(where, `the broker list is not valid JSON (${(error as Error).message})`);
+    } catch {
+      // JSON.parse's message quotes the text it stopped at.
+      throw badAnswer(where, 'the broker list is not valid JSON');
     }
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) throw badAnswer(where, 'expected {"brokers": [...]}');

@@ -6,6 +6,7 @@
  * mutated envelopes on every kind of topic leave the fabric and the flow working.
  */
 import assert from 'node:assert/strict';
+import { openTopicPolicy } from '../../src/fabric';
 import { decodeMessage, encodeMessage, MessageType, emptyMessage } from '../../src/dxl/message';
 import type { DxlClient } from '../../src/dxl/client';
 import { TieTopic } from '../../src/tie/topics';
@@ -74,7 +75,8 @@ describe('faults: malformed traffic on the fabric, through Node-RED', function (
   let raw: RawPublisher;
 
   before(async () => {
-    test = await startTestFabric();
+    // The peer sends TIE events too, which the default policy keeps for the simulator.
+    test = await startTestFabric({ policy: openTopicPolicy() });
     peer = await test.client();
     raw = await rawPublisher(test.fabric, { ca: test.credentials.caPem, cert: test.credentials.certPem, key: test.credentials.keyPem });
     await helper.startServer();
