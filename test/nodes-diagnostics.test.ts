@@ -244,3 +244,64 @@ describe('tie-config diagnostics, Test connection and tie-status', function () {
     }
   });
 });
+
+describe('tie-config on a fabric whose topic policy refuses this client the Enterprise set topic', function () {
+  this.timeout(60_000);
+  let test: TestFabric;
+  const modules = ['tie-config', 'tie-get-reputation', 'tie-set-reputation'].map(ourNode);
+
+  before(async () => {
+    // Nobody may send on the Enterprise set topic (an empty list allows nobody); everything else is open.
+    test = await startTestFabric({ policy: { send: [{ topic: TieTopic.SET_FILE_REPUTATION, clients: [] }], receive: [] } });
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await test.close();
+  });
+  afterEach(() => helper.unload());
+
+  it('Test connection reports the set topic as not authorized, naming the group, and the lookup topic as answered', async () => {
+    const [configNode, credentials] = configNodeFor(test);
+    await helper.load(
+      modules,
+      [
+        configNode,
+        ...onTab([
+          { id: 'get', type: 'tie-get-reputation', connection: 'config', subject: 'file', wires: [[]] },
+          { id: 'set', type: 'tie-set-reputation', connection: 'config', subject: 'file', wires: [[]] },
+        ]),
+      ],
+      credentials,
+    );
+    const report = await testReport({
+      id: 'config',
+      settings: { brokers: [{ host: '127.0.0.1', port: test.fabric.port }] },
+      credentials: { caPem: credentials.config.caPem, certPem: credentials.config.certPem },
+    });
+    assert.deepEqual(report.topics, [
+      { topic: TieTopic.GET_FILE_REPUTATION, kind: 'request', verdict: 'answered' },
+      { topic: TieTopic.SET_FILE_REPUTATION, kind: 'request', verdict: 'notAuthorized', group: 'TIE Server Set Enterprise Reputation' },
+    ]);
+  });
+
+  it('a tie-set-reputation on that topic reaches the Catch within its timeout, naming authorization and the group', async () => {
+    const [flow, credentials] = requestFlow(test, 'tie-set-reputation', { subject: 'file' }, { requestTimeout: 2 });
+    await helper.load(modules, flow, credentials);
+    await eventually(
+      () => (node('config') as unknown as { connection: { state: { status: string } } }).connection.state.status === 'connected',
+      'connected',
+    );
+    // The registry is read when the connection is made.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = Date.now();
+    const caught = nextMessage('caught', 8000);
+    node('node').receive({ payload: NOTEPAD.md5, trustLevel: 99 });
+    const error = caughtError(await caught);
+    const took = Date.now() - started;
+    assert.ok(took < 2500, `caught after ${took} ms (timeout 2 s)`);
+    assert.equal(error.code, 'DXL_TIMEOUT');
+    assert.match(error.message, /probably not authorized to send on this topic/);
+    assert.match(error.message, /TIE Server Set Enterprise Reputation/);
+  });
+});
