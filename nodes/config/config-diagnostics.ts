@@ -23,15 +23,14 @@ function deployedConfig(RED: NodeRedApi, id: unknown): TieConfigNode | undefined
   return isTieConfigNode(node) ? node : undefined;
 }
 
-/** GET tie-config/:id/diagnostics: 404 when no such tie-config is deployed. */
+/** What the diagnostics endpoint answers for an id no deployed tie-config has (a dialog of a new node asks too). */
+export const NOT_DEPLOYED = { deployed: false } as const;
+
+/** GET tie-config/:id/diagnostics: the diagnostics, or NOT_DEPLOYED. */
 export function diagnosticsHandler(RED: NodeRedApi): AdminHandler {
   return (request, response) => {
     const config = deployedConfig(RED, request.params?.id);
-    if (config === undefined) {
-      response.status(404).json({ code: 'NOT_DEPLOYED', message: 'No deployed tie-config has this id' });
-      return;
-    }
-    response.json(config.connection.diagnostics());
+    response.json(config === undefined ? NOT_DEPLOYED : config.connection.diagnostics());
   };
 }
 

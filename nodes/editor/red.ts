@@ -75,7 +75,6 @@ export interface AjaxRequest {
 }
 
 export interface AjaxFailure {
-  status?: number;
   responseJSON?: { message?: string; code?: string };
   statusText: string;
 }

@@ -125,11 +125,12 @@ export function setupDiagnostics(form: DiagnosticsForm, node: EditorNode): () =>
     $.ajax({ url: `tie-config/${encodeURIComponent(node.id)}/diagnostics`, type: 'GET' })
       .done((answer) => {
         list.empty();
-        list.append(...diagnosticsLines(form, answer as TieConfigDiagnostics));
+        const deployed = (answer as { deployed?: unknown }).deployed !== false;
+        list.append(...(deployed ? diagnosticsLines(form, answer as TieConfigDiagnostics) : [line($, _(`${KEY}.notDeployed`))]));
       })
       .fail((xhr) => {
         list.empty();
-        list.append(line($, xhr.status === 404 ? _(`${KEY}.notDeployed`) : _(`${KEY}.unavailable`, { reason: reasonOf(xhr) })));
+        list.append(line($, _(`${KEY}.unavailable`, { reason: reasonOf(xhr) })));
       });
   };
   refresh();
