@@ -307,7 +307,7 @@ describe('the editor in en-US, de and ja', function () {
         const own = texts(lang, 'tie-config');
         assert.deepEqual(
           tabs,
-          ['connection', 'security', 'advanced', 'provision'].map((t) => own.get(`tie-config.tabs.${t}`)),
+          ['connection', 'security', 'advanced', 'provision', 'diagnostics'].map((t) => own.get(`tie-config.tabs.${t}`)),
         );
         const body = await formText(editor);
         for (const key of [
@@ -326,7 +326,7 @@ describe('the editor in en-US, de and ja', function () {
           problems.push(...(await layoutProblems(editor)).map((p) => `connection (${source}): ${p}`));
         }
         await editor.page.selectOption('#node-config-input-source', 'form');
-        for (const tab of ['security', 'advanced', 'provision']) {
+        for (const tab of ['security', 'advanced', 'provision', 'diagnostics']) {
           await editor.showDialogTab('tie-config-tabs', `tie-config-tab-${tab}`);
           problems.push(...(await layoutProblems(editor)).map((p) => `${tab}: ${p}`));
           await editor.screenshot(`tie-config-${tab}`);
