@@ -33,6 +33,8 @@ export interface ClientDiagnostics {
   requests: RequestCounts;
   /** Events (and service requests) received, by the DXL topic they were subscribed with. */
   received: Record<string, number>;
-  /** Messages dropped on arrival: not DXL (malformed), or over the size limit. */
-  refused: { malformed: number; oversized: number };
+  /** Messages refused on arrival (client.stats, wire-refusals.ts): over the size limit, not DXL, requests whose reply topic cannot be answered. */
+  refused: { oversized: number; malformed: number; unanswerable: number };
+  /** Responses that could not be sent. */
+  unsentResponses: number;
 }

@@ -10,6 +10,7 @@ import { DxlMessageRouter } from './message-router';
 import { ServiceRegistry } from './service-registry';
 import { TopicAuthorization } from './topic-authorization';
 import { type TopicPolicy, openTopicPolicy } from './topic-policy';
+import { type ServiceDropper, serviceDropper } from './service-drop';
 
 /** Where messages the fabric consumes go: a topic no delivery ever reaches. */
 const CONSUMED_TOPIC = '$fabric/consumed';
@@ -43,6 +44,7 @@ function describeError(error: unknown): string {
 export class DxlBroker {
   readonly registry: ServiceRegistry;
   private readonly router: DxlMessageRouter;
+  private readonly dropper: ServiceDropper;
   private readonly identities = new WeakMap<object, ClientIdentity>();
   private readonly ttlTimer: NodeJS.Timeout;
   private readonly log: FabricLog;
@@ -62,6 +64,11 @@ export class DxlBroker {
       authorization,
       log: this.log,
     });
+    this.dropper = serviceDropper(
+      this.registry,
+      (serviceGuid) => services.unregisteredEvent(serviceGuid),
+      (topic, payload) => this.publish(topic, payload),
+    );
     this.ttlTimer = setInterval(() => this.router.expireServices(), options.ttlCheckIntervalMs ?? 60_000);
     this.ttlTimer.unref();
   }
@@ -119,6 +126,11 @@ export class DxlBroker {
     connection.on('error', () => undefined);
     this.identities.set(connection, identity);
     aedes.handle(connection, request);
+  }
+
+  /** Drops a live registration as the OpenDXL broker can (see service-drop.ts); false when there was none. */
+  dropService(serviceGuid: string): boolean {
+    return this.dropper.dropService(serviceGuid);
   }
 
   /** Closes every connection and the broker. */

@@ -116,6 +116,11 @@ export interface RunningFabric {
   readonly management?: FabricManagement;
   /** The topic policy in force, thumbprints normalised. */
   readonly policy: TopicPolicy;
+  /**
+   * Drops a live service registration and announces it, as the OpenDXL broker does when a request
+   * routed to a stale instance of the service reaches nobody; false when it was not registered.
+   */
+  dropService(serviceGuid: string): boolean;
   /** Stops the simulator, closes every connection and the listeners. Bounded in time; safe to call twice. */
   close(): Promise<void>;
 }
@@ -310,6 +315,7 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
       files: { caCert: pki.files.caCert, clientCert: pki.files.clientCert, clientKey: pki.files.clientKey },
       ...(managementInfo ? { management: managementInfo.info } : {}),
       policy,
+      dropService: (serviceGuid) => broker.dropService(serviceGuid),
       close: () => (closing ??= shutdown()),
     };
   } catch (error) {
