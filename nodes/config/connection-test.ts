@@ -122,10 +122,14 @@ async function tryBroker(
   }
 }
 
+/** A GUID, host name or address as the broker registry gives them; a version number. */
+const HOST_LIKE = /^[\w.:{}[\]-]{1,253}$/;
+const VERSION_LIKE = /^[\w.+-]{1,40}$/;
+
 function tieVersion(instances: readonly ServiceEntry[]): string | undefined {
   for (const instance of instances) {
     for (const [key, value] of Object.entries(instance.metadata)) {
-      if (/version/i.test(key) && /^[\w.+-]{1,40}$/.test(value)) return value;
+      if (/version/i.test(key) && VERSION_LIKE.test(value)) return value;
     }
   }
   return undefined;
@@ -160,11 +164,12 @@ export async function testConnection(
       queryServices(client, {}, probeTimeoutMs).catch(() => undefined),
     ]);
     if (brokers !== undefined) {
+      // Only what reads as a GUID, a host name and a version goes into the report: it is shown as it is.
       report.fabricBrokers = brokers.map(({ guid, hostname, port, version }) => ({
-        guid,
-        ...(hostname === undefined ? {} : { hostname }),
+        guid: HOST_LIKE.test(guid) ? guid : '?',
+        ...(hostname === undefined || !HOST_LIKE.test(hostname) ? {} : { hostname }),
         ...(port === undefined ? {} : { port }),
-        ...(version === undefined ? {} : { version }),
+        ...(version === undefined || !VERSION_LIKE.test(version) ? {} : { version }),
       }));
     }
     if (services !== undefined) {
