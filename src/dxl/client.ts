@@ -10,12 +10,15 @@ import { decodeMessage, encodeMessage } from './envelope';
 import type { DxlConfig } from './config';
 import { ConnectionCause, type ConnectionState } from './connection-state';
 import { ConnectionSupervisor } from './connection-supervisor';
+import type { ClientDiagnostics } from './diagnostics';
 import { DxlError, DxlErrorCode } from './errors';
 import { newDxlId } from './ids';
 import { clientOptionsFromConfig } from './config-options';
 import { type DxlClientOptions, type ResolvedOptions, resolveOptions } from './options';
 import type { ClientStats } from './wire-refusals';
 import { oversized } from './packet-limits';
+import { RegistryTopic } from './registry';
+import { TimeoutExplainer } from './timeout-explainer';
 import { topicError } from './topic-rule';
 import { ServiceHost } from './services';
 import { WireRefusals } from './wire-refusals';
@@ -51,6 +54,9 @@ export class DxlClient implements DxlMessaging {
   private readonly services: ServiceHost;
   private closing: Promise<void> | undefined;
   private readonly refusals: WireRefusals;
+  private readonly explainer: TimeoutExplainer | undefined;
+  private roundTrip: { ms: number; at: number } | undefined;
+  private measuring = false;
 
   constructor(options: DxlClientOptions) {
     let refusals: WireRefusals | undefined;
@@ -65,11 +71,21 @@ export class DxlClient implements DxlMessaging {
       ready: (session) => {
         this.outbox.flush(session);
         this.services.registerAll();
+        this.explainer?.refresh();
       },
       lost: () => this.outbox.failSent(),
       message: (topic, payload) => this.onMessage(topic, payload),
     });
-    this.outbox = new Outbox((when, topic) => this.supervisor.disconnectedError(when, topic), this.options.requestTimeoutMs);
+    const { authorizationGroup } = this.options;
+    this.explainer = this.options.explainTimeouts
+      ? new TimeoutExplainer(this, authorizationGroup === undefined ? {} : { authorizationGroup })
+      : undefined;
+    this.outbox = new Outbox(
+      (when, topic) => this.supervisor.disconnectedError(when, topic),
+      this.options.requestTimeoutMs,
+      this.options.connectWaitMs,
+      this.explainer ? (topic, timeoutMs) => this.explainer!.timeoutError(topic, timeoutMs) : undefined,
+    );
     const supervisor = this.supervisor;
     this.services = new ServiceHost(
       {
@@ -101,6 +117,47 @@ export class DxlClient implements DxlMessaging {
 
   get connected(): boolean {
     return this.supervisor.ready;
+  }
+
+  /**
+   * Where the connection and its traffic stand (see ClientDiagnostics). When connected, it also
+   * starts a round trip to the broker (its registry), at most every `roundTripEveryMs`, whose time
+   * the next call reports.
+   */
+  diagnostics(roundTripEveryMs = 2000): ClientDiagnostics {
+    if (this.supervisor.ready && !this.measuring && (this.roundTrip === undefined || Date.now() - this.roundTrip.at >= roundTripEveryMs)) {
+      this.measureRoundTrip();
+    }
+    const log = this.supervisor.brokerLog.snapshot();
+    const diagnostics: ClientDiagnostics = {
+      clientId: this.clientId,
+      state: { ...this.supervisor.connectionState },
+      stateSince: this.supervisor.stateSince,
+      brokers: log.brokers,
+      reconnects: log.reconnects,
+      requests: this.outbox.counts(),
+      received: this.subscriptions.receivedCounts(),
+      refused: { ...this.refusals.stats.refused },
+      unsentResponses: this.refusals.stats.unsentResponses,
+    };
+    if (log.connectedSince !== undefined) diagnostics.connectedSince = log.connectedSince;
+    if (this.roundTrip) diagnostics.roundTrip = { ...this.roundTrip };
+    return diagnostics;
+  }
+
+  private measureRoundTrip(): void {
+    this.measuring = true;
+    const start = performance.now();
+    this.request(RegistryTopic.BROKER_QUERY, '{}', { timeoutMs: 5000 })
+      .then(
+        () => {
+          this.roundTrip = { ms: Math.round((performance.now() - start) * 10) / 10, at: Date.now() };
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        this.measuring = false;
+      });
   }
 
   /** What the client refused or could not send, counted since it was made: for diagnostics. */

@@ -3,6 +3,7 @@
  * while no connection was ready.
  */
 import { DxlError, DxlErrorCode, codeForFabricError } from './errors';
+import type { RequestCounts } from './diagnostics';
 import { type DxlMessage, MessageType } from './message';
 import type { MqttSession } from './mqtt-session';
 
@@ -16,8 +17,10 @@ interface PendingRequest {
   timeoutMs: number;
   /** False while the request waits for a connection. */
   sent: boolean;
-  /** performance.now() (monotonic, unlike the wall clock) at which it times out. */
+  /** performance.now() (monotonic, unlike the wall clock) at which it fails: its timeout, or while unsent, the end of its wait for a connection. */
   deadline: number;
+  /** performance.now() at which it times out. */
+  timeoutAt: number;
   resolve(response: DxlMessage): void;
   reject(error: DxlError): void;
 }
@@ -57,23 +60,49 @@ export class Outbox {
   private unsent: Unsent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
+  private answered = 0;
+  private timedOut = 0;
+  private readonly failed: Record<string, number> = {};
 
   /**
    * @param notConnected the error of a message that could not be sent for want of a connection,
    *   `when` saying how long it waited (DXL_DISCONNECTED with the last failure's reason)
    * @param waitMs how long an event or response waits for a connection
+   * @param connectWaitMs how long a request waits for a connection (within its own timeout)
+   * @param timeoutError the error of a request sent and not answered in time (default: a bare DXL_TIMEOUT)
    */
   constructor(
     private readonly notConnected: (when: string, topic: string) => DxlError,
     private readonly waitMs: number,
+    private readonly connectWaitMs = Infinity,
+    private readonly timeoutError?: (topic: string, timeoutMs: number) => DxlError,
   ) {}
+
+  /** The requests in flight and waiting now, and how those that ended ended. */
+  counts(): RequestCounts {
+    let waiting = 0;
+    for (const entry of this.unsent) if (entry.requestId !== undefined && this.entries.has(entry.requestId)) waiting++;
+    return {
+      inFlight: this.entries.size - waiting,
+      waiting,
+      answered: this.answered,
+      timedOut: this.timedOut,
+      failed: { ...this.failed },
+    };
+  }
+
+  private countFailure(code: string): void {
+    this.failed[code] = (this.failed[code] ?? 0) + 1;
+  }
 
   /** A request: published on `session` now, or once a connection is ready; resolves with its response. */
   request(messageId: string, topic: string, bytes: Buffer, timeoutMs: number, session: Publisher | undefined): Promise<DxlMessage> {
-    const deadline = performance.now() + timeoutMs;
+    const now = performance.now();
+    const timeoutAt = now + timeoutMs;
+    const deadline = session || this.connectWaitMs >= timeoutMs ? timeoutAt : now + this.connectWaitMs;
     if (deadline < this.armedFor) this.arm(deadline);
     const response = new Promise<DxlMessage>((resolve, reject) => {
-      this.entries.set(messageId, { topic, timeoutMs, sent: session !== undefined, deadline, resolve, reject });
+      this.entries.set(messageId, { topic, timeoutMs, sent: session !== undefined, deadline, timeoutAt, resolve, reject });
     });
     if (session) session.publish(topic, bytes);
     else this.unsent.push({ topic, bytes, requestId: messageId });
@@ -113,6 +142,7 @@ export class Outbox {
         const pending = this.entries.get(entry.requestId);
         if (!pending) continue;
         pending.sent = true;
+        pending.deadline = pending.timeoutAt;
       }
       session.publish(entry.topic, entry.bytes);
       entry.settle?.();
@@ -123,8 +153,14 @@ export class Outbox {
   settle(message: DxlMessage): void {
     const pending = this.take(message.requestMessageId);
     if (!pending) return;
-    if (message.messageType === MessageType.ErrorResponse) pending.reject(responseError(message, pending.topic));
-    else pending.resolve(message);
+    if (message.messageType === MessageType.ErrorResponse) {
+      const error = responseError(message, pending.topic);
+      this.countFailure(error.code);
+      pending.reject(error);
+    } else {
+      this.answered++;
+      pending.resolve(message);
+    }
   }
 
   /** Rejects every request already on the wire: their answers went with the connection. */
@@ -132,6 +168,7 @@ export class Outbox {
     for (const [messageId, pending] of this.entries) {
       if (!pending.sent) continue;
       this.take(messageId);
+      this.countFailure(DxlErrorCode.Disconnected);
       pending.reject(
         new DxlError(DxlErrorCode.Disconnected, `The connection was lost before the response to ${pending.topic} arrived`, {
           topic: pending.topic,
@@ -184,12 +221,21 @@ export class Outbox {
 
   private expire(messageId: string, pending: PendingRequest): void {
     this.entries.delete(messageId);
-    pending.reject(
-      pending.sent
-        ? new DxlError(DxlErrorCode.Timeout, `No response to the request on ${pending.topic} within ${pending.timeoutMs} ms`, {
+    if (pending.sent) {
+      this.timedOut++;
+      pending.reject(
+        this.timeoutError?.(pending.topic, pending.timeoutMs) ??
+          new DxlError(DxlErrorCode.Timeout, `No response to the request on ${pending.topic} within ${pending.timeoutMs} ms`, {
             topic: pending.topic,
-          })
-        : this.notConnected(`within the request timeout (${pending.timeoutMs} ms)`, pending.topic),
-    );
+          }),
+      );
+      return;
+    }
+    this.countFailure(DxlErrorCode.Disconnected);
+    const waited =
+      pending.deadline < pending.timeoutAt
+        ? `within ${this.connectWaitMs} ms (its wait for a connection)`
+        : `within the request timeout (${pending.timeoutMs} ms)`;
+    pending.reject(this.notConnected(waited, pending.topic));
   }
 }
