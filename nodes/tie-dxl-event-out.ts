@@ -1,6 +1,6 @@
 /** tie-dxl-event-out: sends msg.payload as a DXL event on the node's topic, or on msg.topic. */
 import { chooseTopic, encodePayload } from './kit/dxl-messages';
-import { finishMessage, linkInputNode } from './kit/input';
+import { linkInputNode } from './kit/input';
 import type { NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
 
 interface DxlEventOutDefinition extends NodeDefinition {
@@ -24,10 +24,7 @@ export = function registerTieDxlEventOut(RED: NodeRedApi): void {
         const bytes = encodePayload(msg.payload, 'msg.payload');
         await linked.link.dxl().sendEvent(topic, bytes);
       };
-      finishMessage(work(), msg, undefined, done, {
-        succeeded: () => linked.finished({}, false),
-        failed: (failure) => linked.finished({ errorCode: failure.code }, false),
-      });
+      linked.run(msg, undefined, done, work, () => undefined);
     });
   }
   RED.nodes.registerType('tie-dxl-event-out', TieDxlEventOutNode);

@@ -5,7 +5,7 @@
 import { chooseTopic, decodePayload, dxlFields, encodePayload, payloadFormat } from './kit/dxl-messages';
 import { nodeSetting } from './kit/values';
 import type { NodeDefinition, NodeInstance, NodeRedApi } from './kit/node-red';
-import { type TypedValue, evaluateTyped, finishMessage, linkInputNode, typedLabel, typedOrMsg } from './kit/input';
+import { type InputMessage, type TypedValue, evaluateTyped, linkInputNode, typedLabel, typedOrMsg } from './kit/input';
 
 interface DxlRequestDefinition extends NodeDefinition {
   connection?: string;
@@ -33,24 +33,19 @@ export = function registerTieDxlRequest(RED: NodeRedApi): void {
     const requestOptions = timeoutS === undefined ? {} : { timeoutMs: timeoutS * 1000 };
 
     node.on('input', (msg, send, done) => {
-      let sent = false;
-      const work = async () => {
+      const work = async (message: InputMessage) => {
         const topic = chooseTopic(definition.topic, msg.topic, 'publish');
         const bytes = encodePayload(await evaluateTyped(RED, node, msg, payload), typedLabel(payload));
         const dxl = linked.link.dxl();
-        sent = true;
-        linked.started();
+        message.started();
         const response = await dxl.request(topic, bytes, requestOptions);
         return { topic, payload: decodePayload(response.payload, format, topic), dxl: dxlFields(response) };
       };
-      finishMessage(work(), msg, send, done, {
-        succeeded: (answer) => {
-          msg.topic = answer.topic;
-          msg.payload = answer.payload;
-          msg.dxl = answer.dxl;
-          linked.finished({}, sent);
-        },
-        failed: (failure) => linked.finished({ errorCode: failure.code }, sent),
+      linked.run(msg, send, done, work, (answer) => {
+        msg.topic = answer.topic;
+        msg.payload = answer.payload;
+        msg.dxl = answer.dxl;
+        return undefined;
       });
     });
   }

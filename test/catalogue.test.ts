@@ -78,7 +78,7 @@ function runtimeTexts(): UserText[] {
   texts.push(writes.status({ status: 'connected' }).text!);
   writes.progress(1, 2);
   texts.push(writes.status({ status: 'connected' }).text!);
-  writes.finished({}, true);
+  writes.finished({});
   texts.push(writes.status({ status: 'connected' }).text!);
   const events = new EventActivity();
   events.subscribing();

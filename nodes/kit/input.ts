@@ -67,16 +67,32 @@ export function typedOrMsg(value: unknown, type: unknown, property: string): Typ
   return { value, type };
 }
 
-// ---- the status of a node on a connection ----
+// ---- a node's input: its status on the connection, and each message's road to its one end ----
+
+/** One message on its way through a node, from its arrival to its one done(). */
+export interface InputMessage {
+  /** Its work went on the wire: counted in the status until it ends. */
+  started(): void;
+  /** How far its batch is. */
+  progress(settled: number, total: number): void;
+}
+
+/** How a message's result goes on the msg; what it gives back is the status's note, if any. */
+export type PutResult<T> = (result: T) => UserText | undefined;
 
 export interface InputLink {
   readonly link: ConfigLink;
-  /** A message's work went on the wire: counted in the status until it finishes. */
-  started(): void;
-  /** How far a batch is. */
-  progress(settled: number, total: number): void;
-  /** A message ended; `sent` says whether it had started. */
-  finished(outcome: { errorCode?: string; note?: UserText }, sent: boolean): void;
+  /**
+   * Runs one message's work and ends it (finishMessage): its result on the msg by `put`, the msg
+   * on by `send`, the status told how it ended, counting it only if it had started.
+   */
+  run<T>(
+    msg: NodeMessage,
+    send: SendFunction | undefined,
+    done: DoneFunction,
+    work: (message: InputMessage) => Promise<T>,
+    put: PutResult<T>,
+  ): void;
   /** Something else the node's activity shows changed (e.g. its write queue). */
   changed(): void;
 }
@@ -92,17 +108,31 @@ export function linkInputNode(
   const { link, display } = linkWithStatus(RED, node, configId, (state) => activity.status(state));
   return {
     link,
-    started() {
-      activity.started();
-      display.changed();
-    },
-    progress(settled, total) {
-      activity.progress(settled, total);
-      display.changed();
-    },
-    finished(outcome, sent) {
-      activity.finished(outcome, sent);
-      display.changed();
+    run(msg, send, done, work, put) {
+      let started = false;
+      const message: InputMessage = {
+        started() {
+          started = true;
+          activity.started();
+          display.changed();
+        },
+        progress(settled, total) {
+          activity.progress(settled, total);
+          display.changed();
+        },
+      };
+      const ended = (outcome: { errorCode?: string; note?: UserText }): void => {
+        if (started) activity.finished(outcome);
+        else activity.refused(outcome);
+        display.changed();
+      };
+      finishMessage(work(message), msg, send, done, {
+        succeeded: (result) => {
+          const note = put(result);
+          ended(note === undefined ? {} : { note });
+        },
+        failed: (failure) => ended({ errorCode: failure.code }),
+      });
     },
     changed() {
       display.changed();

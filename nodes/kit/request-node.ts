@@ -5,7 +5,7 @@
  * msg.payload and the decoded extras beside it, and end the message (input.ts).
  */
 import { type TieNodeError, toNodeError } from './errors';
-import { type InputLink, type TypedValue, evaluateTyped, finishMessage, linkInputNode, typedLabel } from './input';
+import { type InputLink, type InputMessage, type TypedValue, evaluateTyped, linkInputNode, typedLabel } from './input';
 import { type ItemSettingName, type ItemSettings, type Subject, checkBatchSize, readItem, withInputContext } from './items';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red';
 import type { OperationResult, RequestOperation, RunContext, WriteAudit, WriteGuard } from './operations';
@@ -123,40 +123,32 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
     withInputContext(itemLabel, index, () => operation.prepare(readItem(value, subject, accepted, itemLabel, index), defaults));
 
   node.on('input', (msg, send, done) => {
-    // "requesting" only once the input passed validation and a request went to the client.
-    let sent = false;
     const context: RunContext = { force: msg.force === true };
-    const work = async (): Promise<RequestOutcome> => {
+    // "requesting" only once the input passed validation and a request went to the client.
+    const work = async (message: InputMessage): Promise<RequestOutcome> => {
       const value = await evaluateTyped(RED, node, msg, input);
       const defaults = await readDefaults(msg);
       if (Array.isArray(value)) {
         checkBatchSize(value, label);
         const items = value.map((item: unknown, index) => prepare(item, defaults, `${label}[${index}]`, index));
         const tie = linked.link.tie();
-        if (items.length > 0) {
-          sent = true;
-          linked.started();
-        }
-        return runBatch(items, operation.extraKeys, (item) => run(tie, item, context), batch, linked);
+        if (items.length > 0) message.started();
+        return runBatch(items, operation.extraKeys, (item) => run(tie, item, context), batch, message);
       }
       const prepared = prepare(value, defaults, label);
       const tie = linked.link.tie();
-      sent = true;
-      linked.started();
+      message.started();
       const result = await run(tie, prepared, context);
       const outcome: RequestOutcome = { payload: result.payload, extras: result.extras, warnings: result.warning ? [result.warning] : [] };
       if (result.note !== undefined) outcome.note = result.note;
       return outcome;
     };
-    finishMessage(work(), msg, send, done, {
-      succeeded: (outcome) => {
-        msg.payload = outcome.payload;
-        Object.assign(msg, outcome.extras);
-        if (outcome.errors !== undefined) msg.errors = outcome.errors;
-        for (const warning of outcome.warnings) warn(warning);
-        linked.finished(outcome.note === undefined ? {} : { note: outcome.note }, sent);
-      },
-      failed: (failure) => linked.finished({ errorCode: failure.code }, sent),
+    linked.run(msg, send, done, work, (outcome) => {
+      msg.payload = outcome.payload;
+      Object.assign(msg, outcome.extras);
+      if (outcome.errors !== undefined) msg.errors = outcome.errors;
+      for (const warning of outcome.warnings) warn(warning);
+      return outcome.note;
     });
   });
 }
@@ -211,12 +203,12 @@ async function runBatch<P>(
   extraKeys: readonly string[],
   runItem: (item: P) => Promise<OperationResult>,
   settings: BatchSettings,
-  linked: InputLink,
+  message: InputMessage,
 ): Promise<RequestOutcome> {
   const total = items.length;
   const results: Array<Settled<OperationResult> | undefined> = await runOrdered(items, runItem, {
     ...settings,
-    onProgress: (settled, count) => linked.progress(settled, count),
+    onProgress: (settled, count) => message.progress(settled, count),
   });
 
   if (settings.stopOnError) {

@@ -182,9 +182,14 @@ export class RequestActivity {
     this.batch = { settled, total };
   }
 
-  /** A message ended; `sent` is false when it was refused before anything was sent (it never started). */
-  finished(outcome: { errorCode?: string; note?: UserText }, sent = true): void {
-    if (sent) this.inFlight = Math.max(0, this.inFlight - 1);
+  /** A message that had started ended. */
+  finished(outcome: { errorCode?: string; note?: UserText }): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.refused(outcome);
+  }
+
+  /** A message ended without starting (refused before anything was sent): only how it ended shows. */
+  refused(outcome: { errorCode?: string; note?: UserText }): void {
     if (this.inFlight === 0) this.batch = undefined;
     this.lastError = outcome.errorCode;
     this.lastNote = outcome.errorCode === undefined ? outcome.note : undefined;
