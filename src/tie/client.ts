@@ -95,7 +95,7 @@ export class TieClient {
     return this.reputations(() => certificateTarget(sha1, publicKeySha1));
   }
 
-  /** The reputations of a file or certificate with their verdict (see results.ts); cached with them. */
+  /** The reputations of a file or certificate with their verdict (verdict.ts); cached with them. */
   getReputationWithVerdict(target: ReputationTarget): Promise<ReputationsWithVerdict> {
     let lookup: ReputationLookup;
     try {
