@@ -2,8 +2,7 @@
  * What TieClient puts on the wire and reads back: the requests of lookups, first references and
  * writes (validated, as JSON text), and the answers read.
  */
-import type { DxlMessage } from '../dxl/message';
-import { parseJsonPayload } from '../dxl/message';
+import { type DxlMessage, parseJsonPayload } from '../dxl/message';
 import { queryLimitArgument, textArgument, trustLevelArgument } from './arguments';
 import { CertProvider, FileProvider, isFileType, isTrustLevel } from './constants';
 import { invalidInput, invalidResponse } from './errors';
