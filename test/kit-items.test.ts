@@ -135,4 +135,11 @@ describe('kit: setting values', () => {
     assert.equal(parseText(12, 'c'), '12');
     refused(() => parseText({}, 'msg.comment'), /msg\.comment must be text, got object/);
   });
+
+  it('takes blanks for nothing given, as the number settings do', () => {
+    refused(() => parseTrustLevel('  ', 'msg.trustLevel'), /msg\.trustLevel was not specified/);
+    assert.equal(parseFileType(' \t', 'f'), 0);
+    assert.equal(parseQueryLimit('   ', 'q', 500), 500);
+    assert.equal(parseText('  ', 'c'), '  ', 'text given is text, blanks and all');
+  });
 });
