@@ -74,10 +74,14 @@ export = function registerTieConfig(RED: NodeRedApi): void {
       credentials,
       tuning,
       checkIntervalMs: configFileCheckMs,
-      onEvent: (event) =>
-        event.kind === 'changed'
-          ? node.log(translate(userText('tie.log.configFileChanged', { file: event.file })))
-          : node.warn(translate(userText('tie.log.configFileUnusable', { file: event.file, reason: event.error.message }))),
+      onEvent: (event) => {
+        if (event.kind === 'retry') {
+          // No client could be made at deploy (the file was not there yet): make one now.
+          node.log(translate(userText('tie.log.configFileRetry', { file: event.file })));
+          node.connection.retry();
+        } else if (event.kind === 'changed') node.log(translate(userText('tie.log.configFileChanged', { file: event.file })));
+        else node.warn(translate(userText('tie.log.configFileUnusable', { file: event.file, reason: event.error.message })));
+      },
     });
     node.connection = configNodeConnection({
       settings,
