@@ -5,6 +5,7 @@
  */
 import { type ConnectionTuning, type TieConfigCredentials, type TieConfigSettings, nodeRedTuning } from './config/client-options';
 import { configNodeConnection } from './config/config-connection';
+import { summarizeConfigFile } from './config/config-file-summary';
 import { followConfigFile } from './config/config-file-watch';
 import { importDxlConfig, importFailure } from './config/config-import';
 import { TIE_CONFIG_CREDENTIALS } from './config/config-credentials';
@@ -39,6 +40,14 @@ function stateLogger(node: NodeInstance, translate: Translate): StateListener {
 const importHandler: AdminHandler = (request, response) => {
   try {
     response.json(importDxlConfig(request.body));
+  } catch (error) {
+    response.status(400).json(importFailure(error));
+  }
+};
+
+const fileSummaryHandler: AdminHandler = (request, response) => {
+  try {
+    response.json(summarizeConfigFile(request.body));
   } catch (error) {
     response.status(400).json(importFailure(error));
   }
@@ -105,6 +114,10 @@ export = function registerTieConfig(RED: NodeRedApi): void {
   // with it. Nothing is read from the server's disk.
   // Every action takes JSON only (requireJsonBody): a cross-site form post is refused before it runs.
   RED.httpAdmin.post('/tie-config/import', RED.auth.needsPermission('tie-config.write'), requireJsonBody, importHandler);
+
+  // A file-based tie-config's form shows what its dxlclient.config says (brokers, certificate paths;
+  // never key material), and switching to "in this form" starts from it. Reading needs read permission only.
+  RED.httpAdmin.post('/tie-config/file-summary', RED.auth.needsPermission('tie-config.read'), requireJsonBody, fileSummaryHandler);
 
   // The editor's "Provision" and "Update brokers": the runtime makes the key and CSR and talks to
   // ePO or the OpenDXL console; the password is used for the call only. Files are written only to

@@ -286,8 +286,8 @@ describe('tie-config', function () {
 
     it('needs tie-config.write, parses the uploaded text, reads nothing on the server and offers no other route', async () => {
       await helper.load([guardedConfig], [{ id: 'config', type: 'tie-config', brokers: [] }], {});
-      // One check per route: import, provision, update-brokers.
-      assert.deepEqual(permissions, ['tie-config.write', 'tie-config.write', 'tie-config.write']);
+      // One check per route: import, file-summary (read only), provision, update-brokers.
+      assert.deepEqual(permissions, ['tie-config.write', 'tie-config.read', 'tie-config.write', 'tie-config.write']);
 
       const refused = await helper.request().post('/tie-config/import').send({ config: CONFIG_TEXT });
       assert.equal(refused.status, 401);
@@ -313,7 +313,12 @@ describe('tie-config', function () {
       )._httpAdmin._router.stack
         .filter((layer) => layer.route?.path.startsWith('/tie-config'))
         .map((layer) => `${Object.keys(layer.route!.methods).join(',')} ${layer.route!.path}`);
-      assert.deepEqual(routes, ['post /tie-config/import', 'post /tie-config/provision', 'post /tie-config/update-brokers']);
+      assert.deepEqual(routes, [
+        'post /tie-config/import',
+        'post /tie-config/file-summary',
+        'post /tie-config/provision',
+        'post /tie-config/update-brokers',
+      ]);
     });
   });
 });

@@ -104,6 +104,8 @@ export interface JQ {
   css(style: Record<string, string>): JQ;
   toggleClass(name: string, on: boolean): JQ;
   removeClass(name: string): JQ;
+  empty(): JQ;
+  addClass(name: string): JQ;
   append(...content: JQ[]): JQ;
   children(): JQ;
   find(selector: string): JQ;

@@ -6,6 +6,7 @@ import { fieldText, keyOf, nameOf, nodeLook, settingValidator, withMessage } fro
 import { pickedFiles } from './browser-files';
 import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate } from './red';
 import { type BrokerRow, setupImport, setupProvisioning } from './tie-config-actions';
+import { setupFileSummary } from './tie-config-file';
 
 const TYPE = 'tie-config';
 
@@ -246,6 +247,7 @@ function prepare(RED: EditorRED, $: Dollar, node: EditorNode): void {
   const form = { RED, $, _, setBrokers, refreshRows };
   setupProvisioning(form);
   setupImport(form);
+  setupFileSummary(form);
 }
 
 export function register(RED: EditorRED, $: Dollar): void {

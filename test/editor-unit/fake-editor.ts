@@ -77,6 +77,8 @@ export function fakeDollar(): { $: Dollar; recorded: Recorded } {
       css: () => self,
       toggleClass: () => self,
       removeClass: () => self,
+      empty: () => self,
+      addClass: () => self,
       append: () => self,
       children: () => self,
       find: (inner) => element(`${selector} ${inner}`),
