@@ -2,7 +2,7 @@
 import { TIE_CONFIG_CREDENTIALS } from '../config/config-credentials';
 import { DEFAULT_BROKER_PORT, PORT, readNumber } from '../../src/dxl/numbers';
 import { EVENT_SENDERS, EXAMPLE_PROXY_PORT, MQTT_PROTOCOL_VERSIONS, SETTINGS, isEnvReference, readSetting } from '../kit/settings';
-import { fieldText, keyOf, nameOf, nodeLook, settingValidator, withMessage } from './common';
+import { fieldText, keyOf, nameOf, nodeLook, paletteLabel, settingValidator, withMessage } from './common';
 import { pickedFiles } from './browser-files';
 import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate } from './red';
 import { type BrokerRow, setupImport, setupProvisioning } from './tie-config-actions';
@@ -45,6 +45,8 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
   const cacheTtl = settingValidator(RED, TYPE, SETTINGS.cacheTtl);
   return {
     ...nodeLook(TYPE, 'config'),
+    // The help sidebar's index names a node type by its palette label: a name, not the raw type.
+    paletteLabel: paletteLabel(TYPE),
     defaults: {
       name: { value: '' },
       source: { value: 'form' },
