@@ -7,7 +7,7 @@ import { payloadFormat } from './kit/dxl-messages';
 import { DEFAULT_SERVICE_MAX_PENDING, SETTINGS } from './kit/settings';
 import { nodeSetting } from './kit/values';
 import type { EventNodeDefinition } from './kit/event-node';
-import { setupServiceNode } from './kit/service-node';
+import { setupServiceNode, trackFlowStops } from './kit/service-node';
 import type { NodeInstance, NodeRedApi } from './kit/node-red';
 
 interface DxlServiceDefinition extends EventNodeDefinition {
@@ -24,6 +24,8 @@ interface DxlServiceDefinition extends EventNodeDefinition {
 const DEFAULT_SERVICE_TYPE = 'node-red';
 
 export = function registerTieDxlService(RED: NodeRedApi): void {
+  // A stopping service node needs to know whether its flow stops with it.
+  trackFlowStops(RED);
   function TieDxlServiceNode(this: NodeInstance, definition: DxlServiceDefinition): void {
     RED.nodes.createNode(this, definition);
     setupServiceNode(RED, this, definition, {

@@ -5,10 +5,10 @@
  */
 import { externalReputationOperation } from './kit/operations';
 import type { NodeInstance, NodeRedApi } from './kit/node-red';
-import { type RequestNodeDefinition, setupRequestNode } from './kit/request-node';
+import { type WriteNodeDefinition, readWriteGuard, setupRequestNode } from './kit/request-node';
 import { typedOrMsg } from './kit/input';
 
-interface SetExternalDefinition extends RequestNodeDefinition {
+interface SetExternalDefinition extends WriteNodeDefinition {
   trustLevel?: string;
   trustLevelType?: string;
   fileType?: string;
@@ -24,12 +24,14 @@ interface SetExternalDefinition extends RequestNodeDefinition {
 export = function registerTieSetExternalReputation(RED: NodeRedApi): void {
   function TieSetExternalReputationNode(this: NodeInstance, definition: SetExternalDefinition): void {
     RED.nodes.createNode(this, definition);
+    const writeGuard = readWriteGuard(RED, this, definition);
     setupRequestNode(
       RED,
       this,
       { ...definition, subject: 'file' },
       {
-        operation: (d) => externalReputationOperation({ checkFirst: d.checkFirst !== false }),
+        operation: (d) => externalReputationOperation({ checkFirst: d.checkFirst !== false, guard: writeGuard }),
+        writeGuard,
         defaults: (d) => ({
           trustLevel: typedOrMsg(d.trustLevel, d.trustLevelType, 'trustLevel'),
           fileType: typedOrMsg(d.fileType, d.fileTypeType, 'fileType'),

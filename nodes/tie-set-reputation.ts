@@ -1,10 +1,10 @@
 /** tie-set-reputation: the Enterprise (administrator) trust level of a file or a certificate. */
 import { setReputationOperation } from './kit/operations';
 import type { NodeInstance, NodeRedApi } from './kit/node-red';
-import { type RequestNodeDefinition, setupRequestNode } from './kit/request-node';
+import { type WriteNodeDefinition, readWriteGuard, setupRequestNode } from './kit/request-node';
 import { typedOrMsg } from './kit/input';
 
-interface SetReputationDefinition extends RequestNodeDefinition {
+interface SetReputationDefinition extends WriteNodeDefinition {
   trustLevel?: string;
   trustLevelType?: string;
   filename?: string;
@@ -16,8 +16,10 @@ interface SetReputationDefinition extends RequestNodeDefinition {
 export = function registerTieSetReputation(RED: NodeRedApi): void {
   function TieSetReputationNode(this: NodeInstance, definition: SetReputationDefinition): void {
     RED.nodes.createNode(this, definition);
+    const writeGuard = readWriteGuard(RED, this, definition);
     setupRequestNode(RED, this, definition, {
-      operation: () => setReputationOperation,
+      operation: () => setReputationOperation(writeGuard),
+      writeGuard,
       defaults: (d) => ({
         trustLevel: typedOrMsg(d.trustLevel, d.trustLevelType, 'trustLevel'),
         filename: typedOrMsg(d.filename, d.filenameType, 'filename'),

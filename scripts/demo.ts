@@ -4,7 +4,14 @@ import http from 'node:http';
 import path from 'node:path';
 import { type FabricManagementOptions, type RunningFabric, startFabric, startTieSimulator } from '../src/fabric';
 import { DEFAULT_KEEPALIVE_S, DEFAULT_MANAGEMENT_PORT, DEFAULT_REQUEST_TIMEOUT_S } from '../src/dxl/numbers';
-import { DEFAULT_CACHE_TTL_S } from '../nodes/kit/settings';
+import {
+  DEFAULT_CACHE_TTL_S,
+  DEFAULT_MAX_MESSAGE_KB,
+  DEFAULT_WRITE_BURST,
+  DEFAULT_WRITE_QUEUE,
+  DEFAULT_WRITE_RATE,
+  EVENT_SENDERS,
+} from '../nodes/kit/settings';
 import { DemoUserDirInUse, assertPortFree, holdUserDir, userDirHolder } from './demo-preflight';
 import { freePort } from './free-port';
 import { nodeRedRuntime } from './node-red-runtime';
@@ -118,6 +125,13 @@ function demoConfigNode(fabric: RunningFabric): FlowNode {
     keepalive: DEFAULT_KEEPALIVE_S,
     cache: false,
     cacheTtl: DEFAULT_CACHE_TTL_S,
+    maxMessageKb: DEFAULT_MAX_MESSAGE_KB,
+    eventSenders: EVENT_SENDERS[0],
+    trustedClientIds: '',
+    writeDryRun: false,
+    writeRate: DEFAULT_WRITE_RATE,
+    writeBurst: DEFAULT_WRITE_BURST,
+    writeQueue: DEFAULT_WRITE_QUEUE,
     provisionHost: '',
     provisionPort: DEFAULT_MANAGEMENT_PORT,
     provisionUser: '',

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { MAX_BATCH_ITEMS } from '../nodes/kit/items';
+import { SERVICE_DRAIN_MAX_S } from '../nodes/kit/service-node';
 import { DEFAULT_BROKER_PORT, DEFAULT_KEEPALIVE_S, DEFAULT_MANAGEMENT_PORT, DEFAULT_REQUEST_TIMEOUT_S } from '../src/dxl/numbers';
 import {
   DEFAULT_CACHE_TTL_S,
@@ -19,8 +20,13 @@ import {
   DEFAULT_MAX_MESSAGE_KB,
   DEFAULT_SERVICE_ANSWER_TIMEOUT_S,
   DEFAULT_SERVICE_MAX_PENDING,
+  DEFAULT_VERIFY_TIMEOUT_S,
+  DEFAULT_WRITE_BURST,
+  DEFAULT_WRITE_QUEUE,
+  DEFAULT_WRITE_RATE,
   MAX_CONCURRENCY,
   MAX_TIMEOUT_S,
+  MAX_VERIFY_TIMEOUT_S,
 } from '../nodes/kit/settings';
 import { FileType, TRUST_LEVELS, TrustLevel } from '../src/tie/constants';
 import { DEFAULT_FIRST_REFERENCES_LIMIT } from '../src/tie/topics';
@@ -42,7 +48,13 @@ const LIMITS: Readonly<Record<string, number>> = {
   DEFAULT_KEEPALIVE_S,
   DEFAULT_SERVICE_ANSWER_TIMEOUT_S,
   DEFAULT_SERVICE_MAX_PENDING,
+  SERVICE_DRAIN_MAX_S,
   MAX_TIMEOUT_S,
+  DEFAULT_VERIFY_TIMEOUT_S,
+  MAX_VERIFY_TIMEOUT_S,
+  DEFAULT_WRITE_RATE,
+  DEFAULT_WRITE_BURST,
+  DEFAULT_WRITE_QUEUE,
 };
 /** Numbers quoted as they are written (ports), not in the language's number format. */
 const NAMES: Readonly<Record<string, number>> = { DEFAULT_BROKER_PORT, DEFAULT_MANAGEMENT_PORT };

@@ -72,6 +72,14 @@ function runtimeTexts(): UserText[] {
   texts.push(request.status({ status: 'connected' }).text!, request.status({ status: 'connecting' }).text!);
   request.progress(1, 2);
   texts.push(request.status({ status: 'connected' }).text!, request.status({ status: 'connecting' }).text!);
+  // A set node's writes: a dry run, a write queue.
+  const writes = new RequestActivity('tie', { dryRun: () => true, queued: () => 3 });
+  writes.started();
+  texts.push(writes.status({ status: 'connected' }).text!);
+  writes.progress(1, 2);
+  texts.push(writes.status({ status: 'connected' }).text!);
+  writes.finished({}, true);
+  texts.push(writes.status({ status: 'connected' }).text!);
   const events = new EventActivity();
   events.subscribing();
   texts.push(events.status({ status: 'connected' }).text!);

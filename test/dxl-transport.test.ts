@@ -359,7 +359,7 @@ describe('MQTT session with Mosquitto over TLS', function () {
   });
 
   it('delivers publishes through the broker whatever the size of their remaining length', async () => {
-    const session = await open(broker);
+    const session = await open(broker, { maxMessageBytes: 4 * 1024 * 1024 });
     const received: Buffer[] = [];
     session.listen({ message: (_topic, payload) => received.push(Buffer.from(payload)), error: () => undefined, close: () => undefined });
     await session.subscribe(['/größe/#']);

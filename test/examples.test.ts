@@ -111,6 +111,36 @@ const PROMISES: Record<string, Record<string, Promise_>> = {
       },
     },
   },
+  'guarded-write': {
+    'notepad.exe: Known Malicious, refused (TIE_PROTECTED)': {
+      at: { refused: 1 },
+      check: ({ refused }) => {
+        const error = refused[0].tieError as { code: string; protectedBy: Array<{ providerId: number; trustLevel: number }> };
+        assert.equal(error.code, 'TIE_PROTECTED');
+        assert.deepEqual(
+          error.protectedBy.map((p) => [p.providerId, p.trustLevel]),
+          [[1, 99]],
+        );
+      },
+    },
+    'dropper.exe: Known Malicious, sent and verified': {
+      at: { outcome: 1 },
+      check: ({ outcome }) => {
+        assert.equal(outcome[0].payload, 'Succeeded');
+        assert.equal((outcome[0].outcome as { verified: boolean }).verified, true);
+      },
+    },
+    'a dry run: what would be sent, nothing sent': {
+      at: { 'dry run': 1 },
+      check: (received) => {
+        const [msg] = received['dry run'];
+        assert.equal(msg.payload, 'Dry run');
+        const wouldSend = (msg.outcome as { wouldSend: { topic: string; payload: string } }).wouldSend;
+        assert.equal(wouldSend.topic, '/mcafee/service/tie/file/reputation/set');
+        assert.equal((JSON.parse(wouldSend.payload) as { trustLevel: number }).trustLevel, 15);
+      },
+    },
+  },
   'first-references': {
     'notepad.exe: 3 first systems': {
       at: { 'first systems': 1 },

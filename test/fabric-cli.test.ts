@@ -134,4 +134,26 @@ describe('tie-fabric command', function () {
     assert.match(cli.stderr(), /--port must be a port number/);
     assert.match(cli.stderr(), /Usage: tie-fabric/);
   });
+
+  it('takes a topic policy file with --policy and says so, and refuses one it cannot read without quoting it', async () => {
+    const policyFile = path.join(dataDir, 'topicauth.policy');
+    fs.writeFileSync(
+      policyFile,
+      `// only this client sends on /cli/restricted\n{"send": [{"topic": "/cli/restricted", "clients": ["${'a'.repeat(40)}"]}]}\n`,
+    );
+    cli = runCli(['--port', '0', '--no-mgmt', '--no-simulator', '--data-dir', dataDir, '--policy', policyFile]);
+    await printedConfigPath(cli);
+    assert.ok(cli.stdout().includes(`Topic policy:  ${policyFile} (1 send and 0 receive rules)`), cli.stdout());
+    cli.child.kill('SIGTERM');
+    await exitWithin(cli, 10_000);
+
+    fs.writeFileSync(policyFile, '{"send": [secret-content]}');
+    cli = runCli(['--port', '0', '--no-mgmt', '--data-dir', dataDir, '--policy', policyFile]);
+    assert.equal(await exitWithin(cli, 10_000), 1);
+    assert.match(cli.stderr(), /^tie-fabric: FABRIC_POLICY_INVALID: topic policy .*topicauth\.policy: the policy is not JSON/);
+    assert.doesNotMatch(cli.stderr(), /secret-content/);
+    cli = runCli(['--help']);
+    await exitWithin(cli, 10_000);
+    assert.match(cli.stdout(), /--policy <file>/);
+  });
 });

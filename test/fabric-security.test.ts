@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import mqtt, { type MqttClient } from 'mqtt';
+import { MessageType, emptyMessage, encodeMessage } from '../src/dxl/message';
 import { type RunningFabric, startFabric } from '../src/fabric';
 import {
   type OfficialClient,
@@ -69,7 +71,7 @@ describe('fabric security and robustness', function () {
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-fabric-security-'));
-    fabric = await startFabric({ port: 0, dataDir, simulator: false, log: (line) => logLines.push(line) });
+    fabric = await startFabric({ port: 0, dataDir, simulator: false, management: { port: 0 }, log: (line) => logLines.push(line) });
     caPem = fs.readFileSync(fabric.files.caCert, 'utf8');
   });
   after(async () => {
@@ -156,5 +158,68 @@ describe('fabric security and robustness', function () {
     await sendAndBeDisconnected((client) => client.publish('/test/robust/qos1', Buffer.alloc(2 * MIB), { qos: 1 }, () => undefined));
     const requester = await connect();
     assert.equal(payloadText(await officialRequest(requester, '/test/robust/qos', '')), 'still here');
+  });
+
+  it('shows a management user name with a newline on its one log line, escaped, so that it cannot forge a line', async () => {
+    // A basic-auth user name holds no colon: the forged line does without.
+    const forged = '2030-01-01 management signed a client certificate for CN=forged';
+    const user = `intruder\r\n${forged}\u2028\\n`;
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const request = https.get(
+        `${fabric.management!.url}/remote/DxlClientMgmt.createClientCaBundle`,
+        { ca: caPem, auth: `${user}:wrong`, checkServerIdentity: () => undefined },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        },
+      );
+      request.on('error', reject);
+    });
+    assert.equal(status, 401);
+    const refused = logLines.filter((line) => line.startsWith('management: refused'));
+    assert.deepEqual(refused, [`management: refused user "intruder\\r\\n${forged}\\u2028\\\\n" (HTTP 401)`]);
+    assert.ok(
+      logLines.every((line) => !/[\r\n\u2028]/.test(line)),
+      'no log line holds a line break',
+    );
+    assert.equal(logLines.filter((line) => line.startsWith(forged)).length, 0);
+  });
+
+  it("keeps a client's wildcard topics its own trouble: its publish costs only its connection, and a request with a wildcard reply topic reaches no service", async () => {
+    let requests = 0;
+    await registerOfficialService(await connect(), '/test/wildcards', {
+      '/test/wildcards/echo': () => {
+        requests++;
+        return 'still here';
+      },
+    });
+    await sendAndBeDisconnected((client) => client.publish('/test/wildcards/#', 'to every topic', { qos: 0 }));
+    // A service answering on '#' would be disconnected by the broker in turn: the fabric drops the request.
+    const client = await mqtt.connectAsync(`mqtts://127.0.0.1:${fabric.port}`, {
+      ca: caPem,
+      cert: fs.readFileSync(fabric.files.clientCert),
+      key: fs.readFileSync(fabric.files.clientKey),
+      servername: 'localhost',
+      reconnectPeriod: 0,
+    });
+    try {
+      const answers: Buffer[] = [];
+      client.on('message', (_topic, payload) => answers.push(payload));
+      await client.subscribeAsync('/test/wildcards/reply', { qos: 0 });
+      for (const replyToTopic of ['#', '/mcafee/client/+', '/test/wildcards/reply']) {
+        const request = {
+          ...emptyMessage(MessageType.Request, '/test/wildcards/echo'),
+          messageId: `{wildcard-${replyToTopic}}`,
+          replyToTopic,
+        };
+        await client.publishAsync('/test/wildcards/echo', encodeMessage(request), { qos: 0 });
+      }
+      // One connection's requests reach the service in order: once the last is answered, the first two were dropped.
+      await eventually(() => answers.length === 1, 'the answer to the well-formed request', 10_000);
+      assert.equal(requests, 1, 'only the well-formed request reached the service');
+      assert.equal(client.connected, true, 'the sender of those requests keeps its connection');
+    } finally {
+      await client.endAsync(true);
+    }
   });
 });

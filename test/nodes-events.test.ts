@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { openTopicPolicy } from '../src/fabric';
 import { TieClient } from '../src/tie/client';
 import { TieTopic } from '../src/tie/topics';
 import type { ReputationChangeEvent } from '../src/tie/types';
@@ -30,7 +31,8 @@ describe('event nodes', function () {
   const EVENT_NODES = ['file', 'cert', 'both', 'malicious', 'detection', 'first'];
 
   before(async () => {
-    test = await startTestFabric();
+    // The test's own client sends TIE events too, which the default policy keeps for the simulator.
+    test = await startTestFabric({ policy: openTopicPolicy() });
     tie = new TieClient(await test.client());
     await helper.startServer();
   });

@@ -12,6 +12,7 @@ import * as tieConfigEditor from '../nodes/editor/tie-config';
 import * as tieDxlRequestEditor from '../nodes/editor/tie-dxl-request';
 import * as tieDxlServiceEditor from '../nodes/editor/tie-dxl-service';
 import * as tieGetReputationEditor from '../nodes/editor/tie-get-reputation';
+import * as tieSetReputationEditor from '../nodes/editor/tie-set-reputation';
 import { SETTINGS, type SettingName } from '../nodes/kit/settings';
 import { testPki } from '../test-kit/pki-fixture';
 import { editorNode, fakeDollar, fakeRed } from './editor-unit/fake-editor';
@@ -175,6 +176,26 @@ const ROWS: Row[] = [
     setting: 'dxlRequestTimeout',
     editor: (value) => editorVerdict(tieDxlRequestEditor, 'tie-dxl-request', 'timeout', value, {}),
     runtime: (value) => flowNodeVerdict('tie-dxl-request', 'timeout', value, { topic: '/a/b' }),
+  },
+  {
+    setting: 'writeRate',
+    editor: (value) => editorVerdict(tieConfigEditor, 'tie-config', 'writeRate', value, {}),
+    runtime: (value) => verdictOf(() => buildTieOptions({ writeRate: asStarted(value) as string })),
+  },
+  {
+    setting: 'writeBurst',
+    editor: (value) => editorVerdict(tieConfigEditor, 'tie-config', 'writeBurst', value, { writeRate: 10 }),
+    runtime: (value) => verdictOf(() => buildTieOptions({ writeRate: 10, writeBurst: asStarted(value) as string })),
+  },
+  {
+    setting: 'writeQueue',
+    editor: (value) => editorVerdict(tieConfigEditor, 'tie-config', 'writeQueue', value, { writeRate: 10 }),
+    runtime: (value) => verdictOf(() => buildTieOptions({ writeRate: 10, writeQueue: asStarted(value) as string })),
+  },
+  {
+    setting: 'verifyTimeout',
+    editor: (value) => editorVerdict(tieSetReputationEditor, 'tie-set-reputation', 'verifyTimeout', value, { verify: true }),
+    runtime: (value) => flowNodeVerdict('tie-set-reputation', 'verifyTimeout', value, { verify: true }),
   },
   {
     setting: 'serviceTimeout',

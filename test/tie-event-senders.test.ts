@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DxlClient } from '../src/dxl/client';
-import { type RunningFabric, startFabric } from '../src/fabric';
+import { type RunningFabric, openTopicPolicy, startFabric } from '../src/fabric';
 import { TieClient, TieTopic, TrustLevel, type ReputationChangeEvent, type TieClientOptions } from '../src/tie';
 import { fileTarget } from '../src/tie/hashes';
 import { ourClient, eventually } from './support/our-client';
@@ -24,7 +24,9 @@ describe('TIE events from trusted senders (embedded fabric, TIE simulator)', fun
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tie-event-senders-'));
-    fabric = await startFabric({ port: 0, dataDir });
+    // An open policy: the fabric's default one already drops TIE events from anyone but the simulator, and this
+    // rule is for fabrics that do not (test/faults/hostile-peers.test.ts runs both).
+    fabric = await startFabric({ port: 0, dataDir, policy: openTopicPolicy() });
   });
   after(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));

@@ -53,6 +53,14 @@ export interface TieConfigSettings {
   eventSenders?: 'any' | 'tie-services';
   /** Client ids (certificate thumbprints) also trusted to send TIE events; commas, spaces or new lines between. */
   trustedClientIds?: string;
+  /** Every write of the connection's set nodes is a dry run: nothing is sent. */
+  writeDryRun?: boolean;
+  /** Writes a second over the connection; blank or absent: no limit. */
+  writeRate?: number | string;
+  /** Writes that may go at once. Default 10. */
+  writeBurst?: number | string;
+  /** Writes waiting for the limit at most. Default 1000. */
+  writeQueue?: number | string;
 }
 
 export interface TieConfigCredentials {
@@ -217,7 +225,7 @@ export function trustedClientIdsOf(setting: unknown): string[] {
   ];
 }
 
-/** TieClient options: the optional reputation cache, and who may send TIE events. */
+/** TieClient options: the optional reputation cache, who may send TIE events, the write limit and the dry run. */
 export function buildTieOptions(settings: TieConfigSettings): TieClientOptions {
   const options: TieClientOptions = { cache: false };
   if (settings.cache === true) {
@@ -226,5 +234,16 @@ export function buildTieOptions(settings: TieConfigSettings): TieClientOptions {
   if (settings.eventSenders === 'tie-services') {
     options.eventSenders = { onlyTieServices: true, allowedClientIds: trustedClientIdsOf(settings.trustedClientIds) };
   }
+  const rate = readSetting(SETTINGS.writeRate, settings.writeRate);
+  if (!rate.ok)
+    throw configError(`writes a second ${JSON.stringify(settings.writeRate) ?? 'unset'} is not ${describeKind(SETTINGS.writeRate.kind)}`);
+  if (rate.value !== undefined) {
+    options.writeLimit = {
+      perSecond: rate.value,
+      burst: numberSetting(SETTINGS.writeBurst, settings.writeBurst, 'write burst'),
+      maxQueued: numberSetting(SETTINGS.writeQueue, settings.writeQueue, 'write queue'),
+    };
+  }
+  if (settings.writeDryRun === true) options.dryRun = true;
   return options;
 }

@@ -1,10 +1,19 @@
 /** tie-config's editor: brokers, TLS material, options, import of a dxlclient.config, provisioning. */
 import { TIE_CONFIG_CREDENTIALS } from '../config/config-credentials';
 import { DEFAULT_BROKER_PORT, PORT, readNumber } from '../../src/dxl/numbers';
-import { EVENT_SENDERS, EXAMPLE_PROXY_PORT, MQTT_PROTOCOL_VERSIONS, SETTINGS, isEnvReference, readSetting } from '../kit/settings';
+import {
+  DEFAULT_WRITE_RATE,
+  EVENT_SENDERS,
+  EXAMPLE_PROXY_PORT,
+  MQTT_PROTOCOL_VERSIONS,
+  type NumberSetting,
+  SETTINGS,
+  isEnvReference,
+  readSetting,
+} from '../kit/settings';
 import { fieldText, keyOf, nameOf, nodeLook, paletteLabel, settingValidator, withMessage } from './common';
 import { pickedFiles } from './browser-files';
-import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate } from './red';
+import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate, Validator } from './red';
 import { type BrokerRow, setupImport, setupProvisioning } from './tie-config-actions';
 import { setupFileSummary } from './tie-config-file';
 
@@ -90,6 +99,11 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
       // A tie-config made now trusts only the TIE service's clients; one deployed before the setting keeps "any".
       eventSenders: { value: EVENT_SENDERS[0] },
       trustedClientIds: { value: '' },
+      // A tie-config made now limits its writes; one deployed before the setting has none (no limit).
+      writeDryRun: { value: false },
+      writeRate: { value: DEFAULT_WRITE_RATE, validate: settingValidator(RED, TYPE, SETTINGS.writeRate) },
+      writeBurst: { value: SETTINGS.writeBurst.blank, validate: writeLimitPart(RED, SETTINGS.writeBurst) },
+      writeQueue: { value: SETTINGS.writeQueue.blank, validate: writeLimitPart(RED, SETTINGS.writeQueue) },
       // Where "Provision" and "Update brokers" go (ePO or an OpenDXL console). The password is never stored.
       provisionHost: { value: '' },
       provisionPort: { value: SETTINGS.provisionPort.blank, validate: settingValidator(RED, TYPE, SETTINGS.provisionPort) },
@@ -100,7 +114,8 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
     },
     credentials: TIE_CONFIG_CREDENTIALS,
     label() {
-      return configLabel(this);
+      const label = configLabel(this);
+      return this.writeDryRun === true ? `${label} (${this._('tie-config.label.dryRunTag')})` : label;
     },
     oneditprepare() {
       prepare(RED, $, this);
@@ -129,6 +144,15 @@ function keepStoredKey($: Dollar): void {
   if (box.data('stored') === true && String(box.val()).trim() === '') box.val(STORED_PASSWORD);
 }
 
+/** The burst and queue of the write limit: judged only when there is a limit. */
+function writeLimitPart(RED: EditorRED, setting: NumberSetting): Validator {
+  const validate = settingValidator(RED, TYPE, setting);
+  return withMessage(function (v) {
+    const rate = readSetting(SETTINGS.writeRate, this.writeRate);
+    return !rate.ok || rate.value === undefined || validate.call(this, v);
+  });
+}
+
 /** The form's numbers and option lists, from the settings' declarations (nodes/kit/settings.ts). */
 function fillConstants($: Dollar): void {
   for (const id of ['proxyPort', 'provisionPort']) $(`#node-config-input-${id}`).attr('min', PORT.min).attr('max', PORT.max);
@@ -142,6 +166,16 @@ function fillConstants($: Dollar): void {
     .attr('min', maxMessage.kind.min)
     .attr('max', maxMessage.kind.max)
     .attr('placeholder', maxMessage.blank);
+  const { writeRate, writeBurst, writeQueue } = SETTINGS;
+  $('#node-config-input-writeRate').attr('min', writeRate.kind.min).attr('max', writeRate.kind.max);
+  $('#node-config-input-writeBurst')
+    .attr('min', writeBurst.kind.min)
+    .attr('max', writeBurst.kind.max)
+    .attr('placeholder', writeBurst.blank);
+  $('#node-config-input-writeQueue')
+    .attr('min', writeQueue.kind.min)
+    .attr('max', writeQueue.kind.max)
+    .attr('placeholder', writeQueue.blank);
 }
 
 function brokerList($: Dollar, _: Translate): JQ {
@@ -227,9 +261,10 @@ function prepare(RED: EditorRED, $: Dollar, node: EditorNode): void {
     $('.tie-config-tls-source-row').toggle(!fromFile);
     $('.tie-config-cache-ttl-row').toggle($('#node-config-input-cache').is(':checked'));
     $('.tie-config-trusted-row').toggle(senders.val() === 'tie-services');
+    $('.tie-config-write-limit-row').toggle(fieldText($('#node-config-input-writeRate').val()) !== '');
   };
   $(
-    '#node-config-input-source, #node-config-input-transport, #node-config-input-tlsSource, #node-config-input-cache, #node-config-input-eventSenders',
+    '#node-config-input-source, #node-config-input-transport, #node-config-input-tlsSource, #node-config-input-cache, #node-config-input-eventSenders, #node-config-input-writeRate',
   ).on('change', refreshRows);
   refreshRows();
 

@@ -5,6 +5,7 @@
  */
 import { DxlError, type DxlErrorCodeValue } from '../../src/dxl/errors';
 import { TieError, TieErrorCode, type TieErrorCodeValue } from '../../src/tie/errors';
+import type { Protector } from '../../src/tie/results';
 
 /** Codes raised by the nodes themselves, beside the DXL_* and TIE_* codes of the libraries. */
 export const NodeErrorCode = {
@@ -22,6 +23,8 @@ export const NodeErrorCode = {
   NoRequest: 'DXL_NO_REQUEST',
   /** The request a msg answers was answered already, timed out, or its service node stopped. */
   RequestGone: 'DXL_REQUEST_GONE',
+  /** A set node's safety net refused to lower a file GTI or the Enterprise reputation calls Known Trusted (msg.force lets it through). */
+  Protected: 'TIE_PROTECTED',
 } as const;
 
 export type NodeErrorCodeValue = DxlErrorCodeValue | TieErrorCodeValue | (typeof NodeErrorCode)[keyof typeof NodeErrorCode];
@@ -36,6 +39,8 @@ export interface NodeErrorDetails {
   topic?: string;
   /** The message of a DXL ErrorResponse, as the service sent it. */
   errorMessage?: string;
+  /** TIE_PROTECTED: the reputations that protected the file. */
+  protectedBy?: Protector[];
 }
 
 export class TieNodeError extends Error {
@@ -44,6 +49,7 @@ export class TieNodeError extends Error {
   readonly fabricCode?: number;
   readonly topic?: string;
   readonly errorMessage?: string;
+  readonly protectedBy?: Protector[];
 
   constructor(code: NodeErrorCodeValue, message: string, details: NodeErrorDetails = {}) {
     super(message);
@@ -53,6 +59,7 @@ export class TieNodeError extends Error {
     if (details.fabricCode !== undefined) this.fabricCode = details.fabricCode;
     if (details.topic !== undefined) this.topic = details.topic;
     if (details.errorMessage !== undefined) this.errorMessage = details.errorMessage;
+    if (details.protectedBy !== undefined) this.protectedBy = details.protectedBy;
   }
 
   /** Node-RED puts `String(error)` in `msg.error.message`: the message alone, the code being beside it. */
@@ -67,8 +74,19 @@ export class TieNodeError extends Error {
     if (this.fabricCode !== undefined) detail.fabricCode = this.fabricCode;
     if (this.topic !== undefined) detail.topic = this.topic;
     if (this.errorMessage !== undefined) detail.errorMessage = this.errorMessage;
+    if (this.protectedBy !== undefined) detail.protectedBy = this.protectedBy.map((protector) => ({ ...protector }));
     return detail;
   }
+}
+
+/** The safety net's refusal of a write that would lower a file (or certificate) that `protectors` call Known Trusted. */
+export function protectedError(subject: 'file' | 'certificate', trustLevelName: string, protectors: Protector[]): TieNodeError {
+  const by = protectors.map((p) => `${p.providerName} (${p.providerId}): ${p.trustLevelName} (${p.trustLevel})`).join(', ');
+  return new TieNodeError(
+    NodeErrorCode.Protected,
+    `Refused to set ${trustLevelName} on a ${subject} that ${by} calls known good; set msg.force to true to write it anyway. Nothing was sent`,
+    { protectedBy: protectors },
+  );
 }
 
 export function invalidInputError(message: string, index?: number): TieNodeError {

@@ -10,6 +10,7 @@ import { type TieNodeError, toNodeError } from './errors';
 import type { EventMessage, EventSource } from './event-sources';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red';
 import { EventActivity, translator } from './status';
+import { IntervalLog, intervalText } from '../../src/dxl/interval-log';
 
 export interface EventNodeDefinition extends NodeDefinition {
   connection?: string;
@@ -134,17 +135,37 @@ export interface CatchableReporter {
   dispose(): void;
 }
 
+/**
+ * Reports to Catch nodes with a fresh msg; what no Catch node takes is logged once per interval
+ * and error code with the count (IntervalLog): a peer sending thousands of malformed events costs a
+ * log line a minute, while each one still reaches the Catch nodes.
+ */
 export function catchableReporter(RED: NodeRedApi, node: NodeInstance): CatchableReporter {
   const tracker = trackerFor(RED.events);
   const mine = new Set<() => void>();
+  const uncaught = new Map<string, IntervalLog>();
   let disposed = false;
+  const logUncaught = (failure: TieNodeError): void => {
+    let log = uncaught.get(failure.code);
+    if (log === undefined) {
+      const code = failure.code;
+      log = new IntervalLog(
+        (line) => node.error(line),
+        (count, latest, interval) =>
+          interval === undefined ? latest : `${count} more ${code} error(s) in the last ${intervalText(interval)}; the latest: ${latest}`,
+      );
+      uncaught.set(code, log);
+    }
+    log.note(failure.message);
+  };
   return {
     report(error, msg = {}) {
       if (disposed) return;
       const failure: TieNodeError = toNodeError(error);
       const send = (): void => {
         mine.delete(send);
-        if (!disposed) node.error(failure, { ...msg, tieError: failure.toJSON() });
+        if (disposed) return;
+        if (!toCatchNodes(node, failure, { ...msg, tieError: failure.toJSON() })) logUncaught(failure);
       };
       if (!tracker.starting) {
         send();
@@ -157,8 +178,36 @@ export function catchableReporter(RED: NodeRedApi, node: NodeInstance): Catchabl
       disposed = true;
       for (const send of mine) tracker.held.delete(send);
       mine.clear();
+      for (const log of uncaught.values()) log.dispose();
+      uncaught.clear();
     },
   };
+}
+
+/**
+ * Hands `failure` with `msg` to the Catch nodes of the node's flow; false when none took it. Node-RED's
+ * node.error(error, msg) is this and a log line when no Catch node took it; asking the flow directly
+ * lets the log line be counted instead. When Node-RED cannot copy the msg (a recursive clone a msg
+ * nested thousands of levels deep overflows) the Catch nodes get the msg's tieError alone.
+ */
+function toCatchNodes(node: NodeInstance, failure: TieNodeError, msg: NodeMessage): boolean {
+  const deliver = (payload: NodeMessage): boolean => {
+    const flow = node._flow;
+    if (typeof flow?.handleError !== 'function') {
+      node.error(failure, payload);
+      return true;
+    }
+    return flow.handleError(node, failure, payload) === true;
+  };
+  try {
+    return deliver(msg);
+  } catch {
+    try {
+      return deliver({ tieError: failure.toJSON() });
+    } catch {
+      return false;
+    }
+  }
 }
 
 /** Makes sure the tracker listens before any flow starts; called when the node types register. */

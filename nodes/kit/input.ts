@@ -77,11 +77,18 @@ export interface InputLink {
   progress(settled: number, total: number): void;
   /** A message ended; `sent` says whether it had started. */
   finished(outcome: { errorCode?: string; note?: UserText }, sent: boolean): void;
+  /** Something else the node's activity shows changed (e.g. its write queue). */
+  changed(): void;
 }
 
 /** Links `node` to its tie-config: its status shows the connection and the node's requests (connection.ts, linkWithStatus). */
-export function linkInputNode(RED: NodeRedApi, node: NodeInstance, configId: string | undefined, kind: ServiceKind): InputLink {
-  const activity = new RequestActivity(kind);
+export function linkInputNode(
+  RED: NodeRedApi,
+  node: NodeInstance,
+  configId: string | undefined,
+  kind: ServiceKind,
+  activity: RequestActivity = new RequestActivity(kind),
+): InputLink {
   const { link, display } = linkWithStatus(RED, node, configId, (state) => activity.status(state));
   return {
     link,
@@ -95,6 +102,9 @@ export function linkInputNode(RED: NodeRedApi, node: NodeInstance, configId: str
     },
     finished(outcome, sent) {
       activity.finished(outcome, sent);
+      display.changed();
+    },
+    changed() {
       display.changed();
     },
   };
@@ -128,10 +138,14 @@ export function finishMessage<T>(
         end.succeeded(result);
         send?.(msg);
       } catch (error) {
-        done(toNodeError(error));
+        endWithError(done, msg, toNodeError(error));
         return;
       }
-      done();
+      try {
+        done();
+      } catch {
+        // Node-RED could not copy the msg for a Complete node (see endWithError); it went on all the same.
+      }
     },
     (error: unknown) => {
       const failure = toNodeError(error);
@@ -139,8 +153,35 @@ export function finishMessage<T>(
         msg.tieError = failure.toJSON();
         end.failed(failure);
       } finally {
-        done(failure);
+        endWithError(done, msg, failure);
       }
     },
   );
+}
+
+/** What a msg keeps when Node-RED cannot copy it for Catch nodes. */
+const KEPT_ON_A_MINIMAL_MSG: ReadonlySet<string> = new Set(['_msgid', 'topic', 'tieError']);
+
+/**
+ * done(err) whatever the msg holds. Node-RED copies the msg for each Catch node with a recursive
+ * clone, which a msg nested a few thousand levels deep (built by a flow, or JSON from a peer)
+ * overflows: the RangeError comes out of done() and, uncaught, ends the process. The message then
+ * ends with a minimal msg (its id, topic and tieError: what failed is on it), the rest dropped: it
+ * goes nowhere else.
+ */
+function endWithError(done: DoneFunction, msg: NodeMessage, failure: TieNodeError): void {
+  try {
+    done(failure);
+    return;
+  } catch {
+    // Below: the msg made minimal.
+  }
+  for (const key of Object.keys(msg)) if (!KEPT_ON_A_MINIMAL_MSG.has(key)) delete msg[key];
+  if (typeof msg.topic !== 'string') delete msg.topic;
+  msg.tieError = failure.toJSON();
+  try {
+    done(failure);
+  } catch {
+    // Nothing left that Node-RED could be told with.
+  }
 }

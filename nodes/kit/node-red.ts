@@ -42,6 +42,11 @@ export interface NodeInstance {
   warn(message: string): void;
   log(message: string): void;
   debug(message: string): void;
+  /**
+   * Node-RED's internal flow of the node (Node-RED 1 to 4): `handleError` gives an error and msg to
+   * the flow's Catch nodes and says whether one took it, which node.error does before logging.
+   */
+  readonly _flow?: { handleError?(node: NodeInstance, error: Error, msg: NodeMessage): unknown };
 }
 
 export type NodeConstructor<D extends NodeDefinition> = (this: NodeInstance, definition: D) => void;

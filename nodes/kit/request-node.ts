@@ -8,12 +8,13 @@ import { type TieNodeError, toNodeError } from './errors';
 import { type InputLink, type TypedValue, evaluateTyped, finishMessage, linkInputNode, typedLabel } from './input';
 import { type ItemSettingName, type ItemSettings, type Subject, checkBatchSize, readItem, withInputContext } from './items';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red';
-import type { OperationResult, RequestOperation } from './operations';
-import { translator, warnOnce } from './status';
-import type { UserText } from './text';
+import type { OperationResult, RequestOperation, RunContext, WriteAudit, WriteGuard } from './operations';
+import { RequestActivity, type Translate, translator, warnOnce } from './status';
+import { type UserText, userText } from './text';
 import { SETTINGS } from './settings';
 import { nodeSetting } from './values';
 import type { TieClient } from '../../src/tie/client';
+import { isTrustLevel, providerName } from '../../src/tie/constants';
 
 /** What to do when items of a batch fail. */
 export type BatchErrorMode =
@@ -39,6 +40,28 @@ export interface RequestNodeSpec<D extends RequestNodeDefinition, P> {
   operation: (definition: D) => RequestOperation<P>;
   /** The node's settings that items may override, as TypedInputs read per message. */
   defaults?: (definition: D) => Partial<Record<ItemSettingName, TypedValue>>;
+  /** A set node's guard: its status shows a dry run and the write queue, and each write is logged. */
+  writeGuard?: WriteGuard;
+}
+
+/** The write settings of a set node's form. Absent ones keep what a node deployed before them did: no guard. */
+export interface WriteNodeDefinition extends RequestNodeDefinition {
+  dryRun?: boolean;
+  protectTrusted?: boolean;
+  whenLimited?: 'wait' | 'fail';
+  verify?: boolean;
+  verifyTimeout?: number | string;
+}
+
+/** A set node's guard from its settings, read once at deploy. */
+export function readWriteGuard(RED: NodeRedApi, node: NodeInstance, definition: WriteNodeDefinition): WriteGuard {
+  const verifyTimeoutS = definition.verify === true ? nodeSetting(RED, node, 'verifyTimeout', definition.verifyTimeout) : undefined;
+  return {
+    dryRun: definition.dryRun === true,
+    protectTrusted: definition.protectTrusted === true,
+    whenLimited: definition.whenLimited === 'fail' ? 'fail' : 'wait',
+    verifyTimeoutMs: verifyTimeoutS === undefined ? undefined : Math.round(verifyTimeoutS * 1000),
+  };
 }
 
 /** What a message's request gave: the msg's payload and extras, and for the status a note and warnings. */
@@ -61,9 +84,24 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
   definition: D,
   spec: RequestNodeSpec<D, P>,
 ): void {
-  const warn = warnOnce(node, translator(RED));
-  const linked = linkInputNode(RED, node, definition.connection, 'tie');
+  const translate = translator(RED);
+  const warn = warnOnce(node, translate);
+  const guard = spec.writeGuard;
+  const writes = guard === undefined ? undefined : watchWrites(node, guard);
+  const linked = linkInputNode(RED, node, definition.connection, 'tie', new RequestActivity('tie', writes));
+  writes?.follow(linked);
   const operation = spec.operation(definition);
+  const audit = (entry: WriteAudit): void => node.log(auditLine(translate, node, entry));
+  const run = (tie: TieClient, prepared: P, context: RunContext): Promise<OperationResult> => {
+    writes?.watch(tie);
+    const result = operation.run(tie, prepared, context);
+    return guard === undefined
+      ? result
+      : result.then((done) => {
+          if (done.audit !== undefined) audit(done.audit);
+          return done;
+        });
+  };
   const subject: Subject = definition.subject === 'certificate' ? 'certificate' : 'file';
   const accepted = operation.settingsFor(subject);
   const input: TypedValue = { value: definition.input || 'payload', type: definition.inputType || 'msg' };
@@ -87,6 +125,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
   node.on('input', (msg, send, done) => {
     // "requesting" only once the input passed validation and a request went to the client.
     let sent = false;
+    const context: RunContext = { force: msg.force === true };
     const work = async (): Promise<RequestOutcome> => {
       const value = await evaluateTyped(RED, node, msg, input);
       const defaults = await readDefaults(msg);
@@ -98,13 +137,13 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
           sent = true;
           linked.started();
         }
-        return runBatch(items, operation, tie, batch, linked);
+        return runBatch(items, operation.extraKeys, (item) => run(tie, item, context), batch, linked);
       }
       const prepared = prepare(value, defaults, label);
       const tie = linked.link.tie();
       sent = true;
       linked.started();
-      const result = await operation.run(tie, prepared);
+      const result = await run(tie, prepared, context);
       const outcome: RequestOutcome = { payload: result.payload, extras: result.extras, warnings: result.warning ? [result.warning] : [] };
       if (result.note !== undefined) outcome.note = result.note;
       return outcome;
@@ -169,13 +208,13 @@ export async function runOrdered<I, T>(
 /** Runs a validated batch and gathers its outcome: arrays parallel to the input, in input order. */
 async function runBatch<P>(
   items: readonly P[],
-  operation: RequestOperation<P>,
-  tie: TieClient,
+  extraKeys: readonly string[],
+  runItem: (item: P) => Promise<OperationResult>,
   settings: BatchSettings,
   linked: InputLink,
 ): Promise<RequestOutcome> {
   const total = items.length;
-  const results: Array<Settled<OperationResult> | undefined> = await runOrdered(items, (item) => operation.run(tie, item), {
+  const results: Array<Settled<OperationResult> | undefined> = await runOrdered(items, runItem, {
     ...settings,
     onProgress: (settled, count) => linked.progress(settled, count),
   });
@@ -188,19 +227,19 @@ async function runBatch<P>(
 
   const payload: unknown[] = [];
   const extras: Record<string, unknown[]> = {};
-  for (const key of operation.extraKeys) extras[key] = [];
+  for (const key of extraKeys) extras[key] = [];
   const errors: Array<ReturnType<TieNodeError['toJSON']>> = [];
   const warnings = new Map<string, UserText>();
   let note: UserText | undefined;
   results.forEach((result, index) => {
     if (result !== undefined && result.ok) {
       payload.push(result.value.payload);
-      for (const key of operation.extraKeys) extras[key].push(result.value.extras[key] ?? null);
+      for (const key of extraKeys) extras[key].push(result.value.extras[key] ?? null);
       if (result.value.warning) warnings.set(result.value.warning.key, result.value.warning);
       if (result.value.note !== undefined) note = result.value.note;
     } else {
       payload.push(null);
-      for (const key of operation.extraKeys) extras[key].push(null);
+      for (const key of extraKeys) extras[key].push(null);
       if (result !== undefined) errors.push(toNodeError(result.error, { index, total }).toJSON());
     }
   });
@@ -208,4 +247,67 @@ async function runBatch<P>(
   if (!settings.stopOnError) outcome.errors = errors;
   if (note !== undefined) outcome.note = note;
   return outcome;
+}
+
+// ---- writes ----
+
+/**
+ * What a set node's status shows of its writes: a dry run (its own, or its tie-config's, told by
+ * the TIE client) and the tie-config's write queue, followed on the TIE client the node writes through.
+ */
+function watchWrites(
+  node: NodeInstance,
+  guard: WriteGuard,
+): {
+  dryRun(): boolean;
+  queued(): number;
+  follow(linked: InputLink): void;
+  watch(tie: TieClient): void;
+} {
+  let linked: InputLink | undefined;
+  let watched: TieClient | undefined;
+  let stop: (() => void) | undefined;
+  let queued = 0;
+  const watch = (tie: TieClient): void => {
+    if (tie === watched) return;
+    stop?.();
+    watched = tie;
+    queued = tie.writeLimiter?.queued ?? 0;
+    stop = tie.writeLimiter?.onQueueChange((count) => {
+      queued = count;
+      linked?.changed();
+    });
+    linked?.changed();
+  };
+  node.on('close', () => stop?.());
+  return {
+    dryRun: () => guard.dryRun || watched?.dryRun === true,
+    queued: () => queued,
+    follow(link) {
+      linked = link;
+      // The tie-config's dry run shows from the start: the connection opened when the node linked to it.
+      try {
+        watch(link.link.tie());
+      } catch {
+        // No usable tie-config: the status says so.
+      }
+    },
+    watch,
+  };
+}
+
+/** The audit line of a write, in the runtime's language. */
+function auditLine(translate: Translate, node: NodeInstance, entry: WriteAudit): string {
+  const level = (trustLevel: number): string =>
+    isTrustLevel(trustLevel) ? `${translate(userText(`tie.trustLevel.${trustLevel}`))} (${trustLevel})` : String(trustLevel);
+  const params = {
+    node: node.id,
+    subject: translate(userText(`tie.log.subject.${entry.subject}`)),
+    hash: entry.hash,
+    provider: `${providerName(entry.providerId)} (${entry.providerId})`,
+    before: entry.before === undefined ? translate(userText('tie.log.levelUnknown')) : level(entry.before),
+    after: level(entry.after),
+  };
+  const line = translate(userText(entry.dryRun ? 'tie.log.writeDryRun' : 'tie.log.write', params));
+  return entry.forced ? `${line} ${translate(userText('tie.log.writeForced'))}` : line;
 }

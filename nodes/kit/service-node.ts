@@ -16,7 +16,7 @@ import { splitTopics } from './dxl-topics';
 import { NodeErrorCode, TieNodeError } from './errors';
 import { DXL_ERROR_CODE, readNumber } from '../../src/dxl/numbers';
 import { type EventNodeDefinition, setupSubscribingNode } from './event-node';
-import type { EventSource } from './event-sources';
+import type { EventMessage, EventSource } from './event-sources';
 import type { NodeInstance, NodeRedApi } from './node-red';
 
 /** The msg property that carries a request's key from the service node to the response node. */
@@ -146,6 +146,47 @@ export function errorCodeOf(value: unknown): number {
   return n;
 }
 
+/** The longest a stopping service node waits for its flow's answers, in seconds: Node-RED gives a stopping node 15. */
+export const SERVICE_DRAIN_MAX_S = 10;
+const SERVICE_DRAIN_MAX_MS = SERVICE_DRAIN_MAX_S * 1000;
+
+type RuntimeEvents = NodeRedApi['events'];
+
+/** The kind of the stop under way (Node-RED's "flows:stopping"), per runtime; undefined when none is. */
+const stops = new WeakMap<RuntimeEvents, { type: string | undefined }>();
+
+/** Listens for the runtime's flow stops, once per runtime; called when the node type registers. */
+export function trackFlowStops(RED: NodeRedApi): void {
+  if (stops.has(RED.events)) return;
+  const stop: { type: string | undefined } = { type: undefined };
+  RED.events.on('flows:stopping', (event: unknown) => {
+    const type = (event as { type?: unknown } | undefined)?.type;
+    stop.type = typeof type === 'string' ? type : 'full';
+  });
+  RED.events.on('flows:stopped', () => (stop.type = undefined));
+  stops.set(RED.events, stop);
+}
+
+/**
+ * Whether the nodes after a stopping service node stop with it: a full deploy, Node-RED's
+ * shutdown, or a Modified Flows deploy (which restarts the nodes wired to a changed one). Only a
+ * Modified Nodes deploy keeps them running.
+ */
+function flowStopsToo(RED: NodeRedApi): boolean {
+  const type = stops.get(RED.events)?.type;
+  return type === 'full' || type === 'flows';
+}
+
+/** What a service source needs of its node to stop cleanly. */
+export interface ServiceStop {
+  /** Sends a msg on while the node drains (its event-node road takes none once it closed). */
+  send(msg: EventMessage): void;
+  /** True once the node closed. */
+  readonly closed: boolean;
+  /** True when the rest of the flow stops with the node, so no answer can come. */
+  flowStops(): boolean;
+}
+
 export interface ServiceSettings {
   serviceType: string;
   /** Request topics as the node holds them: separated by commas or new lines. */
@@ -165,13 +206,17 @@ export function serviceTopics(setting: string): string[] {
 /**
  * A DXL service registered on the connection, as an event node's source: each request becomes a
  * msg (its key in msg._dxlRequest); the registration and its open requests end with the subscription.
+ * The end is a clean stop: the fabric is told first, then requests already in the flow, and those
+ * the fabric routed before it stopped routing here, are answered by the flow (within the service
+ * timeout, at most SERVICE_DRAIN_MAX_S) when the flow still runs; at once with an error when it stops too.
  */
-export function dxlServiceSource(settings: ServiceSettings): EventSource {
+export function dxlServiceSource(settings: ServiceSettings, stop: ServiceStop): EventSource {
   return {
     topic: settings.topics,
     subscribe: async ({ dxl }, send, fail) => {
       const topics = serviceTopics(settings.topics);
       const requests = new ServiceRequests({ dxl, timeoutMs: settings.timeoutMs, maxPending: settings.maxPending });
+      let draining = false;
       const onRequest = (request: DxlMessage): void => {
         const key = requests.admit(request);
         if (key === undefined) return;
@@ -183,17 +228,23 @@ export function dxlServiceSource(settings: ServiceSettings): EventSource {
           fail(error as Error, request);
           return;
         }
+        const msg = { topic: request.destinationTopic, payload, dxl: dxlFields(request), [REQUEST_KEY_PROPERTY]: key };
+        if (draining) stop.send(msg);
         // A stopped node's registration still being acknowledged: the node now running answers.
-        if (!send({ topic: request.destinationTopic, payload, dxl: dxlFields(request), [REQUEST_KEY_PROPERTY]: key }))
-          requests.withdraw(key);
+        else if (!send(msg)) requests.withdraw(key);
       };
       const registration = await dxl.registerService({
         serviceType: settings.serviceType,
         topics: Object.fromEntries(topics.map((topic) => [topic, onRequest])),
+        drainMs: Math.min(settings.timeoutMs, SERVICE_DRAIN_MAX_MS),
       });
+      const madeAfterClose = stop.closed;
       return async () => {
-        requests.close();
+        // Nobody is left to answer: what is open, and what still arrives, gets an error at once.
+        if (madeAfterClose || stop.flowStops()) requests.close();
+        else draining = true;
         await registration.unregister();
+        requests.close();
       };
     },
   };
@@ -201,5 +252,16 @@ export function dxlServiceSource(settings: ServiceSettings): EventSource {
 
 /** Sets up a dxl service node: its registration held like a subscription, each request counted in its status and sent. */
 export function setupServiceNode(RED: NodeRedApi, node: NodeInstance, definition: EventNodeDefinition, settings: ServiceSettings): void {
-  setupSubscribingNode(RED, node, definition, [dxlServiceSource(settings)], 'request');
+  let closed = false;
+  node.on('close', () => {
+    closed = true;
+  });
+  const stop: ServiceStop = {
+    send: (msg) => node.send(msg),
+    get closed() {
+      return closed;
+    },
+    flowStops: () => flowStopsToo(RED),
+  };
+  setupSubscribingNode(RED, node, definition, [dxlServiceSource(settings, stop)], 'request');
 }

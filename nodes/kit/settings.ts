@@ -47,6 +47,19 @@ export const MAX_TIMEOUT_S = 3600;
 /** dxl response: the code of an error response when the node gives none. */
 export const DEFAULT_ERROR_RESPONSE_CODE = 1;
 
+/** tie-config: the write limit a new tie-config gets (writes a second, and at once); a blank rate is no limit. */
+export const DEFAULT_WRITE_RATE = 10;
+export const DEFAULT_WRITE_BURST = 10;
+/** tie-config: writes waiting for the write limit at most. */
+export const DEFAULT_WRITE_QUEUE = 1000;
+const WRITE_RATE = { whole: false, min: 0, max: 10_000, aboveMin: true } as const;
+const WRITE_BURST = { whole: true, min: 1, max: 10_000 } as const;
+const WRITE_QUEUE = { whole: true, min: 0, max: 100_000 } as const;
+
+/** The set nodes: how long a read-back looks for the value written, in seconds, by default and at most. */
+export const DEFAULT_VERIFY_TIMEOUT_S = 5;
+export const MAX_VERIFY_TIMEOUT_S = 300;
+
 /** A number setting of a node's form. */
 export interface NumberSetting {
   readonly kind: NumberKind;
@@ -77,6 +90,16 @@ export const SETTINGS = {
   dxlRequestTimeout: { kind: DXL_TIMEOUT, blank: 'unset', message: 'tie.validation.timeout' },
   /** tie-dxl-service: the flow's time to answer. */
   serviceTimeout: { kind: DXL_TIMEOUT, blank: DEFAULT_SERVICE_ANSWER_TIMEOUT_S, message: 'tie.validation.timeout' },
+  /** tie-config: writes a second; blank: no limit. */
+  writeRate: { kind: WRITE_RATE, blank: 'unset', message: 'tie-config.error.writeRate' },
+  writeBurst: { kind: WRITE_BURST, blank: DEFAULT_WRITE_BURST, message: 'tie-config.error.writeBurst' },
+  writeQueue: { kind: WRITE_QUEUE, blank: DEFAULT_WRITE_QUEUE, message: 'tie-config.error.writeQueue' },
+  /** The set nodes: the read-back's time. */
+  verifyTimeout: {
+    kind: { whole: false, min: 0, max: MAX_VERIFY_TIMEOUT_S, aboveMin: true },
+    blank: DEFAULT_VERIFY_TIMEOUT_S,
+    message: 'tie.validation.verifyTimeout',
+  },
 } as const satisfies Record<string, NumberSetting>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -134,6 +134,12 @@ function errorLabelName(code: string, kind: ServiceKind): string {
       return 'badResponse';
     case NodeErrorCode.NoConfig:
       return 'noConfig';
+    case NodeErrorCode.Protected:
+      return 'protected';
+    case TieErrorCode.WriteQueueFull:
+      return 'writeQueueFull';
+    case TieErrorCode.WriteRateLimited:
+      return 'writeRateLimited';
     default:
       return 'error';
   }
@@ -144,16 +150,26 @@ export function errorStatusLabel(code: string, kind: ServiceKind = 'tie'): UserT
   return userText(`tie.error.${errorLabelName(code, kind)}`);
 }
 
+/** What a set node's status shows of its writes. */
+export interface WriteActivity {
+  /** The node's writes are dry runs (its own setting or its tie-config's). */
+  dryRun(): boolean;
+  /** Writes waiting for the tie-config's write limit. */
+  queued(): number;
+}
+
 /** What a request node is doing, folded into its status while connected. */
 export class RequestActivity {
   private readonly kind: ServiceKind;
+  private readonly writes: WriteActivity | undefined;
   private inFlight = 0;
   private batch: { settled: number; total: number } | undefined;
   private lastError: string | undefined;
   private lastNote: UserText | undefined;
 
-  constructor(kind: ServiceKind = 'tie') {
+  constructor(kind: ServiceKind = 'tie', writes?: WriteActivity) {
     this.kind = kind;
+    this.writes = writes;
   }
 
   started(): void {
@@ -179,13 +195,18 @@ export class RequestActivity {
         ? { settled: this.batch.settled, total: this.batch.total }
         : { count: this.inFlight };
       const activity = this.batch ? 'batch' : 'requesting';
+      const queued = this.writes?.queued() ?? 0;
+      if (connection?.status === 'connected' && queued > 0) {
+        return { fill: 'blue', shape: 'ring', text: userText(`tie.status.${activity}Queued`, { ...params, queued }) };
+      }
       if (connection?.status === 'connected') return { fill: 'blue', shape: 'dot', text: userText(`tie.status.${activity}`, params) };
       // Not connected: why (a failed attempt's cause) rather than that it waits, when there is a why.
       return connection?.cause === undefined ? { ...base, text: userText(`tie.status.${activity}Waiting`, params) } : base;
     }
     if (connection?.status !== 'connected') return base;
     if (this.lastError !== undefined) return { fill: 'red', shape: 'dot', text: errorStatusLabel(this.lastError, this.kind) };
-    if (this.lastNote !== undefined) return { fill: 'green', shape: 'ring', text: this.lastNote };
+    if (this.lastNote !== undefined) return { fill: this.writes?.dryRun() ? 'yellow' : 'green', shape: 'ring', text: this.lastNote };
+    if (this.writes?.dryRun()) return { fill: 'yellow', shape: 'dot', text: userText('tie.status.dryRun') };
     return base;
   }
 }

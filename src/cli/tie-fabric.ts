@@ -40,6 +40,15 @@ Options:
                       start, kept in the data folder and printed at start, or taken
                       from $${PASSWORD_VARIABLE}
   --no-mgmt           do not serve the management API
+  --policy <file>     topic authorization policy, in the OpenDXL broker's
+                      topicauth.policy format (replaces the default one). Example:
+                        { "send": [ { "topic": "/mcafee/event/tie/#",
+                            "clients": [ "<SHA-1 of tie-simulator.crt>",
+                                         "<SHA-1 of client.crt>" ] } ],
+                          "receive": [] }
+                      Default: with the simulator, only its certificate may serve
+                      /mcafee/service/tie/# and send /mcafee/event/tie/# and
+                      /mcafee/event/epo/threat/response; without it, all topics open
   --quiet             do not log refused and disconnected clients
   -h, --help          show this help
 `;
@@ -83,6 +92,7 @@ function parseOptions(argv: string[]): CliOptions | 'help' {
         'mgmt-port': { type: 'string' },
         'mgmt-user': { type: 'string' },
         'no-mgmt': { type: 'boolean', default: false },
+        policy: { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -105,6 +115,7 @@ function parseOptions(argv: string[]): CliOptions | 'help' {
   if (webSocketPort !== undefined) options.webSocketPort = webSocketPort;
   if (values.host !== undefined) options.host = values.host;
   if (values['data-dir'] !== undefined) options.dataDir = values['data-dir'];
+  if (values.policy !== undefined) options.policy = values.policy;
   if (!values['no-mgmt']) {
     const managementPort = parsePort(values['mgmt-port'], 'mgmt-port') ?? (port === 0 ? 0 : DEFAULT_MANAGEMENT_PORT);
     const password = process.env[PASSWORD_VARIABLE];
@@ -135,6 +146,13 @@ function simulatorLine(on: boolean, eventIntervalS: number): string {
   return `on, a detection or first-instance event every ${eventIntervalS} s (--event-interval 0 turns them off)`;
 }
 
+function policyLine(options: FabricOptions, fabric: RunningFabric): string {
+  const { send, receive } = fabric.policy;
+  if (typeof options.policy === 'string') return `${options.policy} (${send.length} send and ${receive.length} receive rules)`;
+  if (options.simulator === false) return 'open (no rules)';
+  return 'default: only the simulator serves TIE and sends its events (--policy replaces it)';
+}
+
 function stamp(line: string): string {
   return `${new Date().toISOString()} ${line}`;
 }
@@ -155,6 +173,7 @@ async function main(): Promise<void> {
     `Broker id:     ${fabric.brokerId}`,
     `Client config: ${fabric.configPath}`,
     `TIE simulator: ${simulatorLine(options.simulator !== false, eventIntervalS)}`,
+    `Topic policy:  ${policyLine(options, fabric)}`,
     ...managementLines(fabric),
     'Press Ctrl+C to stop.',
   ];

@@ -35,13 +35,22 @@ export interface ServiceInfo {
   metadata?: Record<string, string>;
   /** Instance id; a fresh `{uuid}` when absent. */
   serviceId?: string;
+  /**
+   * On unregister or close, how long requests already handed to the handlers may take to be
+   * answered (requests the fabric routed before the unregistration are still handled meanwhile).
+   * Default 1000 ms.
+   */
+  drainMs?: number;
 }
 
 export interface ServiceRegistration {
   readonly serviceId: string;
   /** True once the fabric answered a registration; a plain MQTT broker never does. */
   readonly acknowledged: boolean;
-  /** Sends the unregister request (bounded wait) and removes the handlers. */
+  /**
+   * Sends the unregister request (bounded wait), lets the handlers answer what they hold (within
+   * drainMs), then removes them.
+   */
   unregister(): Promise<void>;
 }
 

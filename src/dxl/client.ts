@@ -14,13 +14,16 @@ import { DxlError, DxlErrorCode, codeForFabricError } from './errors';
 import { newDxlId } from './ids';
 import { clientOptionsFromConfig } from './config-options';
 import { type DxlClientOptions, type ResolvedOptions, resolveOptions } from './options';
+import type { ClientStats } from './wire-refusals';
 import { oversized } from './packet-limits';
 import { topicError } from './topic-rule';
 import { ServiceHost } from './services';
+import { WireRefusals } from './wire-refusals';
 import { Subscriptions } from './subscriptions';
 import type { MqttSession } from './transport';
 
 export type { DxlClientOptions, DxlLogger } from './options';
+export type { ClientStats } from './wire-refusals';
 export { DEFAULT_MAX_MESSAGE_BYTES } from './packet-limits';
 export { ServiceHandlerFailed } from './services';
 
@@ -47,13 +50,15 @@ export class DxlClient implements DxlMessaging {
   private readonly subscriptions: Subscriptions;
   private readonly services: ServiceHost;
   private closing: Promise<void> | undefined;
-  private malformedCount = 0;
+  private readonly refusals: WireRefusals;
 
   constructor(options: DxlClientOptions) {
-    this.options = resolveOptions(options);
+    let refusals: WireRefusals | undefined;
+    this.options = resolveOptions(options, (bytes) => refusals?.oversized(bytes));
     this.clientId = this.options.clientId;
     this.replyTopic = this.options.replyTopic;
     const logger = this.options.logger;
+    this.refusals = refusals = new WireRefusals(logger, this.options.maxMessageBytes, this.options.warningIntervalMs);
     this.subscriptions = new Subscriptions(logger);
     this.supervisor = new ConnectionSupervisor(this.options, {
       topics: () => [this.replyTopic, ...this.subscriptions.topics()],
@@ -70,6 +75,7 @@ export class DxlClient implements DxlMessaging {
       {
         request: (topic, payload, requestOptions) => this.request(topic, payload, requestOptions),
         sendErrorResponse: (request, code, text) => this.sendErrorResponse(request, code, text),
+        subscribe: (topic, handler) => this.subscribe(topic, handler),
         retainTopic: (topic) => this.subscriptions.retain(topic, supervisor.session),
         releaseTopic: (topic) => this.subscriptions.release(topic, supervisor.session),
         get ready() {
@@ -97,6 +103,11 @@ export class DxlClient implements DxlMessaging {
     return this.supervisor.ready;
   }
 
+  /** What the client refused or could not send, counted since it was made: for diagnostics. */
+  get stats(): ClientStats {
+    return this.refusals.stats;
+  }
+
   /** Number of MQTT topics held, including none for the reply topic: for leak checks. */
   get subscriptionCount(): number {
     return this.subscriptions.size;
@@ -110,7 +121,7 @@ export class DxlClient implements DxlMessaging {
    */
   reconfigure(options: DxlClientOptions, reason = 'the configuration changed', cause = 'CONFIG_CHANGED'): void {
     if (this.supervisor.closed) throw closedError();
-    const next = resolveOptions({ ...options, clientId: this.clientId });
+    const next = resolveOptions({ ...options, clientId: this.clientId }, (bytes) => this.refusals.oversized(bytes));
     this.options.endpoints = next.endpoints;
     this.options.transport = next.transport;
     this.options.certificateValidity = next.certificateValidity;
@@ -160,19 +171,21 @@ export class DxlClient implements DxlMessaging {
   }
 
   sendResponse(request: DxlMessage, payload: DxlPayload): void {
+    this.services.answered(request);
     const message = this.replyTo(request, MessageType.Response);
     message.payload = payloadToBuffer(payload);
     this.publishWhenReady('response', request.replyToTopic, encodeMessage(message)).catch((error: Error) =>
-      this.options.logger.warn(`response to ${request.destinationTopic} not sent: ${error.message}`),
+      this.refusals.unsent(`response to ${request.destinationTopic} not sent: ${error.message}`),
     );
   }
 
   sendErrorResponse(request: DxlMessage, errorCode: number, errorMessage: string): void {
+    this.services.answered(request);
     const message = this.replyTo(request, MessageType.ErrorResponse);
     message.errorCode = errorCode;
     message.errorMessage = errorMessage;
     this.publishWhenReady('response', request.replyToTopic, encodeMessage(message)).catch((error: Error) =>
-      this.options.logger.warn(`error response to ${request.destinationTopic} not sent: ${error.message}`),
+      this.refusals.unsent(`error response to ${request.destinationTopic} not sent: ${error.message}`),
     );
   }
 
@@ -203,7 +216,10 @@ export class DxlClient implements DxlMessaging {
     return this.services.register(info);
   }
 
-  /** Closes the client: pending requests reject with DXL_CLOSED, services unregister, the socket closes. Bounded in time. */
+  /**
+   * Closes the client: services unregister (each answering what it holds, within its drainMs),
+   * pending requests reject with DXL_CLOSED, the socket closes. Bounded in time.
+   */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
@@ -216,6 +232,7 @@ export class DxlClient implements DxlMessaging {
         new DxlError(DxlErrorCode.Closed, 'The DXL client was closed', topic === undefined ? {} : { topic });
       this.pending.rejectAll(closedByOwner);
     });
+    this.refusals.dispose();
   }
 
   /** Sends an event or response now, or once connected (within the request timeout). */
@@ -240,15 +257,19 @@ export class DxlClient implements DxlMessaging {
     return message;
   }
 
+  /** A request whose answer cannot be sent (a wildcard reply topic would cost the connection) is not served. */
+  private serve(request: DxlMessage): void {
+    const badReplyTopic = topicError(request.replyToTopic, 'publish');
+    if (badReplyTopic === undefined) this.services.dispatch(request);
+    else this.refusals.unanswerable(request.destinationTopic, badReplyTopic.message);
+  }
+
   private onMessage(topic: string, payload: Buffer): void {
     let message: DxlMessage;
     try {
       message = decodeMessage(payload, topic);
     } catch (error) {
-      this.malformedCount++;
-      if (this.malformedCount === 1 || this.malformedCount % 1000 === 0) {
-        this.options.logger.warn(`dropped ${this.malformedCount} malformed message(s), latest on ${topic}: ${(error as Error).message}`);
-      }
+      this.refusals.malformed(topic, (error as Error).message);
       return;
     }
     switch (message.messageType) {
@@ -260,7 +281,8 @@ export class DxlClient implements DxlMessaging {
         this.subscriptions.deliver(message);
         break;
       case MessageType.Request:
-        this.services.dispatch(message);
+        // A request whose answer cannot be sent (a wildcard reply topic would cost the connection) is not served.
+        this.serve(message);
         break;
     }
   }

@@ -3,6 +3,7 @@
  * the msgpack envelope that carries it on the wire (encode, decode).
  */
 import { DxlError, DxlErrorCode } from './errors';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 
 /** The four DXL message types, as carried in the second msgpack object of every message. */
 export enum MessageType {
@@ -84,13 +85,34 @@ export function payloadToBuffer(payload: DxlPayload | undefined | null): Buffer 
 }
 
 /**
- * Parses a JSON payload. The OpenDXL broker ends its JSON with a newline and
- * may add a trailing NUL; both are trimmed first.
+ * Parses a JSON payload received: the one decoder of JSON from the wire. The OpenDXL broker ends its
+ * JSON with a newline and may add a trailing NUL; both are trimmed first. Throws DXL_MALFORMED when
+ * the payload is not JSON or nests deeper than MAX_JSON_DEPTH (json-depth.ts); the error names the
+ * position or the bound, never the payload's text.
  */
 export function parseJsonPayload(payload: Buffer): unknown {
   let end = payload.length;
   while (end > 0 && (payload[end - 1] === 0x0a || payload[end - 1] === 0x00 || payload[end - 1] === 0x0d)) end--;
-  return JSON.parse(payload.toString('utf8', 0, end));
+  if (nestsDeeperThan(payload, end, MAX_JSON_DEPTH)) {
+    throw new DxlError(
+      DxlErrorCode.Malformed,
+      `its arrays and objects nest deeper than the ${MAX_JSON_DEPTH} levels accepted (MAX_JSON_DEPTH)`,
+    );
+  }
+  const text = payload.toString('utf8', 0, end);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DxlError(DxlErrorCode.Malformed, jsonSyntaxProblem(error, text.length));
+  }
+}
+
+/** What JSON.parse found wrong, without the snippet of the text V8 quotes in some of its messages. */
+function jsonSyntaxProblem(error: unknown, length: number): string {
+  const message = error instanceof Error ? error.message : '';
+  if (length === 0 || /end of JSON input/.test(message)) return 'the text ends before its JSON does';
+  const position = /at position (\d+)/.exec(message);
+  return position ? `invalid at position ${position[1]} of its ${length} characters` : `invalid in its ${length} characters`;
 }
 
 // ---- the envelope ----

@@ -4,6 +4,7 @@ import { type ValidityWindow, validityOf } from './client-certificate';
 import type { BrokerAddress, ProxySettings } from './config';
 import { DxlError, DxlErrorCode } from './errors';
 import { newDxlId } from './ids';
+import { DEFAULT_LOG_INTERVAL_MS } from './interval-log';
 import {
   DEFAULT_KEEPALIVE_S,
   DEFAULT_RECONNECT_DELAY_MS,
@@ -58,9 +59,17 @@ export interface DxlClientOptions {
    * Largest MQTT packet the brokers accept, counted as the OpenDXL broker counts it: the PUBLISH's
    * remaining length (2 + topic bytes + encoded DXL envelope). Default 1 MiB, the OpenDXL broker's
    * limit: a bigger request, response or event is refused at once (DXL_INVALID_ARGUMENT) instead of
-   * being sent to a broker that would close the connection for it.
+   * being sent to a broker that would close the connection for it. The same bound holds for what is
+   * received: a message over it is dropped by its MQTT header as it arrives, never held whole, and
+   * counted in `client.stats.refused.oversized` (over WebSockets one closes the connection: see
+   * transport.ts).
    */
   maxMessageBytes?: number;
+  /**
+   * How long repeated warnings of one kind (messages refused or dropped, responses not sent) are
+   * counted before they are logged together with their count; the first is logged at once. Default 60 000 ms.
+   */
+  warningIntervalMs?: number;
   logger?: DxlLogger;
 }
 
@@ -76,6 +85,7 @@ export interface ResolvedOptions {
   maxDelayMs: number;
   probeBrokers: boolean;
   maxMessageBytes: number;
+  warningIntervalMs: number;
   logger: DxlLogger;
   certificateValidity: ValidityWindow | undefined;
 }
@@ -87,8 +97,12 @@ function normaliseBroker(broker: BrokerAddress | { host: string; port: number; i
   return broker.id === undefined ? { port: broker.port, hosts: [broker.host] } : { id: broker.id, port: broker.port, hosts: [broker.host] };
 }
 
-/** Checks and defaults the options; throws DXL_CONFIG saying what is wrong. */
-export function resolveOptions(options: DxlClientOptions): ResolvedOptions {
+/**
+ * Checks and defaults the options; throws DXL_CONFIG saying what is wrong. `onOversized` hears of
+ * each received packet dropped for its size (its remaining length; undefined when the connection
+ * closed for it).
+ */
+export function resolveOptions(options: DxlClientOptions, onOversized?: (remainingLength: number | undefined) => void): ResolvedOptions {
   if (!options.brokers || options.brokers.length === 0) {
     throw new DxlError(DxlErrorCode.Config, 'No brokers: give at least one {host, port}');
   }
@@ -105,6 +119,10 @@ export function resolveOptions(options: DxlClientOptions): ResolvedOptions {
       DxlErrorCode.Config,
       `keepaliveSec must be ${describeKind(MQTT_KEEPALIVE_S)} (seconds), not ${options.keepaliveSec}`,
     );
+  }
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  if (!Number.isSafeInteger(maxMessageBytes) || maxMessageBytes < 1) {
+    throw new DxlError(DxlErrorCode.Config, 'maxMessageBytes must be a whole number of bytes above 0');
   }
   const clientId = options.clientId || newDxlId();
   return {
@@ -123,13 +141,16 @@ export function resolveOptions(options: DxlClientOptions): ResolvedOptions {
       checkHostName: options.checkHostName ?? false,
       keepaliveSec,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      maxMessageBytes,
+      ...(onOversized ? { onOversized } : {}),
     },
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_S * 1000,
     registrationTimeoutMs: options.registrationTimeoutMs ?? 10_000,
     initialDelayMs: options.reconnect?.initialDelayMs ?? DEFAULT_RECONNECT_DELAY_MS,
     maxDelayMs: options.reconnect?.maxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS,
     probeBrokers: options.probeBrokers ?? true,
-    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    maxMessageBytes,
+    warningIntervalMs: options.warningIntervalMs ?? DEFAULT_LOG_INTERVAL_MS,
     logger: options.logger ?? defaultLogger,
     certificateValidity: validityOf(options.cert),
   };

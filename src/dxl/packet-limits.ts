@@ -10,6 +10,19 @@ import { DxlError, DxlErrorCode } from './errors';
 /** The OpenDXL broker's default limit on a packet's remaining length. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/**
+ * What a received packet may exceed the limit by. A broker re-encodes the DXL envelope it forwards
+ * and adds its own fields (the OpenDXL broker and the fabric write sourceBrokerId, the client's
+ * instance id, tenant GUIDs: a few hundred bytes), so a message sent at exactly the limit arrives a
+ * little over it; it must not be refused for that.
+ */
+const RECEIVED_HEADROOM_BYTES = 4096;
+
+/** The largest remaining length of a packet received, for a client whose messages are bounded by `maxMessageBytes`. */
+export function receivedPacketLimit(maxMessageBytes: number): number {
+  return Math.min(maxMessageBytes + RECEIVED_HEADROOM_BYTES, MQTT_MAX_REMAINING_LENGTH);
+}
+
 /** The largest remaining length MQTT can express (four bytes of seven bits). */
 const MQTT_MAX_REMAINING_LENGTH = 0x0fffffff;
 

@@ -1,18 +1,31 @@
 /**
  * The DXL services this client offers: each one's definition checked, registered with the fabric
- * (again every TTL and on every new connection), its request topics subscribed, requests
- * dispatched to its handlers.
+ * (again every TTL, on every new connection, and when the fabric drops it while it runs), its
+ * request topics subscribed, requests dispatched to its handlers; a clean stop unregisters first
+ * and answers what is in flight before the handlers go.
  */
-import type { RequestHandler, ServiceInfo, ServiceRegistration } from './api';
+import type { MessageHandler, RequestHandler, ServiceInfo, ServiceRegistration, Unsubscribe } from './api';
 import { DxlError, DxlErrorCode, FabricErrorCode } from './errors';
 import { newDxlId } from './ids';
-import type { DxlMessage, DxlPayload } from './message';
+import { type DxlMessage, type DxlPayload, parseJsonPayload } from './message';
 import type { DxlLogger } from './options';
+import { InFlightRequests } from './service-drain';
+import { RegistrationHealer } from './service-healing';
 import { topicError } from './topic-rule';
 import { TopicTable } from './subscriptions';
 
 export const REGISTER_TOPIC = '/mcafee/service/dxl/svcregistry/register';
 export const UNREGISTER_TOPIC = '/mcafee/service/dxl/svcregistry/unregister';
+/** The broker's announcement that a service left its registry (spec §4.1), whoever removed it. */
+export const UNREGISTER_EVENT_TOPIC = '/mcafee/event/dxl/svcregistry/unregister';
+
+/** How long a clean stop waits for requests its handlers hold, unless the service says (ServiceInfo.drainMs). */
+export const DEFAULT_DRAIN_MS = 1000;
+/**
+ * After the fabric acknowledged an unregistration, how long without a new request before the
+ * handlers go: a request routed just before (by another broker of the fabric) may still be on its way.
+ */
+export const ROUTED_GRACE_MS = 250;
 
 interface LocalService {
   serviceId: string;
@@ -23,10 +36,14 @@ interface LocalService {
   handlers: Record<string, RequestHandler>;
   acknowledged: boolean;
   ttlTimer?: NodeJS.Timeout;
+  inFlight: InFlightRequests;
+  healer?: RegistrationHealer;
+  /** Set once a stop began: still answering, no longer registered. */
+  leaving?: Promise<void>;
 }
 
 interface Binding {
-  serviceId: string;
+  service: LocalService;
   handler: RequestHandler;
 }
 
@@ -59,6 +76,9 @@ class LocalServices {
     const ttlMins = info.ttlMins ?? 60;
     if (!Number.isInteger(ttlMins) || ttlMins < 1)
       throw invalid(`Service ${info.serviceType}: ttlMins must be a whole number of minutes, at least 1`);
+    const drainMs = info.drainMs ?? DEFAULT_DRAIN_MS;
+    if (!Number.isFinite(drainMs) || drainMs < 0)
+      throw invalid(`Service ${info.serviceType}: drainMs must be a number of milliseconds, 0 or more`);
     const serviceId = info.serviceId ?? newDxlId();
     if (this.byId.has(serviceId)) throw invalid(`Service id ${serviceId} is already registered by this client`);
 
@@ -70,9 +90,10 @@ class LocalServices {
       topics,
       handlers: info.topics,
       acknowledged: false,
+      inFlight: new InFlightRequests(drainMs),
     };
     const bindings = topics.map((topic) => {
-      const binding: Binding = { serviceId, handler: info.topics[topic] };
+      const binding: Binding = { service, handler: info.topics[topic] };
       this.byTopic.add(topic, binding);
       return binding;
     });
@@ -99,12 +120,16 @@ class LocalServices {
     return this.byId.has(serviceId);
   }
 
+  get size(): number {
+    return this.byId.size;
+  }
+
   ids(): IterableIterator<string> {
     return this.byId.keys();
   }
 
-  forEachHandler(topic: string, visit: (serviceId: string, handler: RequestHandler) => void): void {
-    this.byTopic.forEachMatch(topic, (binding) => visit(binding.serviceId, binding.handler));
+  forEachHandler(topic: string, visit: (service: LocalService, handler: RequestHandler) => void): void {
+    this.byTopic.forEachMatch(topic, (binding) => visit(binding.service, binding.handler));
   }
 
   /** The register request's JSON, keys in the order the reference client sends them. */
@@ -129,6 +154,7 @@ const UNREGISTER_WAIT_MS = 1000;
 export interface ServiceHostClient {
   request(topic: string, payload: DxlPayload, options: { timeoutMs: number }): Promise<DxlMessage>;
   sendErrorResponse(request: DxlMessage, errorCode: number, errorMessage: string): void;
+  subscribe(topic: string, handler: MessageHandler): Promise<Unsubscribe>;
   retainTopic(topic: string): Promise<void>;
   releaseTopic(topic: string): Promise<void>;
   readonly ready: boolean;
@@ -136,11 +162,14 @@ export interface ServiceHostClient {
 }
 
 /**
- * The services this client offers: registered with the fabric (again every TTL and on every new
- * connection), their request topics subscribed, requests dispatched to their handlers.
+ * The services this client offers: registered with the fabric (again every TTL, on every new
+ * connection, and when the fabric drops one that still runs), their request topics subscribed,
+ * requests dispatched to their handlers.
  */
 export class ServiceHost {
   private readonly services = new LocalServices();
+  /** The unregister events, listened to while this client offers a service. */
+  private dropWatch: Promise<Unsubscribe> | undefined;
 
   constructor(
     private readonly client: ServiceHostClient,
@@ -150,7 +179,19 @@ export class ServiceHost {
 
   async register(info: ServiceInfo): Promise<ServiceRegistration> {
     const service = this.services.add(info);
-    await Promise.all(service.topics.map((topic) => this.client.retainTopic(topic)));
+    service.healer = new RegistrationHealer({
+      register: () => {
+        if (this.client.ready) void this.sendRegistration(service.serviceId);
+      },
+      label: `${service.serviceType} ${service.serviceId}`,
+      logger: this.logger,
+    });
+    try {
+      await Promise.all([...service.topics.map((topic) => this.client.retainTopic(topic)), this.watchDrops()]);
+    } catch (error) {
+      await this.unregister(service.serviceId, false);
+      throw error;
+    }
     service.ttlTimer = setInterval(() => void this.sendRegistration(service.serviceId), service.ttlMins * 60_000);
     service.ttlTimer.unref();
     const acknowledged = await this.sendRegistration(service.serviceId, true);
@@ -180,14 +221,24 @@ export class ServiceHost {
   /** Hands a request to the handlers of its topic (only the targeted service's, if it names one). */
   dispatch(request: DxlMessage): void {
     let handled = false;
-    this.services.forEachHandler(request.destinationTopic, (serviceId, handler) => {
-      if (request.serviceId && request.serviceId !== serviceId) return;
+    this.services.forEachHandler(request.destinationTopic, (service, handler) => {
+      if (request.serviceId && request.serviceId !== service.serviceId) return;
       handled = true;
+      service.inFlight.arrived(request.messageId);
       this.runHandler(handler, request);
     });
     if (!handled && request.serviceId && !this.services.has(request.serviceId)) {
       this.client.sendErrorResponse(request, FabricErrorCode.ServiceUnavailable, 'unable to locate service for request');
     }
+  }
+
+  /** A response or error response to `request` went out: it is no longer in flight. */
+  answered(request: DxlMessage): void {
+    if (request.serviceId) {
+      this.services.get(request.serviceId)?.inFlight.answered(request.messageId);
+      return;
+    }
+    this.services.forEachHandler(request.destinationTopic, (service) => service.inFlight.answered(request.messageId));
   }
 
   private runHandler(handler: RequestHandler, request: DxlMessage): void {
@@ -206,7 +257,7 @@ export class ServiceHost {
 
   private async sendRegistration(serviceId: string, propagateRejection = false): Promise<boolean> {
     const service = this.services.get(serviceId);
-    if (!service || this.client.closed) return false;
+    if (!service || service.leaving || this.client.closed) return false;
     try {
       await this.client.request(REGISTER_TOPIC, this.services.registrationPayload(service), { timeoutMs: this.registrationTimeoutMs });
       service.acknowledged = true;
@@ -225,15 +276,73 @@ export class ServiceHost {
     }
   }
 
-  private async unregister(serviceId: string, notifyFabric = true): Promise<void> {
-    const service = this.services.remove(serviceId);
-    if (!service) return;
-    if (service.ttlTimer) clearInterval(service.ttlTimer);
-    if (notifyFabric && this.client.ready && service.acknowledged) {
-      await this.client
-        .request(UNREGISTER_TOPIC, { serviceGuid: serviceId }, { timeoutMs: Math.min(this.registrationTimeoutMs, UNREGISTER_WAIT_MS) })
-        .catch(() => undefined);
+  /** Listens for the broker's unregister events (once for all services). */
+  private watchDrops(): Promise<Unsubscribe> {
+    this.dropWatch ??= this.client
+      .subscribe(UNREGISTER_EVENT_TOPIC, (event) => this.onUnregistered(event))
+      .catch((error: unknown) => {
+        this.dropWatch = undefined;
+        throw error;
+      });
+    return this.dropWatch;
+  }
+
+  /** The fabric announced a service gone: if it is one of ours that still runs, it dropped it under us. */
+  private onUnregistered(event: DxlMessage): void {
+    let serviceGuid: unknown;
+    try {
+      serviceGuid = (parseJsonPayload(event.payload) as { serviceGuid?: unknown } | null)?.serviceGuid;
+    } catch {
+      return;
     }
+    if (typeof serviceGuid !== 'string') return;
+    const service = this.services.get(serviceGuid);
+    // Our own unregistration removes the service here first, or marks it leaving.
+    if (service === undefined || service.leaving) return;
+    service.healer?.dropped();
+  }
+
+  /**
+   * Stops a service cleanly: the fabric is told first (so that it routes no more requests to it),
+   * then the requests its handlers hold are answered, and those the fabric routed before it
+   * stopped still arrive and are handled, within the service's drainMs; then the handlers go.
+   */
+  private unregister(serviceId: string, notifyFabric = true): Promise<void> {
+    const service = this.services.get(serviceId);
+    if (!service) return Promise.resolve();
+    service.leaving ??= this.leave(service, notifyFabric);
+    return service.leaving;
+  }
+
+  private async leave(service: LocalService, notifyFabric: boolean): Promise<void> {
+    if (service.ttlTimer) clearInterval(service.ttlTimer);
+    service.healer?.cancel();
+    if (notifyFabric) {
+      let unregistered = false;
+      if (this.client.ready && service.acknowledged) {
+        unregistered = await this.client
+          .request(
+            UNREGISTER_TOPIC,
+            { serviceGuid: service.serviceId },
+            { timeoutMs: Math.min(this.registrationTimeoutMs, UNREGISTER_WAIT_MS) },
+          )
+          .then(
+            () => true,
+            () => false,
+          );
+      }
+      if (!this.client.closed) await service.inFlight.drained(unregistered ? ROUTED_GRACE_MS : 0);
+    }
+    this.services.remove(service.serviceId);
     await Promise.all(service.topics.map((topic) => this.client.releaseTopic(topic)));
+    if (this.services.size === 0) await this.unwatchDrops();
+  }
+
+  private async unwatchDrops(): Promise<void> {
+    const watch = this.dropWatch;
+    this.dropWatch = undefined;
+    if (watch === undefined) return;
+    const unsubscribe = await watch.catch(() => undefined);
+    await unsubscribe?.().catch(() => undefined);
   }
 }

@@ -3,8 +3,8 @@
  * WebSockets, optionally through a proxy; the writes of one event-loop turn sent as one) and one
  * mqtt.js session on it, used once (no reconnection: broker choice and reconnection are the
  * supervisor's), its errors given stable codes; publishes are framed here and queued on the stream
- * beside mqtt.js's own packets. What the rest of the client knows of MQTT is the `MqttSession`
- * interface below.
+ * beside mqtt.js's own packets; what is received passes a size limit before mqtt.js parses it. What
+ * the rest of the client knows of MQTT is the `MqttSession` interface below.
  */
 import net from 'node:net';
 import { Duplex } from 'node:stream';
@@ -15,7 +15,8 @@ import { WebSocket, createWebSocketStream } from 'ws';
 import type { BrokerEndpoint } from './broker-probe';
 import type { ProxySettings } from './config';
 import { BROKER_CLOSED } from './connection-state';
-import { publishRemainingLength } from './packet-limits';
+import { PacketSizeFilter } from './packet-filter';
+import { DEFAULT_MAX_MESSAGE_BYTES, publishRemainingLength, receivedPacketLimit } from './packet-limits';
 
 /** Where a session reports what happens to it once accepted. */
 export interface SessionEvents {
@@ -305,7 +306,22 @@ export interface TransportSettings extends SessionSettings {
   proxy?: ProxySettings;
   /** Check the broker certificate's host name too; DXL broker certificates rarely name their host. */
   checkHostName: boolean;
+  /** The size bound of messages (packet-limits.ts); a packet received over it (and its headroom) is dropped unread. Default 1 MiB. */
+  maxMessageBytes?: number;
+  /** Hears of each packet dropped for its size (undefined: a WebSocket message too big closed the connection). */
+  onOversized?: (remainingLength: number | undefined) => void;
 }
+
+/**
+ * Over WebSockets the ws library holds a whole WebSocket message before it hands it on; its
+ * `maxPayload` bounds that, by closing the connection (1009), since a WebSocket message cannot be
+ * skipped in the middle as an MQTT packet can. The headroom leaves room for the MQTT fixed header
+ * and for brokers that put a few packets in one WebSocket message; an MQTT packet over the limit
+ * within it is still skipped by the packet filter.
+ */
+const WEB_SOCKET_HEADROOM_BYTES = 64 * 1024;
+/** The ws library's code for a WebSocket message over `maxPayload`. */
+const WS_MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
 /** A `checkServerIdentity` that accepts any host name: it ignores both the host and the certificate. */
 const skipHostNameCheck: (host: string, cert: PeerCertificate) => Error | undefined = () => undefined;
@@ -333,23 +349,35 @@ function tlsOptions(endpoint: BrokerEndpoint, settings: TransportSettings): Conn
  * "Library: what each trick buys": every write made in one turn of the event loop goes on to the
  * socket as one write (flushed by setImmediate, after the turn's socket reads and the requests
  * they led to), so a burst of requests costs one TLS record and one system call, not one each.
+ * Reads pass through the packet size filter (packet-filter.ts, skip mode) on their way to mqtt.js.
  * mqtt.js writes each packet in pieces, corks the stream and uncorks it on the next tick; it
  * handles one received packet per tick, so each answer's follow-up request would leave on its own.
  * What the socket cannot take at once it buffers: publishes are QoS 0 and no caller waits on a
- * write, so there is no backpressure to pass on. Reads pass through unchanged.
+ * write, so there is no backpressure to pass on.
  */
 class WriteCoalescer extends Duplex {
   private queued: Buffer[] = [];
   private queuedBytes = 0;
   private flushScheduled = false;
 
-  constructor(private readonly inner: Duplex) {
+  constructor(
+    private readonly inner: Duplex,
+    sizeFilter: PacketSizeFilter,
+    onOversized: (remainingLength: number | undefined) => void,
+  ) {
     super({ allowHalfOpen: false });
     inner.on('data', (chunk: Buffer) => {
-      if (!this.push(chunk)) inner.pause();
+      const { output, skipped } = sizeFilter.filter(chunk);
+      if (skipped !== undefined) for (const packet of skipped) onOversized(packet.remainingLength);
+      let wantsMore = true;
+      for (const bytes of output) wantsMore = this.push(bytes) && wantsMore;
+      if (!wantsMore) inner.pause();
     });
     inner.on('end', () => this.push(null));
-    inner.on('error', (error: Error) => this.destroy(error));
+    inner.on('error', (error: Error & { code?: unknown }) => {
+      if (error.code === WS_MESSAGE_TOO_BIG) onOversized(undefined);
+      this.destroy(error);
+    });
     inner.on('close', () => this.destroy());
   }
 
@@ -416,6 +444,7 @@ function openStream(endpoint: BrokerEndpoint, settings: TransportSettings): Dupl
   const subprotocol = settings.protocolVersion === 3 ? 'mqttv3.1' : 'mqtt';
   const socket = new WebSocket(`wss://${host}:${endpoint.port}/`, [subprotocol], {
     ...secure,
+    maxPayload: receivedLimitOf(settings) + WEB_SOCKET_HEADROOM_BYTES,
     ...(settings.proxy ? { agent: proxyAgent(settings.proxy) } : {}),
   });
   return createWebSocketStream(socket);
@@ -427,5 +456,13 @@ function openStream(endpoint: BrokerEndpoint, settings: TransportSettings): Dupl
  * is sent.
  */
 export function openConnection(endpoint: BrokerEndpoint, settings: TransportSettings): ConnectionAttempt {
-  return startSession(new WriteCoalescer(openStream(endpoint, settings)), settings);
+  const filter = new PacketSizeFilter(receivedLimitOf(settings), 'skip');
+  const stream = new WriteCoalescer(openStream(endpoint, settings), filter, settings.onOversized ?? ignoreOversized);
+  return startSession(stream, settings);
 }
+
+function receivedLimitOf(settings: TransportSettings): number {
+  return receivedPacketLimit(settings.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+}
+
+const ignoreOversized = (): void => undefined;

@@ -2,7 +2,11 @@ import { FabricErrorCode } from '../dxl/errors';
 import { type DxlMessage, parseJsonPayload } from '../dxl/message';
 import { brokerErrorResponse, brokerEvent, brokerJson, brokerResponse } from './broker-messages';
 import type { ClientIdentity } from './client-identity';
+import { FabricLog } from './fabric-log';
+import { logValue } from './log-text';
 import type { ServiceEntry, ServiceQuery, ServiceRegistry } from './service-registry';
+import { TopicAuthorization } from './topic-authorization';
+import { openTopicPolicy } from './topic-policy';
 import { BrokerTopic } from './topics';
 
 /**
@@ -11,6 +15,15 @@ import { BrokerTopic } from './topics';
  * for this; 400 keeps clear of its 0x8000xxxx fabric codes.
  */
 export const INVALID_REQUEST_ERROR_CODE = 400;
+
+/**
+ * Code of the ErrorResponse the fabric sends for a registration or unregistration it refuses: the
+ * service is another client's, or the topic policy does not let the client receive one of its
+ * request channels. The OpenDXL broker has no such refusal (see docs/fabric.md); 403, as 400 above.
+ */
+export const NOT_AUTHORIZED_ERROR_CODE = 403;
+
+export const NOT_OWNER_MESSAGE = 'the service is registered by another client';
 
 export const SERVICE_UNAVAILABLE_MESSAGE = 'unable to locate service for request';
 
@@ -68,11 +81,19 @@ function optionalString(body: Record<string, unknown>, key: string): string | un
  * Others get the service-unavailable error, so that no caller waits forever.
  */
 export class BrokerServices {
+  private readonly authorization: TopicAuthorization;
+  private readonly log: FabricLog;
+
   constructor(
     private readonly registry: ServiceRegistry,
     private readonly brokerGuid: string,
     private readonly endpoints: () => BrokerEndpoints,
-  ) {}
+    /** The topic policy (default: open) and where refusals are told (default: nowhere). */
+    policing: { authorization?: TopicAuthorization; log?: FabricLog } = {},
+  ) {
+    this.authorization = policing.authorization ?? new TopicAuthorization(openTopicPolicy());
+    this.log = policing.log ?? new FabricLog(() => undefined);
+  }
 
   handle(request: DxlMessage, sender: ClientIdentity): BrokerServiceOutcome {
     try {
@@ -114,12 +135,22 @@ export class BrokerServices {
       certificates: entry.certificates,
       managed: false,
       local: true,
-      unauthorizedChannels: [],
+      // As the broker: the channels its owner may not receive (none, as registration refuses them).
+      unauthorizedChannels: entry.requestChannels.filter((channel) => !this.authorization.mayReceive(entry.certificates, channel)),
     };
   }
 
   private register(request: DxlMessage, sender: ClientIdentity): BrokerServiceOutcome {
     const registration = readRegistration(readJsonObject(request));
+    const { serviceGuid, requestChannels } = registration;
+    // A serviceGuid belongs to the certificate that registered it; the same certificate on a new
+    // connection (a reconnect) re-registers it.
+    if (this.ownedByAnother(serviceGuid, sender)) return this.refuse(request, sender, 'register', serviceGuid, NOT_OWNER_MESSAGE);
+    const refused = requestChannels.findIndex((channel) => !this.authorization.mayReceive(sender.chainThumbprints, channel));
+    if (refused >= 0) {
+      const reason = `requestChannels[${refused}] is a topic the topic policy does not let this client receive`;
+      return this.refuse(request, sender, 'register', serviceGuid, reason);
+    }
     const entry = this.registry.register({
       ...registration,
       clientGuid: sender.canonicalId,
@@ -132,14 +163,32 @@ export class BrokerServices {
 
   private unregister(request: DxlMessage, sender: ClientIdentity): BrokerServiceOutcome {
     const serviceGuid = optionalString(readJsonObject(request), 'serviceGuid');
-    const events: DxlMessage[] = [];
     const entry = serviceGuid === undefined ? undefined : this.registry.get(serviceGuid);
-    // Only the certificate that registered a service may remove it; the reply is the same either way.
-    if (entry && entry.clientGuid === sender.canonicalId) {
-      this.registry.remove(entry.serviceGuid);
-      events.push(this.unregisteredEvent(entry.serviceGuid));
-    }
-    return { reply: brokerResponse(request, Buffer.alloc(0), this.brokerGuid), events };
+    if (!entry) return { reply: brokerResponse(request, Buffer.alloc(0), this.brokerGuid), events: [] };
+    if (this.ownedByAnother(entry.serviceGuid, sender))
+      return this.refuse(request, sender, 'unregister', entry.serviceGuid, NOT_OWNER_MESSAGE);
+    this.registry.remove(entry.serviceGuid);
+    return { reply: brokerResponse(request, Buffer.alloc(0), this.brokerGuid), events: [this.unregisteredEvent(entry.serviceGuid)] };
+  }
+
+  private ownedByAnother(serviceGuid: string, sender: ClientIdentity): boolean {
+    const held = this.registry.get(serviceGuid);
+    return held !== undefined && held.clientGuid !== sender.canonicalId;
+  }
+
+  /** An ErrorResponse to the client, and a log line the first time this client is refused this for this service. */
+  private refuse(
+    request: DxlMessage,
+    sender: ClientIdentity,
+    what: 'register' | 'unregister',
+    serviceGuid: string,
+    reason: string,
+  ): BrokerServiceOutcome {
+    this.log.once(
+      `${what}\u0000${sender.canonicalId}\u0000${serviceGuid}\u0000${reason}`,
+      `refused to ${what} service ${logValue(serviceGuid)} for ${sender.canonicalId}: ${reason}`,
+    );
+    return this.error(request, NOT_AUTHORIZED_ERROR_CODE, `${what} refused: ${reason}`);
   }
 
   private queryServices(request: DxlMessage): BrokerServiceOutcome {

@@ -3,9 +3,14 @@ import type { Duplex } from 'node:stream';
 import type { Aedes, AedesPublishPacket, Client, ConnectPacket, PublishPacket } from 'aedes' with { 'resolution-mode': 'import' };
 import { type BrokerEndpoints, BrokerServices } from './broker-services';
 import type { ClientIdentity } from './client-identity';
+import { FabricLog } from './fabric-log';
 import { GuardedConnection } from './guarded-connection';
+import { logValue, oneLine } from './log-text';
 import { DxlMessageRouter } from './message-router';
 import { ServiceRegistry } from './service-registry';
+import { TopicAuthorization } from './topic-authorization';
+import { type TopicPolicy, openTopicPolicy } from './topic-policy';
+import { type ServiceDropper, serviceDropper } from './service-drop';
 
 /** Where messages the fabric consumes go: a topic no delivery ever reaches. */
 const CONSUMED_TOPIC = '$fabric/consumed';
@@ -22,6 +27,8 @@ export interface DxlBrokerOptions {
   ttlCheckIntervalMs?: number;
   /** Grace period added to each registration's TTL. Default 5 minutes, as the OpenDXL broker. */
   ttlGraceMins?: number;
+  /** Who may send and receive on which topic (checked already). Default: everyone everywhere. */
+  policy?: TopicPolicy;
   log?: (line: string) => void;
 }
 
@@ -37,21 +44,31 @@ function describeError(error: unknown): string {
 export class DxlBroker {
   readonly registry: ServiceRegistry;
   private readonly router: DxlMessageRouter;
+  private readonly dropper: ServiceDropper;
   private readonly identities = new WeakMap<object, ClientIdentity>();
   private readonly ttlTimer: NodeJS.Timeout;
-  private readonly log: (line: string) => void;
+  private readonly log: FabricLog;
   private aedes: Aedes | undefined;
 
   private constructor(private readonly options: DxlBrokerOptions) {
-    this.log = options.log ?? (() => undefined);
+    const sink = options.log ?? (() => undefined);
+    this.log = new FabricLog((line) => sink(oneLine(line)));
     this.registry = new ServiceRegistry({ ttlGraceMins: options.ttlGraceMins ?? 5 });
-    const services = new BrokerServices(this.registry, options.brokerGuid, options.endpoints);
+    const authorization = new TopicAuthorization(options.policy ?? openTopicPolicy());
+    const services = new BrokerServices(this.registry, options.brokerGuid, options.endpoints, { authorization, log: this.log });
     this.router = new DxlMessageRouter({
       brokerGuid: options.brokerGuid,
       registry: this.registry,
       services,
       publish: (topic, payload) => this.publish(topic, payload),
+      authorization,
+      log: this.log,
     });
+    this.dropper = serviceDropper(
+      this.registry,
+      (serviceGuid) => services.unregisteredEvent(serviceGuid),
+      (topic, payload) => this.publish(topic, payload),
+    );
     this.ttlTimer = setInterval(() => this.router.expireServices(), options.ttlCheckIntervalMs ?? 60_000);
     this.ttlTimer.unref();
   }
@@ -85,8 +102,13 @@ export class DxlBroker {
       const identity = this.identities.get(client.conn);
       if (identity) this.router.onClientGone(identity);
     });
-    aedes.on('clientError', (client, error) => this.log(`client ${client.id}: ${describeError(error)}`));
-    aedes.on('connectionError', (_client, error) => this.log(`connection refused: ${describeError(error)}`));
+    // The id is the fabric's own (see preConnect) or, before CONNECT was read, the client's.
+    aedes.on('clientError', (client, error) =>
+      this.log.limited('client', `client ${logValue(String(client.id))}: ${logValue(describeError(error))}`),
+    );
+    aedes.on('connectionError', (_client, error) =>
+      this.log.limited('connection', `connection refused: ${logValue(describeError(error))}`),
+    );
     await aedes.listen();
     this.aedes = aedes;
   }
@@ -99,11 +121,16 @@ export class DxlBroker {
       return;
     }
     const connection = new GuardedConnection(transport, this.options.maxMessageBytes, {
-      onViolation: (reason) => this.log(`disconnected ${identity.canonicalId}: ${reason}`),
+      onViolation: (reason) => this.log.line(`disconnected ${identity.canonicalId}: ${reason}`),
     });
     connection.on('error', () => undefined);
     this.identities.set(connection, identity);
     aedes.handle(connection, request);
+  }
+
+  /** Drops a live registration as the OpenDXL broker can (see service-drop.ts); false when there was none. */
+  dropService(serviceGuid: string): boolean {
+    return this.dropper.dropService(serviceGuid);
   }
 
   /** Closes every connection and the broker. */
@@ -147,7 +174,10 @@ export class DxlBroker {
         else packet.payload = decision.payload;
       }
     } catch (error) {
-      this.log(`dropped a message on ${packet.topic}: ${describeError(error)}`);
+      this.log.limited(
+        'error',
+        `dropped a message from ${identity.canonicalId} on ${logValue(packet.topic)}: ${logValue(describeError(error))}`,
+      );
       packet.topic = CONSUMED_TOPIC;
     }
     // Never refuse with an error: aedes would disconnect the publisher.
@@ -158,14 +188,14 @@ export class DxlBroker {
     if (packet.topic === CONSUMED_TOPIC) return null;
     const identity = this.identities.get(client.conn);
     if (!identity) return packet;
-    return this.router.mayDeliver(identity, packet.payload as Buffer) ? packet : null;
+    return this.router.mayDeliver(identity, packet.topic, packet.payload as Buffer) ? packet : null;
   }
 
   private publish(topic: string, payload: Buffer): void {
     const aedes = this.aedes;
     if (!aedes || aedes.closed) return;
     aedes.publish({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }, (error) => {
-      if (error) this.log(`could not publish on ${topic}: ${describeError(error)}`);
+      if (error) this.log.limited('publish', `could not publish on ${logValue(topic)}: ${logValue(describeError(error))}`);
     });
   }
 }

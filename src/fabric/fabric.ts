@@ -7,7 +7,9 @@ import { DEFAULT_BROKER_PORT, DEFAULT_MANAGEMENT_PORT } from '../dxl/numbers';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../dxl/packet-limits';
 import { CLIENT_CONFIG_FILE, writeClientConfig } from './client-config';
 import { loadOrCreateBrokerId } from './broker-id';
+import { tieSimulatorPolicy } from './default-policy';
 import { DxlBroker } from './dxl-broker';
+import { oneLine } from './log-text';
 import { type Listener, type ServerTls, startTlsListener, startWebSocketListener } from './listeners';
 import type { FabricEndpoints } from './management-commands';
 import { loadOrCreateManagementPassword } from './management-password';
@@ -16,6 +18,8 @@ import { type FabricPki, PkiFileName, loadOrCreateFabricPki } from './pki-store'
 import { certificateSha1 } from './pki';
 import { ServiceFirstAdmission } from './service-first-admission';
 import { startTieSimulator } from './simulator-host';
+import { type TopicPolicy, openTopicPolicy, readTopicPolicy } from './topic-policy';
+import { readTopicPolicyFile } from './topic-policy-file';
 
 export { DEFAULT_MAX_MESSAGE_BYTES };
 /** The fabric listens where DXL brokers do. */
@@ -52,7 +56,18 @@ export interface FabricOptions {
    * Default 1 MiB, as the OpenDXL broker.
    */
   maxMessageBytes?: number;
-  /** Receives one line per notable event (refused clients, clients disconnected for oversized packets). Silent by default. */
+  /**
+   * Who may send and receive on which topic, in the OpenDXL broker's `topicauth.policy` format:
+   * the policy itself, or the path of a file holding it (JSON with comments, at most 1 MiB).
+   * Default: with the TIE simulator, only the simulator's certificate may serve TIE and publish
+   * the servers' events (`tieSimulatorPolicy`); without it, every topic is open. A policy given
+   * replaces the default one. See docs/fabric.md.
+   */
+  policy?: TopicPolicy | string;
+  /**
+   * Receives one line per notable event (refused clients, clients disconnected for oversized
+   * packets, dropped messages). Silent by default. Lines hold no control characters.
+   */
   log?: (line: string) => void;
   /**
    * Also serve the management API that DXL clients provision themselves from, as ePO and the
@@ -95,6 +110,13 @@ export interface RunningFabric {
   readonly files: { readonly caCert: string; readonly clientCert: string; readonly clientKey: string };
   /** Set when the management API runs. */
   readonly management?: FabricManagement;
+  /** The topic policy in force, thumbprints normalised. */
+  readonly policy: TopicPolicy;
+  /**
+   * Drops a live service registration and announces it, as the OpenDXL broker does when a request
+   * routed to a stale instance of the service reaches nobody; false when it was not registered.
+   */
+  dropService(serviceGuid: string): boolean;
   /** Stops the simulator, closes every connection and the listeners. Bounded in time; safe to call twice. */
   close(): Promise<void>;
 }
@@ -125,6 +147,12 @@ async function withinTimeout(step: Promise<unknown>, timeoutMs: number): Promise
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The policy given, read and checked; undefined when none was. */
+function givenPolicy(given: FabricOptions['policy']): TopicPolicy | undefined {
+  if (typeof given === 'string') return readTopicPolicyFile(given);
+  return given === undefined ? undefined : readTopicPolicy(given);
 }
 
 function serviceFactory(option: FabricOptions['simulator']): FabricServiceFactory | undefined {
@@ -192,13 +220,19 @@ async function startManagement(
  * (unless `simulator: false`) the TIE simulator as a registered service.
  */
 export async function startFabric(options: FabricOptions = {}): Promise<RunningFabric> {
+  // Before anything is written: a policy that cannot be read stops the start.
+  const given = givenPolicy(options.policy);
   const host = options.host ?? DEFAULT_FABRIC_HOST;
   const dataDir = resolveUserPath(options.dataDir ?? defaultDataDir());
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  const log = options.log ?? (() => undefined);
+  const sink = options.log ?? (() => undefined);
+  const log = (line: string): void => sink(oneLine(line));
   const altNames = [host, os.hostname()].filter((name) => name !== '' && name !== '0.0.0.0' && name !== '::');
   const pki = loadOrCreateFabricPki(dataDir, { brokerAltNames: altNames });
   const brokerId = loadOrCreateBrokerId(dataDir);
+  const factory = serviceFactory(options.simulator);
+  const serviceClientId = certificateSha1(pki.simulator.certPem);
+  const policy = given ?? (factory ? tieSimulatorPolicy(serviceClientId) : openTopicPolicy());
   const serverTls: ServerTls = { ca: pki.ca.certPem, cert: pki.broker.certPem, key: pki.broker.keyPem };
   const startTime = Date.now();
 
@@ -209,6 +243,7 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
   const broker = await DxlBroker.start({
     brokerGuid: brokerId,
     maxMessageBytes,
+    policy,
     log,
     endpoints: () => ({
       hostname: connectHost(host),
@@ -230,7 +265,6 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
   };
 
   try {
-    const serviceClientId = certificateSha1(pki.simulator.certPem);
     const admission = new ServiceFirstAdmission(broker.accept.bind(broker), (identity) => identity.canonicalId === serviceClientId);
     const accept = admission.admit;
     mqttListener = await startTlsListener({ host, port: options.port ?? DEFAULT_FABRIC_PORT, tls: serverTls, accept, log });
@@ -265,7 +299,6 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
       ? await startManagement(options.management, { pki, serverTls, log, endpoints, dataDir })
       : undefined;
     management = managementInfo?.service;
-    const factory = serviceFactory(options.simulator);
     if (factory) service = await startOnOwnClient(factory, pki, { host: connectHost(host), port: mqttListener.port }, dataDir, log);
     admission.openToAll();
 
@@ -279,6 +312,8 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
       configPath,
       files: { caCert: pki.files.caCert, clientCert: pki.files.clientCert, clientKey: pki.files.clientKey },
       ...(managementInfo ? { management: managementInfo.info } : {}),
+      policy,
+      dropService: (serviceGuid) => broker.dropService(serviceGuid),
       close: () => (closing ??= shutdown()),
     };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { PacketSizeFilter } from './packet-size-filter';
+import { PacketSizeFilter } from '../dxl/packet-filter';
 
 export interface GuardEvents {
   /** The peer sent a packet over the limit: the connection closes. Called once. */

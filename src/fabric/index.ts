@@ -13,3 +13,14 @@ export {
 } from './fabric';
 export { TieSimulator, type TieSimulatorOptions } from './tie-simulator';
 export { startTieSimulator } from './simulator-host';
+export {
+  type TopicPolicy,
+  type TopicPolicyRule,
+  TopicPolicyError,
+  TopicPolicyErrorCode,
+  openTopicPolicy,
+  parseTopicPolicy,
+  readTopicPolicy,
+} from './topic-policy';
+export { readTopicPolicyFile } from './topic-policy-file';
+export { tieSimulatorPolicy } from './default-policy';

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { type ClientIdentity, identityOfPeer } from './client-identity';
+import { logValue } from './log-text';
 
 /** The broker's TLS material; clients must present a certificate issued by `ca`. */
 export interface ServerTls {
@@ -67,7 +68,7 @@ function closeServer(server: tls.Server, sockets: Set<tls.TLSSocket>): Promise<v
 
 function refusalLogger(log: (line: string) => void): (error: Error, socket: tls.TLSSocket) => void {
   return (error, socket) => {
-    log(`refused a TLS client from ${socket.remoteAddress ?? 'unknown'}: ${error.message}`);
+    log(`refused a TLS client from ${socket.remoteAddress ?? 'unknown'}: ${logValue(error.message)}`);
     socket.destroy();
   };
 }
@@ -116,7 +117,7 @@ export async function startWebSocketListener(options: WebSocketListenerOptions):
     stream.on('error', () => undefined);
     options.accept(stream, identity, request);
   });
-  webSockets.on('error', (error) => log(`WebSocket listener: ${error.message}`));
+  webSockets.on('error', (error) => log(`WebSocket listener: ${logValue(error.message)}`));
   const sockets = trackSockets(server);
   server.on('tlsClientError', refusalLogger(log));
   const port = await listen(server, options.host, options.port);

@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { CsrRejected, signClientRequest } from './csr-signer';
+import { logValue } from './log-text';
 import type { KeyPairPem } from './pki';
 
 export const PROVISION_COMMAND = 'DxlBrokerMgmt.generateOpenDXLClientProvisioningPackageCmd';
@@ -65,11 +66,11 @@ function provision(query: URLSearchParams, context: ManagementContext): CommandA
     const { brokers, webSocketBrokers } = brokerRecords(context.endpoints());
     const parts = [context.ca.certPem, signed.certPem, brokerLines(brokers)];
     if (webSocketBrokers.length > 0) parts.push(brokerLines(webSocketBrokers));
-    context.log(`management: signed a client certificate for CN=${signed.commonName}`);
+    context.log(`management: signed a client certificate for CN=${logValue(signed.commonName)}`);
     return { ok: true, detail: parts.join(',') };
   } catch (error) {
     if (!(error instanceof CsrRejected)) throw error;
-    context.log(`management: refused a certificate signing request: ${error.message}`);
+    context.log(`management: refused a certificate signing request: ${logValue(error.message)}`);
     return {
       ok: false,
       errorNumber: ManagementErrorNumber.invalidParameter,

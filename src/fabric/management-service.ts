@@ -8,6 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { logValue } from './log-text';
 import { type ManagementContext, answerManagementCommand } from './management-commands';
 
 export const DEFAULT_MANAGEMENT_USER = 'admin';
@@ -67,7 +68,7 @@ function handle(options: ManagementServiceOptions, request: http.IncomingMessage
   const userOk = credentials !== undefined && sameSecret(credentials.user, options.user);
   const passwordOk = credentials !== undefined && sameSecret(credentials.password, options.password);
   if (!userOk || !passwordOk) {
-    options.log(`management: refused ${credentials ? `user "${credentials.user}"` : 'a request without credentials'} (HTTP 401)`);
+    options.log(`management: refused ${credentials ? `user "${logValue(credentials.user)}"` : 'a request without credentials'} (HTTP 401)`);
     return send(response, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="tie-fabric management"' });
   }
 
@@ -76,7 +77,7 @@ function handle(options: ManagementServiceOptions, request: http.IncomingMessage
   try {
     answer = answerManagementCommand(command, parsed.searchParams, options);
   } catch (error) {
-    options.log(`management: ${command} failed: ${(error as Error).message}`);
+    options.log(`management: ${logValue(command)} failed: ${logValue((error as Error).message)}`);
     return send(response, 500, 'Internal Server Error');
   }
   if (answer.ok) send(response, 200, `OK:\r\n${JSON.stringify(answer.detail)}\r\n`);
@@ -90,10 +91,10 @@ export function startManagementService(options: ManagementServiceOptions): Promi
     } catch (error) {
       // A malformed URL (bad percent-encoding) and the like.
       send(response, 400, 'Bad Request');
-      options.log(`management: bad request: ${(error as Error).message}`);
+      options.log(`management: bad request: ${logValue((error as Error).message)}`);
     }
   });
-  server.on('tlsClientError', (error) => options.log(`management: TLS handshake failed: ${error.message}`));
+  server.on('tlsClientError', (error) => options.log(`management: TLS handshake failed: ${logValue(error.message)}`));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

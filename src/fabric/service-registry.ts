@@ -103,17 +103,28 @@ export class ServiceRegistry {
   /**
    * The instance that gets a request on `topic`: the exact topic first, then its
    * wildcard ancestors (most specific first); round-robin among the instances of
-   * the first channel that has any.
+   * the first channel that has any `eligible` one (as the OpenDXL broker skips an
+   * instance whose owner may not receive the request).
    */
-  select(topic: string): ServiceEntry | undefined {
+  select(topic: string, eligible: (entry: ServiceEntry) => boolean = () => true): ServiceEntry | undefined {
     for (const channel of [topic, ...wildcardAncestors(topic)]) {
       const guids = this.byChannel.get(channel);
-      if (!guids || guids.length === 0) continue;
-      const index = (this.nextIndexByChannel.get(channel) ?? 0) % guids.length;
-      this.nextIndexByChannel.set(channel, index + 1);
-      return this.byGuid.get(guids[index]);
+      if (!guids) continue;
+      const start = this.nextIndexByChannel.get(channel) ?? 0;
+      for (let step = 0; step < guids.length; step++) {
+        const index = (start + step) % guids.length;
+        const entry = this.byGuid.get(guids[index]);
+        if (!entry || !eligible(entry)) continue;
+        this.nextIndexByChannel.set(channel, index + 1);
+        return entry;
+      }
     }
     return undefined;
+  }
+
+  /** Whether `entry` serves `topic`: one of its channels is the topic or a wildcard above it. */
+  static serves(entry: ServiceEntry, topic: string): boolean {
+    return entry.requestChannels.includes(topic) || wildcardAncestors(topic).some((channel) => entry.requestChannels.includes(channel));
   }
 
   query(query: ServiceQuery = {}): ServiceEntry[] {

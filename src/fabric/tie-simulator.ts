@@ -65,6 +65,14 @@ export interface TieSimulatorOptions {
   onError?: (error: Error) => void;
 }
 
+/**
+ * The TIE service's registration lifetime, re-sent each time it runs out. Short, so that a broker
+ * that lost the registration without announcing it (its unregister event is what the DXL client
+ * repairs at once) routes to the simulator again within minutes, not an hour; a registration is
+ * one small request (docs/design-decisions.md, "A service the fabric dropped").
+ */
+export const SIMULATOR_TTL_MINS = 5;
+
 /** The error code and message the mock servers answer with; the clients show "Error: ... (0)". */
 export const NOT_FOUND_MESSAGE = 'Could not find reputation';
 const SERVICE_ERROR_CODE = 0;
@@ -106,6 +114,9 @@ export class TieSimulator {
   private generatedCount = 0;
   private readonly generated: StoredItem[] = [];
   private state: 'new' | 'starting' | 'running' | 'closed' = 'new';
+  private readonly observers = new Set<(topic: string) => void>();
+  /** Hex hashes whose writes are accepted and dropped (ignoreWritesTo). */
+  private readonly ignored = new Set<string>();
 
   constructor(dxl: DxlMessaging, options: TieSimulatorOptions = {}) {
     this.dxl = dxl;
@@ -132,6 +143,7 @@ export class TieSimulator {
       this.unsubscribeReports = await this.dxl.subscribe(TieTopic.EXTERNAL_FILE_REPORT_EVENT, (message) => this.onExternalReport(message));
       this.registration = await this.dxl.registerService({
         serviceType: this.serviceType,
+        ttlMins: SIMULATOR_TTL_MINS,
         topics: {
           [TieTopic.GET_FILE_REPUTATION]: (request) => this.answer(request, () => this.getReputation(request, 'file')),
           [TieTopic.GET_CERT_REPUTATION]: (request) => this.answer(request, () => this.getReputation(request, 'certificate')),
@@ -167,6 +179,22 @@ export class TieSimulator {
     await this.persistence?.flush();
     const failure = results.find((result) => result.status === 'rejected');
     if (failure !== undefined) this.onError(toError(failure.reason));
+  }
+
+  /** Hears the topic of every request and External report the simulator receives; returns the way to stop. */
+  observe(listener: (topic: string) => void): () => void {
+    this.observers.add(listener);
+    return () => this.observers.delete(listener);
+  }
+
+  /**
+   * Writes (Enterprise sets, External reports) naming any of these hex hashes are accepted and
+   * dropped, as by a TIE whose provider is switched off: what a read-back must notice. Returns the undo.
+   */
+  ignoreWritesTo(hexes: readonly string[]): () => void {
+    const added = hexes.map((hex) => hex.toLowerCase()).filter((hex) => !this.ignored.has(hex));
+    for (const hex of added) this.ignored.add(hex);
+    return () => added.forEach((hex) => this.ignored.delete(hex));
   }
 
   /** Where the state is saved, when a data directory was given. */
@@ -233,6 +261,7 @@ export class TieSimulator {
   // ---- request handlers: each returns the response payload or throws BadTieRequest ----
 
   private answer(request: DxlMessage, handle: () => string): void {
+    this.heard(request.destinationTopic);
     let payload: string;
     try {
       payload = handle();
@@ -275,6 +304,7 @@ export class TieSimulator {
     }
     const filename = kind === 'file' ? optionalText(body.filename, 'filename') : undefined;
     const comment = optionalText(body.comment, 'comment');
+    if (this.isIgnored(identity.hashes)) return '';
 
     const match = this.store.find(kind, identity.hashes, identity.publicKeySha1);
     if (match.item === undefined && match.conflict) {
@@ -293,8 +323,10 @@ export class TieSimulator {
 
   private onExternalReport(message: DxlMessage): void {
     if (this.state === 'closed') return;
+    this.heard(message.destinationTopic);
     try {
       const report = parseExternalReport(message.payload);
+      if (this.isIgnored(report.hashes)) return;
       const match = this.store.find('file', report.hashes);
       if (match.item === undefined && match.conflict) throw new BadTieRequest('The hashes identify more than one file');
       const item = match.item ?? this.createItem('file', { hashes: report.hashes });
@@ -308,6 +340,14 @@ export class TieSimulator {
     } catch (error) {
       this.onError(new Error(`Ignored an external report: ${toError(error).message}`));
     }
+  }
+
+  private heard(topic: string): void {
+    for (const observer of [...this.observers]) observer(topic);
+  }
+
+  private isIgnored(hashes: HexHashes): boolean {
+    return this.ignored.size > 0 && HASH_TYPES.some((type) => hashes[type] !== undefined && this.ignored.has(hashes[type]));
   }
 
   // ---- store helpers ----

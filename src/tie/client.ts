@@ -14,6 +14,7 @@ import { TieError, TieErrorCode, invalidInput, invalidResponse } from './errors'
 import { type EventSenderRule, EventSenders } from './event-senders';
 import {
   type CertificateTarget,
+  type FileTarget,
   type HashInput,
   type ReputationTarget,
   certificateTarget,
@@ -37,6 +38,8 @@ import {
   transformReputationResponse,
 } from './results';
 import type { DetectionEvent, FirstInstanceEvent, FirstReference, HashDict, ReputationChangeEvent, Reputations, WireHash } from './types';
+import { type WhenLimited, type WriteLimit, WriteLimiter } from './write-limiter';
+import { type ReadBack, type ReadBackOptions, readBack } from './read-back';
 
 export interface TieClientOptions {
   /**
@@ -55,7 +58,37 @@ export interface TieClientOptions {
   onEventError?: (error: Error, message: DxlMessage) => void;
   /** Which clients may send TIE events (and so touch the cache); any client when absent. */
   eventSenders?: EventSenderRule;
+  /**
+   * A limit on the writes (Enterprise sets, External reports) of this client: over it, a write
+   * waits its turn in a bounded queue (see write-limiter.ts). No limit when absent.
+   */
+  writeLimit?: WriteLimit;
+  /** Writes are planned and validated but never sent (`write` resolves with `sent: false`). */
+  dryRun?: boolean;
 }
+
+/**
+ * A write to TIE as it goes on the wire, made and validated by `planSetReputation` or
+ * `planExternalFileReputation` and sent by `write`: what a dry run shows.
+ */
+export interface PlannedWrite {
+  /** 'request' for an Enterprise set (TIE answers it), 'event' for an External report (TIE never answers). */
+  readonly kind: 'request' | 'event';
+  readonly topic: string;
+  /** The JSON text that goes on the wire. */
+  readonly payload: string;
+  readonly target: ReputationTarget;
+  /** The provider the write sets: Enterprise (3, or 4 for a certificate) or External (15). */
+  readonly providerId: number;
+  readonly trustLevel: number;
+}
+
+export interface WriteOptions {
+  /** When the write limit has no room now: wait in its queue (default), or fail at once with TIE_WRITE_RATE_LIMITED. */
+  whenLimited?: WhenLimited;
+}
+
+export type { ReadBack, ReadBackOptions, WhenLimited, WriteLimit };
 
 export type { EventErrorHandler, EventHandler };
 
@@ -109,6 +142,10 @@ export class TieClient {
   private readonly feeds: EventFeeds;
   /** Present when events are accepted only from trusted senders; its counts say what was dropped. */
   readonly eventSenders: EventSenders | undefined;
+  /** Present when the client has a write limit: its queue's length and changes are for status displays. */
+  readonly writeLimiter: WriteLimiter | undefined;
+  /** True when writes are never sent. */
+  readonly dryRun: boolean;
   private readonly subscriptions = new Set<Unsubscribe>();
   private cacheInvalidation: Promise<void> | undefined;
   private closed = false;
@@ -123,6 +160,8 @@ export class TieClient {
     this.onEventError = options.onEventError;
     this.eventSenders = options.eventSenders?.onlyTieServices ? new EventSenders(dxl, options.eventSenders) : undefined;
     this.feeds = new EventFeeds(dxl, this.eventSenders);
+    this.writeLimiter = options.writeLimit === undefined ? undefined : new WriteLimiter(options.writeLimit);
+    this.dryRun = options.dryRun === true;
   }
 
   // ---- reputations and first references: files and certificates alike, as targets (hashes.ts) ----
@@ -160,7 +199,18 @@ export class TieClient {
    * Sets the Enterprise trust level (provider 3 for a file, 4 for a certificate): an administrator
    * override. `filename` is for files only.
    */
-  async setReputation(target: ReputationTarget, trustLevel: number, filename: string = '', comment: string = ''): Promise<void> {
+  async setReputation(
+    target: ReputationTarget,
+    trustLevel: number,
+    filename: string = '',
+    comment: string = '',
+    options: WriteOptions = {},
+  ): Promise<void> {
+    await this.write(this.planSetReputation(target, trustLevel, filename, comment), options);
+  }
+
+  /** The Enterprise set `setReputation` sends, validated, without sending it. Throws TIE_INVALID_INPUT. */
+  planSetReputation(target: ReputationTarget, trustLevel: number, filename: string = '', comment: string = ''): PlannedWrite {
     this.checkOpen();
     const valid = validTarget(target);
     const level = trustLevelArgument(trustLevel);
@@ -172,16 +222,15 @@ export class TieClient {
         comment: textArgument(comment, 'comment'),
         hashes: toWireHashes(valid.hashes),
       };
-      await this.setAndInvalidate(TieTopic.SET_FILE_REPUTATION, JSON.stringify(payload), hashValues(valid.hashes));
-    } else {
-      const payload = {
-        trustLevel: level,
-        providerId: CertProvider.ENTERPRISE,
-        comment: textArgument(comment, 'comment'),
-        ...certificateHashes(valid),
-      };
-      await this.setAndInvalidate(TieTopic.SET_CERT_REPUTATION, JSON.stringify(payload), certificateHexes(valid));
+      return planned('request', TieTopic.SET_FILE_REPUTATION, payload, valid, FileProvider.ENTERPRISE, level);
     }
+    const payload = {
+      trustLevel: level,
+      providerId: CertProvider.ENTERPRISE,
+      comment: textArgument(comment, 'comment'),
+      ...certificateHashes(valid),
+    };
+    return planned('request', TieTopic.SET_CERT_REPUTATION, payload, valid, CertProvider.ENTERPRISE, level);
   }
 
   /**
@@ -199,7 +248,19 @@ export class TieClient {
     fileType: number = FileType.NONE,
     filename = '',
     comment = '',
+    options: WriteOptions = {},
   ): Promise<void> {
+    await this.write(this.planExternalFileReputation(trustLevel, hashes, fileType, filename, comment), options);
+  }
+
+  /** The External report `setExternalFileReputation` sends, validated, without sending it. Throws TIE_INVALID_INPUT. */
+  planExternalFileReputation(
+    trustLevel: number,
+    hashes: HashInput,
+    fileType: number = FileType.NONE,
+    filename = '',
+    comment = '',
+  ): PlannedWrite {
     this.checkOpen();
     if (!trustLevel) throw invalidInput('TrustLevel was not specified');
     if (!isFileType(fileType)) throw invalidInput('FileType was not a valid entry');
@@ -218,8 +279,43 @@ export class TieClient {
       provider: { id: FileProvider.EXTERNAL },
       comment: textArgument(comment, 'comment'),
     };
-    this.invalidate(hashValues(normalized));
-    await this.dxl.sendEvent(TieTopic.EXTERNAL_FILE_REPORT_EVENT, JSON.stringify(event));
+    const target: FileTarget = { subject: 'file', hashes: normalized };
+    return planned('event', TieTopic.EXTERNAL_FILE_REPORT_EVENT, event, target, FileProvider.EXTERNAL, trustLevel);
+  }
+
+  /**
+   * Sends a planned write, within the write limit when the client has one. Resolves with
+   * `sent: false`, having sent nothing, when the client is a dry run. Rejects as the DXL client
+   * does, or with TIE_WRITE_QUEUE_FULL / TIE_WRITE_RATE_LIMITED (nothing sent).
+   */
+  async write(plan: PlannedWrite, options: WriteOptions = {}): Promise<{ sent: boolean }> {
+    this.checkOpen();
+    if (this.dryRun) return { sent: false };
+    await this.writeLimiter?.acquire(options.whenLimited ?? 'wait');
+    this.checkOpen();
+    const hashes = hexesOf(plan.target);
+    if (plan.kind === 'event') {
+      this.invalidate(hashes);
+      await this.dxl.sendEvent(plan.topic, plan.payload);
+    } else {
+      await this.setAndInvalidate(plan.topic, plan.payload, hashes);
+    }
+    return { sent: true };
+  }
+
+  /**
+   * Reads the reputation a write set until its provider shows the trust level written or the
+   * time is up (past the cache: each look is a request to TIE). Never rejects for TIE's sake: a
+   * lookup that fails is tried again, and the result says why a write was not seen.
+   */
+  readBack(plan: PlannedWrite, options: ReadBackOptions): Promise<ReadBack> {
+    const lookup = lookupOf(plan.target);
+    return readBack(
+      (timeoutMs) => this.dxl.request(lookup.topic, lookup.payload, { timeoutMs }).then(reputationsIn),
+      plan.providerId,
+      plan.trustLevel,
+      { ...options, requestTimeoutMs: this.requestOptions?.timeoutMs },
+    );
   }
 
   /** The first systems that ran the file (or a file signed with the certificate), `{agentGuid, date}` each, at most `queryLimit` (default 500). */
@@ -264,6 +360,7 @@ export class TieClient {
   /** Removes every subscription this client made (event handlers and cache invalidation); later calls reject with TIE_CLOSED. */
   async close(): Promise<void> {
     this.closed = true;
+    this.writeLimiter?.close(closedError());
     const pending = [...this.subscriptions];
     this.subscriptions.clear();
     this.cacheInvalidation = undefined;
@@ -400,6 +497,17 @@ export class TieClient {
 }
 
 // ---- request bodies ----
+
+function planned(
+  kind: PlannedWrite['kind'],
+  topic: string,
+  body: object,
+  target: ReputationTarget,
+  providerId: number,
+  trustLevel: number,
+): PlannedWrite {
+  return Object.freeze({ kind, topic, payload: JSON.stringify(body), target, providerId, trustLevel });
+}
 
 /** A certificate as the requests name it: `{hashes: [{type: "sha1", value}], publicKeySha1?}`, base64. */
 function certificateHashes(cert: CertificateTarget): { hashes: WireHash[]; publicKeySha1?: string } {

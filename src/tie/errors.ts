@@ -6,6 +6,8 @@
  *                         (bad hash, unknown trust level, bad file type, bad query limit, ...).
  * - `TIE_INVALID_RESPONSE` the TIE service answered with something that is not a TIE payload.
  * - `TIE_CLOSED`          the TieClient was closed by its owner.
+ * - `TIE_WRITE_QUEUE_FULL` a write over the client's write limit found its queue full; nothing was sent.
+ * - `TIE_WRITE_RATE_LIMITED` a write over the client's write limit that was told not to wait; nothing was sent.
  * - `DXL_ERROR_RESPONSE`  the TIE service answered with an ErrorResponse, e.g. "Could not find
  *                         reputation" (fabric code 0) from the mock servers; `fabricCode` says which.
  * - `DXL_SERVICE_UNAVAILABLE` no TIE service is registered on the fabric (0x80000001).
@@ -18,6 +20,8 @@ export const TieErrorCode = {
   InvalidInput: 'TIE_INVALID_INPUT',
   InvalidResponse: 'TIE_INVALID_RESPONSE',
   Closed: 'TIE_CLOSED',
+  WriteQueueFull: 'TIE_WRITE_QUEUE_FULL',
+  WriteRateLimited: 'TIE_WRITE_RATE_LIMITED',
 } as const;
 
 export type TieErrorCodeValue = (typeof TieErrorCode)[keyof typeof TieErrorCode];

@@ -610,12 +610,14 @@ describe('the editor in a real browser', function () {
         // A dxl response has no connection: it shows a status only once it answers.
         const nodes = (await editor.nodesOfTab(tab)).filter(hasConnection);
         for (const node of nodes) {
+          // A set node in dry-run mode says so instead, and only while connected.
+          const shown = node.properties.dryRun === true ? /^dry run$/ : /^connected$/;
           await editor.page
-            .locator(`[id="${node.id}"] .red-ui-flow-node-status-label`, { hasText: /^connected$/ })
+            .locator(`[id="${node.id}"] .red-ui-flow-node-status-label`, { hasText: shown })
             .waitFor({ timeout: 15_000 })
             .catch(async () => {
               throw new Error(
-                `${tab}: ${node.type} "${node.name ?? node.id}" shows "${await editor.drawnStatus(node.id)}", not "connected"`,
+                `${tab}: ${node.type} "${node.name ?? node.id}" shows "${await editor.drawnStatus(node.id)}", not ${String(shown)}`,
               );
             });
         }

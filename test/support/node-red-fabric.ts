@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DxlClient } from '../../src/dxl/client';
 import { loadDxlConfig } from '../../src/dxl/config';
-import { type RunningFabric, startFabric } from '../../src/fabric';
+import { type RunningFabric, type TopicPolicy, startFabric } from '../../src/fabric';
 import { TieSimulator } from '../../src/fabric/tie-simulator';
 import type { FlowNode } from './node-red-helper';
 
@@ -23,7 +23,14 @@ export interface TestFabric {
 }
 
 export async function startTestFabric(
-  options: { simulator?: boolean; port?: number; dataDir?: string; webSockets?: boolean; periodicEventsMs?: number } = {},
+  options: {
+    simulator?: boolean;
+    port?: number;
+    dataDir?: string;
+    webSockets?: boolean;
+    periodicEventsMs?: number;
+    policy?: TopicPolicy;
+  } = {},
 ): Promise<TestFabric> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tie-nodes-fabric-'));
   let simulator: TieSimulator | undefined;
@@ -31,6 +38,7 @@ export async function startTestFabric(
     port: options.port ?? 0,
     dataDir,
     ...(options.webSockets ? { webSocketPort: 0 } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
     simulator:
       options.simulator === false
         ? false

@@ -53,7 +53,7 @@ interface OfficialModule {
     createDxlConfigFromFile(file: string): object;
   };
   Broker: new (hosts: string[], id: string, port: number) => object;
-  Request: new (topic: string) => { payload: string | Buffer; serviceId: string };
+  Request: new (topic: string) => { payload: string | Buffer; serviceId: string; clientIds: string[]; brokerIds: string[] };
   Response: new (request: OfficialMessage) => { payload: string | Buffer };
   ErrorResponse: new (request: OfficialMessage, code: number, message: string) => object;
   Event: new (topic: string) => { payload: string | Buffer };
@@ -118,11 +118,16 @@ export function officialRequest(
   client: OfficialClient,
   topic: string,
   payload: string,
-  options: { serviceId?: string } = {},
+  options: { serviceId?: string; routedTo?: { clientIds: string[]; brokerIds: string[] } } = {},
 ): Promise<OfficialMessage> {
   const request = new dxl.Request(topic);
   request.payload = payload;
   if (options.serviceId) request.serviceId = options.serviceId;
+  // A request already routed (by another broker of the fabric): a broker passes it on as it is.
+  if (options.routedTo) {
+    request.clientIds = options.routedTo.clientIds;
+    request.brokerIds = options.routedTo.brokerIds;
+  }
   return new Promise((resolve, reject) => client.asyncRequest(request, (error, response) => (error ? reject(error) : resolve(response!))));
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { PacketSizeFilter } from '../src/fabric/packet-size-filter';
+import { type OversizedPacket, type OversizedPacketAction, PacketSizeFilter } from '../src/dxl/packet-filter';
 
 function remainingLength(length: number): Buffer {
   const bytes: number[] = [];
@@ -32,23 +32,30 @@ function subscribe(topic: string): Buffer {
 const PINGREQ = Buffer.from([0xc0, 0x00]);
 
 /** Feeds `input` in chunks of the given sizes (cycled) and collects what comes out. */
-function run(limit: number, input: Buffer, chunkSizes: number[]): { output: Buffer; violation?: string } {
-  const filter = new PacketSizeFilter(limit);
+function run(
+  limit: number,
+  input: Buffer,
+  chunkSizes: number[],
+  action: OversizedPacketAction = 'close',
+): { output: Buffer; violation?: string; skipped: OversizedPacket[] } {
+  const filter = new PacketSizeFilter(limit, action);
   const output: Buffer[] = [];
+  const skipped: OversizedPacket[] = [];
   let violation: string | undefined;
   for (let offset = 0, i = 0; offset < input.length; i++) {
     const size = chunkSizes[i % chunkSizes.length];
     const result = filter.filter(input.subarray(offset, offset + size));
     offset += size;
     output.push(...result.output);
+    skipped.push(...(result.skipped ?? []));
     violation ??= result.violation;
   }
-  return violation === undefined ? { output: Buffer.concat(output) } : { output: Buffer.concat(output), violation };
+  return violation === undefined ? { output: Buffer.concat(output), skipped } : { output: Buffer.concat(output), violation, skipped };
 }
 
 const SPLITS = [[1], [2], [3], [7], [64], [1, 5, 2, 300], [100_000]];
 
-describe('fabric packet size filter', () => {
+describe('MQTT packet size filter (src/dxl/packet-filter.ts)', () => {
   it('passes packets within the limit unchanged, however the stream is split', () => {
     // The limit is on the remaining length: 2 + topic + payload for a QoS 0 PUBLISH.
     const input = Buffer.concat([publish('/a', 10), PINGREQ, subscribe('/b/#'), publish('/c', 90), publish('/limit', 100 - 2 - 6)]);
@@ -74,12 +81,8 @@ describe('fabric packet size filter', () => {
       for (const split of SPLITS) {
         const { output, violation } = run(100, Buffer.concat([before, offending, before]), split);
         assert.match(violation ?? '', /exceeds the limit of 100/, `split ${split.join(',')}`);
-        // What went on is what came before, at most followed by the first bytes of the offending header.
-        assert.deepEqual(output.subarray(0, before.length), before, `split ${split.join(',')}`);
-        assert.ok(
-          output.length - before.length < 5,
-          `split ${split.join(',')}: ${output.length - before.length} bytes of the offending packet passed`,
-        );
+        // What went on is what came before, and not one byte of the offending packet (its header is held until judged).
+        assert.deepEqual(output, before, `split ${split.join(',')}`);
       }
     }
   });
@@ -99,5 +102,38 @@ describe('fabric packet size filter', () => {
     const { output, violation } = run(100, garbage, [3]);
     assert.deepEqual(output, garbage);
     assert.equal(violation, undefined);
+  });
+
+  it('skip: drops each packet over the limit whole, header and body, and passes the rest unchanged, however the stream is split', () => {
+    const small = Buffer.concat([publish('/before', 5), PINGREQ]);
+    const big = publish('/big', 70_000);
+    const input = Buffer.concat([small, big, publish('/between', 90 - 2 - 8), big, publish('/big', 101, 1), small]);
+    const expected = Buffer.concat([small, publish('/between', 90 - 2 - 8), small]);
+    for (const split of SPLITS) {
+      const { output, violation, skipped } = run(100, input, split, 'skip');
+      assert.equal(violation, undefined);
+      assert.deepEqual(output, expected, `split ${split.join(',')}`);
+      assert.deepEqual(
+        skipped,
+        [
+          { type: 3, remainingLength: 70_006 },
+          { type: 3, remainingLength: 70_006 },
+          { type: 3, remainingLength: 109 },
+        ],
+        `split ${split.join(',')}`,
+      );
+    }
+  });
+
+  it('skip: a whole chunk within the limit is passed as the same buffer, not copied', () => {
+    const chunk = Buffer.concat([publish('/a', 10), PINGREQ]);
+    const { output } = new PacketSizeFilter(100, 'skip').filter(chunk);
+    assert.equal(output.length, 1);
+    assert.equal(output[0], chunk);
+  });
+
+  it('hands bytes that are not MQTT to the parser unchanged in skip mode too', () => {
+    const garbage = Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01, 0x02, 0x03]);
+    for (const split of SPLITS) assert.deepEqual(run(100, garbage, split, 'skip').output, garbage, `split ${split.join(',')}`);
   });
 });
