@@ -5,6 +5,7 @@
  * Results: `payload` is what the official clients return for the call, `extras` the decoded
  * information set beside it on the msg. The two writes go one guarded road (`guardedWrite`).
  */
+import { LOOKED_UP, lookedUpHashes } from './lookup-answer';
 import { epochToIsoStringIfValid, type Verdict, decideExternalReputation, isLoweringTrustLevel, protectorsOf } from '../../src/tie/results';
 import { FileProvider, fileTypeName, providerName, trustLevelName } from '../../src/tie/constants';
 import type { PlannedWrite, ReadBack, TieClient, WhenLimited } from '../../src/tie/client';
@@ -63,11 +64,12 @@ function identity(target: Target): { hashes: HashDict } | { sha1: string; public
 
 export const getReputationOperation: RequestOperation<Target> = {
   settingsFor: () => [],
-  extraKeys: ['verdict'],
+  extraKeys: ['verdict', LOOKED_UP],
   prepare: (item) => item.target,
   async run(tie, target) {
     const { reputations, verdict } = await tie.getReputationWithVerdict(target);
-    return { payload: reputations, extras: { verdict } };
+    // What was looked up stays on the msg beside the answer (lookup-answer.ts), for a set node after it.
+    return { payload: reputations, extras: { verdict, [LOOKED_UP]: lookedUpHashes(target) } };
   },
 };
 

@@ -7,6 +7,7 @@
 import { type TieNodeError, toNodeError } from './errors';
 import { type InputLink, type TypedValue, evaluateTyped, finishMessage, linkInputNode, typedLabel } from './input';
 import { type ItemSettingName, type ItemSettings, type Subject, checkBatchSize, readItem, withInputContext } from './items';
+import { itemsOrLookedUp } from './lookup-answer';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red';
 import type { OperationResult, RequestOperation, RunContext, WriteAudit, WriteGuard } from './operations';
 import { RequestActivity, type Translate, translator, warnOnce } from './status';
@@ -127,7 +128,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
     let sent = false;
     const context: RunContext = { force: msg.force === true };
     const work = async (): Promise<RequestOutcome> => {
-      const value = await evaluateTyped(RED, node, msg, input);
+      const value = itemsOrLookedUp(msg, input, label, await evaluateTyped(RED, node, msg, input));
       const defaults = await readDefaults(msg);
       if (Array.isArray(value)) {
         checkBatchSize(value, label);
