@@ -7,8 +7,7 @@
 import { type ConfigLink, linkWithStatus } from './connection';
 import { type TieNodeError, invalidInputError, toNodeError } from './errors';
 import type { DoneFunction, NodeInstance, NodeMessage, NodeRedApi, SendFunction } from './node-red';
-import { RequestActivity, type ServiceKind } from './status';
-import type { UserText } from './text';
+import { type MessageOutcome, OutcomeFade, RequestActivity, type ServiceKind } from './status';
 
 // ---- TypedInput properties ----
 // Besides Node-RED's own types (msg, flow, global, env, json, str, num, jsonata, ...) the TIE
@@ -76,7 +75,7 @@ export interface InputLink {
   /** How far a batch is. */
   progress(settled: number, total: number): void;
   /** A message ended; `sent` says whether it had started. */
-  finished(outcome: { errorCode?: string; note?: UserText }, sent: boolean): void;
+  finished(outcome: MessageOutcome, sent: boolean): void;
   /** Something else the node's activity shows changed (e.g. its write queue). */
   changed(): void;
 }
@@ -90,6 +89,9 @@ export function linkInputNode(
   activity: RequestActivity = new RequestActivity(kind),
 ): InputLink {
   const { link, display } = linkWithStatus(RED, node, configId, (state) => activity.status(state));
+  // A message's outcome shows for a few seconds, then the status is the connection's again.
+  const fade = new OutcomeFade(activity, () => display.changed());
+  node.on('close', () => fade.close());
   return {
     link,
     started() {
@@ -103,6 +105,7 @@ export function linkInputNode(
     finished(outcome, sent) {
       activity.finished(outcome, sent);
       display.changed();
+      fade.arm();
     },
     changed() {
       display.changed();

@@ -16,6 +16,7 @@ import type { InputItem, ItemSettingName, ItemSettings, Subject, Target } from '
 import { parseText } from './values';
 import { protectedError } from './errors';
 import { type UserText, userText } from './text';
+import { wroteNote } from './status';
 
 export interface OperationResult {
   payload: unknown;
@@ -23,6 +24,8 @@ export interface OperationResult {
   extras: Record<string, unknown>;
   /** A word for the node status after this item, when "connected" would hide something (e.g. "skipped"). */
   note?: UserText;
+  /** What a write wrote, for the write node's status (it stays there until the next write). */
+  wrote?: UserText;
   /** Advice worth one warning per node, e.g. an External reputation sent without a file name. */
   warning?: UserText;
   /** A write (or a dry run of one): the node logs its audit line. */
@@ -173,7 +176,7 @@ async function guardedWrite(
     return { payload: DRY_RUN_PAYLOAD, extras: { outcome }, note: userText('tie.status.dryRun'), audit };
   }
   await tie.write(plan, { whenLimited: guard.whenLimited });
-  const result: OperationResult = { payload: undefined, extras: { outcome }, audit };
+  const result: OperationResult = { payload: undefined, extras: { outcome }, audit, wrote: wroteNote(plan.trustLevel) };
   if (guard.verifyTimeoutMs !== undefined) {
     const readBack = await tie.readBack(plan, { timeoutMs: guard.verifyTimeoutMs });
     outcome.verified = readBack.verified;

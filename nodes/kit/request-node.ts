@@ -74,6 +74,8 @@ interface RequestOutcome {
   errors?: Array<ReturnType<TieNodeError['toJSON']>>;
   /** The status note of the last item, if any. */
   note?: UserText;
+  /** What the last item that wrote wrote. */
+  wrote?: UserText;
   warnings: readonly UserText[];
 }
 
@@ -147,6 +149,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
       const result = await run(tie, prepared, context);
       const outcome: RequestOutcome = { payload: result.payload, extras: result.extras, warnings: result.warning ? [result.warning] : [] };
       if (result.note !== undefined) outcome.note = result.note;
+      if (result.wrote !== undefined) outcome.wrote = result.wrote;
       return outcome;
     };
     finishMessage(work(), msg, send, done, {
@@ -155,7 +158,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
         Object.assign(msg, outcome.extras);
         if (outcome.errors !== undefined) msg.errors = outcome.errors;
         for (const warning of outcome.warnings) warn(warning);
-        linked.finished(outcome.note === undefined ? {} : { note: outcome.note }, sent);
+        linked.finished({ note: outcome.note, wrote: outcome.wrote }, sent);
       },
       failed: (failure) => linked.finished({ errorCode: failure.code }, sent),
     });
@@ -232,9 +235,11 @@ async function runBatch<P>(
   const errors: Array<ReturnType<TieNodeError['toJSON']>> = [];
   const warnings = new Map<string, UserText>();
   let note: UserText | undefined;
+  let wrote: UserText | undefined;
   results.forEach((result, index) => {
     if (result !== undefined && result.ok) {
       payload.push(result.value.payload);
+      if (result.value.wrote !== undefined) wrote = result.value.wrote;
       for (const key of extraKeys) extras[key].push(result.value.extras[key] ?? null);
       if (result.value.warning) warnings.set(result.value.warning.key, result.value.warning);
       if (result.value.note !== undefined) note = result.value.note;
@@ -247,6 +252,7 @@ async function runBatch<P>(
   const outcome: RequestOutcome = { payload, extras, warnings: [...warnings.values()] };
   if (!settings.stopOnError) outcome.errors = errors;
   if (note !== undefined) outcome.note = note;
+  if (wrote !== undefined) outcome.wrote = wrote;
   return outcome;
 }
 
