@@ -6,6 +6,7 @@
 import { type ConnectionTuning, type TieConfigCredentials, type TieConfigSettings, nodeRedTuning } from './config/client-options';
 import { configNodeConnection } from './config/config-connection';
 import { summarizeConfigFile } from './config/config-file-summary';
+import { diagnosticsHandler, testHandler } from './config/config-diagnostics';
 import { followConfigFile } from './config/config-file-watch';
 import { importDxlConfig, importFailure } from './config/config-import';
 import { TIE_CONFIG_CREDENTIALS } from './config/config-credentials';
@@ -134,4 +135,9 @@ export = function registerTieConfig(RED: NodeRedApi): void {
     requireJsonBody,
     provisioningHandler(updateBrokersForEditor),
   );
+
+  // The editor's Diagnostics tab: a deployed tie-config's diagnostics, refreshed while the dialog
+  // is open, and "Test connection" on the dialog's settings (it posts TLS material, as the import does).
+  RED.httpAdmin.get('/tie-config/:id/diagnostics', RED.auth.needsPermission('tie-config.read'), diagnosticsHandler(RED));
+  RED.httpAdmin.post('/tie-config/test', RED.auth.needsPermission('tie-config.write'), testHandler(RED));
 };

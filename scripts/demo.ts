@@ -7,6 +7,7 @@ import { DEFAULT_KEEPALIVE_S, DEFAULT_MANAGEMENT_PORT, DEFAULT_REQUEST_TIMEOUT_S
 import {
   DEFAULT_CACHE_TTL_S,
   DEFAULT_MAX_MESSAGE_KB,
+  DEFAULT_CONNECT_WAIT_S,
   DEFAULT_WRITE_BURST,
   DEFAULT_WRITE_QUEUE,
   DEFAULT_WRITE_RATE,
@@ -126,6 +127,7 @@ function demoConfigNode(fabric: RunningFabric): FlowNode {
     cache: false,
     cacheTtl: DEFAULT_CACHE_TTL_S,
     maxMessageKb: DEFAULT_MAX_MESSAGE_KB,
+    connectWait: DEFAULT_CONNECT_WAIT_S,
     eventSenders: EVENT_SENDERS[0],
     trustedClientIds: '',
     writeDryRun: false,

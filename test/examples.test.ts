@@ -202,6 +202,16 @@ const PROMISES: Record<string, Record<string, Promise_>> = {
     },
   },
   'dxl-event-in': {},
+  status: {
+    'diagnostics now': {
+      at: { diagnostics: 1 },
+      check: ({ diagnostics }) => {
+        const payload = diagnostics[0].payload as { state: { status: string }; dxl?: { requests: { answered: number } } };
+        assert.equal(payload.state.status, 'connected');
+        assert.equal(typeof payload.dxl?.requests.answered, 'number');
+      },
+    },
+  },
 };
 
 /** Examples that work with another one deployed beside them, as their comments say. */
@@ -259,6 +269,7 @@ describe('example flows', function () {
       'tie-reputation-change',
       'tie-detection',
       'tie-first-instance',
+      'tie-status',
     ]) {
       assert.ok(types.has(type), `no example uses ${type}`);
     }

@@ -76,7 +76,8 @@ describe('tie-config Provision and Update brokers', function () {
 
   it('Provision fills a node that connects with no further edits; the answer never holds the password', async () => {
     await loadConfigOnly();
-    assert.deepEqual([...new Set(permissions)], ['tie-config.write']);
+    // Provisioning and every other action that posts settings need write; only the diagnostics are read.
+    assert.deepEqual([...new Set(permissions)], ['tie-config.write', 'tie-config.read']);
     const reply = await post('/tie-config/provision', form({ commonName: 'node-red-editor' }));
     assert.equal(reply.status, 200, reply.text);
     assert.ok(!reply.text.includes(MANAGEMENT_PASSWORD), 'the password is not echoed');

@@ -163,6 +163,11 @@ const ROWS: Row[] = [
     runtime: (value) => verdictOf(() => buildClientOptions({ brokers: [broker], maxMessageKb: asStarted(value) as string }, credentials)),
   },
   {
+    setting: 'connectWait',
+    editor: (value) => editorVerdict(tieConfigEditor, 'tie-config', 'connectWait', value, {}),
+    runtime: (value) => verdictOf(() => buildClientOptions({ brokers: [broker], connectWait: asStarted(value) as string }, credentials)),
+  },
+  {
     setting: 'provisionPort',
     editor: (value) => editorVerdict(tieConfigEditor, 'tie-config', 'provisionPort', value, {}),
     runtime: provisionPortVerdict,

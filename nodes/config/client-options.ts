@@ -47,6 +47,8 @@ export interface TieConfigSettings {
   cache?: boolean;
   /** Seconds. Default 300. */
   cacheTtl?: number | string;
+  /** Seconds a request waits for a connection when none is ready. Default 4. */
+  connectWait?: number | string;
   /** KiB: the largest DXL message sent or received. Default the broker's 1024. */
   maxMessageKb?: number | string;
   /** Who may send TIE events: "any" client (absent: flows deployed before the setting), or only "tie-services". */
@@ -193,6 +195,7 @@ export function buildClientOptions(
     requestTimeoutMs: Math.round(numberSetting(SETTINGS.requestTimeout, settings.requestTimeout, 'request timeout (seconds)') * 1000),
     keepaliveSec: numberSetting(SETTINGS.keepalive, settings.keepalive, 'keepalive (seconds)'),
     maxMessageBytes: numberSetting(SETTINGS.maxMessageKb, settings.maxMessageKb, 'largest message (KiB)') * 1024,
+    connectWaitMs: Math.round(numberSetting(SETTINGS.connectWait, settings.connectWait, 'wait for a connection (seconds)') * 1000),
     ...(tuning.reconnect ? { reconnect: tuning.reconnect } : {}),
     ...(tuning.logger ? { logger: tuning.logger } : {}),
   };

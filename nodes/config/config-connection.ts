@@ -1,5 +1,6 @@
 /** The shared connection of a tie-config node, built from its settings and credentials. */
 import { DxlClient } from '../../src/dxl/client';
+import { tieAuthorizationGroup } from '../../src/tie/authorization';
 import {
   type ConnectionTuning,
   type TieConfigCredentials,
@@ -25,7 +26,12 @@ export function configNodeConnection(options: ConfigConnectionOptions): SharedCo
   const { settings, credentials, tuning = {}, onStateChange, onClient } = options;
   return new SharedConnection({
     createClient: () => {
-      const client = new DxlClient(buildClientOptions(settings, credentials, tuning));
+      // A timeout on a topic the registry shows served says it is probably not authorized, naming TIE's ePO group.
+      const client = new DxlClient({
+        ...buildClientOptions(settings, credentials, tuning),
+        explainTimeouts: true,
+        authorizationGroup: tieAuthorizationGroup,
+      });
       onClient?.(client);
       return client;
     },

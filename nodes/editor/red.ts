@@ -46,6 +46,7 @@ export interface NodeTypeDefinition {
   outputLabels?: (this: EditorNode) => string;
   oneditprepare?: (this: EditorNode) => void;
   oneditsave?: (this: EditorNode) => void;
+  oneditcancel?: (this: EditorNode) => void;
 }
 
 export interface TypedInputOption {
@@ -68,13 +69,13 @@ export interface EditableListOptions<T> {
 
 export interface AjaxRequest {
   url: string;
-  type: 'POST';
-  contentType: string;
-  data: string;
+  type: 'POST' | 'GET';
+  contentType?: string;
+  data?: string;
 }
 
 export interface AjaxFailure {
-  responseJSON?: { message?: string };
+  responseJSON?: { message?: string; code?: string };
   statusText: string;
 }
 
@@ -104,9 +105,9 @@ export interface JQ {
   css(style: Record<string, string>): JQ;
   toggleClass(name: string, on: boolean): JQ;
   removeClass(name: string): JQ;
+  append(...content: JQ[]): JQ;
   empty(): JQ;
   addClass(name: string): JQ;
-  append(...content: JQ[]): JQ;
   children(): JQ;
   find(selector: string): JQ;
   each(visit: (this: unknown) => void): JQ;

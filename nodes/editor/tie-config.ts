@@ -16,6 +16,7 @@ import { pickedFiles } from './browser-files';
 import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate, Validator } from './red';
 import { type BrokerRow, setupImport, setupProvisioning } from './tie-config-actions';
 import { setupFileSummary } from './tie-config-file';
+import { setupDiagnostics } from './tie-config-diagnostics';
 
 const TYPE = 'tie-config';
 
@@ -47,6 +48,9 @@ export function configLabel(node: EditorNode): string {
   if (first === undefined) return 'TIE';
   return `${first.host}:${first.port}${brokers.length > 1 ? ` +${brokers.length - 1}` : ''}`;
 }
+
+/** Stops the open dialog's diagnostics refresh. */
+let stopDiagnostics: () => void = () => undefined;
 
 export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
   const error = (key: string): string => RED._(keyOf(TYPE, `${TYPE}.error.${key}`), { min: PORT.min, max: PORT.max });
@@ -96,6 +100,7 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
         }),
       },
       maxMessageKb: { value: SETTINGS.maxMessageKb.blank, validate: settingValidator(RED, TYPE, SETTINGS.maxMessageKb) },
+      connectWait: { value: SETTINGS.connectWait.blank, validate: settingValidator(RED, TYPE, SETTINGS.connectWait) },
       // A tie-config made now trusts only the TIE service's clients; one deployed before the setting keeps "any".
       eventSenders: { value: EVENT_SENDERS[0] },
       trustedClientIds: { value: '' },
@@ -118,11 +123,15 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
       return this.writeDryRun === true ? `${label} (${this._('tie-config.label.dryRunTag')})` : label;
     },
     oneditprepare() {
-      prepare(RED, $, this);
+      stopDiagnostics = prepare(RED, $, this);
     },
     oneditsave() {
+      stopDiagnostics();
       this.brokers = readBrokers($);
       keepStoredKey($);
+    },
+    oneditcancel() {
+      stopDiagnostics();
     },
   };
 }
@@ -219,7 +228,7 @@ function readBrokers($: Dollar): BrokerRow[] {
   return brokers;
 }
 
-function prepare(RED: EditorRED, $: Dollar, node: EditorNode): void {
+function prepare(RED: EditorRED, $: Dollar, node: EditorNode): () => void {
   const _ = node._;
   fillConstants($);
   showStoredKey($, _);
@@ -239,7 +248,7 @@ function prepare(RED: EditorRED, $: Dollar, node: EditorNode): void {
       $(`#${tab.id}`).show();
     },
   });
-  for (const tab of ['connection', 'security', 'advanced', 'provision']) {
+  for (const tab of ['connection', 'security', 'advanced', 'provision', 'diagnostics']) {
     tabs.addTab({ id: `tie-config-tab-${tab}`, label: _(`tie-config.tabs.${tab}`) });
   }
 
@@ -285,6 +294,37 @@ function prepare(RED: EditorRED, $: Dollar, node: EditorNode): void {
   setupProvisioning(form);
   setupImport(form);
   setupFileSummary(form);
+  return setupDiagnostics({ ...form, current: () => currentSettings($) }, node);
+}
+
+/** The settings that make the connection, as the dialog holds them now (for "Test connection"). */
+const FORM_SETTINGS = [
+  'source',
+  'configFile',
+  'transport',
+  'proxyHost',
+  'proxyPort',
+  'tlsSource',
+  'caFile',
+  'certFile',
+  'keyFile',
+  'clientId',
+  'protocolVersion',
+  'requestTimeout',
+  'keepalive',
+  'maxMessageKb',
+  'connectWait',
+] as const;
+
+function currentSettings($: Dollar): { settings: Record<string, unknown>; credentials: Record<string, unknown> } {
+  const settings: Record<string, unknown> = {
+    brokers: readBrokers($),
+    checkHostName: $('#node-config-input-checkHostName').is(':checked'),
+  };
+  for (const name of FORM_SETTINGS) settings[name] = $(`#node-config-input-${name}`).val();
+  const credentials: Record<string, unknown> = {};
+  for (const name of Object.keys(TIE_CONFIG_CREDENTIALS)) credentials[name] = $(`#node-config-input-${name}`).val();
+  return { settings, credentials };
 }
 
 export function register(RED: EditorRED, $: Dollar): void {

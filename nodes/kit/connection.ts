@@ -10,6 +10,7 @@ import type { DxlClient } from '../../src/dxl/client';
 import type { ConnectionState } from '../../src/dxl/connection-state';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import { TieClient, type TieClientOptions } from '../../src/tie/client';
+import { type TieConfigDiagnostics, configDiagnostics } from './diagnostics';
 import { NodeErrorCode, TieNodeError } from './errors';
 import type { NodeInstance, NodeRedApi } from './node-red';
 import {
@@ -78,6 +79,11 @@ export class SharedConnection {
 
   get userCount(): number {
     return this.users.size;
+  }
+
+  /** Where the connection and its traffic stand; only the state while no connection is open. */
+  diagnostics(): TieConfigDiagnostics {
+    return configDiagnostics(this.current, this.users.size, this.connection);
   }
 
   /** Event subscriptions held, for one node or all. */

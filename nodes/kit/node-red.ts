@@ -62,6 +62,7 @@ export interface RegisterOptions {
 
 export interface AdminRequest {
   body?: unknown;
+  params?: Record<string, string | undefined>;
 }
 
 export interface AdminResponse {
@@ -80,6 +81,8 @@ export interface NodeRedApi {
     createNode(node: NodeInstance, definition: NodeDefinition): void;
     registerType<D extends NodeDefinition>(type: string, constructor: NodeConstructor<D>, options?: RegisterOptions): void;
     getNode(id: string): unknown;
+    /** Visits the definition of every deployed node. */
+    eachNode(visit: (definition: NodeDefinition & Record<string, unknown>) => void): void;
   };
   util: {
     evaluateNodeProperty(value: unknown, type: string, node: NodeInstance, msg: NodeMessage, callback: PropertyCallback): void;
@@ -87,6 +90,7 @@ export interface NodeRedApi {
   settings: Record<string, unknown>;
   httpAdmin: {
     post(path: string, ...handlers: AdminHandler[]): void;
+    get(path: string, ...handlers: AdminHandler[]): void;
   };
   auth: {
     needsPermission(permission: string): AdminHandler;

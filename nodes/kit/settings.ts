@@ -29,6 +29,12 @@ export const DEFAULT_CACHE_TTL_S = 300;
 export const DEFAULT_MAX_MESSAGE_KB = 1024;
 const MAX_MESSAGE_KB = { whole: true, min: 1, max: 256 * 1024 - 1 } as const;
 
+/**
+ * tie-config: how long a request waits for a connection when none is ready, in seconds; beyond it
+ * fails with the last attempt's reason (within its timeout). A short reconnect fits in it.
+ */
+export const DEFAULT_CONNECT_WAIT_S = 4;
+
 /** tie-config: who may send TIE events (a new tie-config takes the first: only the TIE service's own clients). */
 export const EVENT_SENDERS = ['tie-services', 'any'] as const;
 
@@ -84,6 +90,7 @@ export const SETTINGS = {
   keepalive: { kind: { ...MQTT_KEEPALIVE_S, min: 1 }, blank: DEFAULT_KEEPALIVE_S, message: 'tie-config.error.keepalive' },
   cacheTtl: { kind: POSITIVE_TIME, blank: DEFAULT_CACHE_TTL_S, message: 'tie-config.error.positive' },
   maxMessageKb: { kind: MAX_MESSAGE_KB, blank: DEFAULT_MAX_MESSAGE_KB, message: 'tie-config.error.maxMessageKb' },
+  connectWait: { kind: POSITIVE_TIME, blank: DEFAULT_CONNECT_WAIT_S, message: 'tie-config.error.positive' },
   /** The request nodes: a batch's items in flight. */
   concurrency: { kind: { whole: true, min: 1, max: MAX_CONCURRENCY }, blank: DEFAULT_CONCURRENCY, message: 'tie.validation.concurrency' },
   /** tie-dxl-request: blank takes the tie-config's request timeout. */

@@ -10,12 +10,15 @@ import { decodeMessage, encodeMessage, type DxlMessage, type DxlPayload, Message
 import type { DxlConfig } from './config';
 import type { ConnectionState } from './connection-state';
 import { ConnectionSupervisor } from './connection-supervisor';
+import type { ClientDiagnostics, RequestCounts } from './diagnostics';
 import { DxlError, DxlErrorCode, codeForFabricError } from './errors';
 import { newDxlId } from './ids';
 import { clientOptionsFromConfig } from './config-options';
 import { type DxlClientOptions, type ResolvedOptions, resolveOptions } from './options';
 import type { ClientStats } from './wire-refusals';
 import { oversized } from './packet-limits';
+import { RegistryTopic } from './registry';
+import { TimeoutExplainer } from './timeout-explainer';
 import { topicError } from './topic-rule';
 import { ServiceHost } from './services';
 import { WireRefusals } from './wire-refusals';
@@ -51,6 +54,9 @@ export class DxlClient implements DxlMessaging {
   private readonly services: ServiceHost;
   private closing: Promise<void> | undefined;
   private readonly refusals: WireRefusals;
+  private readonly explainer: TimeoutExplainer | undefined;
+  private roundTrip: { ms: number; at: number } | undefined;
+  private measuring = false;
 
   constructor(options: DxlClientOptions) {
     let refusals: WireRefusals | undefined;
@@ -65,11 +71,21 @@ export class DxlClient implements DxlMessaging {
       ready: (session) => {
         this.pending.flush(session);
         this.services.registerAll();
+        this.explainer?.refresh();
       },
       lost: () => this.pending.failSent(),
       message: (topic, payload) => this.onMessage(topic, payload),
     });
-    this.pending = new PendingRequests((when, topic) => this.supervisor.disconnectedError(when, topic), this.options.requestTimeoutMs);
+    const { authorizationGroup } = this.options;
+    this.explainer = this.options.explainTimeouts
+      ? new TimeoutExplainer(this, authorizationGroup === undefined ? {} : { authorizationGroup })
+      : undefined;
+    this.pending = new PendingRequests(
+      (when, topic) => this.supervisor.disconnectedError(when, topic),
+      this.options.requestTimeoutMs,
+      this.options.connectWaitMs,
+      this.explainer ? (topic, timeoutMs) => this.explainer!.timeoutError(topic, timeoutMs) : undefined,
+    );
     const supervisor = this.supervisor;
     this.services = new ServiceHost(
       {
@@ -101,6 +117,47 @@ export class DxlClient implements DxlMessaging {
 
   get connected(): boolean {
     return this.supervisor.ready;
+  }
+
+  /**
+   * Where the connection and its traffic stand (see ClientDiagnostics). When connected, it also
+   * starts a round trip to the broker (its registry), at most every `roundTripEveryMs`, whose time
+   * the next call reports.
+   */
+  diagnostics(roundTripEveryMs = 2000): ClientDiagnostics {
+    if (this.supervisor.ready && !this.measuring && (this.roundTrip === undefined || Date.now() - this.roundTrip.at >= roundTripEveryMs)) {
+      this.measureRoundTrip();
+    }
+    const log = this.supervisor.brokerLog.snapshot();
+    const diagnostics: ClientDiagnostics = {
+      clientId: this.clientId,
+      state: { ...this.supervisor.connectionState },
+      stateSince: this.supervisor.stateSince,
+      brokers: log.brokers,
+      reconnects: log.reconnects,
+      requests: this.pending.counts(),
+      received: this.subscriptions.receivedCounts(),
+      refused: { ...this.refusals.stats.refused },
+      unsentResponses: this.refusals.stats.unsentResponses,
+    };
+    if (log.connectedSince !== undefined) diagnostics.connectedSince = log.connectedSince;
+    if (this.roundTrip) diagnostics.roundTrip = { ...this.roundTrip };
+    return diagnostics;
+  }
+
+  private measureRoundTrip(): void {
+    this.measuring = true;
+    const start = performance.now();
+    this.request(RegistryTopic.BROKER_QUERY, '{}', { timeoutMs: 5000 })
+      .then(
+        () => {
+          this.roundTrip = { ms: Math.round((performance.now() - start) * 10) / 10, at: Date.now() };
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        this.measuring = false;
+      });
   }
 
   /** What the client refused or could not send, counted since it was made: for diagnostics. */
@@ -298,8 +355,10 @@ interface PendingRequest {
   timeoutMs: number;
   /** False while the request waits for a connection. */
   sent: boolean;
-  /** performance.now() (monotonic, unlike the wall clock) at which it times out. */
+  /** performance.now() (monotonic, unlike the wall clock) at which it fails: its timeout, or while unsent, the end of its wait for a connection. */
   deadline: number;
+  /** performance.now() at which it times out. */
+  timeoutAt: number;
   resolve(response: DxlMessage): void;
   reject(error: DxlError): void;
 }
@@ -339,23 +398,49 @@ export class PendingRequests {
   private unsent: Unsent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
+  private answered = 0;
+  private timedOut = 0;
+  private readonly failed: Record<string, number> = {};
 
   /**
    * @param notConnected the error of a message that could not be sent for want of a connection,
    *   `when` saying how long it waited (DXL_DISCONNECTED with the last failure's reason)
    * @param waitMs how long an event or response waits for a connection
+   * @param connectWaitMs how long a request waits for a connection (within its own timeout)
+   * @param timeoutError the error of a request sent and not answered in time (default: a bare DXL_TIMEOUT)
    */
   constructor(
     private readonly notConnected: (when: string, topic: string) => DxlError,
     private readonly waitMs: number,
+    private readonly connectWaitMs = Infinity,
+    private readonly timeoutError?: (topic: string, timeoutMs: number) => DxlError,
   ) {}
+
+  /** The requests in flight and waiting now, and how those that ended ended. */
+  counts(): RequestCounts {
+    let waiting = 0;
+    for (const entry of this.unsent) if (entry.requestId !== undefined && this.entries.has(entry.requestId)) waiting++;
+    return {
+      inFlight: this.entries.size - waiting,
+      waiting,
+      answered: this.answered,
+      timedOut: this.timedOut,
+      failed: { ...this.failed },
+    };
+  }
+
+  private countFailure(code: string): void {
+    this.failed[code] = (this.failed[code] ?? 0) + 1;
+  }
 
   /** A request: published on `session` now, or once a connection is ready; resolves with its response. */
   request(messageId: string, topic: string, bytes: Buffer, timeoutMs: number, session: Publisher | undefined): Promise<DxlMessage> {
-    const deadline = performance.now() + timeoutMs;
+    const now = performance.now();
+    const timeoutAt = now + timeoutMs;
+    const deadline = session || this.connectWaitMs >= timeoutMs ? timeoutAt : now + this.connectWaitMs;
     if (deadline < this.armedFor) this.arm(deadline);
     const response = new Promise<DxlMessage>((resolve, reject) => {
-      this.entries.set(messageId, { topic, timeoutMs, sent: session !== undefined, deadline, resolve, reject });
+      this.entries.set(messageId, { topic, timeoutMs, sent: session !== undefined, deadline, timeoutAt, resolve, reject });
     });
     if (session) session.publish(topic, bytes);
     else this.unsent.push({ topic, bytes, requestId: messageId });
@@ -395,6 +480,7 @@ export class PendingRequests {
         const pending = this.entries.get(entry.requestId);
         if (!pending) continue;
         pending.sent = true;
+        pending.deadline = pending.timeoutAt;
       }
       session.publish(entry.topic, entry.bytes);
       entry.settle?.();
@@ -405,8 +491,14 @@ export class PendingRequests {
   settle(message: DxlMessage): void {
     const pending = this.take(message.requestMessageId);
     if (!pending) return;
-    if (message.messageType === MessageType.ErrorResponse) pending.reject(responseError(message, pending.topic));
-    else pending.resolve(message);
+    if (message.messageType === MessageType.ErrorResponse) {
+      const error = responseError(message, pending.topic);
+      this.countFailure(error.code);
+      pending.reject(error);
+    } else {
+      this.answered++;
+      pending.resolve(message);
+    }
   }
 
   /** Rejects every request already on the wire: their answers went with the connection. */
@@ -414,6 +506,7 @@ export class PendingRequests {
     for (const [messageId, pending] of this.entries) {
       if (!pending.sent) continue;
       this.take(messageId);
+      this.countFailure(DxlErrorCode.Disconnected);
       pending.reject(
         new DxlError(DxlErrorCode.Disconnected, `The connection was lost before the response to ${pending.topic} arrived`, {
           topic: pending.topic,
@@ -466,12 +559,21 @@ export class PendingRequests {
 
   private expire(messageId: string, pending: PendingRequest): void {
     this.entries.delete(messageId);
-    pending.reject(
-      pending.sent
-        ? new DxlError(DxlErrorCode.Timeout, `No response to the request on ${pending.topic} within ${pending.timeoutMs} ms`, {
+    if (pending.sent) {
+      this.timedOut++;
+      pending.reject(
+        this.timeoutError?.(pending.topic, pending.timeoutMs) ??
+          new DxlError(DxlErrorCode.Timeout, `No response to the request on ${pending.topic} within ${pending.timeoutMs} ms`, {
             topic: pending.topic,
-          })
-        : this.notConnected(`within the request timeout (${pending.timeoutMs} ms)`, pending.topic),
-    );
+          }),
+      );
+      return;
+    }
+    this.countFailure(DxlErrorCode.Disconnected);
+    const waited =
+      pending.deadline < pending.timeoutAt
+        ? `within ${this.connectWaitMs} ms (its wait for a connection)`
+        : `within the request timeout (${pending.timeoutMs} ms)`;
+    pending.reject(this.notConnected(waited, pending.topic));
   }
 }

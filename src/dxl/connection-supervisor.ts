@@ -2,6 +2,7 @@
  * The connection: one at a time, to the best broker that answers, made again after a loss, with
  * the state and its reason that a person can act on (the ConnectionSupervisor class below).
  */
+import { BrokerLog } from './broker-log';
 import { type BrokerEndpoint, orderByResponseTime } from './broker-probe';
 import { clientCertificateFailure } from './client-certificate';
 import { type ConnectionState, describeConnectionError } from './connection-state';
@@ -48,6 +49,10 @@ export class ConnectionSupervisor {
   private generation = 0;
   /** Why the connection was restarted, for the state while it ends; cleared when it has ended. */
   private restartCause: { reason: string; cause: string } | undefined;
+  /** Each broker's state, last failure and connections, for diagnostics. */
+  readonly brokerLog = new BrokerLog();
+  /** Wall-clock time the status last changed. */
+  private statusSince = Date.now();
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -56,6 +61,16 @@ export class ConnectionSupervisor {
 
   get connectionState(): ConnectionState {
     return this.state;
+  }
+
+  /** Wall-clock time (ms since the epoch) of the last change of status. */
+  get stateSince(): number {
+    return this.statusSince;
+  }
+
+  /** Why the latest attempt failed, while no connection has been made since. */
+  get lastAttemptFailure(): { reason: string; cause: string } | undefined {
+    return this.lastFailure;
   }
 
   get ready(): boolean {
@@ -158,6 +173,7 @@ export class ConnectionSupervisor {
   private setState(next: ConnectionState): void {
     const previous = this.state;
     this.state = next;
+    if (previous.status !== next.status) this.statusSince = Date.now();
     if (previous.status === next.status && previous.reason === next.reason && previous.broker === next.broker) return;
     for (const listener of this.stateListeners) {
       try {
@@ -232,6 +248,7 @@ export class ConnectionSupervisor {
         ? { status, broker, reason: this.lastFailure.reason, cause: this.lastFailure.cause }
         : { status, broker, reason: `connecting to ${broker}` },
     );
+    this.brokerLog.trying(broker);
     try {
       this.attempt = openConnection(endpoint, this.options.transport);
       return await this.attempt.accepted;
@@ -244,6 +261,7 @@ export class ConnectionSupervisor {
         this.options.logger.warn(`cannot connect to ${broker}: ${failure.reason}`);
       }
       this.lastFailure = failure;
+      this.brokerLog.failed(broker, failure);
       this.setState({ status, broker, ...failure });
       return undefined;
     } finally {
@@ -270,6 +288,7 @@ export class ConnectionSupervisor {
           const restarted = this.restartCause;
           this.restartCause = undefined;
           if (!this.stopped && restarted !== undefined) {
+            this.brokerLog.lost(broker);
             this.options.logger.warn(`left ${broker}: ${restarted.reason}`);
             this.setState({ status: 'reconnecting', broker, ...restarted });
           } else if (!this.stopped) {
@@ -278,6 +297,7 @@ export class ConnectionSupervisor {
               : { reason: `connection to ${broker} closed`, cause: 'CLOSED' };
             this.options.logger.warn(`lost connection to ${broker}: ${reason}`);
             this.lastFailure = { reason, cause };
+            this.brokerLog.lost(broker, { reason, cause });
             this.setState({ status: 'reconnecting', broker, reason, cause });
           }
           resolve();
@@ -287,6 +307,7 @@ export class ConnectionSupervisor {
         () => {
           if (this.current !== session || this.stopped) return;
           this.isReady = true;
+          this.brokerLog.connected(broker);
           this.setState({ status: 'connected', broker, reason: `connected to ${broker}` });
           for (const waiter of this.readyWaiters) waiter.resolve();
           this.readyWaiters.clear();

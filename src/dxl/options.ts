@@ -66,6 +66,18 @@ export interface DxlClientOptions {
    */
   maxMessageBytes?: number;
   /**
+   * How long a request made while no connection is ready waits for one before it fails with
+   * DXL_DISCONNECTED naming the last failure (within its own timeout). Default: its whole timeout.
+   */
+  connectWaitMs?: number;
+  /**
+   * Read the fabric's service registry on each connection, so that a timeout on a topic a service
+   * is registered for says the client is probably not authorized to send on it. Default false.
+   */
+  explainTimeouts?: boolean;
+  /** With `explainTimeouts`: the permission (e.g. ePO group) that controls sending on a topic, named in that timeout. */
+  authorizationGroup?: (topic: string) => string | undefined;
+  /**
    * How long repeated warnings of one kind (messages refused or dropped, responses not sent) are
    * counted before they are logged together with their count; the first is logged at once. Default 60 000 ms.
    */
@@ -85,6 +97,10 @@ export interface ResolvedOptions {
   maxDelayMs: number;
   probeBrokers: boolean;
   maxMessageBytes: number;
+  /** Infinity: a request waits its whole timeout for a connection. */
+  connectWaitMs: number;
+  explainTimeouts: boolean;
+  authorizationGroup: ((topic: string) => string | undefined) | undefined;
   warningIntervalMs: number;
   logger: DxlLogger;
   certificateValidity: ValidityWindow | undefined;
@@ -151,6 +167,9 @@ export function resolveOptions(options: DxlClientOptions, onOversized?: (remaini
     probeBrokers: options.probeBrokers ?? true,
     maxMessageBytes,
     warningIntervalMs: options.warningIntervalMs ?? DEFAULT_LOG_INTERVAL_MS,
+    connectWaitMs: options.connectWaitMs !== undefined && options.connectWaitMs > 0 ? options.connectWaitMs : Infinity,
+    explainTimeouts: options.explainTimeouts ?? false,
+    authorizationGroup: options.authorizationGroup,
     logger: options.logger ?? defaultLogger,
     certificateValidity: validityOf(options.cert),
   };

@@ -7,18 +7,23 @@ import type { DxlMessage } from './message';
 import type { DxlLogger } from './options';
 import type { MqttSession } from './transport';
 
+/** The handlers of one topic, and how many messages they were handed (a plain count: nothing to look up per message). */
+class HandlerSet<H> extends Set<H> {
+  received = 0;
+}
+
 /**
  * Handlers by DXL topic, for local dispatch. A handler registered on `/a/b/#` receives `/a/b/c`
  * and `/a/b/c/d` but not `/a/b`; `#` alone receives everything. Only a trailing `#` is a
  * wildcard in DXL (`+` is not). Service request handlers use it too (services.ts).
  */
 export class TopicTable<H> {
-  private readonly byTopic = new Map<string, Set<H>>();
+  private readonly byTopic = new Map<string, HandlerSet<H>>();
 
   add(topic: string, handler: H): void {
     const handlers = this.byTopic.get(topic);
     if (handlers) handlers.add(handler);
-    else this.byTopic.set(topic, new Set([handler]));
+    else this.byTopic.set(topic, new HandlerSet([handler]));
   }
 
   remove(topic: string, handler: H): void {
@@ -29,7 +34,10 @@ export class TopicTable<H> {
   /** Calls `visit` for every handler whose topic matches `topic`: exact first, then wildcard ancestors. */
   forEachMatch(topic: string, visit: (handler: H) => void): void {
     const exact = this.byTopic.get(topic);
-    if (exact) for (const handler of exact) visit(handler);
+    if (exact) {
+      exact.received++;
+      for (const handler of exact) visit(handler);
+    }
     if (this.byTopic.size === (exact ? 1 : 0)) return;
     let end = topic.length;
     for (;;) {
@@ -38,15 +46,26 @@ export class TopicTable<H> {
       const wildcard = topic.slice(0, slash + 1) + '#';
       if (wildcard !== topic) {
         const handlers = this.byTopic.get(wildcard);
-        if (handlers) for (const handler of handlers) visit(handler);
+        if (handlers) {
+          handlers.received++;
+          for (const handler of handlers) visit(handler);
+        }
       }
       end = slash;
       if (end === 0) break;
     }
     if (topic !== '#') {
       const all = this.byTopic.get('#');
-      if (all) for (const handler of all) visit(handler);
+      if (all) {
+        all.received++;
+        for (const handler of all) visit(handler);
+      }
     }
+  }
+
+  /** Messages handed to each topic's handlers, for the topics held now. */
+  receivedCounts(): Record<string, number> {
+    return Object.fromEntries([...this.byTopic].map(([topic, handlers]) => [topic, handlers.received]));
   }
 }
 
@@ -76,6 +95,11 @@ export class Subscriptions {
 
   removeHandler(topic: string, handler: MessageHandler): void {
     this.handlers.remove(topic, handler);
+  }
+
+  /** Events handed to the handlers of each subscribed topic. */
+  receivedCounts(): Record<string, number> {
+    return this.handlers.receivedCounts();
   }
 
   /** Hands an event to every handler whose topic matches; a handler that throws is logged. */

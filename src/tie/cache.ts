@@ -44,6 +44,9 @@ export class ReputationCache {
   private readonly keysByHash = new Map<string, Set<string>>();
   /** Lookups in flight: an invalidation of one of their hashes voids their answer. */
   private readonly pending = new Set<CacheTicket>();
+  /** Lookups answered from the cache, and not (absent or expired), for diagnostics. */
+  hits = 0;
+  misses = 0;
 
   constructor(options: ReputationCacheOptions) {
     if (!(options.ttlMs > 0)) throw new RangeError('cache ttlMs must be a positive number of milliseconds');
@@ -75,11 +78,16 @@ export class ReputationCache {
   /** The entry under `key` unless it expired, marked most recently used. */
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
+    if (entry === undefined) {
+      this.misses++;
+      return undefined;
+    }
     if (entry.expiresAt <= this.now()) {
+      this.misses++;
       this.remove(key, entry);
       return undefined;
     }
+    this.hits++;
     // Re-insert to mark it most recently used.
     this.entries.delete(key);
     this.entries.set(key, entry);

@@ -7,11 +7,11 @@
  * most every `refreshMs`), and events from unknown senders wait for that read in a bounded queue.
  */
 import type { DxlMessaging } from '../dxl/api';
-import { parseJsonPayload, type DxlMessage } from '../dxl/message';
+import type { DxlMessage } from '../dxl/message';
+import { type ServiceEntry, queryServices } from '../dxl/registry';
 
 /** The DXL service type the TIE server registers. */
 export const TIE_SERVICE_TYPE = '/mcafee/service/tie';
-const SERVICE_QUERY_TOPIC = '/mcafee/service/dxl/svcregistry/query';
 
 export interface EventSenderRule {
   /** Accept events only from the clients of registered TIE service instances (and `allowedClientIds`). */
@@ -35,21 +35,13 @@ export interface EventSenderCounts {
 const DEFAULT_REFRESH_MS = 10_000;
 const DEFAULT_MAX_WAITING = 256;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The client ids of the service entries of a registry query answer; malformed entries are skipped. */
-export function serviceClientIds(answer: unknown): Set<string> {
+/** The client ids of the TIE service's registered instances. */
+export function serviceClientIds(services: readonly ServiceEntry[]): Set<string> {
   const ids = new Set<string>();
-  const services = isRecord(answer) ? answer.services : undefined;
-  if (!isRecord(services)) return ids;
-  for (const entry of Object.values(services)) {
-    if (!isRecord(entry) || entry.serviceType !== TIE_SERVICE_TYPE) continue;
-    for (const key of ['clientGuid', 'clientInstanceGuid'] as const) {
-      const id = entry[key];
-      if (typeof id === 'string' && id !== '') ids.add(id);
-    }
+  for (const entry of services) {
+    if (entry.serviceType !== TIE_SERVICE_TYPE) continue;
+    if (entry.clientGuid !== undefined) ids.add(entry.clientGuid);
+    if (entry.clientInstanceGuid !== undefined) ids.add(entry.clientInstanceGuid);
   }
   return ids;
 }
@@ -100,11 +92,10 @@ export class EventSenders {
   }
 
   private readRegistry(): Promise<void> {
-    this.reading ??= this.dxl
-      .request(SERVICE_QUERY_TOPIC, JSON.stringify({ serviceType: TIE_SERVICE_TYPE }))
+    this.reading ??= queryServices(this.dxl, { serviceType: TIE_SERVICE_TYPE })
       .then(
-        (answer) => {
-          this.registered = serviceClientIds(parseJsonPayload(answer.payload));
+        (services) => {
+          this.registered = serviceClientIds(services);
         },
         () => {
           // The registry did not answer (no fabric service, a plain MQTT broker): the known senders stay.

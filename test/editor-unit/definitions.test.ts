@@ -333,7 +333,7 @@ describe('editor modules (nodes/editor)', () => {
         registerType: (_t: string, _c: unknown, options: { credentials: Record<string, { type: string }> }) =>
           (runtime = options.credentials),
       },
-      httpAdmin: { post: () => undefined },
+      httpAdmin: { post: () => undefined, get: () => undefined },
       auth: { needsPermission: () => () => undefined },
       events: { on: () => undefined, removeListener: () => undefined },
     });

@@ -38,7 +38,7 @@ const TIE_TYPES = [
   'tie-detection',
   'tie-first-instance',
 ];
-const DXL_TYPES = ['tie-dxl-request', 'tie-dxl-event-in', 'tie-dxl-event-out', 'tie-dxl-service', 'tie-dxl-response'];
+const DXL_TYPES = ['tie-dxl-request', 'tie-dxl-event-in', 'tie-dxl-event-out', 'tie-dxl-service', 'tie-dxl-response', 'tie-status'];
 const FLOW_TYPES = [...TIE_TYPES, ...DXL_TYPES];
 /** The sections of each node's help (every flow node not named: Inputs, Outputs, Details). */
 const HELP_SECTIONS: Record<string, string[]> = {

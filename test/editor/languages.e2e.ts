@@ -20,8 +20,8 @@ const root = path.resolve(__dirname, '..', '..', '..');
 const outputDir = path.join(root, 'test-output', 'editor-languages');
 
 const FLOW_TYPES = nodeTypes(root).filter((type) => type !== 'tie-config');
-/** The palette category of a flow node: DXL for the generic DXL nodes, TIE for the others. */
-const categoryOf = (type: string): 'TIE' | 'DXL' => (type.startsWith('tie-dxl-') ? 'DXL' : 'TIE');
+/** The palette category of a flow node: DXL for the generic DXL nodes and tie-status, TIE for the others. */
+const categoryOf = (type: string): 'TIE' | 'DXL' => (type.startsWith('tie-dxl-') || type === 'tie-status' ? 'DXL' : 'TIE');
 
 /** The DXL dialogs' own field labels (tie.label.<name>), hidden rows included. */
 const DXL_LABELS: Record<string, string[]> = {
@@ -343,7 +343,7 @@ describe('the editor in en-US, de and ja', function () {
         const own = texts(lang, 'tie-config');
         assert.deepEqual(
           tabs,
-          ['connection', 'security', 'advanced', 'provision'].map((t) => own.get(`tie-config.tabs.${t}`)),
+          ['connection', 'security', 'advanced', 'provision', 'diagnostics'].map((t) => own.get(`tie-config.tabs.${t}`)),
         );
         const body = await formText(editor);
         for (const key of [
@@ -374,7 +374,7 @@ describe('the editor in en-US, de and ja', function () {
           .locator('.tie-broker-port')
           .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
         assert.deepEqual(ports, [String(demo.fabric.port)], "the form starts from the file's brokers");
-        for (const tab of ['security', 'advanced', 'provision']) {
+        for (const tab of ['security', 'advanced', 'provision', 'diagnostics']) {
           await editor.showDialogTab('tie-config-tabs', `tie-config-tab-${tab}`);
           problems.push(...(await layoutProblems(editor)).map((p) => `${tab}: ${p}`));
           await editor.screenshot(`tie-config-${tab}`);

@@ -87,6 +87,8 @@ for (const kind of BROKER_KINDS) {
             transport: 'mqtt',
             tlsSource: 'credentials',
             requestTimeout: REQUEST_TIMEOUT_S,
+            // A restart of the embedded fabric takes longer than the default wait for a connection: messages sent while it is down wait their whole timeout.
+            connectWait: REQUEST_TIMEOUT_S,
           },
           ...onTab([
             {

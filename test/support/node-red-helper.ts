@@ -128,6 +128,7 @@ export const ALL_TYPES = [
   'tie-dxl-event-out',
   'tie-dxl-service',
   'tie-dxl-response',
+  'tie-status',
 ] as const;
 
 export function allOurNodes(): NodeModule[] {
