@@ -144,7 +144,12 @@ const KEY_INPUT = '#node-config-input-keyPem';
 function showStoredKey($: Dollar, _: Translate): void {
   const box = $(KEY_INPUT);
   if (box.val() !== STORED_PASSWORD) return;
-  box.val('').attr('placeholder', _('tie-config.placeholder.keyStored')).data('stored', true);
+  // The template's data-i18n names the placeholder too: Node-RED translates the dialog again after oneditprepare.
+  box
+    .val('')
+    .attr('data-i18n', '[placeholder]tie-config.placeholder.keyStored')
+    .attr('placeholder', _('tie-config.placeholder.keyStored'))
+    .data('stored', true);
 }
 
 /** A box left empty over a stored key keeps that key (Node-RED keeps a credential sent back as its marker). */
