@@ -5,6 +5,7 @@
  */
 import { type ConnectionTuning, type TieConfigCredentials, type TieConfigSettings, nodeRedTuning } from './config/client-options';
 import { configNodeConnection } from './config/config-connection';
+import { summarizeConfigFile } from './config/config-file-summary';
 import { diagnosticsHandler, testHandler } from './config/config-diagnostics';
 import { followConfigFile } from './config/config-file-watch';
 import { importDxlConfig, importFailure } from './config/config-import';
@@ -45,6 +46,14 @@ const importHandler: AdminHandler = (request, response) => {
   }
 };
 
+const fileSummaryHandler: AdminHandler = (request, response) => {
+  try {
+    response.json(summarizeConfigFile(request.body));
+  } catch (error) {
+    response.status(400).json(importFailure(error));
+  }
+};
+
 /** Runs a provisioning action; a failure answers its status with {code, message} (never the password). */
 function provisioningHandler(action: (body: unknown) => Promise<unknown>): AdminHandler {
   return (request, response) => {
@@ -75,10 +84,14 @@ export = function registerTieConfig(RED: NodeRedApi): void {
       credentials,
       tuning,
       checkIntervalMs: configFileCheckMs,
-      onEvent: (event) =>
-        event.kind === 'changed'
-          ? node.log(translate(userText('tie.log.configFileChanged', { file: event.file })))
-          : node.warn(translate(userText('tie.log.configFileUnusable', { file: event.file, reason: event.error.message }))),
+      onEvent: (event) => {
+        if (event.kind === 'retry') {
+          // No client could be made at deploy (the file was not there yet): make one now.
+          node.log(translate(userText('tie.log.configFileRetry', { file: event.file })));
+          node.connection.retry();
+        } else if (event.kind === 'changed') node.log(translate(userText('tie.log.configFileChanged', { file: event.file })));
+        else node.warn(translate(userText('tie.log.configFileUnusable', { file: event.file, reason: event.error.message })));
+      },
     });
     node.connection = configNodeConnection({
       settings,
@@ -102,6 +115,10 @@ export = function registerTieConfig(RED: NodeRedApi): void {
   // with it. Nothing is read from the server's disk.
   // Every action takes JSON only (requireJsonBody): a cross-site form post is refused before it runs.
   RED.httpAdmin.post('/tie-config/import', RED.auth.needsPermission('tie-config.write'), requireJsonBody, importHandler);
+
+  // A file-based tie-config's form shows what its dxlclient.config says (brokers, certificate paths;
+  // never key material), and switching to "in this form" starts from it. Reading needs read permission only.
+  RED.httpAdmin.post('/tie-config/file-summary', RED.auth.needsPermission('tie-config.read'), requireJsonBody, fileSummaryHandler);
 
   // The editor's "Provision" and "Update brokers": the runtime makes the key and CSR and talks to
   // ePO or the OpenDXL console; the password is used for the call only. Files are written only to

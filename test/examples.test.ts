@@ -64,10 +64,18 @@ interface Promise_ {
 const PROMISES: Record<string, Record<string, Promise_>> = {
   'get-reputation': {
     'notepad.exe (md5): trusted': {
-      at: { reputations: 1 },
-      check: ({ reputations }) => {
+      at: { reputations: 1, verdict: 1 },
+      check: ({ reputations, verdict }) => {
         const [msg] = reputations;
         assert.equal(category(msg), 'trusted');
+        // The verdict debug node shows msg.verdict: its name in the first properties, read in the sidebar's preview line without a click.
+        const flow = example('get-reputation');
+        assert.equal(byName(flow, 'verdict', 'debug').complete, 'verdict');
+        assert.ok(
+          Object.keys(verdict[0].verdict as object)
+            .slice(0, 3)
+            .includes('trustLevelName'),
+        );
         assert.equal((msg.payload as Record<string, { trustLevel: number }>)['1'].trustLevel, 99, 'GTI Known Trusted');
       },
     },
@@ -81,7 +89,10 @@ const PROMISES: Record<string, Record<string, Promise_>> = {
         );
       },
     },
-    'a certificate: trusted': { at: { reputations: 1 }, check: ({ reputations }) => assert.equal(category(reputations[0]), 'trusted') },
+    'a certificate: trusted': {
+      at: { reputations: 1, verdict: 1 },
+      check: ({ reputations }) => assert.equal(category(reputations[0]), 'trusted'),
+    },
   },
   'set-reputation': {
     'buildtool.exe: Known Trusted, "Succeeded"': {

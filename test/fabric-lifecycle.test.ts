@@ -82,6 +82,25 @@ describe('fabric lifecycle and data directory', function () {
     assert.deepEqual(await registeredServiceTypes(await official(second.configPath)), []);
   });
 
+  it("keeps the management API's password across restarts, in a file only its owner reads; a given one wins", async () => {
+    const first = await start({ management: { port: 0 } });
+    const password = first.management!.password;
+    assert.match(password, /^[A-Za-z0-9_-]{24}$/);
+    const file = path.join(dataDir, 'management-password');
+    if (process.platform !== 'win32') assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    await first.close();
+    const second = await start({ management: { port: 0 } });
+    assert.equal(second.management!.password, password, 'the same password after a restart');
+    await second.close();
+    const given = await start({ management: { port: 0, password: 'chosen-by-the-user' } });
+    assert.equal(given.management!.password, 'chosen-by-the-user');
+    await given.close();
+    fs.writeFileSync(file, 'not one of ours\n');
+    const replaced = await start({ management: { port: 0 } });
+    assert.notEqual(replaced.management!.password, password);
+    assert.match(replaced.management!.password, /^[A-Za-z0-9_-]{24}$/);
+  });
+
   it('lists the WebSocket listener in the config when it runs', async () => {
     const fabric = await start({ webSocketPort: 0 });
     assert.ok(fabric.webSocketPort);

@@ -3,7 +3,15 @@ import { ConnectionCause } from '../src/dxl/connection-state';
 import { DxlError } from '../src/dxl/errors';
 import { TieError } from '../src/tie/errors';
 import { TieNodeError, toNodeError } from '../nodes/kit/errors';
-import { EventActivity, RequestActivity, StatusText, connectionStatus } from '../nodes/kit/status';
+import {
+  EventActivity,
+  OUTCOME_SHOWN_MS,
+  OutcomeFade,
+  RequestActivity,
+  StatusText,
+  connectionStatus,
+  wroteNote,
+} from '../nodes/kit/status';
 import { userText as t } from '../nodes/kit/text';
 
 describe('kit: statuses', () => {
@@ -98,6 +106,49 @@ describe('kit: statuses', () => {
     assert.deepEqual(activity.status({ status: 'reconnecting', cause: 'CLOSED' }).text, t('tie.cause.lost'));
     activity.failed('DXL_CONFIG');
     assert.deepEqual(activity.status(connected), { fill: 'red', shape: 'ring', text: t('tie.error.configError') });
+  });
+});
+
+describe('kit: outcomes fade, writes stay', () => {
+  const connected = { status: 'connected' as const };
+
+  it('an outcome fades after OUTCOME_SHOWN_MS; a write node keeps its last write', () => {
+    const lookup = new RequestActivity();
+    assert.equal(lookup.fadesInMs(performance.now()), undefined, 'nothing shown, nothing to fade');
+    lookup.refused({ errorCode: 'TIE_INVALID_INPUT' });
+    const left = lookup.fadesInMs(performance.now())!;
+    assert.ok(left > OUTCOME_SHOWN_MS - 1000 && left <= OUTCOME_SHOWN_MS);
+    assert.equal(lookup.status(connected).fill, 'red');
+
+    const writer = new RequestActivity('tie', { dryRun: () => false, queued: () => 0 });
+    writer.finished({ wrote: wroteNote(1) });
+    assert.deepEqual(writer.status(connected), { fill: 'green', shape: 'dot', text: t('tie.status.wrote.1') });
+    writer.finished({ errorCode: 'DXL_TIMEOUT' });
+    assert.equal(writer.status(connected).fill, 'red', 'a failure shows first');
+    assert.equal(lookup.fadesInMs(performance.now() + OUTCOME_SHOWN_MS)! <= 0, true, 'and fades');
+  });
+
+  it('a thousand outcomes arm one timer, not one each', () => {
+    const activity = new RequestActivity();
+    let changes = 0;
+    const fade = new OutcomeFade(activity, () => changes++);
+    const real = globalThis.setTimeout;
+    let made = 0;
+    globalThis.setTimeout = ((...args: Parameters<typeof real>) => {
+      made++;
+      return real(...args);
+    }) as typeof real;
+    try {
+      for (let i = 0; i < 1000; i++) {
+        activity.refused({ errorCode: 'TIE_INVALID_INPUT' });
+        fade.arm();
+      }
+    } finally {
+      globalThis.setTimeout = real;
+    }
+    fade.close();
+    assert.equal(made, 1);
+    assert.equal(changes, 0);
   });
 });
 

@@ -275,8 +275,15 @@ describe('tie-config', function () {
 
     it('needs tie-config.write, parses the uploaded text, reads nothing on the server and offers no other route', async () => {
       await helper.load([guardedConfig], [{ id: 'config', type: 'tie-config', brokers: [] }], {});
-      // One check per route: import, provision, update-brokers, diagnostics (read), test.
-      assert.deepEqual(permissions, ['tie-config.write', 'tie-config.write', 'tie-config.write', 'tie-config.read', 'tie-config.write']);
+      // One check per route: import, file-summary (read), provision, update-brokers, diagnostics (read), test.
+      assert.deepEqual(permissions, [
+        'tie-config.write',
+        'tie-config.read',
+        'tie-config.write',
+        'tie-config.write',
+        'tie-config.read',
+        'tie-config.write',
+      ]);
 
       const refused = await helper.request().post('/tie-config/import').send({ config: CONFIG_TEXT });
       assert.equal(refused.status, 401);
@@ -304,6 +311,7 @@ describe('tie-config', function () {
         .map((layer) => `${Object.keys(layer.route!.methods).join(',')} ${layer.route!.path}`);
       assert.deepEqual(routes, [
         'post /tie-config/import',
+        'post /tie-config/file-summary',
         'post /tie-config/provision',
         'post /tie-config/update-brokers',
         'get /tie-config/:id/diagnostics',

@@ -69,7 +69,17 @@ describe('TIE hashes', () => {
         () => normalizeHash(NOTEPAD.hex.sha1, 'md5'),
         `md5 hash "${NOTEPAD.hex.sha1}" has 40 hexadecimal characters; an md5 hash has 32`,
       );
-      throwsInvalid(() => normalizeHash('12 34', 'md5'), 'md5 hash "12 34" is not hexadecimal: character " " at position 3');
+      throwsInvalid(() => normalizeHash('12 34', 'md5'), 'md5 hash "1234" has 4 hexadecimal characters; an md5 hash has 32');
+      throwsInvalid(() => normalizeHash('12 3x', 'md5'), 'md5 hash "12 3x" is not hexadecimal: character "x" at position 5');
+    });
+
+    it('joins a digest printed in groups or as colon-separated bytes', () => {
+      const grouped = NOTEPAD.hex.md5.replace(/(.{8})(?!$)/g, '$1 ');
+      assert.match(grouped, /^f2c7bb8a cc97f92e /);
+      assert.equal(normalizeHash(grouped, 'md5'), NOTEPAD.hex.md5);
+      assert.equal(normalizeHash(NOTEPAD.hex.sha1.toUpperCase().replace(/(..)(?!$)/g, '$1:'), 'sha1'), NOTEPAD.hex.sha1);
+      assert.deepEqual(normalizeBareHash(`${grouped}\t`), { type: 'md5', hex: NOTEPAD.hex.md5 });
+      assert.deepEqual(normalizeHashes(grouped), { md5: NOTEPAD.hex.md5 });
     });
   });
 

@@ -5,12 +5,13 @@
  * Errors are DxlError DXL_CONFIG and name files and fields, never their contents.
  */
 import type { DxlClientOptions, DxlLogger } from '../../src/dxl/client';
-import { type BrokerAddress, type ProxySettings, loadDxlConfig } from '../../src/dxl/config';
+import type { BrokerAddress, ProxySettings } from '../../src/dxl/config';
 import { clientOptionsFromConfig, readTlsFile } from '../../src/dxl/config-options';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import type { TieClientOptions } from '../../src/tie/client';
 import { DEFAULT_RECONNECT_DELAY_MS, DEFAULT_RECONNECT_MAX_DELAY_MS, POSITIVE_TIME, describeKind, readNumber } from '../../src/dxl/numbers';
 import { type NumberSetting, SETTINGS, readSetting } from '../kit/settings';
+import { loadFollowedConfig } from './config-file-missing';
 
 export interface BrokerSetting {
   /** A host name or address; several separated by ";" or "," are tried in order (name;ip). */
@@ -205,7 +206,7 @@ export function buildClientOptions(
     const file = text(settings.configFile);
     if (file === '') throw configError('No dxlclient.config path given');
     // The node's own client id, when set, wins over the file's.
-    return { ...clientOptionsFromConfig(loadDxlConfig(file)), ...common };
+    return { ...clientOptionsFromConfig(loadFollowedConfig(file)), ...common };
   }
 
   const webSockets = settings.transport === 'websockets';

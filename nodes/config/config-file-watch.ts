@@ -5,6 +5,8 @@
  * TLS material and reconnects, without a redeploy. Files are polled (fs.watchFile), which also sees
  * a file replaced by a rename or made again after a delete; a change is acted on once the files
  * have been quiet for a moment, and only when their contents differ from what the client uses.
+ * When no client could be made from them (the file was not there yet, or not usable), a change is
+ * a reason to try again ('retry'), whatever the state was at deploy.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -28,7 +30,9 @@ export type ConfigFileEvent =
   /** The files changed and the client (if one is open) reconnects with them. */
   | { kind: 'changed'; file: string }
   /** The files changed but cannot be used as they are now; the client keeps the old settings. */
-  | { kind: 'unusable'; file: string; error: DxlError };
+  | { kind: 'unusable'; file: string; error: DxlError }
+  /** The files changed and no client was made from them yet: the connection tries to make one now. */
+  | { kind: 'retry'; file: string };
 
 export interface FollowOptions {
   settings: TieConfigSettings;
@@ -119,6 +123,10 @@ export function followConfigFile(options: FollowOptions): ConfigFileFollower | u
     const now = fingerprintOf(files);
     if (now === fingerprint) return;
     fingerprint = now;
+    if (client === undefined) {
+      onEvent({ kind: 'retry', file: given });
+      return;
+    }
     let clientOptions;
     try {
       clientOptions = buildClientOptions(settings, credentials, tuning);
@@ -127,7 +135,7 @@ export function followConfigFile(options: FollowOptions): ConfigFileFollower | u
       return;
     }
     try {
-      client?.reconfigure(clientOptions, `${given} changed: reconnecting with what it says now`, CONFIG_FILE_CHANGED);
+      client.reconfigure(clientOptions, `${given} changed: reconnecting with what it says now`, CONFIG_FILE_CHANGED);
     } catch (error) {
       // A client closed meanwhile (its connection lingered out): the next one is made from the files anyway.
       if (!(error instanceof DxlError && error.code === DxlErrorCode.Closed)) {

@@ -51,7 +51,7 @@ export function baseName(file: string): string {
   return parts[parts.length - 1] ?? file;
 }
 
-function toBrokerSettings(brokers: readonly BrokerAddress[]): BrokerSetting[] {
+export function toBrokerSettings(brokers: readonly BrokerAddress[]): BrokerSetting[] {
   return brokers.map((broker) => {
     const setting: BrokerSetting = { host: broker.hosts.join(';'), port: broker.port };
     if (broker.id !== undefined) setting.id = broker.id;

@@ -44,11 +44,11 @@ interface ImportAnswer {
   missing: string[];
 }
 
-function reasonOf(xhr: AjaxFailure): string {
+export function reasonOf(xhr: AjaxFailure): string {
   return xhr.responseJSON?.message ?? xhr.statusText;
 }
 
-function post(form: ConfigForm, url: string, body: unknown): ReturnType<Dollar['ajax']> {
+export function post(form: ConfigForm, url: string, body: unknown): ReturnType<Dollar['ajax']> {
   return form.$.ajax({ url, type: 'POST', contentType: 'application/json', data: JSON.stringify(body) });
 }
 

@@ -11,10 +11,11 @@ import {
   isEnvReference,
   readSetting,
 } from '../kit/settings';
-import { fieldText, keyOf, nameOf, nodeLook, settingValidator, withMessage } from './common';
+import { fieldText, keyOf, nameOf, nodeLook, paletteLabel, settingValidator, withMessage } from './common';
 import { pickedFiles } from './browser-files';
 import type { Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, Translate, Validator } from './red';
 import { type BrokerRow, setupImport, setupProvisioning } from './tie-config-actions';
+import { setupFileSummary } from './tie-config-file';
 import { setupDiagnostics } from './tie-config-diagnostics';
 
 const TYPE = 'tie-config';
@@ -57,6 +58,8 @@ export function definition(RED: EditorRED, $: Dollar): NodeTypeDefinition {
   const cacheTtl = settingValidator(RED, TYPE, SETTINGS.cacheTtl);
   return {
     ...nodeLook(TYPE, 'config'),
+    // The help sidebar's index names a node type by its palette label: a name, not the raw type.
+    paletteLabel: paletteLabel(TYPE),
     defaults: {
       name: { value: '' },
       source: { value: 'form' },
@@ -141,7 +144,12 @@ const KEY_INPUT = '#node-config-input-keyPem';
 function showStoredKey($: Dollar, _: Translate): void {
   const box = $(KEY_INPUT);
   if (box.val() !== STORED_PASSWORD) return;
-  box.val('').attr('placeholder', _('tie-config.placeholder.keyStored')).data('stored', true);
+  // The template's data-i18n names the placeholder too: Node-RED translates the dialog again after oneditprepare.
+  box
+    .val('')
+    .attr('data-i18n', '[placeholder]tie-config.placeholder.keyStored')
+    .attr('placeholder', _('tie-config.placeholder.keyStored'))
+    .data('stored', true);
 }
 
 /** A box left empty over a stored key keeps that key (Node-RED keeps a credential sent back as its marker). */
@@ -290,6 +298,7 @@ function prepare(RED: EditorRED, $: Dollar, node: EditorNode): () => void {
   const form = { RED, $, _, setBrokers, refreshRows };
   setupProvisioning(form);
   setupImport(form);
+  setupFileSummary(form);
   return setupDiagnostics({ ...form, current: () => currentSettings($) }, node);
 }
 

@@ -51,10 +51,18 @@ interface Connection {
   stopListening: () => void;
 }
 
+/** A subscription asked for while the settings could make no client: made once they can. */
+interface WaitingSubscription {
+  ownerId: string;
+  subscribe: (clients: ConnectionClients) => Promise<Unsubscribe>;
+  settle: (error?: Error) => void;
+}
+
 export class SharedConnection {
   private readonly options: SharedConnectionOptions;
   private readonly users = new Map<string, StateListener>();
   private readonly subscriptions = new SubscriptionRegistry();
+  private waiting: WaitingSubscription[] = [];
   private connection: Connection | undefined;
   private configError: DxlError | undefined;
   private current: ConnectionState = { status: 'idle' };
@@ -101,6 +109,7 @@ export class SharedConnection {
    */
   async deregister(id: string, removed: boolean): Promise<void> {
     if (!this.users.delete(id)) return;
+    this.stopWaiting((entry) => entry.ownerId === id);
     await this.subscriptions.removeAll(id);
     if (this.users.size > 0 || this.closed) return;
     if (removed) await this.disconnect();
@@ -122,15 +131,46 @@ export class SharedConnection {
    * Holds a subscription (or a service registration) `ownerId` makes through the TIE or the DXL
    * client (`subscribe` makes it); undone by `deregister(ownerId)`.
    */
-  async holdSubscription(ownerId: string, subscribe: (clients: ConnectionClients) => Promise<Unsubscribe>): Promise<void> {
-    const { client, tie } = this.open();
-    await this.subscriptions.add(ownerId, () => subscribe({ tie, dxl: client }));
+  async holdSubscription(
+    ownerId: string,
+    subscribe: (clients: ConnectionClients) => Promise<Unsubscribe>,
+    onWaiting?: (error: DxlError) => void,
+  ): Promise<void> {
+    let clients: ConnectionClients;
+    try {
+      const { client, tie } = this.open();
+      clients = { tie, dxl: client };
+    } catch (error) {
+      // Settings that cannot make a client yet (a followed file not there yet): the subscription
+      // is made when `retry` can make one; `onWaiting` hears why it waits.
+      if (!(error instanceof DxlError && error.code === DxlErrorCode.Config) || onWaiting === undefined) throw error;
+      onWaiting(error);
+      return new Promise<void>((resolve, reject) => {
+        this.waiting.push({ ownerId, subscribe, settle: (failure) => (failure === undefined ? resolve() : reject(failure)) });
+      });
+    }
+    await this.subscriptions.add(ownerId, () => subscribe(clients));
+  }
+
+  /**
+   * The settings may make a client now (a followed dxlclient.config appeared or was fixed): when the
+   * last attempt failed on them and nodes use the connection, it opens, and the subscriptions
+   * waiting for it are made; when they still cannot, the state says why now.
+   */
+  retry(): void {
+    if (this.closed || this.connection !== undefined || this.configError === undefined || this.users.size === 0) return;
+    try {
+      this.open();
+    } catch {
+      // The state says why.
+    }
   }
 
   /** Closes for good (the config node is stopping), within the close timeout. */
   async close(): Promise<void> {
     this.closed = true;
     this.cancelLinger();
+    this.stopWaiting(() => true);
     await this.disconnect();
     this.users.clear();
   }
@@ -157,6 +197,7 @@ export class SharedConnection {
     this.connection = connection;
     client.connect().catch(() => undefined); // connection failures arrive as states; close rejects this
     this.setState(client.connectionState);
+    this.makeWaiting({ tie: connection.tie, dxl: client });
     return connection;
   }
 
@@ -176,6 +217,28 @@ export class SharedConnection {
       }),
     ]);
     clearTimeout(timer);
+  }
+
+  /** Makes the subscriptions that waited for a client. */
+  private makeWaiting(clients: ConnectionClients): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const entry of waiting) {
+      this.subscriptions
+        .add(entry.ownerId, () => entry.subscribe(clients))
+        .then(
+          () => entry.settle(),
+          (error: unknown) => entry.settle(error instanceof Error ? error : new Error(String(error))),
+        );
+    }
+  }
+
+  /** Drops the waiting subscriptions `which` picks: their nodes left, nothing is made for them. */
+  private stopWaiting(which: (entry: WaitingSubscription) => boolean): void {
+    const dropped = this.waiting.filter(which);
+    if (dropped.length === 0) return;
+    this.waiting = this.waiting.filter((entry) => !which(entry));
+    for (const entry of dropped) entry.settle();
   }
 
   private scheduleLinger(): void {

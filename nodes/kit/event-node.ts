@@ -56,11 +56,21 @@ export function setupSubscribingNode(
       node.send(out);
       return true;
     };
+    // Reported once per node: a node on two topics fails (or waits) twice for one reason.
+    const reportOnce = (error: unknown, topic: string): void => {
+      if (failureReported) return;
+      failureReported = true;
+      errors.report(error, { topic });
+    };
     for (const source of sources) {
-      const subscribed = connection.holdSubscription(node.id, (clients) =>
-        source.subscribe(clients, send, (error, message) => {
-          errors.report(error, { topic: message.destinationTopic, payload: message.payload.toString('utf8') });
-        }),
+      const subscribed = connection.holdSubscription(
+        node.id,
+        (clients) =>
+          source.subscribe(clients, send, (error, message) => {
+            errors.report(error, { topic: message.destinationTopic, payload: message.payload.toString('utf8') });
+          }),
+        // Settings that cannot make a client yet: said once; the subscription is made when they can.
+        (error) => reportOnce(error, source.topic),
       );
       subscribed.then(
         () => {
@@ -73,10 +83,7 @@ export function setupSubscribingNode(
           const failure = toNodeError(error);
           activity.failed(failure.code);
           display.changed();
-          // One report per node: a node on two topics fails twice for one reason.
-          if (failureReported) return;
-          failureReported = true;
-          errors.report(failure, { topic: source.topic });
+          reportOnce(failure, source.topic);
         },
       );
     }

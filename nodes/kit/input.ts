@@ -7,8 +7,7 @@
 import { type ConfigLink, linkWithStatus } from './connection';
 import { type TieNodeError, invalidInputError, toNodeError } from './errors';
 import type { DoneFunction, NodeInstance, NodeMessage, NodeRedApi, SendFunction } from './node-red';
-import { RequestActivity, type ServiceKind } from './status';
-import type { UserText } from './text';
+import { type MessageOutcome, OutcomeFade, RequestActivity, type ServiceKind } from './status';
 
 // ---- TypedInput properties ----
 // Besides Node-RED's own types (msg, flow, global, env, json, str, num, jsonata, ...) the TIE
@@ -77,8 +76,8 @@ export interface InputMessage {
   progress(settled: number, total: number): void;
 }
 
-/** How a message's result goes on the msg; what it gives back is the status's note, if any. */
-export type PutResult<T> = (result: T) => UserText | undefined;
+/** How a message's result goes on the msg; what it gives back is what the status shows of it (a note, what was written), if anything. */
+export type PutResult<T> = (result: T) => Omit<MessageOutcome, 'errorCode'> | undefined;
 
 export interface InputLink {
   readonly link: ConfigLink;
@@ -106,6 +105,9 @@ export function linkInputNode(
   activity: RequestActivity = new RequestActivity(kind),
 ): InputLink {
   const { link, display } = linkWithStatus(RED, node, configId, (state) => activity.status(state));
+  // A message's outcome shows for a few seconds, then the status is the connection's again.
+  const fade = new OutcomeFade(activity, () => display.changed());
+  node.on('close', () => fade.close());
   return {
     link,
     run(msg, send, done, work, put) {
@@ -121,16 +123,14 @@ export function linkInputNode(
           display.changed();
         },
       };
-      const ended = (outcome: { errorCode?: string; note?: UserText }): void => {
+      const ended = (outcome: MessageOutcome): void => {
         if (started) activity.finished(outcome);
         else activity.refused(outcome);
         display.changed();
+        fade.arm();
       };
       finishMessage(work(message), msg, send, done, {
-        succeeded: (result) => {
-          const note = put(result);
-          ended(note === undefined ? {} : { note });
-        },
+        succeeded: (result) => ended(put(result) ?? {}),
         failed: (failure) => ended({ errorCode: failure.code }),
       });
     },

@@ -5,6 +5,7 @@
  * Results: `payload` is what the official clients return for the call, `extras` the decoded
  * information set beside it on the msg. The two writes go one guarded road (`guardedWrite`).
  */
+import { LOOKED_UP, lookedUpHashes } from './lookup-answer';
 import { epochToIsoStringIfValid } from '../../src/tie/attributes';
 import type { Verdict } from '../../src/tie/verdict';
 import { decideExternalReputation } from '../../src/tie/external-decision';
@@ -18,6 +19,7 @@ import { invalidInput } from '../../src/tie/errors';
 import type { InputItem, ItemSettingName, ItemSettings, Subject, Target } from './items';
 import { protectedError } from './errors';
 import { type UserText, userText } from './text';
+import { wroteNote } from './status';
 
 export interface OperationResult {
   payload: unknown;
@@ -25,6 +27,8 @@ export interface OperationResult {
   extras: Record<string, unknown>;
   /** A word for the node status after this item, when "connected" would hide something (e.g. "skipped"). */
   note?: UserText;
+  /** What a write wrote, for the write node's status (it stays there until the next write). */
+  wrote?: UserText;
   /** Advice worth one warning per node, e.g. an External reputation sent without a file name. */
   warning?: UserText;
   /** A write (or a dry run of one): the node logs its audit line. */
@@ -66,11 +70,12 @@ function identity(target: Target): { hashes: HashDict } | { sha1: string; public
 
 export const getReputationOperation: RequestOperation<Target> = {
   settingsFor: () => [],
-  extraKeys: ['verdict'],
+  extraKeys: ['verdict', LOOKED_UP],
   prepare: (item) => item.target,
   async run(tie, target) {
     const { reputations, verdict } = await tie.getReputationWithVerdict(target);
-    return { payload: reputations, extras: { verdict } };
+    // What was looked up stays on the msg beside the answer (lookup-answer.ts), for a set node after it.
+    return { payload: reputations, extras: { verdict, [LOOKED_UP]: lookedUpHashes(target) } };
   },
 };
 
@@ -174,7 +179,7 @@ async function guardedWrite(
     return { payload: DRY_RUN_PAYLOAD, extras: { outcome }, note: userText('tie.status.dryRun'), audit };
   }
   await tie.write(plan, { whenLimited: guard.whenLimited });
-  const result: OperationResult = { payload: undefined, extras: { outcome }, audit };
+  const result: OperationResult = { payload: undefined, extras: { outcome }, audit, wrote: wroteNote(plan.trustLevel) };
   if (guard.verifyTimeoutMs !== undefined) {
     const readBack = await tie.readBack(plan, { timeoutMs: guard.verifyTimeoutMs });
     outcome.verified = readBack.verified;

@@ -7,6 +7,7 @@
 import { type TieNodeError, toNodeError } from './errors';
 import { type InputLink, type InputMessage, type TypedValue, evaluateTyped, linkInputNode, typedLabel } from './input';
 import { type ItemSettingName, type ItemSettings, type Subject, checkBatchSize, readItem, withInputContext } from './items';
+import { itemsOrLookedUp } from './lookup-answer';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red';
 import type { OperationResult, RequestOperation, RunContext, WriteAudit, WriteGuard } from './operations';
 import { RequestActivity, type Translate, translator, warnOnce } from './status';
@@ -73,6 +74,8 @@ interface RequestOutcome {
   errors?: Array<ReturnType<TieNodeError['toJSON']>>;
   /** The status note of the last item, if any. */
   note?: UserText;
+  /** What the last item that wrote wrote. */
+  wrote?: UserText;
   warnings: readonly UserText[];
 }
 
@@ -126,7 +129,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
     const context: RunContext = { force: msg.force === true };
     // "requesting" only once the input passed validation and a request went to the client.
     const work = async (message: InputMessage): Promise<RequestOutcome> => {
-      const value = await evaluateTyped(RED, node, msg, input);
+      const value = itemsOrLookedUp(msg, input, label, await evaluateTyped(RED, node, msg, input));
       const defaults = await readDefaults(msg);
       if (Array.isArray(value)) {
         checkBatchSize(value, label);
@@ -141,6 +144,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
       const result = await run(tie, prepared, context);
       const outcome: RequestOutcome = { payload: result.payload, extras: result.extras, warnings: result.warning ? [result.warning] : [] };
       if (result.note !== undefined) outcome.note = result.note;
+      if (result.wrote !== undefined) outcome.wrote = result.wrote;
       return outcome;
     };
     linked.run(msg, send, done, work, (outcome) => {
@@ -148,7 +152,7 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
       Object.assign(msg, outcome.extras);
       if (outcome.errors !== undefined) msg.errors = outcome.errors;
       for (const warning of outcome.warnings) warn(warning);
-      return outcome.note;
+      return { note: outcome.note, wrote: outcome.wrote };
     });
   });
 }
@@ -223,9 +227,11 @@ async function runBatch<P>(
   const errors: Array<ReturnType<TieNodeError['toJSON']>> = [];
   const warnings = new Map<string, UserText>();
   let note: UserText | undefined;
+  let wrote: UserText | undefined;
   results.forEach((result, index) => {
     if (result !== undefined && result.ok) {
       payload.push(result.value.payload);
+      if (result.value.wrote !== undefined) wrote = result.value.wrote;
       for (const key of extraKeys) extras[key].push(result.value.extras[key] ?? null);
       if (result.value.warning) warnings.set(result.value.warning.key, result.value.warning);
       if (result.value.note !== undefined) note = result.value.note;
@@ -238,6 +244,7 @@ async function runBatch<P>(
   const outcome: RequestOutcome = { payload, extras, warnings: [...warnings.values()] };
   if (!settings.stopOnError) outcome.errors = errors;
   if (note !== undefined) outcome.note = note;
+  if (wrote !== undefined) outcome.wrote = wrote;
   return outcome;
 }
 

@@ -160,7 +160,19 @@ export interface WriteActivity {
   queued(): number;
 }
 
-/** What a request node is doing, folded into its status while connected. */
+/** How long a message's outcome (an error, a note) shows before the status is the connection's again, ms. */
+export const OUTCOME_SHOWN_MS = 5000;
+
+/** The note a write leaves: what was written, kept as the write node's status. */
+export function wroteNote(trustLevel: number): UserText {
+  return userText(`tie.status.wrote.${trustLevel}`);
+}
+
+/**
+ * What a request node is doing, folded into its status while connected. A message's outcome shows
+ * for OUTCOME_SHOWN_MS (an OutcomeFade tells the display when it is over); a write node's last
+ * write ("wrote Known Malicious") stays until the next one.
+ */
 export class RequestActivity {
   private readonly kind: ServiceKind;
   private readonly writes: WriteActivity | undefined;
@@ -168,6 +180,8 @@ export class RequestActivity {
   private batch: { settled: number; total: number } | undefined;
   private lastError: string | undefined;
   private lastNote: UserText | undefined;
+  private lastWrite: UserText | undefined;
+  private outcomeAt = -Infinity;
 
   constructor(kind: ServiceKind = 'tie', writes?: WriteActivity) {
     this.kind = kind;
@@ -183,16 +197,24 @@ export class RequestActivity {
   }
 
   /** A message that had started ended. */
-  finished(outcome: { errorCode?: string; note?: UserText }): void {
+  finished(outcome: MessageOutcome): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     this.refused(outcome);
   }
 
   /** A message ended without starting (refused before anything was sent): only how it ended shows. */
-  refused(outcome: { errorCode?: string; note?: UserText }): void {
+  refused(outcome: MessageOutcome): void {
     if (this.inFlight === 0) this.batch = undefined;
     this.lastError = outcome.errorCode;
     this.lastNote = outcome.errorCode === undefined ? outcome.note : undefined;
+    this.outcomeAt = performance.now();
+    if (this.writes !== undefined && outcome.wrote !== undefined) this.lastWrite = outcome.wrote;
+  }
+
+  /** Milliseconds until the outcome shown fades (0 or less: it has), or undefined when none is shown. */
+  fadesInMs(now: number): number | undefined {
+    if (this.lastError === undefined && this.lastNote === undefined) return undefined;
+    return this.outcomeAt + OUTCOME_SHOWN_MS - now;
   }
 
   status(connection: ConnectionState | undefined): NodeStatus {
@@ -211,10 +233,58 @@ export class RequestActivity {
       return connection?.cause === undefined ? { ...base, text: userText(`tie.status.${activity}Waiting`, params) } : base;
     }
     if (connection?.status !== 'connected') return base;
-    if (this.lastError !== undefined) return { fill: 'red', shape: 'dot', text: errorStatusLabel(this.lastError, this.kind) };
-    if (this.lastNote !== undefined) return { fill: this.writes?.dryRun() ? 'yellow' : 'green', shape: 'ring', text: this.lastNote };
+    const fresh = performance.now() - this.outcomeAt < OUTCOME_SHOWN_MS;
+    if (fresh && this.lastError !== undefined) return { fill: 'red', shape: 'dot', text: errorStatusLabel(this.lastError, this.kind) };
+    if (fresh && this.lastNote !== undefined)
+      return { fill: this.writes?.dryRun() ? 'yellow' : 'green', shape: 'ring', text: this.lastNote };
     if (this.writes?.dryRun()) return { fill: 'yellow', shape: 'dot', text: userText('tie.status.dryRun') };
+    if (this.lastWrite !== undefined) return { fill: 'green', shape: 'dot', text: this.lastWrite };
     return base;
+  }
+}
+
+/** How a message ended, for the status: its error's code, or a note, and for a write what it wrote. */
+export interface MessageOutcome {
+  errorCode?: string;
+  note?: UserText;
+  wrote?: UserText;
+}
+
+/**
+ * Tells a node's display when the outcome it shows has faded: one timer per node at most, made when
+ * an outcome is shown and none is waiting, and set again for the rest when a later outcome came
+ * meanwhile (never one per message).
+ */
+export class OutcomeFade {
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly activity: RequestActivity,
+    private readonly changed: () => void,
+  ) {}
+
+  /** An outcome was shown. */
+  arm(): void {
+    if (this.timer !== undefined || this.closed) return;
+    const wait = this.activity.fadesInMs(performance.now());
+    if (wait === undefined) return;
+    this.timer = setTimeout(() => this.fire(), Math.max(0, wait));
+    this.timer.unref();
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    const wait = this.activity.fadesInMs(performance.now());
+    if (wait === undefined) return;
+    if (wait > 0) this.arm();
+    else this.changed();
   }
 }
 

@@ -14,7 +14,7 @@ import { DEFAULT_EVENT_INTERVAL_S, EVENT_INTERVAL_S } from '../fabric/tie-simula
 import { DEFAULT_MANAGEMENT_USER } from '../fabric/management-service';
 import { UsageError } from './usage-error';
 
-/** Sets the management password instead of a random one (kept off the command line, where ps shows it). */
+/** Sets the management password instead of the one kept in the data folder (kept off the command line, where ps shows it). */
 const PASSWORD_VARIABLE = 'TIE_FABRIC_MGMT_PASSWORD';
 
 /** Seconds between the simulator's periodic events by default, as `npm start`'s demo. */
@@ -37,8 +37,9 @@ Options:
   --mgmt-port <n>     HTTPS port of the management API that clients provision
                       themselves from, as from ePO (default ${DEFAULT_MANAGEMENT_PORT}, or a free
                       port when --port is 0)
-  --mgmt-user <name>  its user (default ${DEFAULT_MANAGEMENT_USER}); the password is random and
-                      printed at start, or taken from $${PASSWORD_VARIABLE}
+  --mgmt-user <name>  its user (default ${DEFAULT_MANAGEMENT_USER}); the password is made at the first
+                      start, kept in the data folder and printed at start, or taken
+                      from $${PASSWORD_VARIABLE}
   --no-mgmt           do not serve the management API
   --policy <file>     topic authorization policy, in the OpenDXL broker's
                       topicauth.policy format (replaces the default one). Example:

@@ -12,12 +12,8 @@ import { DxlBroker } from './dxl-broker';
 import { oneLine } from './log-text';
 import { type Listener, type ServerTls, startTlsListener, startWebSocketListener } from './listeners';
 import type { FabricEndpoints } from './management-commands';
-import {
-  DEFAULT_MANAGEMENT_USER,
-  type RunningManagementService,
-  randomManagementPassword,
-  startManagementService,
-} from './management-service';
+import { loadOrCreateManagementPassword } from './management-password';
+import { DEFAULT_MANAGEMENT_USER, type RunningManagementService, startManagementService } from './management-service';
 import { type FabricPki, PkiFileName, loadOrCreateFabricPki } from './pki-store';
 import { certificateSha1 } from './pki';
 import { ServiceFirstAdmission } from './service-first-admission';
@@ -87,7 +83,7 @@ export interface FabricManagementOptions {
   port?: number;
   /** Default "admin". */
   user?: string;
-  /** Default: a new random password each start (see RunningFabric.management). */
+  /** Default: a random password made at the first start and kept in the data directory (management-password). */
   password?: string;
 }
 
@@ -198,11 +194,11 @@ async function startOnOwnClient(
 
 async function startManagement(
   options: FabricManagementOptions,
-  context: { pki: FabricPki; serverTls: ServerTls; log: (line: string) => void; endpoints: () => FabricEndpoints },
+  context: { pki: FabricPki; serverTls: ServerTls; log: (line: string) => void; endpoints: () => FabricEndpoints; dataDir: string },
 ): Promise<{ service: RunningManagementService; info: FabricManagement }> {
   const listenHost = options.host ?? DEFAULT_FABRIC_HOST;
   const user = options.user ?? DEFAULT_MANAGEMENT_USER;
-  const password = options.password ?? randomManagementPassword();
+  const password = options.password ?? loadOrCreateManagementPassword(context.dataDir);
   const service = await startManagementService({
     host: listenHost,
     port: options.port ?? DEFAULT_MANAGEMENT_PORT,
@@ -299,7 +295,9 @@ export async function startFabric(options: FabricOptions = {}): Promise<RunningF
       port: mqttListener!.port,
       ...(webSocketListener ? { webSocketPort: webSocketListener.port } : {}),
     });
-    const managementInfo = options.management ? await startManagement(options.management, { pki, serverTls, log, endpoints }) : undefined;
+    const managementInfo = options.management
+      ? await startManagement(options.management, { pki, serverTls, log, endpoints, dataDir })
+      : undefined;
     management = managementInfo?.service;
     if (factory) service = await startOnOwnClient(factory, pki, { host: connectHost(host), port: mqttListener.port }, dataDir, log);
     admission.openToAll();

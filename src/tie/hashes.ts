@@ -43,7 +43,11 @@ function describeType(value: unknown): string {
   return typeof value;
 }
 
-/** Trims and checks that `value` is hex; `what` names it in error messages. */
+/** What may stand between the groups of a digest as tools print it: white space and colons. */
+const DIGEST_SEPARATORS_RE = /[\s:]+/g;
+const NON_DIGEST_RE = /[^0-9a-fA-F\s:]/;
+
+/** Trims and checks that `value` is hex (its groups joined); `what` names it in error messages. */
 function checkedHex(value: unknown, what: string): string {
   if (typeof value !== 'string') {
     throw invalidInput(`${what} must be a hexadecimal string, got ${describeType(value)}`);
@@ -52,8 +56,12 @@ function checkedHex(value: unknown, what: string): string {
   // The common case first: already lowercase hex, returned as it is.
   if (LOWER_HEX_RE.test(hex) && hex.length > 0) return hex;
   if (hex.length === 0) throw invalidInput(`${what} is empty`);
+  // As tools print digests: in groups ("f2c7bb8a cc97f92e …") or as colon-separated bytes ("6E:AE:26:…").
+  const compact = hex.replace(DIGEST_SEPARATORS_RE, '');
+  if (compact !== hex && compact.length > 0 && HEX_RE.test(compact)) return compact.toLowerCase();
   if (!HEX_RE.test(hex)) {
-    const bad = NON_HEX_RE.exec(hex);
+    // With groups, the first character that is neither hex nor a separator is the one at fault.
+    const bad = (compact === hex ? NON_HEX_RE : NON_DIGEST_RE).exec(hex);
     const position = bad ? bad.index : 0;
     throw invalidInput(
       `${what} ${quote(hex)} is not hexadecimal: character ${JSON.stringify(hex.charAt(position))} at position ${position + 1}`,

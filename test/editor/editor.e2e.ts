@@ -687,6 +687,23 @@ describe('the editor in a real browser', function () {
       await editor.deploy();
       await editor.showTab(tab);
       await page.locator(`[id="${id}"] .red-ui-flow-node-status-label`, { hasText: /^connected$/ }).waitFor();
+
+      // Deployed, the key is stored on the server: its box says so, and never shows Node-RED's marker.
+      await editor.openConfigNodeDialog(String(node.connection));
+      await editor.showDialogTab('tie-config-tabs', 'tie-config-tab-security');
+      const keyBox = page.locator('#node-config-input-keyPem');
+      assert.equal(await keyBox.inputValue(), '', 'the stored key is not in the box');
+      assert.equal(
+        await keyBox.getAttribute('placeholder'),
+        'A private key is stored on the server: paste or upload another to replace it',
+      );
+      const shown = await editor.tray.evaluate((tray: unknown) => {
+        const root = tray as { innerText: string; querySelectorAll(s: string): ArrayLike<{ value: string }> };
+        return [root.innerText, ...Array.from(root.querySelectorAll('input, textarea')).map((field) => field.value)].join('\n');
+      });
+      assert.ok(!shown.includes('__PWRD__'), 'no __PWRD__ in the dialog');
+      await editor.screenshot('tie-config-stored-key');
+      await editor.closeConfigDialog('cancel');
       noConsoleErrors();
     });
   });

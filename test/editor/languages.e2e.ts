@@ -75,8 +75,11 @@ function editTitle(lang: Language, label: string): string {
 
 function assertNoEnglish(shown: string, lang: Language, type: string, where: string): void {
   const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const found = englishOnly(lang, type).filter((text) => new RegExp(`(^|[^A-Za-z])${escape(text)}($|[^A-Za-z])`).test(shown));
-  assert.deepEqual(found, [], `${where} (${lang}): English fallback`);
+  // A word inside a path or a DXL topic (/mcafee/event/tie/file/detection) is not a text.
+  const word = (text: string): RegExp => new RegExp(`(^|[^A-Za-z/])${escape(text)}($|[^A-Za-z/])`);
+  const found = englishOnly(lang, type).filter((text) => word(text).test(shown));
+  const lines = shown.split('\n').filter((line) => found.some((text) => word(text).test(line)));
+  assert.deepEqual(found, [], `${where} (${lang}): English fallback in ${JSON.stringify(lines.slice(0, 5))}`);
 }
 
 /** Text the open dialog cuts short, and layout a reader trips over, on the tab shown: labels and tabs clipped, a checkbox not on its label's line, a control past the row's edge. */
@@ -121,6 +124,39 @@ async function layoutProblems(editor: EditorPage): Promise<string[]> {
       const label = root.querySelector(`label[for="${box.id}"]`);
       if (label && shown(label) && label.getBoundingClientRect().top >= box.getBoundingClientRect().bottom)
         problems.push(`checkbox above its text: "${(label.textContent ?? '').trim()}"`);
+    }
+    // A select shows its chosen option whole; an empty field its whole placeholder (measured in the field's own font).
+    const win = globalThis as unknown as {
+      getComputedStyle(el: unknown): { font: string; paddingLeft: string; paddingRight: string };
+      document: { createElement(tag: 'canvas'): { getContext(kind: '2d'): { font: string; measureText(t: string): { width: number } } } };
+    };
+    const measure = win.document.createElement('canvas').getContext('2d');
+    const textWidth = (el: unknown, text: string): number => {
+      measure.font = win.getComputedStyle(el).font;
+      return measure.measureText(text).width;
+    };
+    const room = (el: Element): number => {
+      const style = win.getComputedStyle(el);
+      return el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    };
+    type Field = Element & { value: string; placeholder?: string; selectedIndex?: number; options?: ArrayLike<{ text: string }> };
+    for (const select of Array.from(root.querySelectorAll('.red-ui-tray-body select')) as Field[]) {
+      if (!shown(select) || select.selectedIndex === undefined || select.selectedIndex < 0) continue;
+      const text = select.options![select.selectedIndex].text;
+      // Room for the drop-down arrow.
+      if (textWidth(select, text) > room(select) - 16) problems.push(`clipped select: "${text}"`);
+    }
+    for (const field of Array.from(root.querySelectorAll('.red-ui-tray-body input[placeholder]')) as Field[]) {
+      if (!shown(field) || field.value !== '' || !field.placeholder) continue;
+      if (textWidth(field, field.placeholder) > room(field) + 1) problems.push(`clipped placeholder: "${field.placeholder}"`);
+    }
+    // A label's text on its icon's line.
+    for (const label of Array.from(root.querySelectorAll('.red-ui-tray-body .form-row > label'))) {
+      const icon = label.querySelector('i.fa');
+      const text = label.querySelector('span');
+      if (!icon || !text || !shown(label) || !shown(text)) continue;
+      if (text.getBoundingClientRect().top >= icon.getBoundingClientRect().bottom)
+        problems.push(`label text wrapped away from its icon: "${(label.textContent ?? '').trim()}"`);
     }
     for (const item of Array.from(root.querySelectorAll('#node-config-input-brokers-container .red-ui-editableList-item-content'))) {
       const list = item.closest('.red-ui-editableList-container');
@@ -268,8 +304,9 @@ describe('the editor in en-US, de and ja', function () {
         await editor.screenshot('statuses');
       });
 
-      it('an edit dialog per node: its title, labels and options in this language', async () => {
+      it('an edit dialog per node: its title, labels and options in this language, nothing clipped', async () => {
         const tab = await editor.newTab();
+        const layout: string[] = [];
         for (const [index, type] of FLOW_TYPES.entries()) {
           await editor.showTab(tab);
           const id = await editor.dropFromPalette(type, 260, 60 + index * 55);
@@ -295,9 +332,11 @@ describe('the editor in en-US, de and ja', function () {
             assert.ok(body.includes(text), `${type}: "${text}" (${key})`);
           }
           assertNoEnglish(body, lang, type, `${type} dialog`);
+          layout.push(...(await layoutProblems(editor)).map((p) => `${type}: ${p}`));
           await editor.screenshot(`dialog-${type}`);
           await editor.closeNodeDialog('cancel');
         }
+        assert.deepEqual(layout, [], `the flow nodes' dialogs in ${lang}`);
         assert.deepEqual(editor.errors.splice(0), []);
       });
 
@@ -318,23 +357,55 @@ describe('the editor in en-US, de and ja', function () {
         ]) {
           assert.ok(body.includes(own.get(key)!), `"${own.get(key)}" (${key})`);
         }
-        // The Diagnostics tab lists the DXL topics events came on (/mcafee/event/tie/file/...): data, not text.
-        assertNoEnglish(body.replace(/\/[\w./#+{}-]+/g, ' '), lang, 'tie-config', 'tie-config dialog');
-        // At the editor's default width, with both sources' rows shown in turn.
+        assertNoEnglish(body, lang, 'tie-config', 'tie-config dialog');
+        // The demo's connection reads a dxlclient.config: what it says is shown, read-only.
+        assert.ok(demo);
+        const summary = editor.page.locator('#tie-config-file-summary');
+        await summary.locator('.tie-config-file-entry', { hasText: `${demo.fabric.host}:${demo.fabric.port}` }).waitFor();
+        assert.ok((await summary.innerText()).includes(own.get('tie-config.fileSummary.brokers')!));
+        await editor.showDialogTab('tie-config-tabs', 'tie-config-tab-security');
+        assert.ok((await editor.page.locator('#tie-config-file-tls').innerText()).includes(demo.fabric.files.caCert));
+        await editor.screenshot('tie-config-file-security');
+        await editor.showDialogTab('tie-config-tabs', 'tie-config-tab-connection');
+        // At the editor's default width, with both sources' rows shown in turn (the form starts from the file's brokers).
         const problems: string[] = [];
-        for (const source of ['form', 'file']) {
+        for (const source of ['file', 'form']) {
           await editor.page.selectOption('#node-config-input-source', source);
           problems.push(...(await layoutProblems(editor)).map((p) => `connection (${source}): ${p}`));
         }
-        await editor.page.selectOption('#node-config-input-source', 'form');
+        const ports = await editor.page
+          .locator('.tie-broker-port')
+          .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+        assert.deepEqual(ports, [String(demo.fabric.port)], "the form starts from the file's brokers");
         for (const tab of ['security', 'advanced', 'provision', 'diagnostics']) {
           await editor.showDialogTab('tie-config-tabs', `tie-config-tab-${tab}`);
           problems.push(...(await layoutProblems(editor)).map((p) => `${tab}: ${p}`));
           await editor.screenshot(`tie-config-${tab}`);
+          if (tab !== 'security') continue;
+          assert.equal(
+            await editor.page.inputValue('#node-config-input-caFile'),
+            demo.fabric.files.caCert,
+            "the form starts from the file's paths",
+          );
+          // And with the PEM boxes.
+          await editor.page.selectOption('#node-config-input-tlsSource', 'credentials');
+          problems.push(...(await layoutProblems(editor)).map((p) => `${tab} (PEM): ${p}`));
         }
         assert.deepEqual(problems, [], `the tie-config dialog in ${lang}`);
         await editor.closeConfigDialog('cancel');
         assert.deepEqual(editor.errors.splice(0), []);
+      });
+
+      it("the help sidebar's index names the tie-config by its label, not its type", async () => {
+        await editor.showHelp('tie-config');
+        const toc = editor.page.locator('.red-ui-sidebar-help-toc');
+        const label = texts(lang, 'tie-config').get('tie-config.paletteLabel')!;
+        await toc.getByText(label, { exact: true }).first().waitFor({ state: 'attached' });
+        assert.equal(
+          await toc.getByText('tie-config', { exact: true }).count(),
+          0,
+          'the raw type "tie-config" is not an entry of the index',
+        );
       });
 
       it('a help page per node in this language', async () => {
