@@ -58,7 +58,7 @@ function hashCases(): InputCase[] {
   for (const [bad, position] of [
     ['g', 1],
     ['z', 17],
-    [' ', 9],
+    ['#', 9],
     ['é', 32],
     ['-', 40],
   ] as const) {
@@ -68,6 +68,11 @@ function hashCases(): InputCase[] {
       new RegExp(`^msg\\.payload: hash ".+" is not hexadecimal: character ${escape(JSON.stringify(bad))} at position ${position}$`),
     );
   }
+  // Spaces and colons separate groups of digits (a hash as tools print it): a digit short is a length error.
+  add(
+    { payload: `${hex(8)} ${hex(55)}` },
+    /^msg\.payload: hash ".+" has 63 hexadecimal characters; expected 32 \(md5\), 40 \(sha1\) or 64 \(sha256\)$/,
+  );
   for (const [value, described] of [
     [42, 'number'],
     [true, 'boolean'],
