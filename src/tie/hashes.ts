@@ -185,7 +185,7 @@ export function toWireHashes(hashes: HashDict): WireHash[] {
  * The body of a file-reputation request, `{"hashes":[{"type":"md5","value":"<base64>"}],"scanType":N}` (the
  * wire list of `toWireHashes`), written as JSON text: hash types are validated names and base64 has no character
  * JSON escapes, so nothing needs escaping, and it costs half of JSON.stringify of the objects (BENCHMARKS.md,
- * "This round: the library within 1.15x bare"). Expects validated hex.
+ * "Issue 24's round: the library within 1.15x bare"). Expects validated hex.
  */
 export function fileReputationRequestJson(hashes: HashDict, scanType: number): string {
   let list = '';
