@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatClientConfig } from '../src/fabric/client-config';
-import { type NodeModule, helper, ourNode } from './support/node-red-helper';
+import { helper, guardedConfigNode } from './support/node-red-helper';
 
 const MARKER = 'MARKER-7f3a9c-never-shown';
 const KEY = `-----BEGIN PRIVATE KEY-----\n${MARKER}\n-----END PRIVATE KEY-----\n`;
@@ -28,21 +28,7 @@ interface Agent {
 
 describe('tie-config: what a dxlclient.config says, for the editor', () => {
   const permissions: string[] = [];
-  /** tie-config with an admin permission check that lets only requests with x-allowed through. */
-  const guardedConfig: NodeModule = (RED) => {
-    const red = Object.create(RED as object) as Record<string, unknown>;
-    red.auth = {
-      needsPermission: (permission: string) => {
-        permissions.push(permission);
-        return (
-          request: { headers: Record<string, string> },
-          response: { status(code: number): { json(body: unknown): void } },
-          next: () => void,
-        ) => (request.headers['x-allowed'] ? next() : response.status(401).json({ message: 'unauthorized' }));
-      },
-    };
-    ourNode('tie-config')(red);
-  };
+  const guardedConfig = guardedConfigNode(permissions);
   let dir: string;
   const agent = (): Agent => helper.request() as unknown as Agent;
   const ask = (body: unknown): Promise<Answer> => agent().post('/tie-config/file-summary').set('x-allowed', '1').send(body);

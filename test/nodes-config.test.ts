@@ -13,7 +13,6 @@ import type { Reputations } from '../src/tie/types';
 import { type TestFabric, configNodeFor, startTestFabric } from './support/node-red-fabric';
 import {
   type FlowNode,
-  type NodeModule,
   catchAndComplete,
   caughtError,
   connectionOf,
@@ -24,6 +23,7 @@ import {
   ourNode,
   statusBecomes,
   statusHistory,
+  guardedConfigNode,
 } from './support/node-red-helper';
 import { eventually } from './support/eventually';
 import { NOTEPAD } from './support/node-red-samples';
@@ -255,21 +255,7 @@ describe('tie-config', function () {
 
   describe('dxlclient.config import endpoint', () => {
     const permissions: string[] = [];
-    /** tie-config with an admin permission check that only lets requests with x-allowed through. */
-    const guardedConfig: NodeModule = (RED) => {
-      const red = Object.create(RED as object) as Record<string, unknown>;
-      red.auth = {
-        needsPermission: (permission: string) => {
-          permissions.push(permission);
-          return (
-            request: { headers: Record<string, string> },
-            response: { status(code: number): { json(body: unknown): void } },
-            next: () => void,
-          ) => (request.headers['x-allowed'] ? next() : response.status(401).json({ message: 'unauthorized' }));
-        },
-      };
-      ourNode('tie-config')(red);
-    };
+    const guardedConfig = guardedConfigNode(permissions);
 
     const CONFIG_TEXT = '[Certs]\nBrokerCertChain=ca.crt\nCertFile=client.crt\nPrivateKey=/etc/passwd\n[Brokers]\n{b}={b};8883;dxl.corp\n';
 

@@ -10,7 +10,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { NOT_JSON_CODE, NOT_JSON_STATUS } from '../nodes/config/config-provision';
 import { testPki } from '../test-kit/pki-fixture';
-import { type NodeModule, helper, ourNode } from './support/node-red-helper';
+import { helper, guardedConfigNode } from './support/node-red-helper';
 
 const MARKER = 'ZEBRA-7f3c-MARKER-do-not-echo';
 const ROUTES = ['/tie-config/import', '/tie-config/provision', '/tie-config/update-brokers'];
@@ -56,19 +56,7 @@ async function loginPageServer(): Promise<{ port: number; requests: string[]; cl
 describe('tie-config admin actions: JSON only, and a reply that is not a management answer never quoted', function () {
   this.timeout(20_000);
   /** tie-config with a permission check that lets only requests carrying x-allowed through. */
-  const guardedConfig: NodeModule = (RED) => {
-    const red = Object.create(RED as object) as Record<string, unknown>;
-    red.auth = {
-      needsPermission:
-        () =>
-        (
-          request: { headers: Record<string, string> },
-          response: { status(code: number): { json(body: unknown): void } },
-          next: () => void,
-        ) => (request.headers['x-allowed'] ? next() : response.status(401).json({ message: 'unauthorized' })),
-    };
-    ourNode('tie-config')(red);
-  };
+  const guardedConfig = guardedConfigNode();
   let server: Awaited<ReturnType<typeof loginPageServer>>;
 
   before(async () => {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ProvisionFormResult, UpdateFormResult } from '../nodes/config/config-provision';
 import { type ManagementFabric, MANAGEMENT_PASSWORD, startManagementFabric } from './support/management-fabric';
-import { type FlowNode, type NodeModule, catchAndComplete, helper, node, onTab, ourNode, statusBecomes } from './support/node-red-helper';
+import { type FlowNode, catchAndComplete, helper, node, onTab, ourNode, statusBecomes, guardedConfigNode } from './support/node-red-helper';
 
 const CONNECTED = 'node-red:common.status.connected';
 
@@ -27,21 +27,7 @@ interface Agent {
 describe('tie-config Provision and Update brokers', function () {
   this.timeout(30_000);
   const permissions: string[] = [];
-  /** tie-config with an admin permission check that only lets requests with x-allowed through. */
-  const guardedConfig: NodeModule = (RED) => {
-    const red = Object.create(RED as object) as Record<string, unknown>;
-    red.auth = {
-      needsPermission: (permission: string) => {
-        permissions.push(permission);
-        return (
-          request: { headers: Record<string, string> },
-          response: { status(code: number): { json(body: unknown): void } },
-          next: () => void,
-        ) => (request.headers['x-allowed'] ? next() : response.status(401).json({ message: 'unauthorized' }));
-      },
-    };
-    ourNode('tie-config')(red);
-  };
+  const guardedConfig = guardedConfigNode(permissions);
   let test: ManagementFabric;
 
   before(async () => {

@@ -109,6 +109,27 @@ export function ourNode(type: string): NodeModule {
   return (RED) => module(Object.assign(Object.create(RED as object) as object, { _: counted }));
 }
 
+/**
+ * tie-config with an admin permission check that lets only requests carrying the header `x-allowed` through
+ * (401 otherwise); each permission asked for is pushed to `permissions`.
+ */
+export function guardedConfigNode(permissions: string[] = []): NodeModule {
+  return (RED) => {
+    const red = Object.create(RED as object) as Record<string, unknown>;
+    red.auth = {
+      needsPermission: (permission: string) => {
+        permissions.push(permission);
+        return (
+          request: { headers: Record<string, string> },
+          response: { status(code: number): { json(body: unknown): void } },
+          next: () => void,
+        ) => (request.headers['x-allowed'] ? next() : response.status(401).json({ message: 'unauthorized' }));
+      },
+    };
+    ourNode('tie-config')(red);
+  };
+}
+
 let translations = 0;
 
 /** How many texts our nodes have translated with RED._ since the process started. */
