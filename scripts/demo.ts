@@ -3,16 +3,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { type FabricManagementOptions, type RunningFabric, startFabric, startTieSimulator } from '../src/fabric';
-import { DEFAULT_KEEPALIVE_S, DEFAULT_MANAGEMENT_PORT, DEFAULT_REQUEST_TIMEOUT_S } from '../src/dxl/numbers';
-import {
-  DEFAULT_CACHE_TTL_S,
-  DEFAULT_MAX_MESSAGE_KB,
-  DEFAULT_CONNECT_WAIT_S,
-  DEFAULT_WRITE_BURST,
-  DEFAULT_WRITE_QUEUE,
-  DEFAULT_WRITE_RATE,
-  EVENT_SENDERS,
-} from '../nodes/kit/settings';
+import { initialValue } from '../nodes/kit/properties';
+import { PROPERTIES as TIE_CONFIG_PROPERTIES } from '../nodes/tie-config/properties';
 import { DemoUserDirInUse, assertPortFree, holdUserDir, userDirHolder } from './demo-preflight';
 import { freePort } from './free-port';
 import { nodeRedRuntime } from './node-red-runtime';
@@ -105,41 +97,17 @@ function linkPackage(userDir: string): void {
  * fabric too, for a user who switches the settings to the form.
  */
 function demoConfigNode(fabric: RunningFabric): FlowNode {
+  const defaults = Object.fromEntries(
+    Object.entries(TIE_CONFIG_PROPERTIES).map(([name, property]) => [name, initialValue(property, name)]),
+  );
   return {
+    ...defaults,
     id: DEMO_CONFIG_ID,
     type: 'tie-config',
     name: 'Embedded fabric',
     source: 'file',
     configFile: fabric.configPath,
     brokers: [{ host: fabric.host, port: fabric.port, id: fabric.brokerId }],
-    transport: 'mqtt',
-    proxyHost: '',
-    proxyPort: '',
-    tlsSource: 'credentials',
-    caFile: '',
-    certFile: '',
-    keyFile: '',
-    checkHostName: false,
-    clientId: '',
-    protocolVersion: '4',
-    requestTimeout: DEFAULT_REQUEST_TIMEOUT_S,
-    keepalive: DEFAULT_KEEPALIVE_S,
-    cache: false,
-    cacheTtl: DEFAULT_CACHE_TTL_S,
-    maxMessageKb: DEFAULT_MAX_MESSAGE_KB,
-    connectWait: DEFAULT_CONNECT_WAIT_S,
-    eventSenders: EVENT_SENDERS[0],
-    trustedClientIds: '',
-    writeDryRun: false,
-    writeRate: DEFAULT_WRITE_RATE,
-    writeBurst: DEFAULT_WRITE_BURST,
-    writeQueue: DEFAULT_WRITE_QUEUE,
-    provisionHost: '',
-    provisionPort: DEFAULT_MANAGEMENT_PORT,
-    provisionUser: '',
-    provisionCommonName: '',
-    provisionCaPem: '',
-    provisionTrustUnverified: false,
   };
 }
 

@@ -1,12 +1,16 @@
 /**
  * The editor half of the build (scripts/build.js calls buildEditor after the main compile, which
- * type-checks the editor modules with everything else):
- * - bundles each node's editor script with esbuild, from nodes/editor/<type>.ts and what it imports,
- *   into resources/<type>.js, which Node-RED serves as resources/node-red-contrib-tie/<type>.js;
- * - writes dist/nodes/locales/<lang>/: each node's catalogue with the shared "tie." keys
- *   (_shared.json) merged in, and its help with the shared sections (_help/) and the limits and
- *   tables of src/ filled in.
- * A node's form (nodes/<type>.html) is copied as it is written.
+ * type-checks the editor modules with everything else). A node's folder nodes/<type>/ compiles to
+ * dist/nodes/<type>/, its runtime to node.js; beside it, where Node-RED looks for them, this writes:
+ * - node.html: the node's form (nodes/<type>/form.ts renders it from its declared properties), with the
+ *   script tag of its editor;
+ * - locales/<lang>/node.json: its catalogue (nodes/<type>/locales/<lang>.json) with the shared
+ *   "tie." keys (nodes/locales/<lang>/_shared.json) merged in;
+ * - locales/<lang>/node.html: its help (nodes/<type>/help/<lang>.html) with the shared sections
+ *   (nodes/locales/<lang>/_help/) and the limits and tables of src/ filled in;
+ * - icons/<type>.svg, from the top-level icons/;
+ * and bundles its editor script with esbuild, from nodes/<type>/editor.ts and what it imports, into
+ * resources/<type>.js, which Node-RED serves as resources/node-red-contrib-tie/<type>.js.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -119,34 +123,65 @@ export function nodeTypes(root: string): string[] {
   return Object.keys(pkg['node-red'].nodes);
 }
 
+/** Where a node's built files are: dist/nodes/<type>/, its runtime node.js. */
+export function builtNodeDir(root: string, type: string): string {
+  return path.join(root, 'dist', 'nodes', type);
+}
+
+/** A built node's catalogue (`json`) or help (`html`) in one language. */
+export function builtLocaleFile(root: string, type: string, lang: string, ext: 'json' | 'html'): string {
+  return path.join(builtNodeDir(root, type), 'locales', lang, `node.${ext}`);
+}
+
+/** The languages of the catalogues: the folders of nodes/locales/, each with the shared keys and help sections. */
+export function languages(root: string): string[] {
+  return fs.readdirSync(path.join(root, 'nodes', 'locales'));
+}
+
 function writeLocales(root: string, types: readonly string[]): void {
-  const source = path.join(root, 'nodes', 'locales');
-  const out = path.join(root, 'dist', 'nodes', 'locales');
-  fs.rmSync(out, { recursive: true, force: true });
-  for (const lang of fs.readdirSync(source)) {
-    const dir = path.join(source, lang);
-    const shared = readJson(path.join(dir, '_shared.json'));
-    fs.mkdirSync(path.join(out, lang), { recursive: true });
+  for (const lang of languages(root)) {
+    const sharedDir = path.join(root, 'nodes', 'locales', lang);
+    const shared = readJson(path.join(sharedDir, '_shared.json'));
     for (const type of types) {
-      const catalogue = mergedCatalogue(readJson(path.join(dir, `${type}.json`)), shared);
-      fs.writeFileSync(path.join(out, lang, `${type}.json`), `${JSON.stringify(catalogue, null, 2)}\n`);
-      const help = expandIncludes(fs.readFileSync(path.join(dir, `${type}.html`), 'utf8'), path.join(dir, '_help'));
-      fs.writeFileSync(path.join(out, lang, `${type}.html`), fillPlaceholders(help, lang, shared));
+      const own = path.join(root, 'nodes', type);
+      const catalogue = mergedCatalogue(readJson(path.join(own, 'locales', `${lang}.json`)), shared);
+      const out = builtLocaleFile(root, type, lang, 'json');
+      fs.rmSync(path.dirname(out), { recursive: true, force: true });
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, `${JSON.stringify(catalogue, null, 2)}\n`);
+      const help = expandIncludes(fs.readFileSync(path.join(own, 'help', `${lang}.html`), 'utf8'), path.join(sharedDir, '_help'));
+      fs.writeFileSync(builtLocaleFile(root, type, lang, 'html'), fillPlaceholders(help, lang, shared));
     }
+  }
+}
+
+/** A node's form module (nodes/<type>/form.ts), compiled. */
+interface FormModule {
+  page(): string;
+}
+
+/** node.html: the page of the node's form module; and the node's icon beside it. */
+function writeForms(root: string, types: readonly string[]): void {
+  for (const type of types) {
+    const dir = builtNodeDir(root, type);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled form module of a node picked by its type
+    const form = require(path.join(dir, 'form.js')) as FormModule;
+    fs.writeFileSync(path.join(dir, 'node.html'), form.page());
+    fs.mkdirSync(path.join(dir, 'icons'), { recursive: true });
+    fs.copyFileSync(path.join(root, 'icons', `${type}.svg`), path.join(dir, 'icons', `${type}.svg`));
   }
 }
 
 /** resources/<type>.js: the node's editor module and its imports in one script that registers the node on the page. */
 function writeBundles(root: string, types: readonly string[]): void {
-  const editor = path.join(root, 'nodes', 'editor');
   for (const type of types) {
     buildSync({
       stdin: {
-        contents: `import { register } from './${type}';
-import { registerOnLoad } from './register-on-load';
+        contents: `import { register } from './${type}/editor';
+import { registerOnLoad } from './editor/register-on-load';
 registerOnLoad(register);
 `,
-        resolveDir: editor,
+        resolveDir: path.join(root, 'nodes'),
         sourcefile: `${type}.entry.ts`,
         loader: 'ts',
       },
@@ -155,7 +190,7 @@ registerOnLoad(register);
       platform: 'browser',
       target: 'es2017',
       outfile: path.join(root, 'resources', `${type}.js`),
-      banner: { js: `/* node-red-contrib-tie: ${type}'s editor, bundled by esbuild from nodes/editor/${type}.ts */` },
+      banner: { js: `/* node-red-contrib-tie: ${type}'s editor, bundled by esbuild from nodes/${type}/editor.ts */` },
       logLevel: 'warning',
     });
   }
@@ -164,5 +199,6 @@ registerOnLoad(register);
 export function buildEditor(root: string): void {
   const types = nodeTypes(root);
   writeBundles(root, types);
+  writeForms(root, types);
   writeLocales(root, types);
 }

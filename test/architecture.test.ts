@@ -1,8 +1,9 @@
 /**
  * The import rule of docs/architecture.md, checked on the import statements of every source file:
- * the Node-RED side (the node files nodes/*.ts -> nodes/config -> nodes/kit; the editor beside)
- * -> src/tie -> src/dxl, with src/fabric, src/provision and src/cli beside, importing down;
- * test/, test-kit/, bench/ and scripts/ may import anything, and nothing in nodes/ or src/ imports them.
+ * the Node-RED side (a node's folder nodes/<type>/ -> nodes/kit, its editor -> nodes/editor; no
+ * folder imports another's) -> src/tie -> src/dxl, with src/fabric, src/provision and src/cli beside,
+ * importing down; test/, test-kit/, bench/ and scripts/ may import anything, and nothing in nodes/ or
+ * src/ imports them.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,18 +12,17 @@ import ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-type Area = 'nodes' | 'config' | 'kit' | 'editor' | 'tie' | 'dxl' | 'fabric' | 'provision' | 'cli' | 'index' | 'outside';
+type Area = 'node' | 'kit' | 'editor' | 'tie' | 'dxl' | 'fabric' | 'provision' | 'cli' | 'index' | 'outside';
 
-/** Which areas each area's files may import (its own always). */
+/** Which areas each area's files may import (its own always; a node only its own folder). */
 const MAY_IMPORT: Readonly<Record<Exclude<Area, 'outside'>, readonly Area[]>> = {
-  // A node file registers its node with its kind's road in the kit (tie-config with its config side).
-  nodes: ['config', 'kit'],
-  // The tie-config's settings, connection, import and provisioning (its editor provisions through it).
-  config: ['kit', 'tie', 'dxl', 'provision'],
+  // A node's folder: its runtime on its kind's road in the kit, its editor on the editor's kit; the
+  // tie-config's side makes the connection and provisions, on the libraries.
+  node: ['kit', 'editor', 'tie', 'dxl', 'provision'],
   // The roads of the node kinds, on the TIE and DXL clients.
   kit: ['tie', 'dxl'],
-  // The editor (bundled for the browser) shares the kit's settings and rules, the tie-config's credential names, TIE's tables and the kinds of number.
-  editor: ['kit', 'config', 'tie', 'dxl'],
+  // What the node editors share (bundled for the browser): the kit's settings and rules, TIE's tables and the kinds of number.
+  editor: ['kit', 'tie', 'dxl'],
   tie: ['dxl'],
   dxl: [],
   provision: ['dxl'],
@@ -39,9 +39,8 @@ const NODE_RED_PACKAGE_RE = /^(node-red|@node-red\/)/;
 function areaOf(file: string): Area {
   const relative = path.relative(ROOT, file).replace(/\.ts$/, '').split(path.sep);
   if (relative[0] === 'nodes') {
-    if (relative.length === 2) return 'nodes';
-    if (relative[1] === 'config' || relative[1] === 'kit' || relative[1] === 'editor') return relative[1];
-    return 'outside';
+    if (relative[1] === 'kit' || relative[1] === 'editor') return relative[1];
+    return relative.length === 3 ? 'node' : 'outside';
   }
   if (relative[0] !== 'src' || relative.length < 2) return 'outside';
   const folder = relative[1];
@@ -79,13 +78,16 @@ export function violation(file: string, specifier: string): string | undefined {
   if (from === 'outside') return undefined;
   if (!specifier.startsWith('.')) {
     if (specifier.startsWith('node:')) return undefined;
-    if ((from === 'nodes' || from === 'kit' || from === 'editor') && !NODE_RED_PACKAGE_RE.test(specifier)) {
+    if ((from === 'node' || from === 'kit' || from === 'editor') && !NODE_RED_PACKAGE_RE.test(specifier)) {
       return `a ${from} file imports the package ${specifier}`;
     }
     return undefined;
   }
   const target = path.resolve(path.dirname(file), specifier);
   const to = areaOf(target);
+  if (to === 'node' && from === 'node') {
+    return path.dirname(target) === path.dirname(file) ? undefined : `a node's folder imports another's (${path.relative(ROOT, target)})`;
+  }
   if (to === from) return undefined;
   if (to === 'outside') {
     const where = path.relative(ROOT, target);
@@ -120,17 +122,19 @@ describe('architecture: the import rule', () => {
     assert.match(violation(at('src/dxl/client.ts'), '../tie/client') ?? '', /dxl may import dxl, not tie/);
     assert.match(violation(at('src/tie/client.ts'), '../../nodes/kit/event-sources') ?? '', /not kit/);
     assert.match(violation(at('nodes/kit/event-sources.ts'), '../../src/fabric/fabric') ?? '', /not fabric/);
-    assert.match(violation(at('nodes/kit/request-node.ts'), '../tie-get-reputation') ?? '', /kit may import kit, tie, dxl, not nodes/);
-    assert.match(violation(at('nodes/kit/status.ts'), '../config/client-options') ?? '', /not config/);
+    assert.match(violation(at('nodes/kit/request-node.ts'), '../tie-get-reputation/node') ?? '', /kit may import kit, tie, dxl, not node/);
+    assert.match(violation(at('nodes/kit/status.ts'), '../tie-config/client-options') ?? '', /not node/);
     assert.match(violation(at('src/tie/client.ts'), '../provision') ?? '', /not provision/);
-    assert.match(violation(at('nodes/tie-config.ts'), '../src/dxl/client') ?? '', /nodes may import nodes, config, kit, not dxl/);
-    assert.match(violation(at('nodes/editor/common.ts'), '../tie-config') ?? '', /not nodes/);
+    assert.match(violation(at('nodes/tie-get-reputation/node.ts'), '../../src/fabric/fabric') ?? '', /not fabric/);
+    assert.match(violation(at('nodes/tie-get-reputation/editor.ts'), '../tie-config/config-credentials') ?? '', /another's/);
+    assert.match(violation(at('nodes/editor/common.ts'), '../tie-config/node') ?? '', /not node/);
     assert.match(violation(at('nodes/kit/connection.ts'), 'mqtt') ?? '', /package mqtt/);
-    assert.match(violation(at('nodes/tie-config.ts'), 'mqtt') ?? '', /package mqtt/);
+    assert.match(violation(at('nodes/tie-config/node.ts'), 'mqtt') ?? '', /package mqtt/);
     assert.match(violation(at('src/fabric/fabric.ts'), '../../test/support/ports') ?? '', /outside/);
     assert.match(violation(at('src/dxl/client.ts'), '../cli/tie-dxl') ?? '', /not cli/);
     assert.equal(violation(at('src/cli/tie-fabric.ts'), '../fabric/fabric'), undefined);
-    assert.equal(violation(at('nodes/tie-config.ts'), './config/config-connection'), undefined);
+    assert.equal(violation(at('nodes/tie-config/node.ts'), './config-connection'), undefined);
+    assert.equal(violation(at('nodes/tie-get-reputation/editor.ts'), '../editor/request-node'), undefined);
     assert.equal(violation(at('nodes/kit/request-node.ts'), '../../src/tie/client'), undefined);
     assert.equal(violation(at('bench/run.ts'), '../test-kit/mosquitto'), undefined);
   });

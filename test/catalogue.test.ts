@@ -21,18 +21,35 @@ import {
 } from '../nodes/kit/status';
 import type { UserText } from '../nodes/kit/text';
 import { TieErrorCode } from '../src/tie/errors';
-import { LANGUAGES, builtLocales, flatten, readCatalogue } from './support/catalogue';
+import { builtNodeDir } from '../scripts/editor-build';
+import { LANGUAGES, flatten, readCatalogue, readHelp } from './support/catalogue';
 import { ALL_TYPES } from './support/node-red-helper';
 
 const root = path.resolve(__dirname, '..', '..');
-const builtNodes = path.join(root, 'dist', 'nodes');
+
+/** The TypeScript files under nodes/ (paths relative to the checkout) that `keep` picks by their name. */
+function nodeSources(keep: (relative: string) => boolean): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const relative = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(relative);
+      else if (entry.name.endsWith('.ts') && keep(relative)) out.push(relative);
+    }
+  };
+  walk('nodes');
+  return out;
+}
+
+const isEditorSource = (relative: string): boolean =>
+  relative.startsWith('nodes/editor/') || /^editor(-[\w-]+)?\.ts$/.test(path.basename(relative));
+
+function builtForm(type: string): string {
+  return fs.readFileSync(path.join(builtNodeDir(root, type), 'node.html'), 'utf8');
+}
 
 function params(text: string): string[] {
   return [...text.matchAll(/__(\w+)__/g)].map((m) => m[1]).sort();
-}
-
-function readHelp(lang: string, type: string): string {
-  return fs.readFileSync(path.join(builtLocales, lang, `${type}.html`), 'utf8');
 }
 
 /** How many of each element a help page has: a translation keeps the structure. */
@@ -93,10 +110,8 @@ function runtimeTexts(): UserText[] {
 
 /** Keys written as literals in runtime code (userText('…')), the dynamic ones being covered by runtimeTexts(). */
 function literalRuntimeKeys(): string[] {
-  const files = ['nodes', 'nodes/kit', 'nodes/config']
-    .flatMap((dir) => fs.readdirSync(path.join(root, dir)).map((f) => path.join(root, dir, f)))
-    .filter((f) => f.endsWith('.ts'));
-  return files.flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/userText\('([^']+)'/g)].map((m) => m[1]));
+  const files = nodeSources((relative) => !isEditorSource(relative));
+  return files.flatMap((file) => [...fs.readFileSync(path.join(root, file), 'utf8').matchAll(/userText\('([^']+)'/g)].map((m) => m[1]));
 }
 
 describe('message catalogues (nodes/locales, as built)', () => {
@@ -133,7 +148,7 @@ describe('message catalogues (nodes/locales, as built)', () => {
 
   it("every key of the editor html is in the node's catalogue", () => {
     for (const type of ALL_TYPES) {
-      const html = fs.readFileSync(path.join(builtNodes, `${type}.html`), 'utf8');
+      const html = builtForm(type);
       const keys = [...html.matchAll(/data-i18n="([^"]+)"/g)].flatMap((m) => m[1].split(';').map((k) => k.replace(/^\[\w+\]/, '')));
       assert.ok(keys.length > 0, type);
       for (const key of keys) assert.ok(english.get(type)!.has(key), `${type}.html: "${key}" is not in its catalogue`);
@@ -142,9 +157,7 @@ describe('message catalogues (nodes/locales, as built)', () => {
 
   it('the editor html holds no text, placeholder, number or script of its own', () => {
     for (const type of ALL_TYPES) {
-      const html = fs.readFileSync(path.join(builtNodes, `${type}.html`), 'utf8');
-      // What Node-RED loads is the form as written in nodes/, nothing filled in by the build.
-      assert.equal(html, fs.readFileSync(path.join(root, 'nodes', `${type}.html`), 'utf8'), `${type}.html as written`);
+      const html = builtForm(type);
       // The one script: the node's editor, served from resources/.
       assert.deepEqual(
         [...html.matchAll(/<script[^>]*>/g)].map((m) => m[0]),
@@ -164,10 +177,11 @@ describe('message catalogues (nodes/locales, as built)', () => {
   });
 
   it('the editor scripts write no sentence of their own', () => {
-    const dir = path.join(root, 'nodes', 'editor');
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-      const found = stringLiterals(fs.readFileSync(path.join(dir, file), 'utf8')).filter(readsAsText);
-      assert.deepEqual(found, [], `nodes/editor/${file}: texts outside the catalogue`);
+    const files = nodeSources(isEditorSource);
+    assert.ok(files.length > 20, `${files.length} editor files`);
+    for (const file of files) {
+      const found = stringLiterals(fs.readFileSync(path.join(root, file), 'utf8')).filter(readsAsText);
+      assert.deepEqual(found, [], `${file}: texts outside the catalogue`);
     }
   });
 
@@ -177,7 +191,7 @@ describe('message catalogues (nodes/locales, as built)', () => {
       assert.deepEqual(stringLiterals(source).filter(readsAsText), [], `${file}: texts outside the catalogue`);
     }
     for (const file of [
-      'nodes/tie-config.ts',
+      'nodes/tie-config/node.ts',
       'nodes/kit/request-node.ts',
       'nodes/kit/input.ts',
       'nodes/kit/event-node.ts',

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DxlError } from '../src/dxl/errors';
-import { buildClientOptions, buildTieOptions, brokersFromSettings } from '../nodes/config/client-options';
-import { importDxlConfig } from '../nodes/config/config-import';
+import { buildClientOptions, buildTieOptions, brokersFromSettings } from '../nodes/tie-config/client-options';
+import { importDxlConfig } from '../nodes/tie-config/config-import';
 import { testPki } from '../test-kit/pki-fixture';
 
 function configError(run: () => unknown, pattern: RegExp): void {

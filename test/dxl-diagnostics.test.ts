@@ -15,7 +15,7 @@ import { queryBrokers, queryServices, readServiceEntries, routingTopics, service
 import { type RunningFabric, startFabric } from '../src/fabric';
 import { TieTopic } from '../src/tie/topics';
 import { tieAuthorizationGroup } from '../src/tie/authorization';
-import { probePayload } from '../nodes/config/topic-probes';
+import { probePayload } from '../nodes/tie-config/topic-probes';
 import { ConnectionChanges } from '../nodes/kit/connection-changes';
 import { freePort } from '../test-kit/ports';
 import { ourClient } from './support/our-client';

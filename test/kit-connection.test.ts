@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DxlClient } from '../src/dxl/client';
 import type { ConnectionState } from '../src/dxl/connection-state';
 import { DxlError } from '../src/dxl/errors';
-import { buildClientOptions } from '../nodes/config/client-options';
+import { buildClientOptions } from '../nodes/tie-config/client-options';
 import { SharedConnection } from '../nodes/kit/connection';
 import { SubscriptionRegistry } from '../nodes/kit/subscriptions';
 import { type TestFabric, startTestFabric } from './support/node-red-fabric';

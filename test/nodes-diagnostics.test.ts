@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TieConfigDiagnostics } from '../nodes/kit/diagnostics';
-import type { ConnectionTestReport } from '../nodes/config/connection-test';
+import type { ConnectionTestReport } from '../nodes/tie-config/connection-test';
 import { TieTopic } from '../src/tie/topics';
 import type { Reputations } from '../src/tie/types';
 import { TieClient } from '../src/tie/client';

@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import * as getEditor from '../nodes/editor/tie-get-reputation';
-import * as setEditor from '../nodes/editor/tie-set-reputation';
-import * as externalEditor from '../nodes/editor/tie-set-external-reputation';
-import * as referencesEditor from '../nodes/editor/tie-first-references';
+import * as getEditor from '../nodes/tie-get-reputation/editor';
+import * as setEditor from '../nodes/tie-set-reputation/editor';
+import * as externalEditor from '../nodes/tie-set-external-reputation/editor';
+import * as referencesEditor from '../nodes/tie-first-references/editor';
 import type { Dollar, EditorRED, NodeTypeDefinition } from '../nodes/editor/red';
 import type { Reputations } from '../src/tie/types';
 import { editorNode, fakeDollar, fakeRed } from './editor-unit/fake-editor';

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { builtLocaleFile } from '../scripts/editor-build';
 import { freePort, waitForPort } from '../test-kit/ports';
 import { ALL_TYPES, nodeRed } from './support/node-red-helper';
 
@@ -115,7 +116,7 @@ describe(`the package in Node-RED ${nodeRed.major}`, function () {
       // The help in the browser's language (Node-RED picks it from Accept-Language).
       const help = await get(port, '/nodes', 'text/html', lang);
       for (const type of ALL_TYPES) {
-        const built = fs.readFileSync(path.join(root, 'dist', 'nodes', 'locales', lang, `${type}.html`), 'utf8');
+        const built = fs.readFileSync(builtLocaleFile(root, type, lang, 'html'), 'utf8');
         const first = /<p>([^<]+)/.exec(built)?.[1] ?? '';
         assert.ok(first.length > 20 && help.body.includes(first), `${type}: the ${lang} help ("${first}")`);
       }

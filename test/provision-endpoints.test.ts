@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { NOT_JSON_CODE, NOT_JSON_STATUS } from '../nodes/config/config-provision';
+import { NOT_JSON_CODE, NOT_JSON_STATUS } from '../nodes/tie-config/config-provision';
 import { testPki } from '../test-kit/pki-fixture';
 import { helper, guardedConfigNode } from './support/node-red-helper';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ProvisionFormResult, UpdateFormResult } from '../nodes/config/config-provision';
+import type { ProvisionFormResult, UpdateFormResult } from '../nodes/tie-config/config-provision';
 import { type ManagementFabric, MANAGEMENT_PASSWORD, startManagementFabric } from './support/management-fabric';
 import { type FlowNode, catchAndComplete, helper, node, onTab, ourNode, statusBecomes, guardedConfigNode } from './support/node-red-helper';
 

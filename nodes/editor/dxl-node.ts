@@ -5,7 +5,10 @@
 import { type TopicUse, topicProblem } from '../../src/dxl/topic-rule';
 import { splitTopics } from '../kit/dxl-topics';
 import { keyOf, nameOf, nameStyle, nodeLook, paletteLabel, withMessage } from './common';
-import type { EditorNode, EditorRED, NodeTypeDefinition, PropertySpec, Validator } from './red';
+import type { Properties } from '../kit/properties';
+import { editorDefaults } from './defaults';
+import type { Dollar, EditorNode, EditorRED, NodeTypeDefinition, Validator } from './red';
+import { prepareRows } from './typed-inputs';
 
 export const DXL_CATEGORY = 'DXL';
 
@@ -33,13 +36,17 @@ export function topicsValidator(RED: EditorRED, type: string): Validator {
   });
 }
 
-/** A DXL node's definition: the shared look and label, then its own settings. */
+/** A DXL node's definition: the shared look and label, its declared properties, what its form does beyond them. */
 export function dxlNode(
+  RED: EditorRED,
+  $: Dollar,
   type: string,
+  properties: Properties,
   own: {
-    defaults: Record<string, PropertySpec>;
     inputs: 0 | 1;
     outputs: 0 | 1;
+    /** What the runtime checks of a property beyond its reader (a topic's rule). */
+    checks?: Readonly<Record<string, Validator>>;
     /** What labels the node when it has no name; the catalogue's default when this gives nothing. */
     shows?: (node: EditorNode) => unknown;
     oneditprepare?: (this: EditorNode) => void;
@@ -47,7 +54,7 @@ export function dxlNode(
 ): NodeTypeDefinition {
   const definition: NodeTypeDefinition = {
     ...nodeLook(type, DXL_CATEGORY),
-    defaults: { name: { value: '' }, ...own.defaults },
+    defaults: editorDefaults(RED, type, properties, own.checks),
     inputs: own.inputs,
     outputs: own.outputs,
     paletteLabel: paletteLabel(type),
@@ -58,10 +65,13 @@ export function dxlNode(
     labelStyle() {
       return nameStyle(this);
     },
+    oneditprepare() {
+      prepareRows($, this._, properties);
+      own.oneditprepare?.call(this);
+    },
   };
   if (own.inputs > 0) definition.inputLabels = portLabel(type, 'input');
   if (own.outputs > 0) definition.outputLabels = portLabel(type, 'output');
-  if (own.oneditprepare) definition.oneditprepare = own.oneditprepare;
   return definition;
 }
 

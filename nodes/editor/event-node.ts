@@ -1,23 +1,17 @@
 /** What the three event editors share: a connection, a name, one output. */
+import type { Properties } from '../kit/properties';
 import { nameOf, nameStyle, nodeLook, paletteLabel } from './common';
-import { CONNECTION_SETTING } from './connection';
-import type { EditorNode, NodeTypeDefinition, PropertySpec } from './red';
+import { editorDefaults } from './defaults';
+import type { EditorNode, EditorRED, NodeTypeDefinition } from './red';
 
-export function eventNode(
-  type: string,
-  own: { defaults?: Record<string, PropertySpec>; label: (this: EditorNode) => string },
-): NodeTypeDefinition {
+export function eventNode(RED: EditorRED, type: string, properties: Properties, label: (this: EditorNode) => string): NodeTypeDefinition {
   return {
     ...nodeLook(type),
-    defaults: {
-      name: { value: '' },
-      connection: CONNECTION_SETTING,
-      ...own.defaults,
-    },
+    defaults: editorDefaults(RED, type, properties),
     inputs: 0,
     outputs: 1,
     paletteLabel: paletteLabel(type),
-    label: own.label,
+    label,
     labelStyle() {
       return nameStyle(this);
     },
@@ -27,11 +21,9 @@ export function eventNode(
   };
 }
 
-/** For the event nodes with no settings beyond the connection. */
-export function plainEventNode(type: string): NodeTypeDefinition {
-  return eventNode(type, {
-    label() {
-      return nameOf(this) ?? this._(`${type}.default`);
-    },
+/** For the event nodes with no settings beyond the connection: the name, else "<type>.default". */
+export function plainEventNode(RED: EditorRED, type: string, properties: Properties): NodeTypeDefinition {
+  return eventNode(RED, type, properties, function () {
+    return nameOf(this) ?? this._(`${type}.default`);
   });
 }

@@ -1,30 +1,30 @@
-/** The TypedInputs of the TIE editors: where values may come from, and the TIE value lists. */
+/** The widgets of a form's rows beyond their html: the TypedInputs with the TIE value lists, and the number boxes' limits. */
+import type { Properties, TypedList } from '../kit/properties';
 import { FileType, TRUST_LEVELS, TrustLevel } from '../../src/tie/constants';
 import type { Dollar, Translate, TypedInputType } from './red';
 
 /** Where a request node may read its hashes from. */
-export const HASHES_TYPES: readonly string[] = ['msg', 'flow', 'global', 'json', 'str', 'env', 'jsonata'];
+const HASHES_TYPES: readonly string[] = ['msg', 'flow', 'global', 'json', 'str', 'env', 'jsonata'];
 /** Where a text setting (file name, comment) may come from. */
-export const TEXT_TYPES: readonly string[] = ['msg', 'str', 'flow', 'global', 'env', 'jsonata'];
-export const NUMBER_TYPES: readonly string[] = ['msg', 'num', 'flow', 'global', 'env', 'jsonata'];
+const TEXT_TYPES: readonly string[] = ['msg', 'str', 'flow', 'global', 'env', 'jsonata'];
+const NUMBER_TYPES: readonly string[] = ['msg', 'num', 'flow', 'global', 'env', 'jsonata'];
+/** What a DXL request may carry. */
+const PAYLOAD_TYPES: readonly string[] = ['msg', 'flow', 'global', 'str', 'num', 'bool', 'json', 'bin', 'date', 'env', 'jsonata'];
 
 /** A trust level picked from TIE's list ("30 – Might Be Malicious"), optionally with Not Set. */
-export function trustLevelType(_: Translate, withNotSet: boolean): TypedInputType {
+function trustLevelTypes(_: Translate, withNotSet: boolean): Array<string | TypedInputType> {
   const levels = TRUST_LEVELS.filter((level) => withNotSet || level !== TrustLevel.NOT_SET);
-  return {
+  const trustLevel: TypedInputType = {
     value: 'tie-level',
     label: _('tie.typed.trustLevel'),
     icon: 'fa fa-shield',
     options: levels.map((level) => ({ value: String(level), label: `${level} – ${_(`tie.trustLevel.${level}`)}` })),
   };
-}
-
-export function trustLevelTypes(_: Translate, withNotSet: boolean): Array<string | TypedInputType> {
-  return [trustLevelType(_, withNotSet), 'msg', 'flow', 'global', 'num', 'str', 'env', 'jsonata'];
+  return [trustLevel, 'msg', 'flow', 'global', 'num', 'str', 'env', 'jsonata'];
 }
 
 /** A file type picked from TIE's list by its name (PEEXE, PDF, …). */
-export function fileTypeTypes(_: Translate): Array<string | TypedInputType> {
+function fileTypeTypes(_: Translate): Array<string | TypedInputType> {
   const fileType: TypedInputType = {
     value: 'tie-filetype',
     label: _('tie.typed.fileType'),
@@ -34,7 +34,38 @@ export function fileTypeTypes(_: Translate): Array<string | TypedInputType> {
   return [fileType, 'msg', 'flow', 'global', 'num', 'str', 'env'];
 }
 
-/** Sets up a TypedInput over the hidden "<name>Type" field; like every TIE setting it reads msg.<name> by default. */
-export function typed($: Dollar, name: string, types: ReadonlyArray<string | TypedInputType>): void {
-  $(`#node-input-${name}`).typedInput({ default: 'msg', types: [...types], typeField: `#node-input-${name}Type` });
+/** The TypedInput types of a declared list. */
+export function typedInputTypes(list: TypedList, _: Translate): ReadonlyArray<string | TypedInputType> {
+  switch (list) {
+    case 'hashes':
+      return HASHES_TYPES;
+    case 'text':
+      return TEXT_TYPES;
+    case 'number':
+      return NUMBER_TYPES;
+    case 'payload':
+      return PAYLOAD_TYPES;
+    case 'trustLevel':
+      return trustLevelTypes(_, false);
+    case 'trustLevelOrNotSet':
+      return trustLevelTypes(_, true);
+    case 'fileType':
+      return fileTypeTypes(_);
+  }
+}
+
+/**
+ * Sets up the rows of `properties` in the open dialog (`prefix` names its boxes): each TypedInput
+ * over its hidden "<name>Type" field, reading msg.<name> by default like every TIE setting; each
+ * number box with its limits.
+ */
+export function prepareRows($: Dollar, _: Translate, properties: Properties, prefix = 'node-input'): void {
+  for (const [name, property] of Object.entries(properties)) {
+    if (property.kind === 'typed') {
+      const types = [...typedInputTypes(property.types, _)];
+      $(`#${prefix}-${name}`).typedInput({ default: 'msg', types, typeField: `#${prefix}-${name}Type` });
+    } else if (property.kind === 'number' && property.textBox !== true) {
+      $(`#${prefix}-${name}`).attr('min', property.setting.kind.min).attr('max', property.setting.kind.max);
+    }
+  }
 }

@@ -1,28 +1,9 @@
 /**
- * What the two set nodes' editors share: the guard of their writes (dry run, the safety net for
- * known-good files, what to do over the connection's write limit, read-back) and the label that
- * shows a dry run, the node's own or its connection's.
+ * What the two set nodes' editors share: the label that shows a dry run, the node's own or its
+ * connection's, and the read-back's time shown only when read-back is on.
  */
-import { SETTINGS } from '../kit/settings';
-import { settingValidator, withMessage } from './common';
-import type { Dollar, EditorNode, EditorRED, PropertySpec } from './red';
-
-export function writeDefaults(RED: EditorRED, type: string): Record<string, PropertySpec> {
-  const verifyTimeout = settingValidator(RED, type, SETTINGS.verifyTimeout);
-  return {
-    dryRun: { value: false },
-    // On for a node dragged from the palette; a node deployed before the setting has none: off.
-    protectTrusted: { value: true },
-    whenLimited: { value: 'wait' },
-    verify: { value: false },
-    verifyTimeout: {
-      value: SETTINGS.verifyTimeout.blank,
-      validate: withMessage(function (v) {
-        return this.verify !== true || verifyTimeout.call(this, v);
-      }),
-    },
-  };
-}
+import { VERIFY_TIMEOUT } from '../kit/common-properties';
+import type { Dollar, EditorNode, EditorRED } from './red';
 
 /** The node's writes are dry runs: its own setting, or its connection's. */
 export function isDryRun(RED: EditorRED, node: EditorNode): boolean {
@@ -31,16 +12,19 @@ export function isDryRun(RED: EditorRED, node: EditorNode): boolean {
   return config?.writeDryRun === true;
 }
 
-/** The label with "(dry run)" after it when the node's writes are dry runs. */
-export function writeLabel(RED: EditorRED, node: EditorNode, label: string): string {
+/** A set node's label: its name, else "<what> = <level>" for a level picked from the list; "(dry run)" after it when its writes are dry runs. */
+export function writeLabel(RED: EditorRED, node: EditorNode, what: string): string {
+  const label =
+    typeof node.name === 'string' && node.name !== ''
+      ? node.name
+      : node.trustLevelType === 'tie-level'
+        ? `${what} = ${String(node.trustLevel)}`
+        : what;
   return isDryRun(RED, node) ? `${label} (${node._('tie.label.dryRunTag')})` : label;
 }
 
 export function prepareWriteRows($: Dollar): void {
-  $('#node-input-verifyTimeout')
-    .attr('min', 0)
-    .attr('max', SETTINGS.verifyTimeout.kind.max)
-    .attr('placeholder', SETTINGS.verifyTimeout.blank);
+  $('#node-input-verifyTimeout').attr('placeholder', String(VERIFY_TIMEOUT.setting.blank));
   const verify = $('#node-input-verify');
-  verify.on('change', () => $('.tie-set-verify-row').toggle(verify.is(':checked'))).trigger('change');
+  verify.on('change', () => $(`.${VERIFY_TIMEOUT.rowClass ?? ''}`).toggle(verify.is(':checked'))).trigger('change');
 }

@@ -8,16 +8,10 @@ import { TOPIC_PROBLEMS, type TopicUse, topicProblem } from '../../src/dxl/topic
 import { type DxlMessage, type DxlPayload, parseJsonPayload, payloadToBuffer } from '../../src/dxl/message';
 import { DxlErrorCode } from '../../src/dxl/errors';
 import { NodeErrorCode, TieNodeError } from './errors';
+import type { PayloadFormat } from './common-properties';
 
 /** How a payload arriving from DXL is put in msg.payload. */
-export type PayloadFormat = 'text' | 'json' | 'buffer';
-
-export const PAYLOAD_FORMATS: readonly PayloadFormat[] = ['text', 'json', 'buffer'];
-
-/** The node setting, `text` when unset or unknown. */
-export function payloadFormat(value: unknown): PayloadFormat {
-  return (PAYLOAD_FORMATS as readonly unknown[]).includes(value) ? (value as PayloadFormat) : 'text';
-}
+export type { PayloadFormat };
 
 /**
  * The topic a node works on: its own setting when it has one, else msg.topic. Refused with

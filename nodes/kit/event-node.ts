@@ -9,34 +9,45 @@ import { linkWithStatus, noConfigError } from './connection';
 import { type TieNodeError, toNodeError } from './errors';
 import type { EventMessage, EventSource } from './event-sources';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red';
+import type { ConnectionProperty, Properties, PropertyValues } from './properties';
+import { readNodeProperties } from './values';
 import { EventActivity, translator } from './status';
 import { IntervalLog, intervalText } from '../../src/dxl/interval-log';
 
-export interface EventNodeDefinition extends NodeDefinition {
-  connection?: string;
+/**
+ * Sets up a TIE event node or a dxl event in node on the tie-config `configId`: each of
+ * `sources` subscribed, each event counted and sent.
+ */
+export function setupEventNode(RED: NodeRedApi, node: NodeInstance, configId: string | undefined, sources: readonly EventSource[]): void {
+  setupSubscribingNode(RED, node, configId, sources, 'event');
 }
 
-/** Sets up a TIE event node or a dxl event in node: each of `sources` subscribed, each event counted and sent. */
-export function setupEventNode(
+/** Registers an event node type: each node reads its declared properties and subscribes the sources they give. */
+export function registerEventNode<T extends Properties & { readonly connection: ConnectionProperty }>(
   RED: NodeRedApi,
-  node: NodeInstance,
-  definition: EventNodeDefinition,
-  sources: readonly EventSource[],
+  type: string,
+  properties: T,
+  sources: (settings: PropertyValues<T>) => readonly EventSource[],
 ): void {
-  setupSubscribingNode(RED, node, definition, sources, 'event');
+  function EventNode(this: NodeInstance, definition: NodeDefinition): void {
+    RED.nodes.createNode(this, definition);
+    const settings = readNodeProperties(RED, this, properties, definition);
+    setupEventNode(RED, this, settings.connection, sources(settings));
+  }
+  RED.nodes.registerType(type, EventNode);
 }
 
 /** Sets up a node holding `sources`' subscriptions; its status counts what they bring (events or requests). */
 export function setupSubscribingNode(
   RED: NodeRedApi,
   node: NodeInstance,
-  definition: EventNodeDefinition,
+  configId: string | undefined,
   sources: readonly EventSource[],
   counted: 'event' | 'request',
 ): void {
   const errors = catchableReporter(RED, node);
   const activity = new EventActivity(counted);
-  const { link, display } = linkWithStatus(RED, node, definition.connection, (state) => activity.status(state));
+  const { link, display } = linkWithStatus(RED, node, configId, (state) => activity.status(state));
   /** Set by close: a subscription settling afterwards must not touch the node. */
   let closed = false;
 

@@ -12,6 +12,7 @@ import { trustLevelName } from '../../src/tie/constants';
 import { TieTopic } from '../../src/tie/topics';
 import type { DetectionEvent, FirstInstanceEvent, ReputationChangeEvent } from '../../src/tie/types';
 import { type PayloadFormat, checkTopic, decodePayload, dxlFields } from './dxl-messages';
+import type { ReputationChangeFilter } from './common-properties';
 import type { Subject } from './items';
 import type { ConnectionClients } from './connection';
 
@@ -116,17 +117,7 @@ export const firstInstanceSource: EventSource = {
 
 // ---- reputation-change filters ----
 
-export type ReputationChangeFilter =
-  /** Every event. */
-  | 'all'
-  /** Only when the effective trust level (the verdict) differs before and after. */
-  | 'effective-changed'
-  /** Only when the verdict became malicious (1-30) from something that was not. */
-  | 'now-malicious'
-  /** Only when the verdict became trusted (70-100) from something that was not. */
-  | 'now-trusted';
-
-export const REPUTATION_CHANGE_FILTERS: readonly ReputationChangeFilter[] = ['all', 'effective-changed', 'now-malicious', 'now-trusted'];
+export type { ReputationChangeFilter };
 
 export function passesReputationChangeFilter(filter: ReputationChangeFilter, decoded: ReputationChangeDecoded): boolean {
   const now = decoded.verdict;
@@ -141,10 +132,6 @@ export function passesReputationChangeFilter(filter: ReputationChangeFilter, dec
     case 'now-trusted':
       return now.category === 'trusted' && before.category !== 'trusted';
   }
-}
-
-export function isReputationChangeFilter(value: unknown): value is ReputationChangeFilter {
-  return typeof value === 'string' && (REPUTATION_CHANGE_FILTERS as readonly string[]).includes(value);
 }
 
 /**

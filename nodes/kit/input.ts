@@ -8,6 +8,7 @@ import { type ConfigLink, linkWithStatus } from './connection';
 import { type TieNodeError, invalidInputError, toNodeError } from './errors';
 import type { DoneFunction, NodeInstance, NodeMessage, NodeRedApi, SendFunction } from './node-red';
 import { type MessageOutcome, OutcomeFade, RequestActivity, type ServiceKind } from './status';
+import type { TypedValue } from './properties';
 
 // ---- TypedInput properties ----
 // Besides Node-RED's own types (msg, flow, global, env, json, str, num, jsonata, ...) the TIE
@@ -15,10 +16,7 @@ import { type MessageOutcome, OutcomeFade, RequestActivity, type ServiceKind } f
 
 export const LITERAL_TYPES: ReadonlySet<string> = new Set(['tie-level', 'tie-filetype']);
 
-export interface TypedValue {
-  value: unknown;
-  type: unknown;
-}
+export type { TypedValue };
 
 /** How a TypedInput reads in messages: "msg.payload", "flow.hashes", "env.TIE_LEVEL". */
 export function typedLabel({ value, type }: TypedValue): string {
@@ -58,12 +56,6 @@ export function evaluateTyped(RED: NodeRedApi, node: NodeInstance, msg: NodeMess
 function unreadable(typed: TypedValue, error: unknown): TieNodeError {
   const reason = error instanceof Error ? error.message : String(error);
   return invalidInputError(`Cannot read ${typedLabel(typed)}: ${reason}`);
-}
-
-/** A node's TypedInput setting, or `msg.<property>` when the flow JSON has none (the editor's default). */
-export function typedOrMsg(value: unknown, type: unknown, property: string): TypedValue {
-  if (typeof type !== 'string' || type === '') return { value: property, type: 'msg' };
-  return { value, type };
 }
 
 // ---- a node's input: its status on the connection, and each message's road to its one end ----

@@ -25,6 +25,8 @@ export interface NodeDefinition {
   type: string;
   name?: string;
   z?: string;
+  /** The node's properties, read by their declarations (nodes/kit/properties.ts). */
+  readonly [property: string]: unknown;
 }
 
 /** A running node, as `RED.nodes.createNode` makes it. */

@@ -6,62 +6,52 @@
  */
 import { type TieNodeError, toNodeError } from './errors';
 import { type InputLink, type InputMessage, type TypedValue, evaluateTyped, linkInputNode, typedLabel } from './input';
-import { type ItemSettingName, type ItemSettings, type Subject, checkBatchSize, readItem, withInputContext } from './items';
+import { ITEM_SETTINGS, type ItemSettingName, type ItemSettings, type Subject, checkBatchSize, readItem, withInputContext } from './items';
+import type { BatchErrorMode } from './common-properties';
 import { itemsOrLookedUp } from './lookup-answer';
 import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red';
+import type { Properties, PropertyValues } from './properties';
+import { readNodeProperties } from './values';
 import type { OperationResult, RequestOperation, RunContext, WriteAudit, WriteGuard } from './operations';
 import { RequestActivity, type Translate, translator, warnOnce } from './status';
 import { type UserText, userText } from './text';
 import { SETTINGS } from './settings';
-import { nodeSetting } from './values';
 import type { TieClient } from '../../src/tie/client';
 import { isTrustLevel, providerName } from '../../src/tie/constants';
 
-/** What to do when items of a batch fail. */
-export type BatchErrorMode =
-  /** Stop starting items and fail the whole message (Catch gets the first failure by position). */
-  | 'fail'
-  /** Finish every item; failed ones give null in msg.payload and an entry in msg.errors. */
-  | 'report';
-
-/** Properties all request nodes have. */
-export interface RequestNodeDefinition extends NodeDefinition {
-  /** The tie-config node's id. */
-  connection?: string;
-  subject?: Subject;
-  /** Where the hashes come from (TypedInput); default msg.payload. */
-  input?: string;
-  inputType?: string;
-  /** Batch items in flight at most. Default 4. */
-  concurrency?: number | string;
-  batchErrors?: BatchErrorMode;
+/** What every request node reads of its properties (nodes/kit/common-properties.ts). */
+export interface RequestSettings extends Partial<Readonly<Record<ItemSettingName, TypedValue>>> {
+  readonly connection: string | undefined;
+  readonly subject: Subject;
+  /** Where the hashes come from (TypedInput). */
+  readonly input: TypedValue;
+  readonly concurrency: number | undefined;
+  readonly batchErrors: BatchErrorMode;
 }
 
-export interface RequestNodeSpec<D extends RequestNodeDefinition, P> {
-  operation: (definition: D) => RequestOperation<P>;
-  /** The node's settings that items may override, as TypedInputs read per message. */
-  defaults?: (definition: D) => Partial<Record<ItemSettingName, TypedValue>>;
+/** A set node's write guard as read of its properties (WRITE_GUARD). */
+export interface WriteSettings extends RequestSettings {
+  readonly dryRun: boolean;
+  readonly protectTrusted: boolean;
+  readonly whenLimited: 'wait' | 'fail';
+  readonly verifyTimeout: number | undefined;
+}
+
+export interface RequestNodeSpec<P> {
+  /** The node's properties as read (readNodeProperties). */
+  settings: RequestSettings;
+  operation: RequestOperation<P>;
   /** A set node's guard: its status shows a dry run and the write queue, and each write is logged. */
   writeGuard?: WriteGuard;
 }
 
-/** The write settings of a set node's form. Absent ones keep what a node deployed before them did: no guard. */
-export interface WriteNodeDefinition extends RequestNodeDefinition {
-  dryRun?: boolean;
-  protectTrusted?: boolean;
-  whenLimited?: 'wait' | 'fail';
-  verify?: boolean;
-  verifyTimeout?: number | string;
-}
-
-/** A set node's guard from its settings, read once at deploy. */
-export function readWriteGuard(RED: NodeRedApi, node: NodeInstance, definition: WriteNodeDefinition): WriteGuard {
-  const verifyTimeoutS = definition.verify === true ? nodeSetting(RED, node, 'verifyTimeout', definition.verifyTimeout) : undefined;
+/** A set node's guard from its settings, read once at deploy (the read-back's time only counts when it is on). */
+export function writeGuardOf(settings: WriteSettings): WriteGuard {
   return {
-    dryRun: definition.dryRun === true,
-    protectTrusted: definition.protectTrusted === true,
-    whenLimited: definition.whenLimited === 'fail' ? 'fail' : 'wait',
-    verifyTimeoutMs: verifyTimeoutS === undefined ? undefined : Math.round(verifyTimeoutS * 1000),
+    dryRun: settings.dryRun,
+    protectTrusted: settings.protectTrusted,
+    whenLimited: settings.whenLimited,
+    verifyTimeoutMs: settings.verifyTimeout === undefined ? undefined : Math.round(settings.verifyTimeout * 1000),
   };
 }
 
@@ -81,19 +71,19 @@ interface RequestOutcome {
 
 const NO_SETTINGS: ItemSettings = Object.freeze({});
 
-export function setupRequestNode<D extends RequestNodeDefinition, P>(
-  RED: NodeRedApi,
-  node: NodeInstance,
-  definition: D,
-  spec: RequestNodeSpec<D, P>,
-): void {
+/**
+ * A request node's road. Its settings named as item settings (trustLevel, filename, …) are the
+ * node's TypedInputs for what an item does not give.
+ */
+export function setupRequestNode<P>(RED: NodeRedApi, node: NodeInstance, spec: RequestNodeSpec<P>): void {
+  const settings = spec.settings;
   const translate = translator(RED);
   const warn = warnOnce(node, translate);
   const guard = spec.writeGuard;
   const writes = guard === undefined ? undefined : watchWrites(node, guard);
-  const linked = linkInputNode(RED, node, definition.connection, 'tie', new RequestActivity('tie', writes));
+  const linked = linkInputNode(RED, node, settings.connection, 'tie', new RequestActivity('tie', writes));
   writes?.follow(linked);
-  const operation = spec.operation(definition);
+  const operation = spec.operation;
   const audit = (entry: WriteAudit): void => node.log(auditLine(translate, node, entry));
   const run = (tie: TieClient, prepared: P, context: RunContext): Promise<OperationResult> => {
     writes?.watch(tie);
@@ -105,14 +95,14 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
           return done;
         });
   };
-  const subject: Subject = definition.subject === 'certificate' ? 'certificate' : 'file';
+  const subject = settings.subject;
   const accepted = operation.settingsFor(subject);
-  const input: TypedValue = { value: definition.input || 'payload', type: definition.inputType || 'msg' };
+  const input = settings.input;
   const label = typedLabel(input);
-  const typedDefaults = Object.entries(spec.defaults?.(definition) ?? {}) as Array<[ItemSettingName, TypedValue]>;
+  const typedDefaults = itemDefaults(settings);
   const batch: BatchSettings = {
-    concurrency: nodeSetting(RED, node, 'concurrency', definition.concurrency) ?? SETTINGS.concurrency.blank,
-    stopOnError: definition.batchErrors !== 'report',
+    concurrency: settings.concurrency ?? SETTINGS.concurrency.blank,
+    stopOnError: settings.batchErrors !== 'report',
   };
 
   const readDefaults = async (msg: NodeMessage): Promise<ItemSettings> => {
@@ -154,6 +144,31 @@ export function setupRequestNode<D extends RequestNodeDefinition, P>(
       for (const warning of outcome.warnings) warn(warning);
       return { note: outcome.note, wrote: outcome.wrote };
     });
+  });
+}
+
+/**
+ * Registers a request node type: each node reads its declared properties (readNodeProperties) and
+ * goes on its road with what `spec` makes of them.
+ */
+export function registerRequestNode<T extends Properties, P>(
+  RED: NodeRedApi,
+  type: string,
+  properties: T,
+  spec: (settings: PropertyValues<T>) => RequestNodeSpec<P>,
+): void {
+  function RequestNode(this: NodeInstance, definition: NodeDefinition): void {
+    RED.nodes.createNode(this, definition);
+    setupRequestNode(RED, this, spec(readNodeProperties(RED, this, properties, definition)));
+  }
+  RED.nodes.registerType(type, RequestNode);
+}
+
+/** The node's TypedInputs that an item's own setting overrides: its settings named as item settings. */
+function itemDefaults(settings: RequestSettings): Array<[ItemSettingName, TypedValue]> {
+  return ITEM_SETTINGS.flatMap((name): Array<[ItemSettingName, TypedValue]> => {
+    const typed = settings[name];
+    return typed === undefined ? [] : [[name, typed]];
   });
 }
 

@@ -16,7 +16,7 @@ import { splitTopics } from './dxl-topics';
 import { NodeErrorCode, TieNodeError } from './errors';
 import { DXL_ERROR_CODE, readNumber } from '../../src/dxl/numbers';
 import { textFromUser } from '../../src/tie/arguments';
-import { type EventNodeDefinition, setupSubscribingNode } from './event-node';
+import { setupSubscribingNode } from './event-node';
 import type { EventMessage, EventSource } from './event-sources';
 import type { NodeInstance, NodeRedApi } from './node-red';
 
@@ -257,7 +257,7 @@ export function dxlServiceSource(settings: ServiceSettings, stop: ServiceStop): 
 }
 
 /** Sets up a dxl service node: its registration held like a subscription, each request counted in its status and sent. */
-export function setupServiceNode(RED: NodeRedApi, node: NodeInstance, definition: EventNodeDefinition, settings: ServiceSettings): void {
+export function setupServiceNode(RED: NodeRedApi, node: NodeInstance, configId: string | undefined, settings: ServiceSettings): void {
   let closed = false;
   node.on('close', () => {
     closed = true;
@@ -269,5 +269,5 @@ export function setupServiceNode(RED: NodeRedApi, node: NodeInstance, definition
     },
     flowStops: () => flowStopsToo(RED),
   };
-  setupSubscribingNode(RED, node, definition, [dxlServiceSource(settings, stop)], 'request');
+  setupSubscribingNode(RED, node, configId, [dxlServiceSource(settings, stop)], 'request');
 }

@@ -35,15 +35,6 @@ const MAX_MESSAGE_KB = { whole: true, min: 1, max: 256 * 1024 - 1 } as const;
  */
 export const DEFAULT_CONNECT_WAIT_S = 4;
 
-/** tie-config: who may send TIE events (a new tie-config takes the first: only the TIE service's own clients). */
-export const EVENT_SENDERS = ['tie-services', 'any'] as const;
-
-/** tie-config: the MQTT versions a DXL broker speaks, as the protocolVersion setting holds them. */
-export const MQTT_PROTOCOL_VERSIONS: ReadonlyArray<{ value: '4' | '3'; label: string }> = [
-  { value: '4', label: 'MQTT 3.1.1' },
-  { value: '3', label: 'MQTT 3.1' },
-];
-
 /** dxl service: how long the flow has to answer a request before the requester gets an error response, in seconds. */
 export const DEFAULT_SERVICE_ANSWER_TIMEOUT_S = 20;
 /** dxl service: requests waiting for the flow's answer at most; beyond, a request is refused as overloaded. */

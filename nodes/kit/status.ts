@@ -32,7 +32,7 @@ export const StatusText = {
 /** The cause a SharedConnection gives when the config node's settings cannot make a client. */
 export const CONFIG_ERROR_CAUSE = 'CONFIG';
 
-/** The cause a tie-config gives when the dxlclient.config it follows changed (nodes/config/config-file-watch.ts). */
+/** The cause a tie-config gives when the dxlclient.config it follows changed (nodes/tie-config/config-file-watch.ts). */
 export const CONFIG_FILE_CHANGED = 'CONFIG_FILE_CHANGED';
 
 /** Causes of the layers above the DXL connection's own (src/dxl/connection-state.ts names those). */

@@ -7,19 +7,19 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dollar, EditorRED, NodeTypeDefinition, TypedInputType } from '../../nodes/editor/red';
-import * as tieConfig from '../../nodes/editor/tie-config';
-import * as tieDetection from '../../nodes/editor/tie-detection';
-import * as tieDxlEventIn from '../../nodes/editor/tie-dxl-event-in';
-import * as tieDxlEventOut from '../../nodes/editor/tie-dxl-event-out';
-import * as tieDxlRequest from '../../nodes/editor/tie-dxl-request';
-import * as tieDxlResponse from '../../nodes/editor/tie-dxl-response';
-import * as tieDxlService from '../../nodes/editor/tie-dxl-service';
-import * as tieFirstInstance from '../../nodes/editor/tie-first-instance';
-import * as tieFirstReferences from '../../nodes/editor/tie-first-references';
-import * as tieGetReputation from '../../nodes/editor/tie-get-reputation';
-import * as tieReputationChange from '../../nodes/editor/tie-reputation-change';
-import * as tieSetExternalReputation from '../../nodes/editor/tie-set-external-reputation';
-import * as tieSetReputation from '../../nodes/editor/tie-set-reputation';
+import * as tieConfig from '../../nodes/tie-config/editor';
+import * as tieDetection from '../../nodes/tie-detection/editor';
+import * as tieDxlEventIn from '../../nodes/tie-dxl-event-in/editor';
+import * as tieDxlEventOut from '../../nodes/tie-dxl-event-out/editor';
+import * as tieDxlRequest from '../../nodes/tie-dxl-request/editor';
+import * as tieDxlResponse from '../../nodes/tie-dxl-response/editor';
+import * as tieDxlService from '../../nodes/tie-dxl-service/editor';
+import * as tieFirstInstance from '../../nodes/tie-first-instance/editor';
+import * as tieFirstReferences from '../../nodes/tie-first-references/editor';
+import * as tieGetReputation from '../../nodes/tie-get-reputation/editor';
+import * as tieReputationChange from '../../nodes/tie-reputation-change/editor';
+import * as tieSetExternalReputation from '../../nodes/tie-set-external-reputation/editor';
+import * as tieSetReputation from '../../nodes/tie-set-reputation/editor';
 import { PORT } from '../../src/dxl/numbers';
 import { DEFAULT_SERVICE_ANSWER_TIMEOUT_S, MAX_CONCURRENCY, MAX_TIMEOUT_S } from '../../nodes/kit/settings';
 import { FileType, TRUST_LEVELS, TrustLevel } from '../../src/tie/constants';
@@ -324,7 +324,7 @@ describe('editor modules (nodes/editor)', () => {
   it('tie-config declares the same credentials as its runtime, the private key and proxy password as passwords', async () => {
     const { definition } = defined('tie-config');
     let runtime: Record<string, { type: string }> | undefined;
-    const runtimeModule = ((await import(path.join(root, 'dist', 'nodes', 'tie-config.js'))) as { default: (RED: unknown) => void })
+    const runtimeModule = ((await import(path.join(root, 'dist', 'nodes', 'tie-config', 'node.js'))) as { default: (RED: unknown) => void })
       .default;
     runtimeModule({
       _: (key: string) => key,

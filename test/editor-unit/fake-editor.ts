@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { builtLocaleFile } from '../../scripts/editor-build';
 import type { AjaxPromise, Dollar, EditorNode, EditorRED, JQ, NodeTypeDefinition, TypedInputType, Validator } from '../../nodes/editor/red';
 
 export const LANGUAGES = ['en-US', 'de', 'ja'] as const;
@@ -17,7 +18,6 @@ export const root = ((): string => {
   }
   throw new Error(`no node-red-contrib-tie checkout above ${__dirname}`);
 })();
-const locales = path.join(root, 'dist', 'nodes', 'locales');
 
 type Catalogue = { [key: string]: string | Catalogue };
 
@@ -33,7 +33,7 @@ export function translator(
   lang: string,
   used: Set<string> = new Set(),
 ): (key: string, params?: Readonly<Record<string, string | number>>) => string {
-  const catalogue = JSON.parse(fs.readFileSync(path.join(locales, lang, `${type}.json`), 'utf8')) as Catalogue;
+  const catalogue = JSON.parse(fs.readFileSync(builtLocaleFile(root, type, lang, 'json'), 'utf8')) as Catalogue;
   return (key, params = {}) => {
     const [namespace, plain] = key.includes(':') ? key.split(':', 2) : [`node-red-contrib-tie/${type}`, key];
     const ownType = namespace.split('/')[1];

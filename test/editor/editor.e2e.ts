@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { DEMO_CONFIG_ID, DEMO_TAB_ID, type Demo, startDemo } from '../../scripts/demo';
+import { nodeTypes } from '../../scripts/editor-build';
+import { flatten, readCatalogue } from '../support/catalogue';
 import { CHROMIUM_ARGS, chromiumPath, requireChromium } from './chromium';
 import { EditorPage, hasConnection } from './editor-page';
 
@@ -57,19 +59,9 @@ const EXAMPLES = fs
   .map((f) => f.slice(0, -'.json'.length))
   .sort();
 
-/** Every key of the en-US message catalogues ("tie-get-reputation.label.input", …). */
+/** Every key of the en-US message catalogues, as built ("tie-get-reputation.label.input", …). */
 function catalogueKeys(): string[] {
-  const keys: string[] = [];
-  const walk = (value: unknown, prefix: string): void => {
-    if (value !== null && typeof value === 'object') {
-      for (const [key, child] of Object.entries(value)) walk(child, prefix ? `${prefix}.${key}` : key);
-    } else keys.push(prefix);
-  };
-  const dir = path.join(root, 'nodes', 'locales', 'en-US');
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    walk(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')), '');
-  }
-  return keys;
+  return [...new Set(nodeTypes(root).flatMap((type) => [...flatten(readCatalogue('en-US', type)).keys()]))];
 }
 const CATALOGUE_KEYS = catalogueKeys();
 

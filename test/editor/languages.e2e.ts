@@ -12,7 +12,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { DEMO_CONFIG_ID, DEMO_TAB_ID, type Demo, startDemo } from '../../scripts/demo';
 import { nodeTypes } from '../../scripts/editor-build';
-import { type Language, LANGUAGES, builtLocales, flatten, readCatalogue } from '../support/catalogue';
+import { type Language, LANGUAGES, flatten, readCatalogue, readHelp } from '../support/catalogue';
 import { CHROMIUM_ARGS, chromiumPath, requireChromium } from './chromium';
 import { EditorPage, hasConnection } from './editor-page';
 
@@ -53,7 +53,7 @@ function englishOnly(lang: Language, type: string): string[] {
 }
 
 function helpParagraph(lang: Language, type: string): string {
-  const page = fs.readFileSync(path.join(builtLocales, lang, `${type}.html`), 'utf8');
+  const page = readHelp(lang, type);
   return (/<p>([\s\S]*?)<\/p>/.exec(page)?.[1] ?? '')
     .replace(/<[^>]+>/g, '')
     .replace(/\s+/g, ' ')
@@ -61,7 +61,7 @@ function helpParagraph(lang: Language, type: string): string {
 }
 
 function helpSections(lang: Language, type: string): string[] {
-  const page = fs.readFileSync(path.join(builtLocales, lang, `${type}.html`), 'utf8');
+  const page = readHelp(lang, type);
   return [...page.matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1].trim());
 }
 

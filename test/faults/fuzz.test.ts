@@ -11,8 +11,8 @@ import { type DxlMessage, MessageType, emptyMessage } from '../../src/dxl/messag
 import { decodeMessage, encodeMessage } from '../../src/dxl/envelope';
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import vectorsFixture from '../fixtures/dxl-test-vectors.json';
+import { REPUTATION_CHANGE_FILTERS } from '../../nodes/kit/common-properties';
 import {
-  REPUTATION_CHANGE_FILTERS,
   decodeReputationChange,
   detectionMessage,
   firstInstanceMessage,

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { builtLocaleFile } from '../../scripts/editor-build';
 import { nodeRedRuntime } from '../../scripts/node-red-runtime';
 import { freePort, waitForPort } from '../../test-kit/ports';
 import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '../editor/chromium';
@@ -30,7 +31,7 @@ const outputDir = path.join(repositoryRoot, 'test-output', `first-run-node-red-$
 
 /** The first paragraph of a node's help as the installed package ships it, as text. */
 function helpParagraph(installed: string, lang: string, type: string): string {
-  const page = fs.readFileSync(path.join(installed, 'dist', 'nodes', 'locales', lang, `${type}.html`), 'utf8');
+  const page = fs.readFileSync(builtLocaleFile(installed, type, lang, 'html'), 'utf8');
   return (/<p>([\s\S]*?)<\/p>/.exec(page)?.[1] ?? '')
     .replace(/<[^>]+>/g, '')
     .replace(/\s+/g, ' ')

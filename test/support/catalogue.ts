@@ -1,19 +1,26 @@
 /**
- * The built message catalogues (dist/nodes/locales/<lang>/<type>.json, the shared "tie." keys
+ * The built message catalogues (dist/nodes/<type>/locales/<lang>/node.json, the shared "tie." keys
  * merged in) as Node-RED's RED._ uses them: dotted keys, `__name__` parameters.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { builtLocaleFile } from '../../scripts/editor-build';
 
 export const LANGUAGES = ['en-US', 'de', 'ja'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export const builtLocales = path.resolve(__dirname, '..', '..', 'nodes', 'locales');
+/** The build's output: dist/, above this compiled file (dist/test/support/). */
+export const distRoot = path.resolve(__dirname, '..', '..', '..');
 
 export type Catalogue = { [key: string]: string | Catalogue };
 
 export function readCatalogue(lang: string, type: string): Catalogue {
-  return JSON.parse(fs.readFileSync(path.join(builtLocales, lang, `${type}.json`), 'utf8')) as Catalogue;
+  return JSON.parse(fs.readFileSync(builtLocaleFile(distRoot, type, lang, 'json'), 'utf8')) as Catalogue;
+}
+
+/** A node's built help page in one language. */
+export function readHelp(lang: string, type: string): string {
+  return fs.readFileSync(builtLocaleFile(distRoot, type, lang, 'html'), 'utf8');
 }
 
 /** Every key of a catalogue ("tie-get-reputation.label.input", …) with its text. */

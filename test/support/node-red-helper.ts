@@ -100,7 +100,7 @@ const distNodes = path.resolve(__dirname, '..', '..', 'nodes');
  */
 export function ourNode(type: string): NodeModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a compiled node module picked at runtime by its type
-  const module = require(path.join(distNodes, `${type}.js`)) as NodeModule;
+  const module = require(path.join(distNodes, type, 'node.js')) as NodeModule;
   const translate = catalogueTranslate(type);
   const counted = (...args: Parameters<typeof translate>): ReturnType<typeof translate> => {
     translations++;

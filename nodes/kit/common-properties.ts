@@ -1,0 +1,131 @@
+/**
+ * The properties several nodes share, declared once (nodes/kit/properties.ts): the connection and
+ * the name, a request node's subject, input and batch, a set node's write guard, a DXL node's topic
+ * and format. A node's own declaration (nodes/<type>/properties.ts) takes them by name.
+ */
+import type { Subject } from './items';
+import type { ChoiceProperty, ConnectionProperty, FlagProperty, NumberProperty, TextProperty, TypedProperty } from './properties';
+import { SETTINGS } from './settings';
+
+export const CONNECTION: ConnectionProperty = { kind: 'connection', label: 'tie.label.connection', icon: 'fa-plug' };
+
+/** The node's name: its label when given (the form puts its row last). */
+export const NAME: TextProperty = { kind: 'text', label: 'tie.label.name', icon: 'fa-tag', placeholder: 'tie.label.name' };
+
+export const SUBJECTS: readonly Subject[] = ['file', 'certificate'];
+
+export const SUBJECT: ChoiceProperty<Subject> = {
+  kind: 'choice',
+  values: SUBJECTS,
+  initial: 'file',
+  label: 'tie.label.subject',
+  icon: 'fa-file-o',
+  options: 'tie.subject',
+};
+
+/** Where a request node reads its hashes: msg.payload unless the node says otherwise. */
+export const INPUT: TypedProperty = {
+  kind: 'typed',
+  initial: { value: 'payload', type: 'msg' },
+  absent: { value: 'payload', type: 'msg' },
+  types: 'hashes',
+  label: 'tie.label.input',
+  icon: 'fa-sign-in',
+};
+
+export const CONCURRENCY: NumberProperty = {
+  kind: 'number',
+  setting: SETTINGS.concurrency,
+  label: 'tie.label.batch',
+  icon: 'fa-list-ol',
+  unit: 'tie.label.inFlight',
+};
+
+export const BATCH_ERROR_MODES = ['fail', 'report'] as const;
+/** What a batch does when items fail: stop and fail the message, or finish and report each failure. */
+export type BatchErrorMode = (typeof BATCH_ERROR_MODES)[number];
+
+export const BATCH_ERRORS: ChoiceProperty<BatchErrorMode> = {
+  kind: 'choice',
+  values: BATCH_ERROR_MODES,
+  initial: 'fail',
+  label: 'tie.label.batchErrors',
+  icon: 'fa-exclamation-triangle',
+  options: 'tie.batchErrors',
+};
+
+/**
+ * A TypedInput setting an item of a batch may carry too (its name is one of ITEM_SETTINGS), read
+ * per message from msg.<name> by default.
+ */
+export function itemSetting(label: string, icon: string, types: TypedProperty['types'], rowClass?: string): TypedProperty {
+  return { kind: 'typed', types, label, icon, ...(rowClass === undefined ? {} : { rowClass }) };
+}
+
+// ---- a set node's write guard: absent properties keep what a node deployed before them did (no guard)
+
+export const DRY_RUN: FlagProperty = { kind: 'flag', initial: false, label: 'tie.label.dryRun' };
+/** On for a node dragged from the palette; a node deployed before the setting has none: off. */
+export const PROTECT_TRUSTED: FlagProperty = { kind: 'flag', initial: true, absent: false, label: 'tie.label.protectTrusted' };
+
+export const WHEN_LIMITED_MODES = ['wait', 'fail'] as const;
+export const WHEN_LIMITED: ChoiceProperty<(typeof WHEN_LIMITED_MODES)[number]> = {
+  kind: 'choice',
+  values: WHEN_LIMITED_MODES,
+  initial: 'wait',
+  label: 'tie.label.whenLimited',
+  icon: 'fa-tachometer',
+  options: 'tie.whenLimited',
+};
+export const VERIFY: FlagProperty = { kind: 'flag', initial: false, label: 'tie.label.verify' };
+export const VERIFY_TIMEOUT: NumberProperty = {
+  kind: 'number',
+  setting: SETTINGS.verifyTimeout,
+  when: (node) => node.verify === true,
+  label: 'tie.label.verifyTimeout',
+  icon: 'fa-clock-o',
+  unit: 'tie.unit.seconds',
+  fractions: true,
+  rowClass: 'tie-set-verify-row',
+};
+
+export const WRITE_GUARD = {
+  dryRun: DRY_RUN,
+  protectTrusted: PROTECT_TRUSTED,
+  whenLimited: WHEN_LIMITED,
+  verify: VERIFY,
+  verifyTimeout: VERIFY_TIMEOUT,
+} as const;
+
+// ---- the DXL nodes
+
+/** A DXL node's topic: empty takes msg.topic (its rule is the library's, checked by the node's editor and at send). */
+export const TOPIC_OR_MSG: TextProperty = {
+  kind: 'text',
+  label: 'tie.label.topic',
+  icon: 'fa-tasks',
+  placeholder: 'tie.placeholder.topicOrMsg',
+};
+
+export const PAYLOAD_FORMATS = ['text', 'json', 'buffer'] as const;
+/** How a DXL node puts a payload in msg.payload. */
+export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
+
+export const FORMAT: ChoiceProperty<PayloadFormat> = {
+  kind: 'choice',
+  values: PAYLOAD_FORMATS,
+  initial: 'text',
+  label: 'tie.label.format',
+  icon: 'fa-sign-out',
+  options: 'tie.format',
+};
+
+// ---- the event nodes
+
+export const REPUTATION_CHANGE_FILTERS = ['all', 'effective-changed', 'now-malicious', 'now-trusted'] as const;
+/**
+ * Which reputation changes a node passes on: every one; only when the effective trust level (the
+ * verdict) differs before and after; only when the verdict became malicious (1-30), or trusted
+ * (70-100), from something that was not.
+ */
+export type ReputationChangeFilter = (typeof REPUTATION_CHANGE_FILTERS)[number];

@@ -1,0 +1,7 @@
+/** tie-detection's properties: the connection and a name. */
+import { CONNECTION, NAME } from '../kit/common-properties';
+import type { Properties } from '../kit/properties';
+
+export const TYPE = 'tie-detection';
+
+export const PROPERTIES = { connection: CONNECTION, name: NAME } as const satisfies Properties;
