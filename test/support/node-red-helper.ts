@@ -49,6 +49,8 @@ export interface TestHelper {
   request(): SuperTestAgent;
   log(): { args: unknown[][] };
   _redNodes: { getFlows(): { flows: FlowNode[] } };
+  /** The server startServer made; the package keeps it after stopServer. */
+  _server?: object;
   credentials: { getDefinition(type: string): Record<string, { type: string }> | undefined };
 }
 
@@ -63,6 +65,17 @@ export interface SuperTestAgent {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package ships no types; TestHelper above types what the tests use
 export const helper = require('node-red-node-test-helper') as TestHelper;
+const stopPackageServer = helper.stopServer.bind(helper);
+// The package keeps its last server once stopped: a file whose before hook failed ahead of
+// startServer would stop the previous file's server again in its after hook
+// (ERR_SERVER_NOT_RUNNING), a second failure that hides the hook's own.
+helper.stopServer = async () => {
+  try {
+    await stopPackageServer();
+  } finally {
+    helper._server = undefined;
+  }
+};
 /** The Node-RED these tests run on (the version matrix picks one per major). */
 export const nodeRed = nodeRedRuntime();
 helper.init(nodeRed.main);
