@@ -1,6 +1,5 @@
-/** What every TIE node's editor shares: its look, its labels' style, catalogue keys of a node set, settings' validators. */
-import { type NumberSetting, isEnvReference, readSetting } from '../kit/settings';
-import type { EditorNode, EditorRED, Translate, Validator } from './red';
+/** What every TIE node's editor shares: its look, its labels' style, catalogue keys of a node set, validators with a message. */
+import type { EditorNode, Translate, Validator } from './red';
 
 export const MODULE = 'node-red-contrib-tie';
 
@@ -21,12 +20,6 @@ export function nameOf(node: EditorNode): string | undefined {
 /** A named node's label is in italics, as in Node-RED's core nodes. */
 export function nameStyle(node: EditorNode): string {
   return nameOf(node) === undefined ? '' : 'node_label_italic';
-}
-
-export type Subject = 'file' | 'certificate';
-
-export function subjectOf(node: EditorNode): Subject {
-  return node.subject === 'certificate' ? 'certificate' : 'file';
 }
 
 /** A paletteLabel function reading `<type>.paletteLabel`. */
@@ -52,17 +45,4 @@ export function withMessage(check: (this: EditorNode, value: unknown) => boolean
     void options;
     return check.call(this, value);
   };
-}
-
-/**
- * The validator of a number setting: the runtime's reader (nodes/kit/settings.ts) judges it. A
- * `${NAME}` setting is left to the runtime, which reads the environment's value in its place.
- */
-export function settingValidator(RED: EditorRED, type: string, setting: NumberSetting): Validator {
-  return withMessage(
-    (value) =>
-      isEnvReference(value) ||
-      readSetting(setting, value).ok ||
-      RED._(keyOf(type, setting.message), { min: setting.kind.min, max: setting.kind.max }),
-  );
 }

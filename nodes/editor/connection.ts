@@ -9,10 +9,7 @@
  * loaded with the flows keeps what the runtime has, or the editor would show a connection the
  * runtime does not use. Each node type's editor watches its own nodes.
  */
-import type { EditorNode, EditorRED, NodeTypeDefinition, PropertySpec } from './red';
-
-/** The setting of every flow node that uses a tie-config (all but tie-dxl-response). */
-export const CONNECTION_SETTING: PropertySpec = { value: '', type: 'tie-config', required: true };
+import type { EditorNode, EditorRED, NodeTypeDefinition } from './red';
 
 /** The tie-config the example flows name: tie-fabric's defaults, made by the editor when an example needs it. */
 export const FABRIC_CONFIG_ID = 'tie-fabric-defaults';

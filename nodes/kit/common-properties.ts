@@ -55,11 +55,11 @@ export const BATCH_ERRORS: ChoiceProperty<BatchErrorMode> = {
 };
 
 /**
- * A TypedInput setting an item of a batch may carry too (its name is one of ITEM_SETTINGS), read
- * per message from msg.<name> by default.
+ * A TypedInput setting an item of a batch may carry too (its name one of ITEM_SETTINGS, the names
+ * the item reader knows), read per message from msg.<name> by default.
  */
 export function itemSetting(label: string, icon: string, types: TypedProperty['types'], rowClass?: string): TypedProperty {
-  return { kind: 'typed', types, label, icon, ...(rowClass === undefined ? {} : { rowClass }) };
+  return { kind: 'typed', types, item: true, label, icon, ...(rowClass === undefined ? {} : { rowClass }) };
 }
 
 // ---- a set node's write guard: absent properties keep what a node deployed before them did (no guard)

@@ -71,6 +71,8 @@ export interface TypedProperty extends Declared {
   /** What a node without the property reads; by default msg.<name>. */
   readonly absent?: TypedSetting;
   readonly types: TypedList;
+  /** An item of a batch may carry its own value (`{sha256, <name>}`), which wins over the node's. */
+  readonly item?: boolean;
 }
 
 export interface TextProperty extends Declared {

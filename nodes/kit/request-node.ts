@@ -72,10 +72,15 @@ interface RequestOutcome {
 const NO_SETTINGS: ItemSettings = Object.freeze({});
 
 /**
- * A request node's road. Its settings named as item settings (trustLevel, filename, …) are the
- * node's TypedInputs for what an item does not give.
+ * A request node's road. Its `items` settings (trustLevel, filename, …) are the node's TypedInputs
+ * for what an item does not give.
  */
-export function setupRequestNode<P>(RED: NodeRedApi, node: NodeInstance, spec: RequestNodeSpec<P>): void {
+export function setupRequestNode<P>(
+  RED: NodeRedApi,
+  node: NodeInstance,
+  spec: RequestNodeSpec<P>,
+  items: readonly ItemSettingName[] = [],
+): void {
   const settings = spec.settings;
   const translate = translator(RED);
   const warn = warnOnce(node, translate);
@@ -99,7 +104,7 @@ export function setupRequestNode<P>(RED: NodeRedApi, node: NodeInstance, spec: R
   const accepted = operation.settingsFor(subject);
   const input = settings.input;
   const label = typedLabel(input);
-  const typedDefaults = itemDefaults(settings);
+  const typedDefaults = itemDefaults(settings, items);
   const batch: BatchSettings = {
     concurrency: settings.concurrency ?? SETTINGS.concurrency.blank,
     stopOnError: settings.batchErrors !== 'report',
@@ -157,16 +162,27 @@ export function registerRequestNode<T extends Properties, P>(
   properties: T,
   spec: (settings: PropertyValues<T>) => RequestNodeSpec<P>,
 ): void {
+  const items = itemSettingsOf(type, properties);
   function RequestNode(this: NodeInstance, definition: NodeDefinition): void {
     RED.nodes.createNode(this, definition);
-    setupRequestNode(RED, this, spec(readNodeProperties(RED, this, properties, definition)));
+    setupRequestNode(RED, this, spec(readNodeProperties(RED, this, properties, definition)), items);
   }
   RED.nodes.registerType(type, RequestNode);
 }
 
-/** The node's TypedInputs that an item's own setting overrides: its settings named as item settings. */
-function itemDefaults(settings: RequestSettings): Array<[ItemSettingName, TypedValue]> {
-  return ITEM_SETTINGS.flatMap((name): Array<[ItemSettingName, TypedValue]> => {
+/** The properties declared as an item's own settings; each must be one the item reader knows. */
+function itemSettingsOf(type: string, properties: Properties): ItemSettingName[] {
+  const known = (name: string): name is ItemSettingName => (ITEM_SETTINGS as readonly string[]).includes(name);
+  return Object.entries(properties).flatMap(([name, property]): ItemSettingName[] => {
+    if (property.kind !== 'typed' || property.item !== true) return [];
+    if (!known(name)) throw new Error(`${type}.${name}: an item setting not among ${ITEM_SETTINGS.join(', ')}`);
+    return [name];
+  });
+}
+
+/** The node's TypedInputs that an item's own setting overrides. */
+function itemDefaults(settings: RequestSettings, items: readonly ItemSettingName[]): Array<[ItemSettingName, TypedValue]> {
+  return items.flatMap((name): Array<[ItemSettingName, TypedValue]> => {
     const typed = settings[name];
     return typed === undefined ? [] : [[name, typed]];
   });

@@ -47,7 +47,7 @@ const MODULES: Record<string, EditorModule> = {
   'tie-dxl-response': tieDxlResponse,
 };
 const EVENT_TYPES = ['tie-reputation-change', 'tie-detection', 'tie-first-instance'];
-/** The DXL nodes: their ports, and their settings with the values a new node has. */
+/** The DXL nodes: their ports, and settings with the values a new node has. */
 const DXL_TYPES: Record<string, { inputs: number; outputs: number; defaults: Record<string, unknown> }> = {
   'tie-dxl-request': {
     inputs: 1,
@@ -126,7 +126,8 @@ describe('editor modules (nodes/editor)', () => {
       assert.equal(definition.category, 'DXL');
       assert.equal(definition.inputs, expected.inputs);
       assert.equal(definition.outputs, expected.outputs);
-      assert.deepEqual(Object.fromEntries(Object.entries(definition.defaults).map(([key, spec]) => [key, spec.value])), expected.defaults);
+      // These values a new node has; every property's default is checked against its declaration in test/settings-table.test.ts.
+      for (const [key, value] of Object.entries(expected.defaults)) assert.deepEqual(definition.defaults[key]?.value, value, key);
       if ('connection' in expected.defaults) {
         assert.equal(definition.defaults.connection?.type, 'tie-config');
         assert.equal(definition.defaults.connection?.required, true);
