@@ -21,7 +21,7 @@ export = function registerTieDxlService(RED: NodeRedApi): void {
       topics: settings.topics,
       format: settings.format,
       timeoutMs: (settings.timeout ?? SETTINGS.serviceTimeout.blank) * 1000,
-      maxPending: DEFAULT_SERVICE_MAX_PENDING,
+      maxPending: settings.maxPending ?? DEFAULT_SERVICE_MAX_PENDING,
     });
   }
   RED.nodes.registerType(TYPE, TieDxlServiceNode);

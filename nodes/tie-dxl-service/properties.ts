@@ -1,7 +1,7 @@
 /** tie-dxl-service's properties: the connection, the service type, its request topics, the payload's format, the flow's time to answer, a name. */
 import { CONNECTION, FORMAT, NAME } from '../kit/common-properties';
 import type { NumberProperty, Properties, TextProperty } from '../kit/properties';
-import { SETTINGS } from '../kit/settings';
+import { DEFAULT_SERVICE_MAX_PENDING, SETTINGS } from '../kit/settings';
 
 export const TYPE = 'tie-dxl-service';
 
@@ -31,11 +31,21 @@ const TIMEOUT: NumberProperty = {
   unit: 'tie.unit.seconds',
 };
 
+/** Requests waiting for the flow's answer at most; beyond, a request is refused as overloaded. */
+const MAX_PENDING: NumberProperty = {
+  kind: 'number',
+  setting: { kind: { whole: true, min: 1, max: 100_000 }, blank: DEFAULT_SERVICE_MAX_PENDING, message: `${TYPE}.error.maxPending` },
+  label: `${TYPE}.label.maxPending`,
+  icon: 'fa-inbox',
+  unit: `${TYPE}.unit.requests`,
+};
+
 export const PROPERTIES = {
   connection: CONNECTION,
   serviceType: SERVICE_TYPE,
   topics: TOPICS,
   format: FORMAT,
   timeout: TIMEOUT,
+  maxPending: MAX_PENDING,
   name: NAME,
 } as const satisfies Properties;
