@@ -36,7 +36,12 @@ switch (msg.topic) {
   default: return null;
 }`;
 
-function serviceFlow(backend: DxlBackend, generation = 0, withService = true): [FlowNode[], Record<string, Record<string, string>>] {
+function serviceFlow(
+  backend: DxlBackend,
+  generation = 0,
+  withService = true,
+  settings: Record<string, unknown> = {},
+): [FlowNode[], Record<string, Record<string, string>>] {
   const [config, credentials] = backend.configNode();
   const service: FlowNode = {
     id: 'svc',
@@ -48,6 +53,7 @@ function serviceFlow(backend: DxlBackend, generation = 0, withService = true): [
     format: 'json',
     timeout: 1,
     wires: [['route', 'seen']],
+    ...settings,
   };
   return [
     [
@@ -78,8 +84,8 @@ onEachBroker('tie-dxl-service and tie-dxl-response', (current) => {
   let official: OfficialClient;
 
   /** Loads the flow and waits until the service answers (a probe of our own client). */
-  async function load(): Promise<void> {
-    const [flow, credentials] = serviceFlow(current());
+  async function load(settings: Record<string, unknown> = {}): Promise<void> {
+    const [flow, credentials] = serviceFlow(current(), 0, true, settings);
     await helper.load(modules, flow, credentials);
     await connected();
     await served();
@@ -134,6 +140,22 @@ onEachBroker('tie-dxl-service and tie-dxl-response', (current) => {
     assert.equal(error.dxlErrorResponse.errorCode >>> 0, FabricErrorCode.ResponseTimeout);
     assert.match(error.dxlErrorResponse.errorMessage, /did not answer within 1 s/);
     assert.ok(elapsed >= 900 && elapsed < 2500, `answered after ${elapsed} ms`);
+  });
+
+  it('refuses a request beyond its "Waiting at most" as overloaded at once, and answers those within it', async () => {
+    await load({ maxPending: 2, timeout: 2 });
+    const seen = collect('seen');
+    const started = Date.now();
+    const waiting = [1, 2].map(() => rejection(officialRequest(official, '/t/svc/silent', '{}')));
+    // Both held by the flow, which leaves them unanswered.
+    await eventually(
+      () => seen.length === 2,
+      () => `both requests in the flow (${seen.length} seen)`,
+    );
+    const refused = await rejection(officialRequest(official, '/t/svc/silent', '{}'));
+    assert.equal(refused.dxlErrorResponse.errorCode >>> 0, FabricErrorCode.ServiceOverloaded);
+    assert.ok(Date.now() - started < 1500, "refused before the flow's time to answer ran out");
+    for (const error of await Promise.all(waiting)) assert.equal(error.dxlErrorResponse.errorCode >>> 0, FabricErrorCode.ResponseTimeout);
   });
 
   it('refuses a request that is not JSON with an error response and one DXL_MALFORMED at Catch', async () => {
