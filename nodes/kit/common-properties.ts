@@ -4,7 +4,15 @@
  * and format. A node's own declaration (nodes/<type>/properties.ts) takes them by name.
  */
 import type { Subject } from './items';
-import type { ChoiceProperty, ConnectionProperty, FlagProperty, NumberProperty, TextProperty, TypedProperty } from './properties';
+import {
+  type ConnectionProperty,
+  type FlagProperty,
+  type NumberProperty,
+  type TextProperty,
+  type TypedProperty,
+  choice,
+  typedFrom,
+} from './properties';
 import { SETTINGS } from './settings';
 
 export const CONNECTION: ConnectionProperty = { kind: 'connection', label: 'tie.label.connection', icon: 'fa-plug' };
@@ -14,24 +22,10 @@ export const NAME: TextProperty = { kind: 'text', label: 'tie.label.name', icon:
 
 export const SUBJECTS: readonly Subject[] = ['file', 'certificate'];
 
-export const SUBJECT: ChoiceProperty<Subject> = {
-  kind: 'choice',
-  values: SUBJECTS,
-  initial: 'file',
-  label: 'tie.label.subject',
-  icon: 'fa-file-o',
-  options: 'tie.subject',
-};
+export const SUBJECT = choice<Subject>(SUBJECTS, 'file', { label: 'tie.label.subject', icon: 'fa-file-o', options: 'tie.subject' });
 
 /** Where a request node reads its hashes: msg.payload unless the node says otherwise. */
-export const INPUT: TypedProperty = {
-  kind: 'typed',
-  initial: { value: 'payload', type: 'msg' },
-  absent: { value: 'payload', type: 'msg' },
-  types: 'hashes',
-  label: 'tie.label.input',
-  icon: 'fa-sign-in',
-};
+export const INPUT = typedFrom('hashes', { value: 'payload', type: 'msg' }, { label: 'tie.label.input', icon: 'fa-sign-in' });
 
 export const CONCURRENCY: NumberProperty = {
   kind: 'number',
@@ -45,14 +39,11 @@ export const BATCH_ERROR_MODES = ['fail', 'report'] as const;
 /** What a batch does when items fail: stop and fail the message, or finish and report each failure. */
 export type BatchErrorMode = (typeof BATCH_ERROR_MODES)[number];
 
-export const BATCH_ERRORS: ChoiceProperty<BatchErrorMode> = {
-  kind: 'choice',
-  values: BATCH_ERROR_MODES,
-  initial: 'fail',
+export const BATCH_ERRORS = choice<BatchErrorMode>(BATCH_ERROR_MODES, 'fail', {
   label: 'tie.label.batchErrors',
   icon: 'fa-exclamation-triangle',
   options: 'tie.batchErrors',
-};
+});
 
 /**
  * A TypedInput setting an item of a batch may carry too (its name one of ITEM_SETTINGS, the names
@@ -69,14 +60,11 @@ export const DRY_RUN: FlagProperty = { kind: 'flag', initial: false, label: 'tie
 export const PROTECT_TRUSTED: FlagProperty = { kind: 'flag', initial: true, absent: false, label: 'tie.label.protectTrusted' };
 
 export const WHEN_LIMITED_MODES = ['wait', 'fail'] as const;
-export const WHEN_LIMITED: ChoiceProperty<(typeof WHEN_LIMITED_MODES)[number]> = {
-  kind: 'choice',
-  values: WHEN_LIMITED_MODES,
-  initial: 'wait',
+export const WHEN_LIMITED = choice(WHEN_LIMITED_MODES, 'wait', {
   label: 'tie.label.whenLimited',
   icon: 'fa-tachometer',
   options: 'tie.whenLimited',
-};
+});
 export const VERIFY: FlagProperty = { kind: 'flag', initial: false, label: 'tie.label.verify' };
 export const VERIFY_TIMEOUT: NumberProperty = {
   kind: 'number',
@@ -111,14 +99,11 @@ export const PAYLOAD_FORMATS = ['text', 'json', 'buffer'] as const;
 /** How a DXL node puts a payload in msg.payload. */
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
-export const FORMAT: ChoiceProperty<PayloadFormat> = {
-  kind: 'choice',
-  values: PAYLOAD_FORMATS,
-  initial: 'text',
+export const FORMAT = choice<PayloadFormat>(PAYLOAD_FORMATS, 'text', {
   label: 'tie.label.format',
   icon: 'fa-sign-out',
   options: 'tie.format',
-};
+});
 
 // ---- the event nodes
 

@@ -8,9 +8,9 @@
 import { linkWithStatus, noConfigError } from './connection';
 import { type TieNodeError, toNodeError } from './errors';
 import type { EventMessage, EventSource } from './event-sources';
-import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red';
+import type { NodeInstance, NodeMessage, NodeRedApi } from './node-red';
 import type { ConnectionProperty, Properties, PropertyValues } from './properties';
-import { readNodeProperties } from './values';
+import { registerFlowNode } from './values';
 import { EventActivity, translator } from './status';
 import { IntervalLog, intervalText } from '../../src/dxl/interval-log';
 
@@ -29,12 +29,7 @@ export function registerEventNode<T extends Properties & { readonly connection: 
   properties: T,
   sources: (settings: PropertyValues<T>) => readonly EventSource[],
 ): void {
-  function EventNode(this: NodeInstance, definition: NodeDefinition): void {
-    RED.nodes.createNode(this, definition);
-    const settings = readNodeProperties(RED, this, properties, definition);
-    setupEventNode(RED, this, settings.connection, sources(settings));
-  }
-  RED.nodes.registerType(type, EventNode);
+  registerFlowNode(RED, type, properties, (node, settings) => setupEventNode(RED, node, settings.connection, sources(settings)));
 }
 
 /** Sets up a node holding `sources`' subscriptions; its status counts what they bring (events or requests). */

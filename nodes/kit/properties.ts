@@ -58,10 +58,24 @@ export interface FlagProperty extends Declared {
   readonly absent?: boolean;
 }
 
+/** A choice among `values`, `initial` for a new node, with its row and what a node without it does. */
+export function choice<V extends string>(
+  values: readonly V[],
+  initial: V,
+  more: Omit<ChoiceProperty<V>, 'kind' | 'values' | 'initial'> = {},
+): ChoiceProperty<V> {
+  return { kind: 'choice', values, initial, ...more };
+}
+
 /** A TypedInput's setting as a declaration gives it. */
 export interface TypedSetting {
   readonly value: string;
   readonly type: string;
+}
+
+/** A TypedInput that a new node and a node without it both read from `setting` (rather than msg.<name>). */
+export function typedFrom(types: TypedList, setting: TypedSetting, more: Declared = {}): TypedProperty {
+  return { kind: 'typed', types, initial: setting, absent: setting, ...more };
 }
 
 export interface TypedProperty extends Declared {

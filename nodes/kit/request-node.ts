@@ -9,9 +9,9 @@ import { type InputLink, type InputMessage, type TypedValue, evaluateTyped, link
 import { ITEM_SETTINGS, type ItemSettingName, type ItemSettings, type Subject, checkBatchSize, readItem, withInputContext } from './items';
 import type { BatchErrorMode } from './common-properties';
 import { itemsOrLookedUp } from './lookup-answer';
-import type { NodeDefinition, NodeInstance, NodeMessage, NodeRedApi } from './node-red';
+import type { NodeInstance, NodeMessage, NodeRedApi } from './node-red';
 import type { Properties, PropertyValues } from './properties';
-import { readNodeProperties } from './values';
+import { registerFlowNode } from './values';
 import type { OperationResult, RequestOperation, RunContext, WriteAudit, WriteGuard } from './operations';
 import { RequestActivity, type Translate, translator, warnOnce } from './status';
 import { type UserText, userText } from './text';
@@ -163,11 +163,7 @@ export function registerRequestNode<T extends Properties, P>(
   spec: (settings: PropertyValues<T>) => RequestNodeSpec<P>,
 ): void {
   const items = itemSettingsOf(type, properties);
-  function RequestNode(this: NodeInstance, definition: NodeDefinition): void {
-    RED.nodes.createNode(this, definition);
-    setupRequestNode(RED, this, spec(readNodeProperties(RED, this, properties, definition)), items);
-  }
-  RED.nodes.registerType(type, RequestNode);
+  registerFlowNode(RED, type, properties, (node, settings) => setupRequestNode(RED, node, spec(settings), items));
 }
 
 /** The properties declared as an item's own settings; each must be one the item reader knows. */

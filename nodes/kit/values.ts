@@ -3,7 +3,7 @@
  * (properties.ts). Text, trust levels, file types and query limits a flow passes per message are
  * read by the TIE layer (src/tie/arguments.ts).
  */
-import type { NodeInstance, NodeRedApi } from './node-red';
+import type { NodeDefinition, NodeInstance, NodeRedApi } from './node-red';
 import { type Properties, type PropertyValues, type StoredProperties, propertyRule, readProperty } from './properties';
 import { translator } from './status';
 import { userText } from './text';
@@ -31,4 +31,18 @@ export function readNodeProperties<T extends Properties>(
     values[name] = reading.fallback;
   }
   return values as PropertyValues<T>;
+}
+
+/** Registers a node type whose nodes start from their declared properties, as read (readNodeProperties). */
+export function registerFlowNode<T extends Properties>(
+  RED: NodeRedApi,
+  type: string,
+  properties: T,
+  start: (node: NodeInstance, settings: PropertyValues<T>) => void,
+): void {
+  function FlowNode(this: NodeInstance, definition: NodeDefinition): void {
+    RED.nodes.createNode(this, definition);
+    start(this, readNodeProperties(RED, this, properties, definition));
+  }
+  RED.nodes.registerType(type, FlowNode);
 }

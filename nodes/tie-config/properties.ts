@@ -5,14 +5,14 @@
  */
 import { DEFAULT_BROKER_PORT, isBlank } from '../../src/dxl/numbers';
 import { NAME } from '../kit/common-properties';
-import type {
-  ChoiceProperty,
-  FlagProperty,
-  ListProperty,
-  NumberProperty,
-  Properties,
-  StoredProperties,
-  TextProperty,
+import {
+  type FlagProperty,
+  type ListProperty,
+  type NumberProperty,
+  type Properties,
+  type StoredProperties,
+  type TextProperty,
+  choice,
 } from '../kit/properties';
 import { DEFAULT_WRITE_RATE, SETTINGS, readSetting } from '../kit/settings';
 
@@ -45,15 +45,18 @@ const limited = (node: StoredProperties): boolean => {
   return rate.ok && rate.value !== undefined;
 };
 
+/** A part of the write limit, shown and judged only when there is a limit. */
+function limitPart(setting: NumberProperty['setting'], icon: string, label: string, unit: string): NumberProperty {
+  const row = { icon, label: `${TYPE}.label.${label}`, unit: `${TYPE}.label.${unit}`, rowClass: 'tie-config-write-limit-row' };
+  return { kind: 'number', setting, when: limited, ...row };
+}
+
 /** Who may send TIE events: a tie-config made now trusts only the TIE service's clients; one deployed before the setting keeps "any". */
-export const EVENT_SENDERS: ChoiceProperty<'tie-services' | 'any'> = {
-  kind: 'choice',
-  values: ['tie-services', 'any'],
-  initial: 'tie-services',
+export const EVENT_SENDERS = choice(['tie-services', 'any'] as const, 'tie-services', {
   absent: 'any',
   label: `${TYPE}.label.eventSenders`,
   icon: 'fa-shield',
-};
+});
 
 /** The MQTT versions a DXL broker speaks, as the official clients name them (the editor fills the list). */
 export const MQTT_PROTOCOL_VERSIONS: ReadonlyArray<{ value: '4' | '3'; label: string }> = [
@@ -64,14 +67,7 @@ export const MQTT_PROTOCOL_VERSIONS: ReadonlyArray<{ value: '4' | '3'; label: st
 export const PROPERTIES = {
   name: NAME,
   // ---- Connection
-  source: {
-    kind: 'choice',
-    values: ['form', 'file'],
-    initial: 'form',
-    label: `${TYPE}.label.source`,
-    icon: 'fa-sitemap',
-    options: `${TYPE}.source`,
-  } satisfies ChoiceProperty<'form' | 'file'>,
+  source: choice(['form', 'file'] as const, 'form', { label: `${TYPE}.label.source`, icon: 'fa-sitemap', options: `${TYPE}.source` }),
   configFile: {
     ...text('configFile', 'fa-file-text-o', 'configFile', 'tie-config-file-row'),
     required: true,
@@ -79,14 +75,11 @@ export const PROPERTIES = {
     message: `${TYPE}.error.configFile`,
   },
   brokers: { kind: 'list', initial: [{ host: '127.0.0.1', port: DEFAULT_BROKER_PORT, id: '' }] } satisfies ListProperty,
-  transport: {
-    kind: 'choice',
-    values: ['mqtt', 'websockets'],
-    initial: 'mqtt',
+  transport: choice(['mqtt', 'websockets'] as const, 'mqtt', {
     label: `${TYPE}.label.transport`,
     icon: 'fa-exchange',
     options: `${TYPE}.transport`,
-  } satisfies ChoiceProperty<'mqtt' | 'websockets'>,
+  }),
   proxyHost: { kind: 'text' } satisfies TextProperty,
   proxyPort: {
     kind: 'number',
@@ -94,28 +87,23 @@ export const PROPERTIES = {
     when: (node) => !fromFile(node) && node.transport === 'websockets' && !isBlank(node.proxyHost),
   } satisfies NumberProperty,
   // ---- Security
-  tlsSource: {
-    kind: 'choice',
-    values: ['credentials', 'files'],
-    initial: 'credentials',
+  tlsSource: choice(['credentials', 'files'] as const, 'credentials', {
     label: `${TYPE}.label.tlsSource`,
     icon: 'fa-lock',
     options: `${TYPE}.tlsSource`,
     rowClass: 'tie-config-tls-source-row',
-  } satisfies ChoiceProperty<'credentials' | 'files'>,
+  }),
   caFile: text('ca', 'fa-certificate', 'caFile'),
   certFile: text('cert', 'fa-id-card-o', 'certFile'),
   keyFile: text('key', 'fa-key', 'keyFile'),
   checkHostName: flag('checkHostName'),
   // ---- Advanced
   clientId: text('clientId', 'fa-tag', 'clientId'),
-  protocolVersion: {
-    kind: 'choice',
-    values: MQTT_PROTOCOL_VERSIONS.map((version) => version.value),
-    initial: '4',
-    label: `${TYPE}.label.protocolVersion`,
-    icon: 'fa-code-fork',
-  } satisfies ChoiceProperty<'4' | '3'>,
+  protocolVersion: choice(
+    MQTT_PROTOCOL_VERSIONS.map((version) => version.value),
+    '4',
+    { label: `${TYPE}.label.protocolVersion`, icon: 'fa-code-fork' },
+  ),
   requestTimeout: seconds(SETTINGS.requestTimeout, 'fa-clock-o', 'requestTimeout', true),
   connectWait: seconds(SETTINGS.connectWait, 'fa-hourglass-start', 'connectWait', true),
   keepalive: seconds(SETTINGS.keepalive, 'fa-heartbeat', 'keepalive', false),
@@ -146,24 +134,8 @@ export const PROPERTIES = {
     unit: `${TYPE}.label.writesPerSecond`,
     placeholder: `${TYPE}.placeholder.writeRate`,
   } satisfies NumberProperty,
-  writeBurst: {
-    kind: 'number',
-    setting: SETTINGS.writeBurst,
-    when: limited,
-    label: `${TYPE}.label.writeBurst`,
-    icon: 'fa-bolt',
-    unit: `${TYPE}.label.atOnce`,
-    rowClass: 'tie-config-write-limit-row',
-  } satisfies NumberProperty,
-  writeQueue: {
-    kind: 'number',
-    setting: SETTINGS.writeQueue,
-    when: limited,
-    label: `${TYPE}.label.writeQueue`,
-    icon: 'fa-list-ol',
-    unit: `${TYPE}.label.waitingAtMost`,
-    rowClass: 'tie-config-write-limit-row',
-  } satisfies NumberProperty,
+  writeBurst: limitPart(SETTINGS.writeBurst, 'fa-bolt', 'writeBurst', 'atOnce'),
+  writeQueue: limitPart(SETTINGS.writeQueue, 'fa-list-ol', 'writeQueue', 'waitingAtMost'),
   // ---- Provisioning: where "Provision" and "Update brokers" go (ePO or an OpenDXL console); the password is never stored.
   provisionHost: { kind: 'text' } satisfies TextProperty,
   provisionPort: { kind: 'number', setting: SETTINGS.provisionPort } satisfies NumberProperty,

@@ -1,18 +1,12 @@
 /** tie-dxl-event-out: sends msg.payload as a DXL event on the node's topic, or on msg.topic. */
 import { chooseTopic, encodePayload } from '../kit/dxl-messages';
 import { linkInputNode } from '../kit/input';
-import type { NodeDefinition, NodeInstance, NodeRedApi } from '../kit/node-red';
-import type { PropertyValues } from '../kit/properties';
-import { readNodeProperties } from '../kit/values';
+import type { NodeRedApi } from '../kit/node-red';
+import { registerFlowNode } from '../kit/values';
 import { PROPERTIES, TYPE } from './properties';
 
 export = function registerTieDxlEventOut(RED: NodeRedApi): void {
-  function TieDxlEventOutNode(this: NodeInstance, definition: NodeDefinition): void {
-    RED.nodes.createNode(this, definition);
-    start(this, readNodeProperties(RED, this, PROPERTIES, definition));
-  }
-
-  function start(node: NodeInstance, settings: PropertyValues<typeof PROPERTIES>): void {
+  registerFlowNode(RED, TYPE, PROPERTIES, (node, settings) => {
     const linked = linkInputNode(RED, node, settings.connection, 'dxl');
 
     node.on('input', (msg, _send, done) => {
@@ -23,6 +17,5 @@ export = function registerTieDxlEventOut(RED: NodeRedApi): void {
       };
       linked.run(msg, undefined, done, work, () => undefined);
     });
-  }
-  RED.nodes.registerType(TYPE, TieDxlEventOutNode);
+  });
 };

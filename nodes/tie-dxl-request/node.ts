@@ -3,19 +3,13 @@
  * msg.payload as text, JSON or a Buffer, an error response to Catch nodes with its code.
  */
 import { chooseTopic, decodePayload, dxlFields, encodePayload } from '../kit/dxl-messages';
-import type { NodeDefinition, NodeInstance, NodeRedApi } from '../kit/node-red';
+import type { NodeRedApi } from '../kit/node-red';
 import { type InputMessage, evaluateTyped, linkInputNode, typedLabel } from '../kit/input';
-import type { PropertyValues } from '../kit/properties';
-import { readNodeProperties } from '../kit/values';
+import { registerFlowNode } from '../kit/values';
 import { PROPERTIES, TYPE } from './properties';
 
 export = function registerTieDxlRequest(RED: NodeRedApi): void {
-  function TieDxlRequestNode(this: NodeInstance, definition: NodeDefinition): void {
-    RED.nodes.createNode(this, definition);
-    start(this, readNodeProperties(RED, this, PROPERTIES, definition));
-  }
-
-  function start(node: NodeInstance, settings: PropertyValues<typeof PROPERTIES>): void {
+  registerFlowNode(RED, TYPE, PROPERTIES, (node, settings) => {
     const linked = linkInputNode(RED, node, settings.connection, 'dxl');
     const { payload, format } = settings;
     const timeoutS = settings.timeout;
@@ -37,6 +31,5 @@ export = function registerTieDxlRequest(RED: NodeRedApi): void {
         return undefined;
       });
     });
-  }
-  RED.nodes.registerType(TYPE, TieDxlRequestNode);
+  });
 };

@@ -5,19 +5,13 @@
 import { REQUEST_KEY_PROPERTY, answerRequest, errorCodeOf, errorMessageOf } from '../kit/service-node';
 import { encodePayload } from '../kit/dxl-messages';
 import { evaluateTyped, finishMessage, typedLabel } from '../kit/input';
-import type { NodeDefinition, NodeInstance, NodeRedApi } from '../kit/node-red';
-import type { PropertyValues } from '../kit/properties';
+import type { NodeRedApi } from '../kit/node-red';
 import { AnswerActivity, statusDisplay } from '../kit/status';
-import { readNodeProperties } from '../kit/values';
+import { registerFlowNode } from '../kit/values';
 import { PROPERTIES, TYPE } from './properties';
 
 export = function registerTieDxlResponse(RED: NodeRedApi): void {
-  function TieDxlResponseNode(this: NodeInstance, definition: NodeDefinition): void {
-    RED.nodes.createNode(this, definition);
-    start(this, readNodeProperties(RED, this, PROPERTIES, definition));
-  }
-
-  function start(node: NodeInstance, settings: PropertyValues<typeof PROPERTIES>): void {
+  registerFlowNode(RED, TYPE, PROPERTIES, (node, settings) => {
     const display = statusDisplay(RED, node, () => activity.status());
     const asError = settings.respond === 'error';
     const { errorCode, errorMessage } = settings;
@@ -41,6 +35,5 @@ export = function registerTieDxlResponse(RED: NodeRedApi): void {
         },
       });
     });
-  }
-  RED.nodes.registerType(TYPE, TieDxlResponseNode);
+  });
 };

@@ -5,29 +5,27 @@
  */
 import { linkToConfig, noConfigError } from '../kit/connection';
 import { ConnectionChanges } from '../kit/connection-changes';
-import type { NodeDefinition, NodeInstance, NodeRedApi } from '../kit/node-red';
+import type { NodeRedApi } from '../kit/node-red';
 import { NO_CONFIG_STATUS, connectionStatus, statusDisplay, translator } from '../kit/status';
-import { readNodeProperties } from '../kit/values';
+import { registerFlowNode } from '../kit/values';
 import { PROPERTIES, TYPE } from './properties';
 
 export = function registerTieStatus(RED: NodeRedApi): void {
-  function TieStatusNode(this: NodeInstance, definition: NodeDefinition): void {
-    RED.nodes.createNode(this, definition);
-    const settings = readNodeProperties(RED, this, PROPERTIES, definition);
+  registerFlowNode(RED, TYPE, PROPERTIES, (node, settings) => {
     const changes = new ConnectionChanges();
     let closed = false;
     let made = false;
-    const display = statusDisplay(RED, this, () => (link.connection ? connectionStatus(link.state) : NO_CONFIG_STATUS));
+    const display = statusDisplay(RED, node, () => (link.connection ? connectionStatus(link.state) : NO_CONFIG_STATUS));
     // The first state arrives while the link is made: a failure already there is a change to send too.
-    const link = linkToConfig(RED, this, settings.connection, (state) => {
+    const link = linkToConfig(RED, node, settings.connection, (state) => {
       if (closed) return;
       const change = changes.next(state);
-      if (change !== undefined) this.send({ topic: change.event, payload: change });
+      if (change !== undefined) node.send({ topic: change.event, payload: change });
       if (made) display.changed();
     });
     made = true;
     display.changed();
-    this.on('input', (msg, send, done) => {
+    node.on('input', (msg, send, done) => {
       const connection = link.connection;
       if (connection === undefined) {
         done(noConfigError(translator(RED)));
@@ -36,13 +34,12 @@ export = function registerTieStatus(RED: NodeRedApi): void {
       send({ ...msg, topic: 'diagnostics', payload: connection.diagnostics() });
       done();
     });
-    this.on('close', (removed, done) => {
+    node.on('close', (removed, done) => {
       closed = true;
       link.release(removed).then(
         () => done(),
         () => done(),
       );
     });
-  }
-  RED.nodes.registerType(TYPE, TieStatusNode);
+  });
 };
