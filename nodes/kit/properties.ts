@@ -2,7 +2,8 @@
  * A node's properties, each declared once (nodes/<type>/properties.ts): its kind, what a new node
  * gets, what a node without it (deployed before it existed) does, when it counts, and its row of the
  * form (catalogue keys, icon). The editor's defaults and validators (nodes/editor/defaults.ts), the
- * form (nodes/editor/form.ts) and the runtime's reader (readProperty, readProperties) come from it.
+ * form (nodes/editor/form.ts) and the runtime's reader (readProperty; readNodeProperties in values.ts)
+ * come from it.
  */
 import { isBlank } from '../../src/dxl/numbers';
 import { type NumberSetting, readSetting } from './settings';
@@ -21,7 +22,7 @@ interface Declared {
   readonly icon?: string;
   /** A class on its row, for an editor that shows or hides the row. */
   readonly rowClass?: string;
-  /** It counts only when this holds of the node's other properties; otherwise nothing judges it. */
+  /** It counts only when this holds of the node's other properties: a number is not read then, a required text not required. */
   readonly when?: (node: StoredProperties) => boolean;
 }
 
@@ -204,9 +205,8 @@ export function readProperty(property: Property, name: string, stored: StoredPro
       if (typeof type !== 'string' || type === '') return { ok: true, value: { ...(property.absent ?? { value: name, type: 'msg' }) } };
       return { ok: true, value: { value, type } };
     }
-    case 'text': {
+    case 'text':
       return { ok: true, value: typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '' };
-    }
     case 'list':
       return { ok: true, value };
     case 'connection':

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DxlMessaging } from '../dxl/api';
 import { DxlClient } from '../dxl/client';
+import { DxlError } from '../dxl/errors';
 import { resolveUserPath } from '../dxl/home-path';
 import { DEFAULT_BROKER_PORT, DEFAULT_MANAGEMENT_PORT } from '../dxl/numbers';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../dxl/packet-limits';
@@ -16,6 +17,7 @@ import { loadOrCreateManagementPassword } from './management-password';
 import { DEFAULT_MANAGEMENT_USER, type RunningManagementService, startManagementService } from './management-service';
 import { type FabricPki, PkiFileName, loadOrCreateFabricPki } from './pki-store';
 import { certificateSha1 } from './pki';
+import { presentedCertificateSha1 } from './presented-certificate';
 import { ServiceFirstAdmission } from './service-first-admission';
 import { startTieSimulator } from './simulator-host';
 import { type TopicPolicy, openTopicPolicy, readTopicPolicy } from './topic-policy';
@@ -188,8 +190,24 @@ async function startOnOwnClient(
     };
   } catch (error) {
     await withinTimeout(client.close(), CLOSE_STEP_TIMEOUT_MS);
-    throw error;
+    throw await withWhoAnswered(error, address, pki);
   }
+}
+
+/**
+ * A failure of the fabric's own client to trust its broker names the address it dialled and the
+ * certificate that answered there, beside the broker's own: which server answered is the question
+ * such a failure leaves.
+ */
+async function withWhoAnswered(error: unknown, address: { host: string; port: number }, pki: FabricPki): Promise<unknown> {
+  if (!(error instanceof DxlError) || !/\bTLS\b/.test(error.message)) return error;
+  const presented = (await presentedCertificateSha1(address)) ?? 'none';
+  const own = certificateSha1(pki.broker.certPem);
+  const who =
+    presented === own ? "the fabric's broker certificate" : `certificate ${presented}, not the fabric's broker certificate ${own}`;
+  return new DxlError(error.code, `${error.message} (the fabric's own client, at ${address.host}:${address.port}: ${who})`, {
+    cause: error,
+  });
 }
 
 async function startManagement(
