@@ -9,6 +9,8 @@ async function build() {
   const { pathToFileURL } = await import('node:url');
 
   const root = path.resolve(__dirname, '..');
+  // A fresh dist/: a file renamed or removed in the sources leaves no compiled copy behind to be loaded.
+  fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
   const tsc = require.resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
 

@@ -2,8 +2,8 @@
  * The editor half of the build (scripts/build.js calls buildEditor after the main compile, which
  * type-checks the editor modules with everything else). A node's folder nodes/<type>/ compiles to
  * dist/nodes/<type>/, its runtime to node.js; beside it, where Node-RED looks for them, this writes:
- * - node.html: the node's form (nodes/<type>/form.ts renders it from its declared properties), with the
- *   script tag of its editor;
+ * - node.html: the node's form, the rows of its declared properties (nodes/<type>/properties.ts, with
+ *   its FORM_TIP if any), or what its form.ts renders (the tie-config), with the script tag of its editor;
  * - locales/<lang>/node.json: its catalogue (nodes/<type>/locales/<lang>.json) with the shared
  *   "tie." keys (nodes/locales/<lang>/_shared.json) merged in;
  * - locales/<lang>/node.html: its help (nodes/<type>/help/<lang>.html) with the shared sections
@@ -34,6 +34,8 @@ import {
   MAX_VERIFY_TIMEOUT_S,
 } from '../nodes/kit/settings';
 import { FileType, TRUST_LEVELS, TrustLevel } from '../src/tie/constants';
+import { flowNodePage } from '../nodes/editor/form';
+import type { Properties } from '../nodes/kit/properties';
 import { DEFAULT_FIRST_REFERENCES_LIMIT } from '../src/tie/topics';
 
 type Catalogue = { [key: string]: string | Catalogue };
@@ -155,18 +157,26 @@ function writeLocales(root: string, types: readonly string[]): void {
   }
 }
 
-/** A node's form module (nodes/<type>/form.ts), compiled. */
+/** A node's form module (nodes/<type>/form.ts, for a form with more than its properties' rows), compiled. */
 interface FormModule {
   page(): string;
 }
 
-/** node.html: the page of the node's form module; and the node's icon beside it. */
+/** A node's page: its form module's, or its declared properties' rows. */
+function formPageOf(dir: string, type: string): string {
+  const formModule = path.join(dir, 'form.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled form module of a node picked by its type
+  if (fs.existsSync(formModule)) return (require(formModule) as FormModule).page();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled declaration of a node picked by its type
+  const { PROPERTIES, FORM_TIP } = require(path.join(dir, 'properties.js')) as { PROPERTIES: Properties; FORM_TIP?: string };
+  return flowNodePage(type, PROPERTIES, FORM_TIP);
+}
+
+/** node.html: the node's page; and the node's icon beside it. */
 function writeForms(root: string, types: readonly string[]): void {
   for (const type of types) {
     const dir = builtNodeDir(root, type);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled form module of a node picked by its type
-    const form = require(path.join(dir, 'form.js')) as FormModule;
-    fs.writeFileSync(path.join(dir, 'node.html'), form.page());
+    fs.writeFileSync(path.join(dir, 'node.html'), formPageOf(dir, type));
     fs.mkdirSync(path.join(dir, 'icons'), { recursive: true });
     fs.copyFileSync(path.join(root, 'icons', `${type}.svg`), path.join(dir, 'icons', `${type}.svg`));
   }

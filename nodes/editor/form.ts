@@ -95,6 +95,7 @@ export function propertyRow(name: string, property: Property, style: FormStyle):
       case 'list':
         return [`<input type="text" id="${id}">`];
       case 'text':
+        // The name's box keeps Node-RED's own width, as in its core nodes.
         return textRow(id, property, style, name !== 'name');
       case 'number':
         return numberRow(id, property, style);

@@ -17,3 +17,6 @@ export const PROPERTIES = {
   batchErrors: BATCH_ERRORS,
   name: NAME,
 } as const satisfies Properties;
+
+/** The tip under the form's rows: what a write does. */
+export const FORM_TIP = `${TYPE}.tip`;
