@@ -60,7 +60,9 @@ export const DRY_RUN: FlagProperty = { kind: 'flag', initial: false, label: 'tie
 export const PROTECT_TRUSTED: FlagProperty = { kind: 'flag', initial: true, absent: false, label: 'tie.label.protectTrusted' };
 
 export const WHEN_LIMITED_MODES = ['wait', 'fail'] as const;
-export const WHEN_LIMITED = choice(WHEN_LIMITED_MODES, 'wait', {
+/** What a write over the connection's write limit does: wait for its turn, or fail at once. */
+export type WhenLimited = (typeof WHEN_LIMITED_MODES)[number];
+export const WHEN_LIMITED = choice<WhenLimited>(WHEN_LIMITED_MODES, 'wait', {
   label: 'tie.label.whenLimited',
   icon: 'fa-tachometer',
   options: 'tie.whenLimited',

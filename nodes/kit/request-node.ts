@@ -7,7 +7,7 @@
 import { type TieNodeError, toNodeError } from './errors';
 import { type InputLink, type InputMessage, type TypedValue, evaluateTyped, linkInputNode, typedLabel } from './input';
 import { ITEM_SETTINGS, type ItemSettingName, type ItemSettings, type Subject, checkBatchSize, readItem, withInputContext } from './items';
-import type { BatchErrorMode } from './common-properties';
+import type { BatchErrorMode, WhenLimited } from './common-properties';
 import { itemsOrLookedUp } from './lookup-answer';
 import type { NodeInstance, NodeMessage, NodeRedApi } from './node-red';
 import type { Properties, PropertyValues } from './properties';
@@ -33,7 +33,7 @@ export interface RequestSettings extends Partial<Readonly<Record<ItemSettingName
 export interface WriteSettings extends RequestSettings {
   readonly dryRun: boolean;
   readonly protectTrusted: boolean;
-  readonly whenLimited: 'wait' | 'fail';
+  readonly whenLimited: WhenLimited;
   readonly verifyTimeout: number | undefined;
 }
 
