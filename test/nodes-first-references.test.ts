@@ -1,28 +1,12 @@
 import assert from 'node:assert/strict';
 import type { FirstReference } from '../src/tie/types';
-import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { caughtError, helper, nextMessage, node, ourNode } from './support/node-red-helper';
-import { requestFlow } from './support/node-red-request-flow';
+import { caughtError, nextMessage, node } from './support/node-red-helper';
+import { requestNodeSuite } from './support/node-red-request-flow';
 import { NOTEPAD, SAMPLE_CERT, SEED_AGENT_GUIDS, newFile } from './support/node-red-samples';
 
 describe('tie-first-references', function () {
-  let test: TestFabric;
-  const modules = [ourNode('tie-config'), ourNode('tie-first-references')];
-
-  before(async () => {
-    test = await startTestFabric();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await test.close();
-  });
-  afterEach(() => helper.unload());
-
-  async function load(properties: Record<string, unknown> = {}): Promise<void> {
-    const [flow, credentials] = requestFlow(test, 'tie-first-references', { subject: 'file', ...properties });
-    await helper.load(modules, flow, credentials);
-  }
+  const suite = requestNodeSuite('tie-first-references', { subject: 'file' });
+  const load = suite.load;
 
   it('lists the systems that ran a file, as the official clients, with the count and first date', async () => {
     await load();

@@ -1,29 +1,13 @@
 import assert from 'node:assert/strict';
 import type { Reputations } from '../src/tie/types';
 import type { Verdict } from '../src/tie/verdict';
-import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { caughtError, helper, lastStatus, nextMessage, node, ourNode, statusBecomes, statusHistory } from './support/node-red-helper';
-import { requestFlow } from './support/node-red-request-flow';
+import { caughtError, lastStatus, nextMessage, node, statusBecomes, statusHistory } from './support/node-red-helper';
+import { requestNodeSuite } from './support/node-red-request-flow';
 import { CERT1, EICAR, NOTEPAD, UNKNOWN_FILE } from './support/node-red-samples';
 
 describe('tie-get-reputation', function () {
-  let test: TestFabric;
-  const modules = [ourNode('tie-config'), ourNode('tie-get-reputation')];
-
-  before(async () => {
-    test = await startTestFabric();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await test.close();
-  });
-  afterEach(() => helper.unload());
-
-  async function load(properties: Record<string, unknown> = {}): Promise<void> {
-    const [flow, credentials] = requestFlow(test, 'tie-get-reputation', { subject: 'file', ...properties });
-    await helper.load(modules, flow, credentials);
-  }
+  const suite = requestNodeSuite('tie-get-reputation', { subject: 'file' });
+  const load = suite.load;
 
   it('answers a bare sha256 with the reputations keyed by provider and a verdict, keeps the msg, and completes', async () => {
     await load();

@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
 import { TieClient } from '../src/tie/client';
-import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { caughtError, helper, lastStatus, nextMessage, node, ourNode } from './support/node-red-helper';
-import { requestFlow } from './support/node-red-request-flow';
+import { caughtError, lastStatus, nextMessage, node } from './support/node-red-helper';
+import { requestNodeSuite } from './support/node-red-request-flow';
 import { NOTEPAD, UNKNOWN_FILE, newFile } from './support/node-red-samples';
 
 describe('tie-set-external-reputation', function () {
-  let test: TestFabric;
   let tie: TieClient;
-  const modules = [ourNode('tie-config'), ourNode('tie-set-external-reputation')];
+  const suite = requestNodeSuite('tie-set-external-reputation', { checkFirst: true });
+  const load = suite.load;
 
   before(async () => {
-    test = await startTestFabric();
-    tie = new TieClient(await test.client());
-    await helper.startServer();
+    tie = new TieClient(await suite.fabric().client());
   });
-  after(async () => {
-    await helper.stopServer();
-    await test.close();
-  });
-  afterEach(() => helper.unload());
-
-  async function load(properties: Record<string, unknown> = {}): Promise<void> {
-    const [flow, credentials] = requestFlow(test, 'tie-set-external-reputation', { checkFirst: true, ...properties });
-    await helper.load(modules, flow, credentials);
-  }
 
   it("skips, and says why, when another provider already has a definitive reputation (the sample's check)", async () => {
     await load({ trustLevel: '70', trustLevelType: 'tie-level' });

@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
 import { TieClient } from '../src/tie/client';
-import { type TestFabric, startTestFabric } from './support/node-red-fabric';
-import { caughtError, helper, nextMessage, node, ourNode, statusBecomes } from './support/node-red-helper';
-import { requestFlow } from './support/node-red-request-flow';
+import { caughtError, nextMessage, node, statusBecomes } from './support/node-red-helper';
+import { requestNodeSuite } from './support/node-red-request-flow';
 import { newCertificate, newFile } from './support/node-red-samples';
 
 describe('tie-set-reputation', function () {
-  let test: TestFabric;
   let tie: TieClient;
-  const modules = [ourNode('tie-config'), ourNode('tie-set-reputation')];
+  const suite = requestNodeSuite('tie-set-reputation', { subject: 'file' });
+  const load = suite.load;
 
   before(async () => {
-    test = await startTestFabric();
-    tie = new TieClient(await test.client());
-    await helper.startServer();
+    tie = new TieClient(await suite.fabric().client());
   });
-  after(async () => {
-    await helper.stopServer();
-    await test.close();
-  });
-  afterEach(() => helper.unload());
-
-  async function load(properties: Record<string, unknown>): Promise<void> {
-    const [flow, credentials] = requestFlow(test, 'tie-set-reputation', { subject: 'file', ...properties });
-    await helper.load(modules, flow, credentials);
-  }
 
   it('sets the Enterprise trust level of a file from msg.trustLevel, msg.filename and msg.comment (the defaults)', async () => {
     await load({});

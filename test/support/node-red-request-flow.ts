@@ -1,6 +1,6 @@
 /** A flow with one request node between a helper input and a helper output, plus Catch and Complete. */
-import { configNodeFor, type TestFabric } from './node-red-fabric';
-import { type FlowNode, catchAndComplete, onTab } from './node-red-helper';
+import { configNodeFor, type TestFabric, startTestFabric } from './node-red-fabric';
+import { type FlowNode, catchAndComplete, helper, onTab, ourNode } from './node-red-helper';
 
 export type Credentials = Record<string, Record<string, string>>;
 
@@ -26,4 +26,41 @@ export function requestNode(type: string, properties: Record<string, unknown> = 
 /** The lookup of the tests' flows: a tie-get-reputation node "get" for files, msg.payload in, helper "out". */
 export function lookupNode(properties: Record<string, unknown> = {}, connection = 'config'): FlowNode {
   return requestNode('tie-get-reputation', { subject: 'file', ...properties }, 'get', connection);
+}
+
+/** A request node's suite: its fabric, and a deploy of its request flow with the node's properties. */
+export interface RequestNodeSuite {
+  /** The suite's test fabric (started before its tests). */
+  fabric: () => TestFabric;
+  /** Deploys `requestFlow` for the node with the suite's defaults and `properties`. */
+  load: (properties?: Record<string, unknown>) => Promise<void>;
+}
+
+/**
+ * Hooks for a request node's suite (call inside its describe): a test fabric and Node-RED's test server
+ * started before its tests and stopped after, the flow unloaded after each test.
+ */
+export function requestNodeSuite(type: string, defaults: Record<string, unknown> = {}): RequestNodeSuite {
+  const modules = [ourNode('tie-config'), ourNode(type)];
+  let started: TestFabric | undefined;
+  before(async () => {
+    started = await startTestFabric();
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await started?.close();
+  });
+  afterEach(() => helper.unload());
+  const fabric = (): TestFabric => {
+    if (started === undefined) throw new Error(`the ${type} suite's fabric did not start`);
+    return started;
+  };
+  return {
+    fabric,
+    load: async (properties = {}) => {
+      const [flow, credentials] = requestFlow(fabric(), type, { ...defaults, ...properties });
+      await helper.load(modules, flow, credentials);
+    },
+  };
 }
