@@ -136,7 +136,7 @@ export function builtLocaleFile(root: string, type: string, lang: string, ext: '
 }
 
 /** The languages of the catalogues: the folders of nodes/locales/, each with the shared keys and help sections. */
-export function languages(root: string): string[] {
+function languages(root: string): string[] {
   return fs.readdirSync(path.join(root, 'nodes', 'locales'));
 }
 

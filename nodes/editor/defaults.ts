@@ -18,7 +18,7 @@ import { keyOf, withMessage } from './common';
 import type { EditorNode, EditorRED, PropertySpec, Validator } from './red';
 
 /** The validator of one property: the runtime's reader judges it, with the node's other properties. */
-export function propertyValidator(RED: EditorRED, type: string, name: string, property: Property): Validator {
+function propertyValidator(RED: EditorRED, type: string, name: string, property: Property): Validator {
   const rule = propertyRule(property);
   return withMessage(function (this: EditorNode, value) {
     if (isEnvReference(value)) return true;

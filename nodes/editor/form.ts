@@ -24,7 +24,7 @@ export const CONFIG_NODE_FORM: FormStyle = {
   checkLabel: 'class="tie-config-check"',
 };
 
-export const FLOW_NODE_FORM: FormStyle = {
+const FLOW_NODE_FORM: FormStyle = {
   prefix: 'node-input',
   wide: '70%',
   narrow: '70px',
@@ -109,12 +109,12 @@ export function propertyRow(name: string, property: Property, style: FormStyle):
 }
 
 /** The rows of `properties`, in the order declared. */
-export function propertyRows(properties: Properties, style: FormStyle): string[] {
+function propertyRows(properties: Properties, style: FormStyle): string[] {
   return Object.entries(properties).flatMap(([name, property]) => propertyRow(name, property, style) ?? []);
 }
 
 /** A tip under the rows: a catalogue text that may hold markup. */
-export function tip(key: string): string {
+function tip(key: string): string {
   return `<div class="form-tips" data-i18n="[html]${key}"></div>`;
 }
 

@@ -35,7 +35,7 @@ function fileTypeTypes(_: Translate): Array<string | TypedInputType> {
 }
 
 /** The TypedInput types of a declared list. */
-export function typedInputTypes(list: TypedList, _: Translate): ReadonlyArray<string | TypedInputType> {
+function typedInputTypes(list: TypedList, _: Translate): ReadonlyArray<string | TypedInputType> {
   switch (list) {
     case 'hashes':
       return HASHES_TYPES;

@@ -20,9 +20,11 @@ export const CONNECTION: ConnectionProperty = { kind: 'connection', label: 'tie.
 /** The node's name: its label when given (the form puts its row last). */
 export const NAME: TextProperty = { kind: 'text', label: 'tie.label.name', icon: 'fa-tag', placeholder: 'tie.label.name' };
 
-export const SUBJECTS: readonly Subject[] = ['file', 'certificate'];
-
-export const SUBJECT = choice<Subject>(SUBJECTS, 'file', { label: 'tie.label.subject', icon: 'fa-file-o', options: 'tie.subject' });
+export const SUBJECT = choice<Subject>(['file', 'certificate'], 'file', {
+  label: 'tie.label.subject',
+  icon: 'fa-file-o',
+  options: 'tie.subject',
+});
 
 /** Where a request node reads its hashes: msg.payload unless the node says otherwise. */
 export const INPUT = typedFrom('hashes', { value: 'payload', type: 'msg' }, { label: 'tie.label.input', icon: 'fa-sign-in' });
@@ -35,7 +37,7 @@ export const CONCURRENCY: NumberProperty = {
   unit: 'tie.label.inFlight',
 };
 
-export const BATCH_ERROR_MODES = ['fail', 'report'] as const;
+const BATCH_ERROR_MODES = ['fail', 'report'] as const;
 /** What a batch does when items fail: stop and fail the message, or finish and report each failure. */
 export type BatchErrorMode = (typeof BATCH_ERROR_MODES)[number];
 
@@ -55,19 +57,19 @@ export function itemSetting(label: string, icon: string, types: TypedProperty['t
 
 // ---- a set node's write guard: absent properties keep what a node deployed before them did (no guard)
 
-export const DRY_RUN: FlagProperty = { kind: 'flag', initial: false, label: 'tie.label.dryRun' };
+const DRY_RUN: FlagProperty = { kind: 'flag', initial: false, label: 'tie.label.dryRun' };
 /** On for a node dragged from the palette; a node deployed before the setting has none: off. */
-export const PROTECT_TRUSTED: FlagProperty = { kind: 'flag', initial: true, absent: false, label: 'tie.label.protectTrusted' };
+const PROTECT_TRUSTED: FlagProperty = { kind: 'flag', initial: true, absent: false, label: 'tie.label.protectTrusted' };
 
-export const WHEN_LIMITED_MODES = ['wait', 'fail'] as const;
+const WHEN_LIMITED_MODES = ['wait', 'fail'] as const;
 /** What a write over the connection's write limit does: wait for its turn, or fail at once. */
 export type WhenLimited = (typeof WHEN_LIMITED_MODES)[number];
-export const WHEN_LIMITED = choice<WhenLimited>(WHEN_LIMITED_MODES, 'wait', {
+const WHEN_LIMITED = choice<WhenLimited>(WHEN_LIMITED_MODES, 'wait', {
   label: 'tie.label.whenLimited',
   icon: 'fa-tachometer',
   options: 'tie.whenLimited',
 });
-export const VERIFY: FlagProperty = { kind: 'flag', initial: false, label: 'tie.label.verify' };
+const VERIFY: FlagProperty = { kind: 'flag', initial: false, label: 'tie.label.verify' };
 export const VERIFY_TIMEOUT: NumberProperty = {
   kind: 'number',
   setting: SETTINGS.verifyTimeout,

@@ -18,7 +18,7 @@ import { IntervalLog, intervalText } from '../../src/dxl/interval-log';
  * Sets up a TIE event node or a dxl event in node on the tie-config `configId`: each of
  * `sources` subscribed, each event counted and sent.
  */
-export function setupEventNode(RED: NodeRedApi, node: NodeInstance, configId: string | undefined, sources: readonly EventSource[]): void {
+function setupEventNode(RED: NodeRedApi, node: NodeInstance, configId: string | undefined, sources: readonly EventSource[]): void {
   setupSubscribingNode(RED, node, configId, sources, 'event');
 }
 

@@ -75,12 +75,7 @@ const NO_SETTINGS: ItemSettings = Object.freeze({});
  * A request node's road. Its `items` settings (trustLevel, filename, …) are the node's TypedInputs
  * for what an item does not give.
  */
-export function setupRequestNode<P>(
-  RED: NodeRedApi,
-  node: NodeInstance,
-  spec: RequestNodeSpec<P>,
-  items: readonly ItemSettingName[] = [],
-): void {
+function setupRequestNode<P>(RED: NodeRedApi, node: NodeInstance, spec: RequestNodeSpec<P>, items: readonly ItemSettingName[] = []): void {
   const settings = spec.settings;
   const translate = translator(RED);
   const warn = warnOnce(node, translate);

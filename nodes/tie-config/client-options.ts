@@ -10,7 +10,7 @@ import { clientOptionsFromConfig, readTlsFile } from '../../src/dxl/config-optio
 import { DxlError, DxlErrorCode } from '../../src/dxl/errors';
 import type { TieClientOptions } from '../../src/tie/client';
 import { DEFAULT_RECONNECT_DELAY_MS, DEFAULT_RECONNECT_MAX_DELAY_MS, POSITIVE_TIME, describeKind, readNumber } from '../../src/dxl/numbers';
-import { type Property, type PropertyValue, type StoredProperties, readProperty } from '../kit/properties';
+import { type NumberProperty, type Property, type PropertyValue, type StoredProperties, readProperty } from '../kit/properties';
 import { SETTINGS, readSetting } from '../kit/settings';
 import { PROPERTIES } from './properties';
 import { loadFollowedConfig } from './config-file-missing';
@@ -109,14 +109,19 @@ function text(value: unknown): string {
 }
 
 type Declared = typeof PROPERTIES;
-/** The declared number properties whose value the connection needs. */
-type NumberName = 'proxyPort' | 'requestTimeout' | 'keepalive' | 'maxMessageKb' | 'connectWait' | 'cacheTtl' | 'writeBurst' | 'writeQueue';
+/** The declared number properties. */
+type NumberName = { [K in keyof Declared]: Declared[K] extends NumberProperty ? K : never }[keyof Declared];
+
+/** A setting the editor would refuse: DXL_CONFIG naming it, its value and what it takes. */
+function refused(what: string, value: unknown, takes: string): DxlError {
+  return configError(`${what} ${JSON.stringify(value) ?? 'unset'} is not ${takes}`);
+}
 
 /** What a declared property takes, in words for an error. */
 function describeProperty(property: Property): string {
   if (property.kind === 'number') return describeKind(property.setting.kind);
   if (property.kind === 'choice') return `one of ${property.values.join(', ')}`;
-  return 'usable';
+  return property.kind === 'flag' ? 'true or false' : 'usable';
 }
 
 /** A property by its one reader (nodes/kit/properties.ts); one the editor would refuse is a DXL_CONFIG error. */
@@ -124,14 +129,14 @@ function setting<N extends keyof Declared>(settings: TieConfigSettings, name: N,
   const stored: StoredProperties = settings;
   const reading = readProperty(PROPERTIES[name], name, stored);
   if (reading.ok) return reading.value;
-  throw configError(`${what} ${JSON.stringify(stored[name]) ?? 'unset'} is not ${describeProperty(PROPERTIES[name])}`);
+  throw refused(what, stored[name], describeProperty(PROPERTIES[name]));
 }
 
 /** A number setting that always has a value: one without a value (a blank required one) is a DXL_CONFIG error too. */
 function numberSetting(settings: TieConfigSettings, name: NumberName, what: string): number {
   const value = setting(settings, name, what);
-  if (value === undefined)
-    throw configError(`${what} ${JSON.stringify(settings[name]) ?? 'unset'} is not ${describeProperty(PROPERTIES[name])}`);
+  const stored: StoredProperties = settings;
+  if (value === undefined) throw refused(what, stored[name], describeProperty(PROPERTIES[name]));
   return value;
 }
 
@@ -139,7 +144,7 @@ function numberSetting(settings: TieConfigSettings, name: NumberName, what: stri
 function brokerPort(value: unknown, what: string): number {
   const reading = readSetting(SETTINGS.brokerPort, value);
   if (reading.ok && reading.value !== undefined) return reading.value;
-  throw configError(`${what} ${JSON.stringify(value) ?? 'unset'} is not ${describeKind(SETTINGS.brokerPort.kind)}`);
+  throw refused(what, value, describeKind(SETTINGS.brokerPort.kind));
 }
 
 /** The broker list of the form, validated. */

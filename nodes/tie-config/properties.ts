@@ -52,7 +52,7 @@ function limitPart(setting: NumberProperty['setting'], icon: string, label: stri
 }
 
 /** Who may send TIE events: a tie-config made now trusts only the TIE service's clients; one deployed before the setting keeps "any". */
-export const EVENT_SENDERS = choice(['tie-services', 'any'] as const, 'tie-services', {
+const EVENT_SENDERS = choice(['tie-services', 'any'] as const, 'tie-services', {
   absent: 'any',
   label: `${TYPE}.label.eventSenders`,
   icon: 'fa-shield',
