@@ -109,11 +109,16 @@ export function followConfigFile(options: FollowOptions): ConfigFileFollower | u
         watched.delete(file);
       }
     }
+    let added = false;
     for (const file of list) {
       if (watched.has(file)) continue;
       fs.watchFile(file, { interval, persistent: false }, onStat);
       watched.add(file);
+      added = true;
     }
+    // fs.watchFile takes its first stat later, on the thread pool: a change made before it is its
+    // baseline and never reported. One check after the first interval sees it against our fingerprint.
+    if (added) setTimeout(onStat, interval).unref();
   };
 
   function check(): void {
